@@ -1,0 +1,61 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/catalog.hpp"
+#include "core/work.hpp"
+#include "plan/model.hpp"
+
+namespace orchestrate {
+
+// What a change sees while it is planned: the plan it belongs to and the schema as it stands
+// before this change (the live schema with the plan's earlier changes applied).
+struct ChangeContext {
+  std::string file;
+  std::string plan;
+  std::string schema;
+  const Catalog& before;
+};
+
+// How a change touches a column, for refusing two changes that conflict.
+struct Touch {
+  std::string table;
+  std::string column; // empty: the whole table
+  bool modifies = true;
+  Mark mark;
+};
+
+// One kind of schema change. Changes return the SQL they need; they never run it. The planner
+// concatenates their work phase by phase, `plan` prints it, and the runner executes it.
+class Change {
+public:
+  virtual ~Change() = default;
+  virtual std::string_view kind() const = 0;
+  Mark mark() const { return m_mark; }
+  void set_mark(Mark mark) { m_mark = mark; }
+
+  virtual std::vector<Touch> touches() const = 0;
+  // Throws PlanError, positioned at the offending field, when the change cannot apply.
+  virtual void validate(const ChangeContext& ctx) const = 0;
+  // Steps, gate checks and backfills of one phase. A phase the change does not need is empty.
+  virtual PhaseWork work(Phase phase, const ChangeContext& ctx) const = 0;
+  // Steps that undo every phase up to and including `reached`, leaving the schema as before.
+  virtual std::vector<Step> rollback(Phase reached, const ChangeContext& ctx) const = 0;
+  // Updates a catalog to the shape this change leaves behind, so later changes see it.
+  virtual void apply(Catalog& catalog, const ChangeContext& ctx) const = 0;
+
+private:
+  Mark m_mark;
+};
+
+class Fields;
+using ChangeParser = std::unique_ptr<Change> (*)(Fields& fields);
+
+// The parser of a change kind, or nullptr when the kind is unknown.
+ChangeParser find_change_parser(std::string_view kind);
+std::vector<std::string> change_kinds();
+
+} // namespace orchestrate

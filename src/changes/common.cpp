@@ -1,0 +1,200 @@
+#include "changes/common.hpp"
+
+#include <fmt/format.h>
+
+#include "core/errors.hpp"
+#include "core/ident.hpp"
+
+namespace orchestrate {
+
+namespace {
+[[noreturn]] void fail(const ChangeContext& ctx, Mark mark, const std::string& message) {
+  throw PlanError(ctx.file, mark.line, mark.column, message);
+}
+} // namespace
+
+const Table& require_table(const ChangeContext& ctx, const Located<std::string>& table) {
+  const Table* t = ctx.before.table(ctx.schema, table.value);
+  if (t == nullptr) {
+    fail(ctx, table.mark, fmt::format("table {}.{} does not exist", ctx.schema, table.value));
+  }
+  return *t;
+}
+
+const Column& require_column(const ChangeContext& ctx,
+                             const Table& table,
+                             const Located<std::string>& column) {
+  const Column* c = table.column(column.value);
+  if (c == nullptr) {
+    fail(ctx, column.mark,
+         fmt::format("column {}.{} does not exist", table.name, column.value));
+  }
+  return *c;
+}
+
+void require_no_column(const ChangeContext& ctx,
+                       const Table& table,
+                       const Located<std::string>& column) {
+  if (table.column(column.value) != nullptr) {
+    fail(ctx, column.mark,
+         fmt::format("column {}.{} already exists", table.name, column.value));
+  }
+}
+
+std::vector<std::string> require_row_key(const ChangeContext& ctx, const Table& table, Mark mark) {
+  auto key = table.row_key();
+  if (key.empty()) {
+    fail(ctx, mark,
+         fmt::format("table {} has no primary key or unique NOT NULL key to copy rows by; add one "
+                     "first",
+                     table.name));
+  }
+  return key;
+}
+
+std::string add_constraint_sql(const std::string& schema,
+                               const std::string& table,
+                               const std::string& name,
+                               const std::string& definition) {
+  const std::string qualified = quote_qualified(schema, table);
+  return fmt::format("DO $orc$ BEGIN\n"
+                     "  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = {}::regclass "
+                     "AND conname = {}) THEN\n"
+                     "    ALTER TABLE {} ADD CONSTRAINT {} {};\n"
+                     "  END IF;\nEND $orc$",
+                     quote_literal(qualified), quote_literal(name), qualified, quote_ident(name),
+                     definition);
+}
+
+std::string validate_constraint_sql(const std::string& schema,
+                                    const std::string& table,
+                                    const std::string& name) {
+  return fmt::format("ALTER TABLE {} VALIDATE CONSTRAINT {}", quote_qualified(schema, table),
+                     quote_ident(name));
+}
+
+std::vector<Step> build_index_steps(const std::string& id_prefix,
+                                    const std::string& schema,
+                                    const std::string& table,
+                                    const std::string& index,
+                                    bool unique,
+                                    const std::string& definition) {
+  const std::string qualified_index = quote_qualified(schema, index);
+  // A failed or interrupted CONCURRENTLY build leaves an invalid index that IF NOT EXISTS would
+  // then accept; drop it first so the build really happens.
+  const std::string drop_invalid = fmt::format(
+      "DO $orc$ BEGIN\n"
+      "  IF EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass({}) AND NOT indisvalid) "
+      "THEN\n"
+      "    DROP INDEX {};\n"
+      "  END IF;\nEND $orc$",
+      quote_literal(qualified_index), qualified_index);
+  Step clean{id_prefix + ".clean", drop_invalid};
+  Step build{id_prefix + ".build",
+             fmt::format("CREATE {}INDEX CONCURRENTLY IF NOT EXISTS {} ON {} {}",
+                         unique ? "UNIQUE " : "", quote_ident(index),
+                         quote_qualified(schema, table), definition),
+             false};
+  build.under_lock_timeout = false;
+  build.before_retry = drop_invalid;
+  return {clean, build};
+}
+
+Check column_exists_check(const std::string& id,
+                          const std::string& schema,
+                          const std::string& table,
+                          const std::string& column,
+                          bool exists) {
+  return {id,
+          fmt::format("column {}.{} {}", table, column, exists ? "exists" : "is gone"),
+          fmt::format("SELECT {}EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass({}) "
+                      "AND attname = {} AND NOT attisdropped)",
+                      exists ? "" : "NOT ", quote_literal(quote_qualified(schema, table)),
+                      quote_literal(column)),
+          false,
+          std::nullopt};
+}
+
+Check column_not_null_check(const std::string& id,
+                            const std::string& schema,
+                            const std::string& table,
+                            const std::string& column) {
+  return {id,
+          fmt::format("column {}.{} is NOT NULL", table, column),
+          fmt::format("SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass({}) "
+                      "AND attname = {} AND attnotnull AND NOT attisdropped)",
+                      quote_literal(quote_qualified(schema, table)), quote_literal(column)),
+          false,
+          std::nullopt};
+}
+
+Check index_valid_check(const std::string& id, const std::string& schema, const std::string& index) {
+  return {id,
+          fmt::format("index {} exists and is valid", index),
+          fmt::format("SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass({}) "
+                      "AND indisvalid AND indisready)",
+                      quote_literal(quote_qualified(schema, index))),
+          false,
+          std::nullopt};
+}
+
+Check constraint_check(const std::string& id,
+                       const std::string& schema,
+                       const std::string& table,
+                       const std::string& name,
+                       bool must_be_validated) {
+  return {id,
+          fmt::format("constraint {} exists{}", name, must_be_validated ? " and is validated" : ""),
+          fmt::format("SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass({}) "
+                      "AND conname = {}{})",
+                      quote_literal(quote_qualified(schema, table)), quote_literal(name),
+                      must_be_validated ? " AND convalidated" : ""),
+          false,
+          std::nullopt};
+}
+
+Check no_helpers_check(const std::string& id, const std::string& schema, const std::string& table) {
+  const std::string rel = quote_literal(quote_qualified(schema, table));
+  return {id,
+          fmt::format("no helper objects (_orc_*) left on {}", table),
+          fmt::format(
+              "SELECT NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass({0}) "
+              "AND conname LIKE '\\_orc\\_%')\n"
+              "   AND NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass({0}) "
+              "AND tgname LIKE '\\_orc\\_%')\n"
+              "   AND NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass({0}) "
+              "AND attname LIKE '\\_orc\\_%' AND NOT attisdropped)",
+              rel),
+          false,
+          std::nullopt};
+}
+
+BackfillSpec make_backfill(const std::string& id,
+                           const std::string& schema,
+                           const Table& table,
+                           const std::string& assignments,
+                           const std::string& differs) {
+  BackfillSpec spec;
+  spec.id = id;
+  spec.schema = schema;
+  spec.table = table.name;
+  spec.key = table.row_key();
+  for (const auto& k : spec.key) {
+    spec.key_types.push_back(table.column(k)->type);
+  }
+  spec.integer_key = spec.key.size() == 1 && table.column(spec.key[0]) != nullptr &&
+                     is_integer_type(table.column(spec.key[0])->type);
+  spec.assignments = assignments;
+  spec.differs = differs;
+  return spec;
+}
+
+Check parity_check(const BackfillSpec& spec) {
+  return {spec.id + ".parity",
+          fmt::format("no row of {} where {}", spec.table, spec.differs),
+          "",
+          false,
+          spec};
+}
+
+} // namespace orchestrate

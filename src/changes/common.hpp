@@ -1,0 +1,68 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "changes/change.hpp"
+#include "core/catalog.hpp"
+#include "core/work.hpp"
+
+namespace orchestrate {
+
+// Shared pieces of the change kinds: lookups that fail with positioned plan errors, and the
+// guarded DDL every kind builds from.
+
+const Table& require_table(const ChangeContext& ctx, const Located<std::string>& table);
+const Column& require_column(const ChangeContext& ctx,
+                             const Table& table,
+                             const Located<std::string>& column);
+void require_no_column(const ChangeContext& ctx,
+                       const Table& table,
+                       const Located<std::string>& column);
+// The key a backfill pages by; a table without one is refused at `mark`.
+std::vector<std::string> require_row_key(const ChangeContext& ctx, const Table& table, Mark mark);
+
+// ALTER TABLE ... ADD CONSTRAINT, skipped when a constraint of that name already exists.
+std::string add_constraint_sql(const std::string& schema,
+                               const std::string& table,
+                               const std::string& name,
+                               const std::string& definition);
+std::string validate_constraint_sql(const std::string& schema,
+                                    const std::string& table,
+                                    const std::string& name);
+
+// Steps that build an index CONCURRENTLY: drop an invalid leftover of an earlier attempt,
+// then build. `definition` is everything after "ON <table> " (e.g. "USING btree (phone)").
+std::vector<Step> build_index_steps(const std::string& id_prefix,
+                                    const std::string& schema,
+                                    const std::string& table,
+                                    const std::string& index,
+                                    bool unique,
+                                    const std::string& definition);
+
+Check column_exists_check(const std::string& id,
+                          const std::string& schema,
+                          const std::string& table,
+                          const std::string& column,
+                          bool exists);
+Check column_not_null_check(const std::string& id,
+                            const std::string& schema,
+                            const std::string& table,
+                            const std::string& column);
+Check index_valid_check(const std::string& id, const std::string& schema, const std::string& index);
+Check constraint_check(const std::string& id,
+                       const std::string& schema,
+                       const std::string& table,
+                       const std::string& name,
+                       bool must_be_validated);
+// No constraint, index, trigger or function named _orc_* remains on the table.
+Check no_helpers_check(const std::string& id, const std::string& schema, const std::string& table);
+
+BackfillSpec make_backfill(const std::string& id,
+                           const std::string& schema,
+                           const Table& table,
+                           const std::string& assignments,
+                           const std::string& differs);
+Check parity_check(const BackfillSpec& spec);
+
+} // namespace orchestrate

@@ -1,0 +1,34 @@
+#include <utility>
+
+#include "changes/change.hpp"
+#include "changes/kinds.hpp"
+
+namespace orchestrate {
+
+namespace {
+const std::vector<std::pair<std::string_view, ChangeParser>>& registry() {
+  static const std::vector<std::pair<std::string_view, ChangeParser>> k_registry = {
+      {"rename_column", &parse_rename_column},
+  };
+  return k_registry;
+}
+} // namespace
+
+ChangeParser find_change_parser(std::string_view kind) {
+  for (const auto& [name, parser] : registry()) {
+    if (name == kind) {
+      return parser;
+    }
+  }
+  return nullptr;
+}
+
+std::vector<std::string> change_kinds() {
+  std::vector<std::string> out;
+  for (const auto& entry : registry()) {
+    out.emplace_back(entry.first);
+  }
+  return out;
+}
+
+} // namespace orchestrate

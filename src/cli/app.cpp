@@ -1,0 +1,86 @@
+#include "cli/app.hpp"
+
+#include <cstdio>
+
+#include "cli/session.hpp"
+#include "core/errors.hpp"
+#include "db/connection.hpp"
+
+namespace orchestrate {
+
+namespace {
+void print_error(const std::string& message) {
+  std::fflush(stdout);
+  std::fprintf(stderr, "orchestrate: error: %s\n", message.c_str());
+}
+
+std::string trimmed(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) {
+    s.pop_back();
+  }
+  return s;
+}
+} // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"orchestrate: zero-downtime PostgreSQL schema changes (expand/contract)"};
+  app.require_subcommand(1);
+  app.fallthrough();
+  GlobalOptions g;
+  add_flag(app, "--db", g.db,
+           "libpq URI or key=value string (default: DATABASE_URL, then libpq's PG* variables)");
+  add_flag(app, "--state-schema", g.state_schema, "schema holding orchestrate's state")
+      ->capture_default_str();
+  add_flag(app, "--lock-timeout", g.lock_timeout,
+           "lock_timeout for every DDL statement; longer waits are retried with backoff")
+      ->capture_default_str();
+  add_flag(app, "--lock-retry-for", g.lock_retry_for,
+           "how long a step keeps retrying a lock before giving up")
+      ->capture_default_str();
+  add_flag(app, "--statement-timeout", g.statement_timeout, "statement_timeout for gate checks")
+      ->capture_default_str();
+  app.add_flag("--json", g.json, "machine-readable output")->envname("ORCHESTRATE_JSON");
+  app.add_flag("-v,--verbose", g.verbose, "more detail")->envname("ORCHESTRATE_VERBOSE");
+
+  Action action;
+  setup_validate(app, g, action);
+  setup_plan(app, g, action);
+  setup_start(app, g, action);
+  setup_next(app, g, action);
+  setup_backfill(app, g, action);
+  setup_pause(app, g, action);
+  setup_status(app, g, action);
+  setup_verify(app, g, action);
+  setup_rollback(app, g, action);
+  setup_history(app, g, action);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    print_error(e.what());
+    std::fprintf(stderr, "run 'orchestrate --help' for usage\n");
+    return k_exit_bad_input;
+  }
+  try {
+    (void)g.exec(); // reject malformed durations before anything connects
+    return action ? action() : k_exit_bad_input;
+  } catch (const Error& e) {
+    print_error(e.what());
+    return e.exit_code();
+  } catch (const pqxx::broken_connection& e) {
+    print_error("lost the database connection: " + trimmed(e.what()));
+    return k_exit_runtime;
+  } catch (const pqxx::sql_error& e) {
+    print_error("database error [" + e.sqlstate() + "]: " + trimmed(e.what()));
+    return k_exit_runtime;
+  } catch (const std::exception& e) {
+    print_error(e.what());
+    return k_exit_runtime;
+  }
+}
+
+} // namespace orchestrate

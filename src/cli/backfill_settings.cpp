@@ -1,0 +1,26 @@
+#include "cli/backfill_settings.hpp"
+
+#include "db/executor.hpp"
+#include "plan/parse.hpp"
+
+namespace orchestrate {
+
+BackfillOptions resolve_backfill_options(const PlanRecord& record, const BackfillFlags& flags) {
+  BackfillOptions o;
+  const BackfillSettings plan = parse_plan_text(record.body, record.file).backfill;
+  o.workers = flags.workers.value_or(plan.workers.value_or(o.workers));
+  o.batch_size = flags.batch_size.value_or(plan.batch_size.value_or(o.batch_size));
+  o.target_batch_ms = flags.target_batch_ms.value_or(plan.target_batch_ms.value_or(o.target_batch_ms));
+  o.max_rows_per_second = flags.max_rows_per_second ? flags.max_rows_per_second
+                                                    : plan.max_rows_per_second;
+  o.window = flags.window ? flags.window : plan.window;
+  auto lag = flags.max_replica_lag ? flags.max_replica_lag : plan.max_replica_lag;
+  if (lag) {
+    o.max_replica_lag = parse_duration(*lag);
+  }
+  o.min_batch = std::min(o.min_batch, o.batch_size);
+  o.max_batch = std::max(o.max_batch, o.batch_size);
+  return o;
+}
+
+} // namespace orchestrate

@@ -1,0 +1,39 @@
+#include "cli/backfill_settings.hpp"
+#include "cli/session.hpp"
+#include "planner/runner.hpp"
+#include "state/lock.hpp"
+
+namespace orchestrate {
+
+namespace {
+struct BackfillCommandOptions {
+  std::string name;
+  BackfillFlags backfill;
+};
+
+int run_backfill_command(const BackfillCommandOptions& o, const GlobalOptions& g) {
+  Session s(g, "backfill");
+  const std::string name = s.resolve_plan(o.name);
+  PlanLock lock(*s.conn, g.state_schema, name);
+  RunnerOptions ro;
+  ro.url = s.url;
+  ro.exec = g.exec();
+  ro.backfill = resolve_backfill_options(*s.store->find(name), o.backfill);
+  ro.stop = install_stop_handlers();
+  Runner runner(*s.store, s.reporter, ro);
+  runner.backfill(name);
+  return 0;
+}
+} // namespace
+
+void setup_backfill(CLI::App& app, const GlobalOptions& g, Action& action) {
+  auto o = std::make_shared<BackfillCommandOptions>();
+  auto* sub = app.add_subcommand(
+      "backfill", "Run or resume the backfill until done, paused, outside its window or "
+                  "signalled (exit 75 when stopped early)");
+  sub->add_option("NAME", o->name, "plan name (may be left out when one plan is active)");
+  add_backfill_flags(*sub, o->backfill);
+  sub->callback([&action, o, &g] { action = [o, &g] { return run_backfill_command(*o, g); }; });
+}
+
+} // namespace orchestrate

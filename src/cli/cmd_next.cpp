@@ -1,0 +1,42 @@
+#include "cli/backfill_settings.hpp"
+#include "cli/session.hpp"
+#include "planner/runner.hpp"
+#include "state/lock.hpp"
+
+namespace orchestrate {
+
+namespace {
+struct NextOptions {
+  std::string name;
+  bool dry_run = false;
+  BackfillFlags backfill;
+};
+
+int run_next(const NextOptions& o, const GlobalOptions& g) {
+  Session s(g, "next");
+  const std::string name = s.resolve_plan(o.name);
+  PlanLock lock(*s.conn, g.state_schema, name);
+  RunnerOptions ro;
+  ro.url = s.url;
+  ro.exec = g.exec();
+  ro.backfill = resolve_backfill_options(*s.store->find(name), o.backfill);
+  ro.dry_run = o.dry_run;
+  ro.stop = install_stop_handlers();
+  Runner runner(*s.store, s.reporter, ro);
+  runner.next(name);
+  return 0;
+}
+} // namespace
+
+void setup_next(CLI::App& app, const GlobalOptions& g, Action& action) {
+  auto o = std::make_shared<NextOptions>();
+  auto* sub = app.add_subcommand(
+      "next", "Check the current phase's gate, then run the next phase (entering backfill runs "
+              "the backfill in the foreground)");
+  sub->add_option("NAME", o->name, "plan name (may be left out when one plan is active)");
+  sub->add_flag("--dry-run", o->dry_run, "print what the next phase would run; change nothing");
+  add_backfill_flags(*sub, o->backfill);
+  sub->callback([&action, o, &g] { action = [o, &g] { return run_next(*o, g); }; });
+}
+
+} // namespace orchestrate

@@ -1,0 +1,34 @@
+#include "cli/session.hpp"
+#include "planner/runner.hpp"
+#include "state/lock.hpp"
+
+namespace orchestrate {
+
+namespace {
+struct RollbackOptions {
+  std::string name;
+};
+
+int run_rollback(const RollbackOptions& o, const GlobalOptions& g) {
+  Session s(g, "rollback");
+  const std::string name = s.resolve_plan(o.name);
+  PlanLock lock(*s.conn, g.state_schema, name);
+  RunnerOptions ro;
+  ro.url = s.url;
+  ro.exec = g.exec();
+  Runner runner(*s.store, s.reporter, ro);
+  runner.rollback(name);
+  return 0;
+}
+} // namespace
+
+void setup_rollback(CLI::App& app, const GlobalOptions& g, Action& action) {
+  auto o = std::make_shared<RollbackOptions>();
+  auto* sub = app.add_subcommand(
+      "rollback", "Undo every phase applied so far and leave the schema as it was (before "
+                  "contract only)");
+  sub->add_option("NAME", o->name, "plan name (may be left out when one plan is active)");
+  sub->callback([&action, o, &g] { action = [o, &g] { return run_rollback(*o, g); }; });
+}
+
+} // namespace orchestrate

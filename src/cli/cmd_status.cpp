@@ -1,0 +1,190 @@
+#include <fmt/format.h>
+
+#include <chrono>
+#include <thread>
+
+#include "cli/session.hpp"
+#include "core/ident.hpp"
+
+namespace orchestrate {
+
+namespace {
+struct StatusOptions {
+  std::string name;
+  bool watch = false;
+};
+
+nlohmann::json status_json(Session& s, const PlanRecord& r) {
+  nlohmann::json backfill = {{"rows_done", 0},         {"rows_total", 0},
+                             {"rows_per_second", 0.0}, {"eta_seconds", nullptr},
+                             {"throttled_by", nullptr}, {"batch_size", 0},
+                             {"heartbeat", nullptr}};
+  bool paused = false;
+  {
+    pqxx::read_transaction tx(*s.conn);
+    auto c = tx.exec_params(
+        "SELECT paused, rows_done, rows_total, rows_per_second, throttled_by, batch_size, "
+        "to_char(heartbeat, 'YYYY-MM-DD HH24:MI:SS') FROM " +
+            s.store->table("control") + " WHERE plan = $1",
+        r.name);
+    if (!c.empty()) {
+      paused = c[0][0].as<bool>();
+      const long long done = c[0][1].as<long long>();
+      const long long total = c[0][2].as<long long>();
+      const double rate = c[0][3].as<double>();
+      backfill["rows_done"] = done;
+      backfill["rows_total"] = total;
+      backfill["rows_per_second"] = rate;
+      if (rate > 0 && total >= done) {
+        backfill["eta_seconds"] = (total - done) / rate;
+      }
+      if (!c[0][4].is_null()) {
+        backfill["throttled_by"] = c[0][4].as<std::string>();
+      }
+      backfill["batch_size"] = c[0][5].as<long long>();
+      if (!c[0][6].is_null()) {
+        backfill["heartbeat"] = c[0][6].as<std::string>();
+      }
+    }
+  }
+  if (paused && backfill["throttled_by"].is_null()) {
+    backfill["throttled_by"] = "paused";
+  }
+  nlohmann::json gate = nlohmann::json::array();
+  for (const auto& g : r.last_gate) {
+    gate.push_back({{"id", g.value("id", "")},
+                    {"passed", g.value("passed", false)},
+                    {"detail", g.value("detail", "")}});
+  }
+  nlohmann::json events = nlohmann::json::array();
+  for (const auto& e : s.store->recent_events(r.name, 8)) {
+    events.push_back({{"at", e.at},
+                      {"phase", e.phase},
+                      {"item", e.item},
+                      {"outcome", e.outcome},
+                      {"detail", e.detail},
+                      {"who", e.who}});
+  }
+  nlohmann::json search_path = nullptr;
+  if (!r.work.version_schema.empty()) {
+    search_path = quote_ident(r.work.version_schema) + ", public";
+  }
+  return {{"name", r.name},
+          {"phase", r.state.name()},
+          {"applying", r.applying ? nlohmann::json(std::string(phase_name(*r.applying)))
+                                  : nlohmann::json()},
+          {"paused", paused},
+          {"search_path", search_path},
+          {"checksum", r.checksum},
+          {"backfill", backfill},
+          {"gate_phase", r.last_gate_phase},
+          {"gate", gate},
+          {"events", events}};
+}
+
+std::string status_text(const nlohmann::json& j) {
+  std::string out = fmt::format("plan {}: {}{}{}\n", j["name"].get<std::string>(),
+                                j["phase"].get<std::string>(),
+                                j["applying"].is_null()
+                                    ? ""
+                                    : " (phase " + j["applying"].get<std::string>() +
+                                          " interrupted; `next` resumes it)",
+                                j["paused"].get<bool>() ? " [paused]" : "");
+  out += fmt::format("  new application search_path: {}\n",
+                     j["search_path"].is_null() ? "(none needed)"
+                                                : "SET search_path TO " +
+                                                      j["search_path"].get<std::string>());
+  const auto& b = j["backfill"];
+  if (b["rows_total"].get<long long>() > 0 || b["rows_done"].get<long long>() > 0) {
+    const long long done = b["rows_done"].get<long long>();
+    const long long total = b["rows_total"].get<long long>();
+    out += fmt::format("  backfill: {} / {} rows ({:.1f}%), {:.0f} rows/s, ETA {}{}\n", done,
+                       total, total > 0 ? 100.0 * done / total : 0.0,
+                       b["rows_per_second"].get<double>(),
+                       b["eta_seconds"].is_null()
+                           ? std::string("-")
+                           : format_duration_s(b["eta_seconds"].get<double>()),
+                       b["throttled_by"].is_null()
+                           ? ""
+                           : ", throttled by " + b["throttled_by"].get<std::string>());
+  }
+  if (!j["gate"].empty()) {
+    out += fmt::format("  last gate ({}):\n", j["gate_phase"].get<std::string>());
+    for (const auto& g : j["gate"]) {
+      out += fmt::format("    [{}] {}{}\n", g["passed"].get<bool>() ? "pass" : "FAIL",
+                         g["id"].get<std::string>(),
+                         g["detail"].get<std::string>().empty()
+                             ? ""
+                             : " - " + g["detail"].get<std::string>());
+    }
+  }
+  out += "  recent events:\n";
+  for (const auto& e : j["events"]) {
+    out += fmt::format("    {} {:<10} {:<14} {}{}\n", e["at"].get<std::string>(),
+                       e["phase"].get<std::string>(), e["outcome"].get<std::string>(),
+                       e["item"].get<std::string>(),
+                       e["detail"].get<std::string>().empty()
+                           ? ""
+                           : " (" + e["detail"].get<std::string>() + ")");
+  }
+  return out;
+}
+
+int run_status(const StatusOptions& o, const GlobalOptions& g) {
+  Session s(g, "status");
+  std::vector<std::string> names;
+  if (!o.name.empty()) {
+    names.push_back(s.resolve_plan(o.name));
+  } else {
+    for (const auto& r : s.store->list()) {
+      if (r.state.active()) {
+        names.push_back(r.name);
+      }
+    }
+  }
+  const auto* stop = o.watch ? install_stop_handlers() : nullptr;
+  for (;;) {
+    nlohmann::json all = nlohmann::json::array();
+    std::string text;
+    for (const auto& n : names) {
+      auto r = s.store->find(n);
+      auto j = status_json(s, *r);
+      text += status_text(j);
+      all.push_back(std::move(j));
+    }
+    if (names.empty()) {
+      text = "no active plan\n";
+    }
+    if (g.json) {
+      std::printf("%s\n", (o.name.empty() ? all : all[0]).dump(o.watch ? -1 : 2).c_str());
+    } else {
+      if (o.watch) {
+        std::printf("\033[H\033[2J");
+      }
+      std::printf("%s", text.c_str());
+    }
+    std::fflush(stdout);
+    if (!o.watch) {
+      return 0;
+    }
+    for (int i = 0; i < 10 && !stop->load(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    if (stop->load()) {
+      return 0;
+    }
+  }
+}
+} // namespace
+
+void setup_status(CLI::App& app, const GlobalOptions& g, Action& action) {
+  auto o = std::make_shared<StatusOptions>();
+  auto* sub = app.add_subcommand(
+      "status", "Phase, last gate, backfill progress, the new application's search_path and "
+                "recent events (every active plan when NAME is left out)");
+  sub->add_option("NAME", o->name, "plan name");
+  sub->add_flag("--watch", o->watch, "refresh every second until Ctrl-C");
+  sub->callback([&action, o, &g] { action = [o, &g] { return run_status(*o, g); }; });
+}
+
+} // namespace orchestrate

@@ -1,0 +1,37 @@
+#include "cli/session.hpp"
+#include "planner/planner.hpp"
+
+namespace orchestrate {
+
+namespace {
+struct ValidateOptions {
+  std::string plan;
+  bool offline = false;
+};
+
+int run_validate(const ValidateOptions& o, const GlobalOptions& g) {
+  Plan plan = load_plan(o.plan);
+  ConsoleReporter out(g.json);
+  if (o.offline) {
+    out.info(o.plan + ": plan " + plan.name.value + " is well-formed (" +
+             std::to_string(plan.changes.size()) + " changes; live schema not checked)");
+    return 0;
+  }
+  Session s(g, "validate", true);
+  validate_plan(plan, s.catalog());
+  out.info(o.plan + ": plan " + plan.name.value + " is valid against the live schema (" +
+           std::to_string(plan.changes.size()) + " changes)");
+  return 0;
+}
+} // namespace
+
+void setup_validate(CLI::App& app, const GlobalOptions& g, Action& action) {
+  auto o = std::make_shared<ValidateOptions>();
+  auto* sub = app.add_subcommand("validate", "Parse and check a plan, against the live schema "
+                                             "unless --offline; changes nothing");
+  sub->add_option("PLAN", o->plan, "plan file")->required();
+  sub->add_flag("--offline", o->offline, "do not connect; check the file alone");
+  sub->callback([&action, o, &g] { action = [o, &g] { return run_validate(*o, g); }; });
+}
+
+} // namespace orchestrate

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <optional>
+#include <string>
+
+#include "backfill/options.hpp"
+#include "db/executor.hpp"
+
+namespace orchestrate {
+
+// Flags every command accepts.
+struct GlobalOptions {
+  std::string db;
+  std::string state_schema = "orchestrate";
+  std::string lock_timeout = "500ms";
+  std::string lock_retry_for = "10min";
+  std::string statement_timeout = "5min";
+  bool json = false;
+  bool verbose = false;
+
+  ExecSettings exec() const;
+};
+
+// Backfill flags shared by `next` and `backfill`; unset ones fall back to the plan's defaults.
+struct BackfillFlags {
+  std::optional<int> workers;
+  std::optional<long long> batch_size;
+  std::optional<int> target_batch_ms;
+  std::optional<double> max_rows_per_second;
+  std::optional<std::string> window;
+  std::optional<std::string> max_replica_lag;
+};
+
+// Adds a long flag that may also come from ORCHESTRATE_<FLAG> in the environment.
+template <class T>
+CLI::Option* add_flag(CLI::App& app, const std::string& names, T& target, const std::string& help) {
+  auto* opt = app.add_option(names, target, help);
+  std::string env = "ORCHESTRATE_";
+  for (char c : opt->get_single_name()) {
+    env += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  opt->envname(env);
+  return opt;
+}
+
+void add_backfill_flags(CLI::App& app, BackfillFlags& flags);
+
+} // namespace orchestrate

@@ -1,0 +1,72 @@
+#include "cli/session.hpp"
+
+#include <csignal>
+
+#include "core/errors.hpp"
+#include "db/catalog_load.hpp"
+#include "db/connection.hpp"
+#include "plan/parse.hpp"
+
+namespace orchestrate {
+
+namespace {
+std::atomic<bool> g_stop{false};
+
+void on_signal(int) {
+  g_stop.store(true);
+}
+} // namespace
+
+const std::atomic<bool>* install_stop_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  return &g_stop;
+}
+
+Session::Session(const GlobalOptions& g, const std::string& command, bool read_only)
+    : global(g), url(resolve_database_url(g.db)), reporter(g.json) {
+  conn = open_connection(url, "orchestrate " + command);
+  store = std::make_unique<StateStore>(*conn, g.state_schema, current_operator());
+  if (!read_only) {
+    store->ensure_schema();
+  }
+}
+
+std::string Session::resolve_plan(const std::string& name) {
+  if (!name.empty()) {
+    if (!store->find(name)) {
+      throw InputError("no plan named '" + name + "' is registered");
+    }
+    return name;
+  }
+  std::vector<std::string> active;
+  for (const auto& r : store->list()) {
+    if (r.state.active()) {
+      active.push_back(r.name);
+    }
+  }
+  if (active.size() == 1) {
+    return active.front();
+  }
+  if (active.empty()) {
+    throw InputError("no plan is active; name one, or register one with `orchestrate start PLAN`");
+  }
+  std::string names;
+  for (const auto& n : active) {
+    names += (names.empty() ? "" : ", ") + n;
+  }
+  throw InputError("several plans are active (" + names + "); name the one you mean");
+}
+
+Catalog Session::catalog() {
+  return load_catalog(*conn, global.state_schema);
+}
+
+Plan load_plan(const std::string& path) {
+  return parse_plan_file(path);
+}
+
+} // namespace orchestrate

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <pqxx/pqxx>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "cli/console.hpp"
+#include "cli/options.hpp"
+#include "core/catalog.hpp"
+#include "plan/model.hpp"
+#include "state/store.hpp"
+
+namespace orchestrate {
+
+// What a command runs once its flags are parsed; returns the exit code.
+using Action = std::function<int()>;
+
+// A command's connection, state store and reporter.
+struct Session {
+  // Connects; creates or upgrades the state schema unless `read_only`.
+  Session(const GlobalOptions& global, const std::string& command, bool read_only = false);
+
+  const GlobalOptions& global;
+  std::string url;
+  std::unique_ptr<pqxx::connection> conn;
+  std::unique_ptr<StateStore> store;
+  ConsoleReporter reporter;
+
+  // The named plan, or the only active one when `name` is empty (exit 2 otherwise).
+  std::string resolve_plan(const std::string& name);
+  Catalog catalog();
+};
+
+// Parses a plan file and, unless offline, checks it against the live schema.
+Plan load_plan(const std::string& path);
+
+// Set by SIGINT/SIGTERM while a command that can stop early runs.
+const std::atomic<bool>* install_stop_handlers();
+
+void setup_validate(CLI::App& app, const GlobalOptions& global, Action& action);
+void setup_plan(CLI::App& app, const GlobalOptions& global, Action& action);
+void setup_start(CLI::App& app, const GlobalOptions& global, Action& action);
+void setup_next(CLI::App& app, const GlobalOptions& global, Action& action);
+void setup_backfill(CLI::App& app, const GlobalOptions& global, Action& action);
+void setup_pause(CLI::App& app, const GlobalOptions& global, Action& action);
+void setup_status(CLI::App& app, const GlobalOptions& global, Action& action);
+void setup_verify(CLI::App& app, const GlobalOptions& global, Action& action);
+void setup_rollback(CLI::App& app, const GlobalOptions& global, Action& action);
+void setup_history(CLI::App& app, const GlobalOptions& global, Action& action);
+
+} // namespace orchestrate

@@ -1,0 +1,79 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace orchestrate {
+
+// The live schema as the planner needs it. Loaded from pg_catalog by db/catalog_load, or
+// built by hand in unit tests.
+struct Column {
+  std::string name;
+  std::string type;              // format_type(), e.g. "character varying(20)"
+  bool not_null = false;
+  std::optional<std::string> collation; // quoted, only when it differs from the type's default
+  std::optional<std::string> default_sql;
+  bool default_volatile = false; // nextval() and friends: never copied, never evaluated twice
+  bool identity = false;
+  bool generated = false;
+};
+
+struct Index {
+  std::string name;
+  std::string definition;        // pg_get_indexdef()
+  std::vector<std::string> columns; // plain key and INCLUDE columns it uses
+  bool unique = false;
+  bool primary = false;
+  bool valid = true;
+  bool uses_expression = false;  // expressions or a predicate mention columns too
+  std::optional<std::string> constraint; // the UNIQUE/PRIMARY KEY constraint it backs
+};
+
+struct Constraint {
+  std::string name;
+  char type = 'c';               // c check, f foreign key, u unique, p primary, x exclusion
+  std::string definition;        // pg_get_constraintdef()
+  std::vector<std::string> columns;
+  bool validated = true;
+  std::string foreign_table;     // for 'f'
+  std::vector<std::string> foreign_columns;
+};
+
+// A foreign key elsewhere that points at this table.
+struct IncomingForeignKey {
+  std::string name;
+  std::string table;
+  std::vector<std::string> referenced_columns;
+};
+
+struct Table {
+  std::string schema;
+  std::string name;
+  std::vector<Column> columns;
+  std::vector<Index> indexes;
+  std::vector<Constraint> constraints;
+  std::vector<IncomingForeignKey> referenced_by;
+  std::vector<std::string> triggers;
+  std::vector<std::string> dependent_views;
+  double estimated_rows = 0;
+
+  const Column* column(const std::string& name) const;
+  Column* column(const std::string& name);
+  // Primary key columns, else those of a unique index over NOT NULL columns; empty if none.
+  std::vector<std::string> row_key() const;
+};
+
+struct Catalog {
+  std::map<std::string, Table> tables; // by "schema.name"
+  std::vector<std::string> schemas;
+
+  const Table* table(const std::string& schema, const std::string& name) const;
+  Table* table(const std::string& schema, const std::string& name);
+  bool has_schema(const std::string& name) const;
+};
+
+bool is_integer_type(const std::string& type);
+
+} // namespace orchestrate

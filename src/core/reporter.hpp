@@ -1,0 +1,29 @@
+#pragma once
+
+#include <string>
+
+namespace orchestrate {
+
+// Backfill progress as shown on a terminal, in log lines and in `status`.
+struct Progress {
+  long long rows_done = 0;
+  long long rows_total = 0;
+  double rows_per_second = 0;
+  double eta_seconds = -1; // unknown when negative
+  long long batch_size = 0;
+  std::string throttled_by; // empty when running freely
+};
+
+// Where lower layers send what a person should see. Only the CLI implements it (and prints);
+// the library never writes to stdout or stderr itself.
+class Reporter {
+public:
+  virtual ~Reporter() = default;
+  virtual void info(const std::string& line) = 0;
+  virtual void warn(const std::string& line) = 0;
+  virtual void progress(const Progress& p) = 0;
+  // The progress display is finished (clear a live bar, say, before other output).
+  virtual void progress_done() {}
+};
+
+} // namespace orchestrate

@@ -1,0 +1,82 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/phase.hpp"
+
+namespace orchestrate {
+
+// One SQL statement a phase runs. Steps are written so that running one twice is harmless,
+// because a crash between a step and its record is recovered by running it again.
+struct Step {
+  std::string id;
+  std::string sql;
+  bool in_transaction = true; // false for CONCURRENTLY statements
+  bool idempotent = true;
+  // Statements that take a lock blocking the application run under lock_timeout and are
+  // retried; CONCURRENTLY builds never block writes, so they may wait for old snapshots.
+  bool under_lock_timeout = true;
+  // Run (in its own short transaction) before every retry of a failed attempt, e.g. to drop
+  // the invalid index a failed CREATE INDEX CONCURRENTLY leaves behind.
+  std::string before_retry;
+};
+
+// How to copy one change's data for existing rows, batch by batch along a key.
+struct BackfillSpec {
+  std::string id;
+  std::string schema;
+  std::string table;
+  std::vector<std::string> key;      // key columns, in index order
+  std::vector<std::string> key_types; // their types, to cast cursor values
+  bool integer_key = false;          // a single integer column: ranges split by value
+  std::string assignments;           // `"phone" = "phone_number"`
+  std::string differs;               // true for a row that still needs the copy
+};
+
+// One verification check. Either `sql` yields one boolean, or `parity` names a backfill whose
+// `differs` predicate must match no row (scanned in batches along the key, never at once).
+// A probe check runs inside a transaction that is always rolled back.
+struct Check {
+  std::string id;
+  std::string description;
+  std::string sql;
+  bool rolled_back = false;
+  std::optional<BackfillSpec> parity;
+};
+
+struct PhaseWork {
+  std::vector<Step> steps;
+  std::vector<Check> gate;
+  std::vector<BackfillSpec> backfills;
+};
+
+// Everything a plan does, rendered once at `start` and stored, so that later commands run
+// exactly the SQL that `plan` printed even after the live schema has moved on.
+struct PlanWork {
+  std::array<PhaseWork, 5> phases;
+  // rollback[p]: undoes every phase up to and including p.
+  std::array<std::vector<Step>, 5> rollback;
+  // The version schema the new application must put first on its search_path, if any.
+  std::string version_schema;
+
+  PhaseWork& at(Phase p) { return phases[static_cast<int>(p)]; }
+  const PhaseWork& at(Phase p) const { return phases[static_cast<int>(p)]; }
+};
+
+void to_json(nlohmann::json& j, const Step& s);
+void from_json(const nlohmann::json& j, Step& s);
+void to_json(nlohmann::json& j, const BackfillSpec& s);
+void from_json(const nlohmann::json& j, BackfillSpec& s);
+void to_json(nlohmann::json& j, const Check& c);
+void from_json(const nlohmann::json& j, Check& c);
+void to_json(nlohmann::json& j, const PhaseWork& w);
+void from_json(const nlohmann::json& j, PhaseWork& w);
+void to_json(nlohmann::json& j, const PlanWork& w);
+void from_json(const nlohmann::json& j, PlanWork& w);
+
+} // namespace orchestrate

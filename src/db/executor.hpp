@@ -1,0 +1,38 @@
+#pragma once
+
+#include <pqxx/pqxx>
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "core/work.hpp"
+
+namespace orchestrate {
+
+struct ExecSettings {
+  std::chrono::milliseconds lock_timeout{500};
+  std::chrono::milliseconds lock_retry_for{std::chrono::minutes(10)};
+  std::chrono::milliseconds statement_timeout{std::chrono::minutes(5)};
+};
+
+// Called with a human-readable line whenever a step waits (lock timeout, deadlock) and retries.
+using WaitNotice = std::function<void(const std::string&)>;
+
+// SQLSTATEs worth retrying: lock_not_available, serialization_failure, deadlock_detected.
+bool is_retryable_sqlstate(const std::string& sqlstate);
+
+// Runs one step. Transactional steps run in one transaction with SET LOCAL lock_timeout;
+// others in autocommit. Lock timeouts, deadlocks and serialization failures are retried with
+// exponential backoff and jitter until `lock_retry_for` has passed. Throws StepError naming
+// the step id and SQLSTATE; a commit whose outcome is unknown is never retried.
+void run_step(pqxx::connection& conn,
+              const Step& step,
+              const ExecSettings& settings,
+              const WaitNotice& notice);
+
+// Parses "500ms", "2s", "1.5min", "10m", "1h" (a bare number means milliseconds).
+std::chrono::milliseconds parse_duration(const std::string& text);
+std::string format_ms(std::chrono::milliseconds ms);
+
+} // namespace orchestrate

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/phase.hpp"
+
+namespace orchestrate {
+
+class Change;
+
+// A position in a plan file, 1-based; line 0 means "no position".
+struct Mark {
+  int line = 0;
+  int column = 0;
+};
+
+template <class T> struct Located {
+  T value{};
+  Mark mark;
+};
+
+struct GateSpec {
+  std::string name;
+  std::string sql;
+  Mark mark;
+};
+
+// Backfill defaults a plan may set; command-line flags override them.
+struct BackfillSettings {
+  std::optional<long long> batch_size;
+  std::optional<double> max_rows_per_second;
+  std::optional<std::string> window;
+  std::optional<int> workers;
+  std::optional<int> target_batch_ms;
+  std::optional<std::string> max_replica_lag;
+};
+
+struct Plan {
+  std::string file;
+  std::string body;     // the file's bytes, stored with the plan
+  std::string checksum; // of body
+  Located<std::string> name;
+  std::string description;
+  std::string schema = "public";
+  std::vector<std::unique_ptr<Change>> changes;
+  BackfillSettings backfill;
+  std::map<Phase, std::vector<GateSpec>> gates;
+
+  Plan();
+  ~Plan();
+  Plan(Plan&&) noexcept;
+  Plan& operator=(Plan&&) noexcept;
+};
+
+// Plan names become lock keys, schema names and file names: a letter, digit or underscore,
+// then letters, digits, underscores or hyphens, at most 63 bytes.
+bool is_valid_plan_name(const std::string& name);
+
+} // namespace orchestrate

@@ -1,0 +1,205 @@
+#include "plan/parse.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "changes/change.hpp"
+#include "core/errors.hpp"
+#include "core/ident.hpp"
+#include "plan/fields.hpp"
+
+namespace orchestrate {
+
+namespace {
+
+void parse_backfill(const YAML::Node& node, const std::string& file, BackfillSettings& out) {
+  Fields f(node, file, "backfill");
+  if (auto v = f.optional_integer("batch_size", 1, 10'000'000)) {
+    out.batch_size = v->value;
+  }
+  if (auto v = f.optional_number("max_rows_per_second", 1, 1e12)) {
+    out.max_rows_per_second = v->value;
+  }
+  if (auto v = f.optional_string("window")) {
+    static const std::regex k_window(R"(([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d)");
+    if (!std::regex_match(v->value, k_window)) {
+      f.fail(v->mark, "backfill: 'window' must look like 22:00-06:00, got '" + v->value + "'");
+    }
+    out.window = v->value;
+  }
+  if (auto v = f.optional_integer("workers", 1, 64)) {
+    out.workers = static_cast<int>(v->value);
+  }
+  if (auto v = f.optional_integer("target_batch_ms", 1, 600'000)) {
+    out.target_batch_ms = static_cast<int>(v->value);
+  }
+  if (auto v = f.optional_string("max_replica_lag")) {
+    static const std::regex k_duration(R"(\d+(\.\d+)?\s*(ms|s|min|m|h)?)");
+    if (!std::regex_match(v->value, k_duration)) {
+      f.fail(v->mark, "backfill: 'max_replica_lag' must be a duration like 10s, got '" +
+                          v->value + "'");
+    }
+    out.max_replica_lag = v->value;
+  }
+  f.finish();
+}
+
+void parse_gates(const YAML::Node& node, const std::string& file, Plan& plan) {
+  if (!node.IsMap()) {
+    throw PlanError(file, mark_of(node).line, mark_of(node).column,
+                    "gates must be a mapping from phase to a list of checks");
+  }
+  for (const auto& kv : node) {
+    const Mark m = mark_of(kv.first);
+    auto phase = parse_phase(kv.first.Scalar());
+    if (!phase) {
+      throw PlanError(file, m.line, m.column,
+                      "gates: unknown phase '" + kv.first.Scalar() +
+                          "' (expected expand, dual_write, backfill, transition or contract)");
+    }
+    if (!kv.second.IsSequence()) {
+      const Mark vm = mark_of(kv.second);
+      throw PlanError(file, vm.line, vm.column, "gates: each phase takes a list of checks");
+    }
+    for (const auto& item : kv.second) {
+      Fields f(item, file, "gate");
+      auto name = f.required_string("name");
+      auto sql = f.required_string("sql");
+      f.finish();
+      if (!is_plain_identifier(name.value) && !is_valid_plan_name(name.value)) {
+        f.fail(name.mark, "gate: 'name' must be letters, digits, '_' or '-'");
+      }
+      plan.gates[*phase].push_back({name.value, sql.value, f.mark()});
+    }
+  }
+}
+
+std::unique_ptr<Change> parse_change(const YAML::Node& node, const std::string& file) {
+  const Mark m = mark_of(node);
+  if (!node.IsMap() || node.size() != 1) {
+    throw PlanError(file, m.line, m.column,
+                    "each change must be a mapping with exactly one key, the change kind");
+  }
+  auto kv = *node.begin();
+  const std::string kind = kv.first.Scalar();
+  ChangeParser parser = find_change_parser(kind);
+  if (parser == nullptr) {
+    std::string known;
+    for (const auto& k : change_kinds()) {
+      known += (known.empty() ? "" : ", ") + k;
+    }
+    const Mark km = mark_of(kv.first);
+    throw PlanError(file, km.line, km.column,
+                    "unknown change kind '" + kind + "' (known: " + known + ")");
+  }
+  Fields fields(kv.second, file, kind);
+  auto change = parser(fields);
+  change->set_mark(mark_of(kv.first));
+  return change;
+}
+
+// Two changes that both modify the same column (or table) cannot be planned together.
+void check_conflicts(const Plan& plan) {
+  std::vector<std::pair<Touch, std::size_t>> seen;
+  for (std::size_t i = 0; i < plan.changes.size(); ++i) {
+    for (const auto& touch : plan.changes[i]->touches()) {
+      if (!touch.modifies) {
+        continue;
+      }
+      for (const auto& [other, index] : seen) {
+        if (index == i || other.table != touch.table) {
+          continue;
+        }
+        if (other.column == touch.column || other.column.empty() || touch.column.empty()) {
+          std::string what =
+              touch.column.empty() ? "table " + touch.table : touch.table + "." + touch.column;
+          throw PlanError(plan.file, touch.mark.line, touch.mark.column,
+                          "conflicting changes: " + what + " is also changed by change " +
+                              std::to_string(index + 1) + " (" +
+                              std::string(plan.changes[index]->kind()) + ")");
+        }
+      }
+    }
+    for (const auto& touch : plan.changes[i]->touches()) {
+      if (touch.modifies) {
+        seen.emplace_back(touch, i);
+      }
+    }
+  }
+}
+
+} // namespace
+
+Plan parse_plan_text(const std::string& text, const std::string& file) {
+  Plan plan;
+  plan.file = file;
+  plan.body = text;
+  plan.checksum = fnv1a_hex(text);
+  if (text.find('\0') != std::string::npos) {
+    throw PlanError(file, 0, 0, "not a text file (contains a NUL byte)");
+  }
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    throw PlanError(file, e.mark.line + 1, e.mark.column + 1, "YAML syntax error: " + e.msg);
+  } catch (const YAML::Exception& e) {
+    throw PlanError(file, e.mark.line + 1, e.mark.column + 1, "YAML error: " + e.msg);
+  }
+  if (!root.IsDefined() || root.IsNull()) {
+    throw PlanError(file, 1, 1, "the plan is empty");
+  }
+  try {
+    Fields top(root, file, "plan");
+    if (auto name = top.optional_string("name")) {
+      plan.name = *name;
+    } else {
+      plan.name = {std::filesystem::path(file).stem().string(), Mark{}};
+    }
+    if (!is_valid_plan_name(plan.name.value)) {
+      top.fail(plan.name.mark, "plan name '" + plan.name.value +
+                                   "' must be letters, digits, '_' or '-' (at most 63 bytes, not "
+                                   "starting with '-')");
+    }
+    if (auto d = top.optional_string("description")) {
+      plan.description = d->value;
+    }
+    if (auto s = top.optional_identifier("schema")) {
+      plan.schema = s->value;
+    }
+    YAML::Node changes = top.required_node("changes");
+    if (!changes.IsSequence() || changes.size() == 0) {
+      top.fail(changes, "plan: 'changes' must be a non-empty list");
+    }
+    for (const auto& c : changes) {
+      plan.changes.push_back(parse_change(c, file));
+    }
+    if (YAML::Node b = top.optional_node("backfill"); b.IsDefined()) {
+      parse_backfill(b, file, plan.backfill);
+    }
+    if (YAML::Node g = top.optional_node("gates"); g.IsDefined()) {
+      parse_gates(g, file, plan);
+    }
+    top.finish();
+  } catch (const YAML::Exception& e) {
+    throw PlanError(file, e.mark.line + 1, e.mark.column + 1, "YAML error: " + e.msg);
+  }
+  check_conflicts(plan);
+  return plan;
+}
+
+Plan parse_plan_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw InputError("cannot read plan file " + path);
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return parse_plan_text(buffer.str(), path);
+}
+
+} // namespace orchestrate

@@ -1,0 +1,17 @@
+#pragma once
+
+#include "core/catalog.hpp"
+#include "core/work.hpp"
+#include "plan/model.hpp"
+
+namespace orchestrate {
+
+// Checks every change against the live schema, each seeing the schema as the plan's earlier
+// changes leave it. Throws PlanError at the offending field; changes nothing.
+void validate_plan(const Plan& plan, const Catalog& live);
+
+// Validates, then concatenates the changes' work phase by phase (and their rollbacks in reverse
+// order), adding the plan's own gates. The result is what `plan` prints and `next` runs.
+PlanWork render_plan(const Plan& plan, const Catalog& live);
+
+} // namespace orchestrate

@@ -1,0 +1,63 @@
+#include "planner/render_sql.hpp"
+
+#include <fmt/format.h>
+
+#include <sstream>
+
+namespace orchestrate {
+
+namespace {
+std::string commented(const std::string& sql) {
+  std::istringstream in(sql);
+  std::string line;
+  std::string out;
+  while (std::getline(in, line)) {
+    out += "--   " + line + "\n";
+  }
+  return out;
+}
+} // namespace
+
+std::string render_phase_sql(const std::string& plan_name, const PlanWork& work, Phase phase) {
+  const auto& w = work.at(phase);
+  std::string out = fmt::format("-- plan {}: phase {} of 5, {}\n", plan_name,
+                                static_cast<int>(phase) + 1, phase_name(phase));
+  if (w.steps.empty() && w.backfills.empty()) {
+    out += "-- (no steps: this phase passes at once for this plan)\n";
+  }
+  for (const auto& step : w.steps) {
+    out += fmt::format("\n-- step {}{}\n{};\n", step.id,
+                       step.in_transaction ? "" : " (outside a transaction)", step.sql);
+  }
+  for (const auto& b : w.backfills) {
+    out += fmt::format("\n-- backfill {}: in batches along ({}), each one transaction that also "
+                       "advances the range cursor:\n--   UPDATE {}.{} SET {} WHERE <key in batch> "
+                       "AND ({});\n",
+                       b.id, fmt::join(b.key, ", "), b.schema, b.table, b.assignments, b.differs);
+  }
+  out += "\n-- gate (checked before `next` leaves this phase):\n";
+  if (w.gate.empty()) {
+    out += "--   (nothing to check)\n";
+  }
+  for (const auto& check : w.gate) {
+    out += fmt::format("-- check {}: {}{}\n", check.id, check.description,
+                       check.rolled_back ? " (in a rolled-back transaction)" : "");
+    if (check.parity) {
+      out += fmt::format("--   batched scan of {}.{} along ({}) for rows where {}\n",
+                         check.parity->schema, check.parity->table,
+                         fmt::join(check.parity->key, ", "), check.parity->differs);
+    } else {
+      out += commented(check.sql);
+    }
+  }
+  const auto& rollback = work.rollback[static_cast<int>(phase)];
+  if (phase != Phase::contract) {
+    out += "\n-- rollback from this phase:\n";
+    for (const auto& step : rollback) {
+      out += fmt::format("-- step {}\n{}", step.id, commented(step.sql + ";"));
+    }
+  }
+  return out;
+}
+
+} // namespace orchestrate

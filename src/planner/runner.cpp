@@ -1,0 +1,247 @@
+#include "planner/runner.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "backfill/engine.hpp"
+#include "core/errors.hpp"
+
+namespace orchestrate {
+
+namespace {
+using clock = std::chrono::steady_clock;
+
+long long ms_since(clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - t).count();
+}
+} // namespace
+
+nlohmann::json gate_json(const std::vector<CheckResult>& results) {
+  auto out = nlohmann::json::array();
+  for (const auto& r : results) {
+    out.push_back({{"id", r.id}, {"passed", r.passed}, {"detail", r.detail},
+                   {"description", r.description}});
+  }
+  return out;
+}
+
+Runner::Runner(StateStore& store, Reporter& reporter, RunnerOptions options)
+    : m_store(store), m_reporter(reporter), m_options(std::move(options)) {}
+
+PlanRecord Runner::load(const std::string& plan) {
+  auto record = m_store.find(plan);
+  if (!record) {
+    throw InputError("no plan named '" + plan + "' is registered; run `orchestrate start` first");
+  }
+  return *record;
+}
+
+void Runner::report_gate(Phase phase, const std::vector<CheckResult>& results) {
+  for (const auto& r : results) {
+    const std::string line = fmt::format("  [{}] {}: {}{}", r.passed ? "pass" : "FAIL", r.id,
+                                         r.description, r.detail.empty() ? "" : " - " + r.detail);
+    if (r.passed) {
+      m_reporter.info(line);
+    } else {
+      m_reporter.warn(line);
+    }
+  }
+  if (results.empty()) {
+    m_reporter.info(fmt::format("  gate of {}: nothing to check", phase_name(phase)));
+  }
+}
+
+std::vector<CheckResult> Runner::gate(const PlanRecord& record, Phase phase, bool record_events) {
+  auto results = run_gate(m_store.connection(), record.work.at(phase).gate, m_options.exec);
+  m_store.set_gate(record.name, phase, gate_json(results));
+  if (record_events) {
+    int failed = 0;
+    for (const auto& r : results) {
+      failed += r.passed ? 0 : 1;
+      if (!r.passed) {
+        m_store.event(record.name, std::string(phase_name(phase)), r.id, "check_failed", r.detail);
+      }
+    }
+    m_store.event(record.name, std::string(phase_name(phase)), "gate",
+                  failed == 0 ? "gate_passed" : "gate_failed",
+                  fmt::format("{} of {} checks passed", results.size() - failed, results.size()));
+  }
+  return results;
+}
+
+void Runner::run_phase(const PlanRecord& record, Phase phase) {
+  const std::string name(phase_name(phase));
+  const auto& steps = record.work.at(phase).steps;
+  m_store.set_state(record.name, record.state, phase);
+  m_store.phase_started(record.name, phase);
+  m_store.event(record.name, name, "", "phase_started");
+  for (const auto& step : steps) {
+    const auto started = clock::now();
+    try {
+      run_step(m_store.connection(), step, m_options.exec, [&](const std::string& line) {
+        m_reporter.warn("  " + line);
+        m_store.event(record.name, name, step.id, "waiting", line);
+      });
+    } catch (const StepError& e) {
+      m_store.event(record.name, name, step.id, "failed", e.what());
+      throw;
+    }
+    const auto took = ms_since(started);
+    m_store.event(record.name, name, step.id, "done", fmt::format("{} ms", took));
+    m_reporter.info(fmt::format("  step {} done ({} ms)", step.id, took));
+  }
+  if (steps.empty()) {
+    m_reporter.info(fmt::format("  {}: no steps for this plan", name));
+  }
+  m_store.set_state(record.name, PlanState::at(phase), std::nullopt);
+}
+
+void Runner::run_backfill_phase(const PlanRecord& record) {
+  const auto& specs = record.work.at(Phase::backfill).backfills;
+  if (specs.empty()) {
+    return;
+  }
+  BackfillJob job{m_options.url, m_store.schema(), record.name, specs, m_options.backfill,
+                  m_options.exec, m_options.stop};
+  m_store.event(record.name, "backfill", "", "backfill_started");
+  auto outcome = run_backfill(job, m_reporter);
+  if (!outcome.finished) {
+    m_store.event(record.name, "backfill", "", "backfill_stopped", outcome.stopped_because);
+    throw StoppedEarly(fmt::format(
+        "backfill of {} stopped early ({}) after {} rows; run `orchestrate backfill {}` to resume",
+        record.name, outcome.stopped_because, outcome.rows_done, record.name));
+  }
+  m_store.event(record.name, "backfill", "", "backfill_done",
+                fmt::format("{} rows", outcome.rows_done));
+  m_reporter.info(fmt::format("  backfill done: {} rows processed in this run",
+                              outcome.rows_done));
+}
+
+void Runner::next(const std::string& plan) {
+  PlanRecord record = load(plan);
+  if (record.state.kind == PlanState::Kind::done) {
+    throw InputError("plan " + plan + " is already done");
+  }
+  if (record.state.kind == PlanState::Kind::rolled_back) {
+    throw InputError("plan " + plan + " was rolled back; register it again under a new name");
+  }
+  Phase target = Phase::expand;
+  if (record.applying) {
+    // A previous run stopped inside this phase; its steps are idempotent, run them again.
+    target = *record.applying;
+    m_reporter.info(fmt::format("resuming phase {} (interrupted earlier)", phase_name(target)));
+  } else if (record.state.kind == PlanState::Kind::in_phase) {
+    const Phase current = record.state.phase;
+    m_reporter.info(fmt::format("gate of {}:", phase_name(current)));
+    auto results = gate(record, current, true);
+    report_gate(current, results);
+    if (!all_passed(results)) {
+      int failed = 0;
+      for (const auto& r : results) {
+        failed += r.passed ? 0 : 1;
+      }
+      throw GateFailed(fmt::format("gate of {} did not pass: {} of {} checks failed",
+                                   phase_name(current), failed, results.size()));
+    }
+    if (current == Phase::contract) {
+      m_store.set_state(record.name, PlanState::done(), std::nullopt);
+      m_store.phase_finished(record.name, Phase::contract);
+      m_store.event(record.name, "contract", "", "done");
+      m_reporter.info("plan " + plan + " is done");
+      return;
+    }
+    m_store.phase_finished(record.name, current);
+    target = *next_phase(current);
+  }
+  if (m_options.dry_run) {
+    m_reporter.info(fmt::format("dry run: phase {} would run:", phase_name(target)));
+    for (const auto& step : record.work.at(target).steps) {
+      m_reporter.info(fmt::format("-- {}\n{};", step.id, step.sql));
+    }
+    return;
+  }
+  m_reporter.info(fmt::format("phase {}:", phase_name(target)));
+  run_phase(record, target);
+  record.state = PlanState::at(target);
+  record.applying.reset();
+  if (target == Phase::backfill) {
+    run_backfill_phase(record);
+  }
+  m_reporter.info(fmt::format("gate of {}:", phase_name(target)));
+  auto results = gate(record, target, true);
+  report_gate(target, results);
+  if (target == Phase::contract && all_passed(results)) {
+    m_store.set_state(record.name, PlanState::done(), std::nullopt);
+    m_store.phase_finished(record.name, Phase::contract);
+    m_store.event(record.name, "contract", "", "done");
+    m_reporter.info("plan " + plan + " is done");
+  }
+}
+
+void Runner::backfill(const std::string& plan) {
+  PlanRecord record = load(plan);
+  if (record.state != PlanState::at(Phase::backfill) || record.applying) {
+    throw InputError(fmt::format("plan {} is in phase {}, not backfill; `orchestrate next` moves "
+                                 "it there",
+                                 plan, record.state.name()));
+  }
+  run_backfill_phase(record);
+  auto results = gate(record, Phase::backfill, true);
+  report_gate(Phase::backfill, results);
+}
+
+std::vector<CheckResult> Runner::verify(const std::string& plan) {
+  PlanRecord record = load(plan);
+  if (record.state.kind != PlanState::Kind::in_phase) {
+    m_reporter.info(fmt::format("plan {} is {}: no gate to check", plan, record.state.name()));
+    return {};
+  }
+  auto results = gate(record, record.state.phase, false);
+  report_gate(record.state.phase, results);
+  return results;
+}
+
+void Runner::rollback(const std::string& plan) {
+  PlanRecord record = load(plan);
+  if (!record.state.active()) {
+    throw InputError(fmt::format("plan {} is {}; there is nothing to roll back", plan,
+                                 record.state.name()));
+  }
+  Phase reached = record.applying ? *record.applying : record.state.phase;
+  if (reached == Phase::contract) {
+    throw InputError(fmt::format("plan {} has entered contract, which drops the old schema; it "
+                                 "cannot be rolled back",
+                                 plan));
+  }
+  if (record.state.kind == PlanState::Kind::planned && !record.applying) {
+    m_store.set_state(plan, PlanState::rolled_back(), std::nullopt);
+    m_store.event(plan, "", "", "rolled_back", "nothing had been applied");
+    m_reporter.info("plan " + plan + " rolled back (nothing had been applied)");
+    return;
+  }
+  m_store.event(plan, std::string(phase_name(reached)), "", "rollback_started");
+  for (const auto& step : record.work.rollback[static_cast<int>(reached)]) {
+    const auto started = clock::now();
+    try {
+      run_step(m_store.connection(), step, m_options.exec, [&](const std::string& line) {
+        m_reporter.warn("  " + line);
+      });
+    } catch (const StepError& e) {
+      m_store.event(plan, "rollback", step.id, "failed", e.what());
+      throw;
+    }
+    m_store.event(plan, "rollback", step.id, "done", fmt::format("{} ms", ms_since(started)));
+    m_reporter.info(fmt::format("  step {} done ({} ms)", step.id, ms_since(started)));
+  }
+  {
+    pqxx::work tx(m_store.connection());
+    tx.exec_params("DELETE FROM " + m_store.table("backfill_ranges") + " WHERE plan = $1", plan);
+    tx.commit();
+  }
+  m_store.set_state(plan, PlanState::rolled_back(), std::nullopt);
+  m_store.event(plan, "", "", "rolled_back");
+  m_reporter.info("plan " + plan + " rolled back");
+}
+
+} // namespace orchestrate

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <pqxx/pqxx>
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "backfill/options.hpp"
+#include "core/reporter.hpp"
+#include "db/executor.hpp"
+#include "state/store.hpp"
+#include "verify/gate.hpp"
+
+namespace orchestrate {
+
+struct RunnerOptions {
+  std::string url;
+  ExecSettings exec;
+  BackfillOptions backfill;
+  bool dry_run = false;
+  const std::atomic<bool>* stop = nullptr;
+};
+
+// Moves registered plans through their phases. The caller holds the plan's lock.
+class Runner {
+public:
+  Runner(StateStore& store, Reporter& reporter, RunnerOptions options);
+
+  // Gates the current phase, then runs the next one's steps (and its backfill), then that
+  // phase's gate once, to report. Throws GateFailed (exit 3) when the current gate fails,
+  // StepError (exit 1) when a step fails, StoppedEarly (exit 75) when a backfill stops early.
+  void next(const std::string& plan);
+  // Runs or resumes the backfill of a plan in its backfill phase.
+  void backfill(const std::string& plan);
+  // Runs the current phase's gate and records it; changes nothing else.
+  std::vector<CheckResult> verify(const std::string& plan);
+  // Undoes every phase applied so far (refused once contract has started).
+  void rollback(const std::string& plan);
+
+private:
+  PlanRecord load(const std::string& plan);
+  std::vector<CheckResult> gate(const PlanRecord& record, Phase phase, bool record_events);
+  void run_phase(const PlanRecord& record, Phase phase);
+  void run_backfill_phase(const PlanRecord& record);
+  void report_gate(Phase phase, const std::vector<CheckResult>& results);
+
+  StateStore& m_store;
+  Reporter& m_reporter;
+  RunnerOptions m_options;
+};
+
+nlohmann::json gate_json(const std::vector<CheckResult>& results);
+
+} // namespace orchestrate

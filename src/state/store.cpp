@@ -1,0 +1,197 @@
+#include "state/store.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "core/errors.hpp"
+#include "core/ident.hpp"
+
+namespace orchestrate {
+
+std::string current_operator() {
+  const char* user = std::getenv("USER");
+  if (user == nullptr || *user == '\0') {
+    user = std::getenv("LOGNAME");
+  }
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) {
+    host[0] = '\0';
+  }
+  return std::string(user != nullptr && *user != '\0' ? user : "unknown") + "@" +
+         (host[0] != '\0' ? host : "localhost");
+}
+
+StateStore::StateStore(pqxx::connection& conn, std::string schema, std::string who)
+    : m_conn(conn), m_schema(std::move(schema)), m_who(std::move(who)) {}
+
+std::string StateStore::table(const std::string& name) const {
+  return quote_qualified(m_schema, name);
+}
+
+namespace {
+
+const char* const k_plan_columns =
+    "name, checksum, body, file, description, work::text, state, applying, last_gate::text, "
+    "last_gate_phase, to_char(created_at, 'YYYY-MM-DD HH24:MI:SS'), "
+    "to_char(updated_at, 'YYYY-MM-DD HH24:MI:SS')";
+
+PlanRecord to_record(const pqxx::row& row) {
+  PlanRecord r;
+  r.name = row[0].as<std::string>();
+  r.checksum = row[1].as<std::string>();
+  r.body = row[2].as<std::string>();
+  r.file = row[3].as<std::string>();
+  r.description = row[4].as<std::string>();
+  r.work = nlohmann::json::parse(row[5].as<std::string>()).get<PlanWork>();
+  auto state = PlanState::parse(row[6].as<std::string>());
+  if (!state) {
+    throw Error(k_exit_runtime, "plan " + r.name + " has an unknown state " + row[6].c_str());
+  }
+  r.state = *state;
+  if (!row[7].is_null()) {
+    r.applying = parse_phase(row[7].as<std::string>());
+  }
+  r.last_gate = nlohmann::json::parse(row[8].as<std::string>());
+  r.last_gate_phase = row[9].as<std::string>();
+  r.created_at = row[10].as<std::string>();
+  r.updated_at = row[11].as<std::string>();
+  return r;
+}
+
+} // namespace
+
+std::optional<PlanRecord> StateStore::find(const std::string& name) {
+  pqxx::read_transaction tx(m_conn);
+  auto r = tx.exec_params(std::string("SELECT ") + k_plan_columns + " FROM " + table("plans") +
+                              " WHERE name = $1",
+                          name);
+  if (r.empty()) {
+    return std::nullopt;
+  }
+  return to_record(r[0]);
+}
+
+std::vector<PlanRecord> StateStore::list() {
+  pqxx::read_transaction tx(m_conn);
+  std::vector<PlanRecord> out;
+  for (const auto& row : tx.exec(std::string("SELECT ") + k_plan_columns + " FROM " +
+                                 table("plans") + " ORDER BY created_at, name")) {
+    out.push_back(to_record(row));
+  }
+  return out;
+}
+
+void StateStore::insert(const PlanRecord& record) {
+  pqxx::work tx(m_conn);
+  tx.exec_params("INSERT INTO " + table("plans") +
+                     " (name, checksum, body, file, description, work, state, created_by) "
+                     "VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8)",
+                 record.name, record.checksum, record.body, record.file, record.description,
+                 nlohmann::json(record.work).dump(), record.state.name(), m_who);
+  tx.exec_params("INSERT INTO " + table("control") + " (plan) VALUES ($1) ON CONFLICT DO NOTHING",
+                 record.name);
+  tx.exec_params("INSERT INTO " + table("events") +
+                     " (plan, outcome, detail, who) VALUES ($1, 'registered', $2, $3)",
+                 record.name, "checksum " + record.checksum, m_who);
+  tx.commit();
+}
+
+void StateStore::set_state(const std::string& name,
+                           const PlanState& state,
+                           std::optional<Phase> applying) {
+  pqxx::work tx(m_conn);
+  std::optional<std::string> applying_text;
+  if (applying) {
+    applying_text = std::string(phase_name(*applying));
+  }
+  tx.exec_params("UPDATE " + table("plans") +
+                     " SET state = $2, applying = $3, updated_at = now() WHERE name = $1",
+                 name, state.name(), applying_text);
+  tx.commit();
+}
+
+void StateStore::set_gate(const std::string& name, Phase phase, const nlohmann::json& results) {
+  pqxx::work tx(m_conn);
+  tx.exec_params("UPDATE " + table("plans") +
+                     " SET last_gate = $2::jsonb, last_gate_phase = $3 WHERE name = $1",
+                 name, results.dump(), std::string(phase_name(phase)));
+  tx.commit();
+}
+
+void StateStore::event(const std::string& plan,
+                       const std::string& phase,
+                       const std::string& item,
+                       const std::string& outcome,
+                       const std::string& detail) {
+  pqxx::work tx(m_conn);
+  tx.exec_params("INSERT INTO " + table("events") +
+                     " (plan, phase, item, outcome, detail, who) VALUES ($1, $2, $3, $4, $5, $6)",
+                 plan, phase, item, outcome, detail, m_who);
+  tx.commit();
+}
+
+std::vector<EventRecord> StateStore::recent_events(const std::string& plan, int limit) {
+  pqxx::read_transaction tx(m_conn);
+  std::vector<EventRecord> out;
+  auto rows = tx.exec_params(
+      "SELECT to_char(at, 'YYYY-MM-DD HH24:MI:SS'), phase, item, outcome, detail, who FROM " +
+          table("events") + " WHERE plan = $1 ORDER BY id DESC LIMIT $2",
+      plan, limit);
+  for (const auto& row : rows) {
+    out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                   row[3].as<std::string>(), row[4].as<std::string>(), row[5].as<std::string>()});
+  }
+  return {out.rbegin(), out.rend()};
+}
+
+void StateStore::phase_started(const std::string& plan, Phase phase) {
+  pqxx::work tx(m_conn);
+  tx.exec_params("INSERT INTO " + table("phases") +
+                     " (plan, phase, started_at, who) VALUES ($1, $2, now(), $3) "
+                     "ON CONFLICT (plan, phase) DO UPDATE SET who = EXCLUDED.who",
+                 plan, std::string(phase_name(phase)), m_who);
+  tx.commit();
+}
+
+void StateStore::phase_finished(const std::string& plan, Phase phase) {
+  pqxx::work tx(m_conn);
+  tx.exec_params("UPDATE " + table("phases") +
+                     " SET finished_at = now() WHERE plan = $1 AND phase = $2",
+                 plan, std::string(phase_name(phase)));
+  tx.commit();
+}
+
+std::vector<PhaseRecord> StateStore::phases(const std::string& plan) {
+  pqxx::read_transaction tx(m_conn);
+  std::vector<PhaseRecord> out;
+  auto rows = tx.exec_params(
+      "SELECT phase, coalesce(to_char(started_at, 'YYYY-MM-DD HH24:MI:SS'), ''), "
+      "coalesce(to_char(finished_at, 'YYYY-MM-DD HH24:MI:SS'), ''), who FROM " +
+          table("phases") + " WHERE plan = $1 ORDER BY started_at",
+      plan);
+  for (const auto& row : rows) {
+    out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                   row[3].as<std::string>()});
+  }
+  return out;
+}
+
+void StateStore::set_paused(const std::string& plan, bool paused) {
+  pqxx::work tx(m_conn);
+  tx.exec_params("INSERT INTO " + table("control") +
+                     " (plan, paused) VALUES ($1, $2) ON CONFLICT (plan) DO UPDATE SET paused = $2",
+                 plan, paused);
+  tx.exec_params("INSERT INTO " + table("events") +
+                     " (plan, outcome, who) VALUES ($1, $2, $3)",
+                 plan, std::string(paused ? "paused" : "resumed"), m_who);
+  tx.commit();
+}
+
+bool StateStore::paused(const std::string& plan) {
+  pqxx::read_transaction tx(m_conn);
+  auto r = tx.exec_params("SELECT paused FROM " + table("control") + " WHERE plan = $1", plan);
+  return !r.empty() && r[0][0].as<bool>();
+}
+
+} // namespace orchestrate
