@@ -92,17 +92,6 @@ public:
       w.steps.push_back({id + ".add_column", add});
       w.gate.push_back(column_exists_check(id + ".column", ctx.schema, m_table.value, m_to.value,
                                            true));
-      if (column.not_null) {
-        // NOT NULL goes through a CHECK that is NOT VALID now and validated at transition, so
-        // no step ever scans the table under a lock that blocks writes.
-        const std::string nn = not_null_name();
-        w.steps.push_back({id + ".not_null_check",
-                           add_constraint_sql(ctx.schema, m_table.value, nn,
-                                              fmt::format("CHECK ({} IS NOT NULL) NOT VALID",
-                                                          quote_ident(m_to.value)))});
-        w.gate.push_back(constraint_check(id + ".not_null_check", ctx.schema, m_table.value, nn,
-                                          false));
-      }
       for (const auto& t : twins) {
         if (t.type == 'i') {
           for (auto& s : build_index_steps(id + ".index." + t.new_name, ctx.schema,
@@ -123,6 +112,19 @@ public:
     case Phase::dual_write:
       w.steps.push_back({id + ".sync_function", sync_function_sql(sync)});
       w.steps.push_back({id + ".sync_trigger", sync_trigger_sql(sync)});
+      if (column.not_null) {
+        // NOT NULL goes through a CHECK that is NOT VALID now and validated at transition, so
+        // no step scans the table under a lock that blocks writes. It comes after the trigger:
+        // before it, every write of the old application leaves the new column NULL and would
+        // be refused.
+        const std::string nn = not_null_name();
+        w.steps.push_back({id + ".not_null_check",
+                           add_constraint_sql(ctx.schema, m_table.value, nn,
+                                              fmt::format("CHECK ({} IS NOT NULL) NOT VALID",
+                                                          quote_ident(m_to.value)))});
+        w.gate.push_back(constraint_check(id + ".not_null_check", ctx.schema, m_table.value, nn,
+                                          false));
+      }
       for (auto& c : sync_gate_checks(sync, table.row_key(), id)) {
         w.gate.push_back(std::move(c));
       }
@@ -355,6 +357,7 @@ private:
 } // namespace
 
 std::unique_ptr<Change> parse_rename_column(Fields& fields) {
+  fields.expect({"table", "from", "to"});
   auto table = fields.required_identifier("table");
   auto from = fields.required_identifier("from");
   auto to = fields.required_identifier("to");

@@ -172,6 +172,23 @@ std::vector<Located<std::string>> Fields::required_identifier_list(const std::st
   return out;
 }
 
+void Fields::expect(std::initializer_list<const char*> keys) const {
+  std::string known;
+  std::set<std::string> allowed;
+  for (const char* k : keys) {
+    allowed.insert(k);
+  }
+  for (const auto& k : allowed) {
+    known += (known.empty() ? "" : ", ") + k;
+  }
+  for (const auto& kv : m_map) {
+    if (!allowed.count(kv.first.Scalar())) {
+      fail(kv.first, m_what + ": unknown key '" + kv.first.Scalar() + "' (expected one of: " +
+                         known + ")");
+    }
+  }
+}
+
 void Fields::finish() const {
   for (const auto& kv : m_map) {
     const std::string key = kv.first.Scalar();

@@ -33,6 +33,9 @@ public:
   YAML::Node required_node(const std::string& key);
   std::vector<Located<std::string>> required_identifier_list(const std::string& key);
 
+  // Refuses any key outside `keys` at once, so a misspelt key is reported as such rather than
+  // as the required key it was meant to be.
+  void expect(std::initializer_list<const char*> keys) const;
   void finish() const;
   [[noreturn]] void fail(const YAML::Node& node, const std::string& message) const;
   [[noreturn]] void fail(const Mark& mark, const std::string& message) const;

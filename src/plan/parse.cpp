@@ -18,6 +18,8 @@ namespace {
 
 void parse_backfill(const YAML::Node& node, const std::string& file, BackfillSettings& out) {
   Fields f(node, file, "backfill");
+  f.expect({"batch_size", "max_rows_per_second", "window", "workers", "target_batch_ms",
+            "max_replica_lag"});
   if (auto v = f.optional_integer("batch_size", 1, 10'000'000)) {
     out.batch_size = v->value;
   }
@@ -67,6 +69,7 @@ void parse_gates(const YAML::Node& node, const std::string& file, Plan& plan) {
     }
     for (const auto& item : kv.second) {
       Fields f(item, file, "gate");
+      f.expect({"name", "sql"});
       auto name = f.required_string("name");
       auto sql = f.required_string("sql");
       f.finish();
@@ -155,6 +158,7 @@ Plan parse_plan_text(const std::string& text, const std::string& file) {
   }
   try {
     Fields top(root, file, "plan");
+    top.expect({"name", "description", "schema", "changes", "backfill", "gates"});
     if (auto name = top.optional_string("name")) {
       plan.name = *name;
     } else {

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "support/pg_cluster.hpp"
+#include "support/process.hpp"
+
+namespace itest {
+
+// A fresh database in the process's throwaway cluster, loaded with a `users` table the way
+// the example application uses it: `rows` users, an index and a default on phone_number.
+class TestDb {
+public:
+  explicit TestDb(const std::string& name, int rows = 3000);
+
+  const std::string& url() const { return m_url; }
+  const std::string& name() const { return m_name; }
+  // Runs build/orchestrate with --db pointing here.
+  test_support::ProcessResult orchestrate(const std::vector<std::string>& args,
+                                          const test_support::Environment& env = {}) const;
+  // The orchestrate command line, for a background Child.
+  std::vector<std::string> orchestrate_argv(const std::vector<std::string>& args) const;
+  void exec(const std::string& sql) const;
+  std::string value(const std::string& sql) const;
+  // pg_dump --schema-only of the application's schema (the state schema left out).
+  std::string dump() const;
+  // Writes `text` to a plan file in a temporary directory and returns its path.
+  std::string write_plan(const std::string& file_name, const std::string& text) const;
+
+private:
+  std::string m_name;
+  std::string m_url;
+  std::filesystem::path m_dir;
+};
+
+// The reference rename plan from plans/.
+std::string rename_plan_path();
+
+} // namespace itest

@@ -1,0 +1,165 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include "core/errors.hpp"
+#include "plan/parse.hpp"
+#include "planner/planner.hpp"
+
+using namespace orchestrate;
+
+namespace {
+
+Catalog users_catalog() {
+  Catalog c;
+  c.schemas = {"public"};
+  Table t;
+  t.schema = "public";
+  t.name = "users";
+  t.columns = {{"id", "bigint", true, std::nullopt, std::nullopt, false, true, false},
+               {"name", "text", true, std::nullopt, std::nullopt, false, false, false},
+               {"phone_number", "text", true, std::nullopt, "''::text", false, false, false},
+               {"org_id", "integer", false, std::nullopt, std::nullopt, false, false, false}};
+  t.indexes = {
+      {"users_pkey", "CREATE UNIQUE INDEX users_pkey ON public.users USING btree (id)", {"id"},
+       true, true, true, false, "users_pkey"},
+      {"users_phone_number_idx",
+       "CREATE INDEX users_phone_number_idx ON public.users USING btree (phone_number)",
+       {"phone_number"}, false, false, true, false, std::nullopt},
+      {"users_phone_number_key",
+       "CREATE UNIQUE INDEX users_phone_number_key ON public.users USING btree (phone_number)",
+       {"phone_number"}, true, false, true, false, "users_phone_number_key"}};
+  t.constraints = {
+      {"users_phone_number_check", 'c', "CHECK ((length(phone_number) > 3))", {"phone_number"},
+       true, "", {}},
+      {"users_phone_number_key", 'u', "UNIQUE (phone_number)", {"phone_number"}, true, "", {}}};
+  c.tables.emplace("public.users", t);
+  return c;
+}
+
+Plan rename_plan() {
+  return parse_plan_text(
+      "name: r\nchanges:\n  - rename_column: {table: users, from: phone_number, to: phone}\n",
+      "r.yaml");
+}
+
+bool has_step(const PhaseWork& w, const std::string& needle) {
+  return std::any_of(w.steps.begin(), w.steps.end(),
+                     [&](const Step& s) { return s.sql.find(needle) != std::string::npos; });
+}
+
+} // namespace
+
+TEST_SUITE_BEGIN("changes_rename_column");
+
+TEST_CASE("expand adds the column, a NOT VALID check and concurrent twins of indexes") {
+  PlanWork work = render_plan(rename_plan(), users_catalog());
+  const auto& expand = work.at(Phase::expand);
+  CHECK(has_step(expand, "ALTER TABLE \"public\".\"users\" ADD COLUMN IF NOT EXISTS \"phone\" text, "
+                         "ALTER COLUMN \"phone\" SET DEFAULT ''::text"));
+  // The NOT NULL check waits for the trigger (dual-write): before it, old writes leave NULLs.
+  CHECK_FALSE(has_step(expand, "IS NOT NULL"));
+  CHECK(has_step(expand, "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"users_phone_idx\" ON "
+                         "\"public\".\"users\" USING btree (\"phone\")"));
+  CHECK(has_step(expand, "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"users_phone_key\""));
+  CHECK(has_step(expand, "ADD CONSTRAINT \"users_phone_check\" CHECK ((length(\"phone\") > 3)) "
+                         "NOT VALID"));
+  for (const auto& s : expand.steps) {
+    if (s.sql.find("CONCURRENTLY") != std::string::npos) {
+      CHECK_FALSE(s.in_transaction);
+      CHECK_FALSE(s.before_retry.empty());
+    }
+  }
+  // The gate checks the new column, every twin index and the twin check.
+  CHECK(expand.gate.size() == 4);
+}
+
+TEST_CASE("dual-write installs one trigger that copies both ways") {
+  PlanWork work = render_plan(rename_plan(), users_catalog());
+  const auto& dw = work.at(Phase::dual_write);
+  REQUIRE(dw.steps.size() == 3);
+  CHECK(dw.steps[2].sql.find("CHECK (\"phone\" IS NOT NULL) NOT VALID") != std::string::npos);
+  CHECK(dw.steps[0].sql.find("CREATE OR REPLACE FUNCTION \"public\".\"_orc_sync_users_phone\"()") !=
+        std::string::npos);
+  CHECK(dw.steps[0].sql.find("NEW.\"phone_number\" := _down0") != std::string::npos);
+  CHECK(dw.steps[0].sql.find("NEW.\"phone\" := _up0") != std::string::npos);
+  CHECK(dw.steps[0].sql.find("search_path") == std::string::npos);
+  CHECK(dw.steps[1].sql.find("BEFORE INSERT OR UPDATE") != std::string::npos);
+  REQUIRE(dw.gate.size() == 4);
+  // Both probes write, so both run in a transaction that is rolled back.
+  CHECK(std::count_if(dw.gate.begin(), dw.gate.end(), [](const Check& c) { return c.rolled_back; }) ==
+        2);
+}
+
+TEST_CASE("backfill copies by key and its gate is a parity scan") {
+  PlanWork work = render_plan(rename_plan(), users_catalog());
+  const auto& bf = work.at(Phase::backfill);
+  CHECK(bf.steps.empty());
+  REQUIRE(bf.backfills.size() == 1);
+  CHECK(bf.backfills[0].key == std::vector<std::string>{"id"});
+  CHECK(bf.backfills[0].integer_key);
+  CHECK(bf.backfills[0].assignments == "\"phone\" = \"phone_number\"");
+  REQUIRE(bf.gate.size() == 1);
+  CHECK(bf.gate[0].parity.has_value());
+}
+
+TEST_CASE("transition validates, sets NOT NULL and attaches unique constraints") {
+  PlanWork work = render_plan(rename_plan(), users_catalog());
+  const auto& tr = work.at(Phase::transition);
+  CHECK(has_step(tr, "VALIDATE CONSTRAINT \"_orc_nn_users_phone\""));
+  CHECK(has_step(tr, "VALIDATE CONSTRAINT \"users_phone_check\""));
+  CHECK(has_step(tr, "ALTER COLUMN \"phone\" SET NOT NULL"));
+  CHECK(has_step(tr, "UNIQUE USING INDEX \"users_phone_key\""));
+}
+
+TEST_CASE("contract drops trigger, function and old column in one step") {
+  PlanWork work = render_plan(rename_plan(), users_catalog());
+  const auto& c = work.at(Phase::contract);
+  REQUIRE(c.steps.size() == 1);
+  CHECK(c.steps[0].in_transaction);
+  CHECK(c.steps[0].sql.find("DROP TRIGGER IF EXISTS \"_orc_sync_users_phone\"") != std::string::npos);
+  CHECK(c.steps[0].sql.find("DROP COLUMN IF EXISTS \"phone_number\"") != std::string::npos);
+}
+
+TEST_CASE("rollback drops only what the plan added") {
+  PlanWork work = render_plan(rename_plan(), users_catalog());
+  for (Phase p : {Phase::expand, Phase::dual_write, Phase::backfill, Phase::transition}) {
+    const auto& steps = work.rollback[static_cast<int>(p)];
+    REQUIRE(steps.size() == 2);
+    CHECK(steps[1].sql.find("DROP COLUMN IF EXISTS \"phone\"") != std::string::npos);
+    CHECK(steps[1].sql.find("phone_number") == std::string::npos);
+  }
+}
+
+TEST_CASE("is refused against a schema it cannot apply to") {
+  auto error_of = [](const std::string& change) {
+    try {
+      render_plan(parse_plan_text("changes:\n  - " + change + "\n", "p.yaml"), users_catalog());
+    } catch (const PlanError& e) {
+      return std::to_string(e.line()) + ":" + std::to_string(e.column()) + ": " + e.message();
+    }
+    return std::string("no error");
+  };
+  CHECK(error_of("rename_column: {table: user, from: phone_number, to: phone}") ==
+        "2:28: table public.user does not exist");
+  CHECK(error_of("rename_column: {table: users, from: phone, to: tel}") ==
+        "2:41: column users.phone does not exist");
+  CHECK(error_of("rename_column: {table: users, from: phone_number, to: name}") ==
+        "2:59: column users.name already exists");
+  CHECK(error_of("rename_column: {table: users, from: id, to: user_id}")
+            .find("part of the primary key") != std::string::npos);
+}
+
+TEST_CASE("a table without a usable key is refused") {
+  Catalog c = users_catalog();
+  c.tables.at("public.users").indexes.clear();
+  try {
+    render_plan(rename_plan(), c);
+    FAIL("expected a plan error");
+  } catch (const PlanError& e) {
+    CHECK(std::string(e.message()).find("no primary key or unique NOT NULL key") !=
+          std::string::npos);
+  }
+}
+
+TEST_SUITE_END();
