@@ -18,6 +18,9 @@ std::string resolve_database_url(const std::string& flag) {
 }
 
 std::string redact_connection_string(const std::string& url) {
+  if (url.empty()) {
+    return "(libpq defaults: PGHOST, PGPORT, PGDATABASE, ...)";
+  }
   // URI form: scheme://user:password@host..., and ?password=... parameters.
   static const std::regex k_userinfo(R"(^([a-z]+://[^:/@]*):[^@/]*@)", std::regex::icase);
   static const std::regex k_param(R"(([?&]password=)[^&]*)", std::regex::icase);

@@ -91,8 +91,8 @@ void Runner::run_phase(const PlanRecord& record, Phase phase) {
     m_store.event(record.name, name, step.id, "done", fmt::format("{} ms", took));
     m_reporter.info(fmt::format("  step {} done ({} ms)", step.id, took));
   }
-  if (steps.empty()) {
-    m_reporter.info(fmt::format("  {}: no steps for this plan", name));
+  if (steps.empty() && record.work.at(phase).backfills.empty()) {
+    m_reporter.info(fmt::format("  {}: nothing to do for this plan", name));
   }
   m_store.set_state(record.name, PlanState::at(phase), std::nullopt);
 }

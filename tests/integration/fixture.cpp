@@ -27,6 +27,11 @@ TestDb::TestDb(const std::string& name, int rows) : m_name(name) {
   exec("ANALYZE users");
 }
 
+TestDb::~TestDb() {
+  std::error_code ignored;
+  std::filesystem::remove_all(m_dir, ignored);
+}
+
 test_support::ProcessResult TestDb::orchestrate(const std::vector<std::string>& args,
                                                 const test_support::Environment& env) const {
   return test_support::run_process(orchestrate_argv(args), env);

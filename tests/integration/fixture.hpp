@@ -14,6 +14,9 @@ namespace itest {
 class TestDb {
 public:
   explicit TestDb(const std::string& name, int rows = 3000);
+  ~TestDb();
+  TestDb(const TestDb&) = delete;
+  TestDb& operator=(const TestDb&) = delete;
 
   const std::string& url() const { return m_url; }
   const std::string& name() const { return m_name; }

@@ -1,0 +1,79 @@
+#pragma once
+
+#include <pqxx/connection>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <random>
+#include <stop_token>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace example {
+
+struct WriterOptions {
+  std::string url;
+  std::string table = "users";
+  std::string key = "id";
+  std::string old_column = "phone_number";
+  std::string new_column = "phone";
+  int threads = 1;
+};
+
+// Which column the application writes: the old one, or the new one a plan introduces.
+enum class Version { old_app, new_app };
+
+// "old" or "new", as on the command line.
+std::string to_string(Version version);
+
+// A steady stream of small writes, as a real application would send while a schema change
+// runs: each thread inserts a row or updates a random existing one every few milliseconds,
+// and remembers the last value it committed to every row it touched, so that afterwards
+// nothing lost or mangled by the change can go unnoticed.
+class Writer {
+public:
+  explicit Writer(WriterOptions options);
+  Writer(const Writer &) = delete;
+  Writer &operator=(const Writer &) = delete;
+  ~Writer();
+
+  // Throws when the table cannot be read (wrong URL, no such table).
+  void start(Version version);
+  // Writes that begin after this call use the other column.
+  void set_version(Version version);
+  // Asks every thread to finish its current write and waits for them.
+  void stop();
+
+  // For every row written, the value of its last committed write, by key.
+  std::map<long long, std::string> committed() const;
+  long long commits() const { return m_commits.load(); }
+  long long errors() const { return m_errors.load(); }
+  // The first few error messages, in the order they happened.
+  std::vector<std::string> error_messages() const;
+
+private:
+  void run(std::stop_token stop, int thread_index);
+  void
+  write_once(pqxx::connection &conn, int thread_index, long long counter, std::mt19937_64 &rng);
+  void record_error(int thread_index, const std::string &message);
+  void note_id(long long id);
+
+  WriterOptions m_options;
+  // Makes values unique across runs, so a value in the table names the run that wrote it.
+  std::string m_run_tag;
+  std::atomic<Version> m_version{Version::old_app};
+  std::atomic<long long> m_max_id{0};
+  std::atomic<long long> m_commits{0};
+  std::atomic<long long> m_errors{0};
+  // Held from just before COMMIT until the value is recorded, so that the recorded order
+  // of two writes to one row is their commit order (see write_once).
+  std::mutex m_commit_order;
+  mutable std::mutex m_mutex;
+  std::map<long long, std::string> m_committed;
+  std::vector<std::string> m_error_messages;
+  std::vector<std::jthread> m_threads;
+};
+
+} // namespace example

@@ -1,0 +1,344 @@
+#include "pg_cluster.hpp"
+
+#include "exit_guard.hpp"
+#include "pg_binaries.hpp"
+#include "process.hpp"
+
+#include <pqxx/pqxx>
+
+#include <arpa/inet.h>
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <system_error>
+#include <thread>
+#include <unistd.h>
+
+namespace test_support {
+namespace {
+
+constexpr const char *superuser = "postgres";
+constexpr auto tool_timeout = std::chrono::seconds(120);
+
+struct Owner {
+  uid_t uid;
+  gid_t gid;
+};
+
+Owner postgres_account() {
+  const passwd *entry = ::getpwnam("postgres");
+  if (entry == nullptr) {
+    throw std::runtime_error("running as root needs a `postgres` user to own the test "
+                             "cluster (initdb refuses root); install postgresql-15");
+  }
+  return Owner{entry->pw_uid, entry->pw_gid};
+}
+
+// Always under /tmp, not $TMPDIR: a unix socket path may be at most 107 bytes, and when
+// running as root the `postgres` user must be able to reach the directory.
+std::filesystem::path make_temp_dir() {
+  std::string pattern = "/tmp/orchestrate-pg-XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    throw std::system_error(errno, std::generic_category(), "mkdtemp " + pattern);
+  }
+  return pattern;
+}
+
+// The server listens on a unix socket only, so the port merely names the socket file;
+// still pick one nobody uses on TCP either, so a printed URL is never ambiguous.
+bool tcp_port_free(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    return true;
+  }
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool free = ::bind(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0;
+  ::close(fd);
+  return free;
+}
+
+int pick_port() {
+  std::mt19937 generator(std::random_device{}());
+  std::uniform_int_distribution<int> range(40000, 59999);
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    if (const int port = range(generator); tcp_port_free(port)) {
+      return port;
+    }
+  }
+  throw std::runtime_error("no free port found in 40000-59999");
+}
+
+std::string shell_quote(const std::string &text) {
+  std::string quoted = "'";
+  for (const char c : text) {
+    if (c == '\'') {
+      quoted += "'\\''";
+    } else {
+      quoted += c;
+    }
+  }
+  return quoted + "'";
+}
+
+std::string shell_command(const std::vector<std::string> &argv) {
+  std::string command;
+  for (const auto &arg : argv) {
+    command += (command.empty() ? "" : " ") + shell_quote(arg);
+  }
+  return command;
+}
+
+// A value in a libpq key=value string: quoted only when it has to be.
+std::string conninfo_value(const std::string &value) {
+  if (!value.empty() && value.find_first_of(" '\\\t") == std::string::npos) {
+    return value;
+  }
+  std::string quoted = "'";
+  for (const char c : value) {
+    if (c == '\'' || c == '\\') {
+      quoted += '\\';
+    }
+    quoted += c;
+  }
+  return quoted + "'";
+}
+
+void require_success(const ProcessResult &result, const std::string &what) {
+  if (result.exit_code != 0) {
+    throw std::runtime_error(what + " failed with exit code " + std::to_string(result.exit_code) +
+                             ":\n" + result.err + result.out);
+  }
+}
+
+} // namespace
+
+PgCluster::PgCluster() : m_bindir(postgres_bindir()), m_as_root(::geteuid() == 0) {
+  m_dir = make_temp_dir();
+  try {
+    // 0755: clients running as other users must reach the socket; data/ itself stays
+    // 0700 as initdb makes it.
+    std::filesystem::permissions(m_dir, std::filesystem::perms(0755));
+    if (m_as_root) {
+      const auto owner = postgres_account();
+      if (::chown(m_dir.c_str(), owner.uid, owner.gid) != 0) {
+        throw std::system_error(errno, std::generic_category(), "chown " + m_dir.string());
+      }
+    }
+    m_guard = std::make_unique<ExitGuard>("cd /\n" +
+                                          shell_command(as_owner({(m_bindir / "pg_ctl").string(),
+                                                                  "-D",
+                                                                  data_dir().string(),
+                                                                  "-m",
+                                                                  "immediate",
+                                                                  "-w",
+                                                                  "stop"})) +
+                                          " >/dev/null 2>&1\nrm -rf -- " +
+                                          shell_quote(m_dir.string()) + "\n");
+
+    // --locale=C: a LANG naming a locale that is not installed would make initdb fail.
+    require_success(run_process(as_owner({(m_bindir / "initdb").string(),
+                                          "-D",
+                                          data_dir().string(),
+                                          "-A",
+                                          "trust",
+                                          "-U",
+                                          superuser,
+                                          "--no-sync",
+                                          "-E",
+                                          "UTF8",
+                                          "--locale=C"}),
+                                {},
+                                tool_timeout,
+                                m_dir),
+                    "initdb");
+
+    m_port = pick_port();
+    // In postgresql.conf rather than on pg_ctl's command line, so restart() keeps them.
+    std::ofstream conf(data_dir() / "postgresql.conf", std::ios::app);
+    conf << "\n# throwaway test cluster\n"
+         << "listen_addresses = ''\n"
+         << "port = " << m_port << "\n"
+         << "unix_socket_directories = '" << m_dir.string() << "'\n"
+         << "fsync = off\n"
+         << "synchronous_commit = off\n"
+         << "full_page_writes = off\n"
+         << "max_connections = 200\n";
+    conf.close();
+    if (!conf) {
+      throw std::runtime_error("cannot append to " + (data_dir() / "postgresql.conf").string());
+    }
+    start();
+  } catch (...) {
+    stop();
+    throw;
+  }
+}
+
+PgCluster::~PgCluster() {
+  stop();
+}
+
+std::string PgCluster::url(const std::string &dbname) const {
+  return "host=" + conninfo_value(m_dir.string()) + " port=" + std::to_string(m_port) +
+         " user=" + superuser + " dbname=" + conninfo_value(dbname);
+}
+
+std::string PgCluster::create_database(const std::string &name) {
+  pqxx::connection conn(url());
+  // CREATE DATABASE refuses to run inside a transaction block.
+  pqxx::nontransaction tx(conn);
+  tx.exec0("CREATE DATABASE " + tx.quote_name(name));
+  return url(name);
+}
+
+void PgCluster::restart() {
+  require_success(run_process(as_owner({(m_bindir / "pg_ctl").string(),
+                                        "-D",
+                                        data_dir().string(),
+                                        "-l",
+                                        log_file().string(),
+                                        "-m",
+                                        "fast",
+                                        "-w",
+                                        "-t",
+                                        "60",
+                                        "restart"}),
+                              {},
+                              tool_timeout,
+                              m_dir),
+                  "pg_ctl restart\n" + log_tail());
+  wait_until_accepting();
+}
+
+std::string PgCluster::dump_schema(const std::string &dbname) const {
+  auto result = run_process({(m_bindir / "pg_dump").string(),
+                             "--schema-only",
+                             "--no-owner",
+                             "--host",
+                             m_dir.string(),
+                             "--port",
+                             std::to_string(m_port),
+                             "--username",
+                             superuser,
+                             "--dbname",
+                             dbname},
+                            {},
+                            tool_timeout);
+  require_success(result, "pg_dump of " + dbname);
+  return result.out;
+}
+
+void PgCluster::start() {
+  auto result = run_process(as_owner({(m_bindir / "pg_ctl").string(),
+                                      "-D",
+                                      data_dir().string(),
+                                      "-l",
+                                      log_file().string(),
+                                      "-w",
+                                      "-t",
+                                      "60",
+                                      "start"}),
+                            {},
+                            tool_timeout,
+                            m_dir);
+  if (result.exit_code != 0) {
+    require_success(result, "pg_ctl start\n" + log_tail());
+  }
+  wait_until_accepting();
+}
+
+void PgCluster::wait_until_accepting() const {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (true) {
+    try {
+      pqxx::connection conn(url());
+      return;
+    } catch (const pqxx::broken_connection &e) {
+      if (std::chrono::steady_clock::now() >= deadline) {
+        throw std::runtime_error(std::string("test cluster does not accept connections: ") +
+                                 e.what() + "\n" + log_tail());
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+void PgCluster::stop() noexcept {
+  if (m_dir.empty()) {
+    return;
+  }
+  bool stopped = false;
+  try {
+    stopped = run_process(as_owner({(m_bindir / "pg_ctl").string(),
+                                    "-D",
+                                    data_dir().string(),
+                                    "-m",
+                                    "immediate",
+                                    "-w",
+                                    "-t",
+                                    "30",
+                                    "stop"}),
+                          {},
+                          std::chrono::seconds(60),
+                          m_dir)
+                  .exit_code == 0;
+  } catch (...) {
+    stopped = false;
+  }
+  if (!stopped) {
+    // pg_ctl fails when no server runs (initdb failed) and, rarely, when it hangs;
+    // in the second case the postmaster's pid is still on disk.
+    std::ifstream pid_file(data_dir() / "postmaster.pid");
+    long pid = 0;
+    if (pid_file >> pid && pid > 0) {
+      ::kill(static_cast<pid_t>(pid), SIGKILL);
+    }
+  }
+  std::error_code ignored;
+  std::filesystem::remove_all(m_dir, ignored);
+  if (m_guard) {
+    m_guard->dismiss();
+  }
+  m_dir.clear();
+}
+
+std::vector<std::string> PgCluster::as_owner(std::vector<std::string> argv) const {
+  if (!m_as_root) {
+    return argv;
+  }
+  std::vector<std::string> wrapped{"runuser", "-u", superuser, "--"};
+  wrapped.insert(wrapped.end(), argv.begin(), argv.end());
+  return wrapped;
+}
+
+std::string PgCluster::log_tail() const {
+  std::ifstream log(log_file());
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(log, line);) {
+    lines.push_back(line);
+  }
+  std::ostringstream tail;
+  tail << "--- last lines of " << log_file().string() << " ---\n";
+  const std::size_t first = lines.size() > 20 ? lines.size() - 20 : 0;
+  for (std::size_t i = first; i < lines.size(); ++i) {
+    tail << lines[i] << "\n";
+  }
+  return tail.str();
+}
+
+PgCluster &shared_cluster() {
+  static PgCluster cluster;
+  return cluster;
+}
+
+} // namespace test_support

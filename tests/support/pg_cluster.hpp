@@ -1,0 +1,57 @@
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace test_support {
+
+class ExitGuard;
+
+// A throwaway PostgreSQL server for one test process: its own data directory in a fresh
+// temp directory, listening only on a unix socket in that directory, with durability
+// switched off for speed. Works as root: the server then runs as the `postgres` user.
+// Stopped and removed by the destructor, and by a helper process if this one crashes.
+class PgCluster {
+public:
+  PgCluster();
+  PgCluster(const PgCluster &) = delete;
+  PgCluster &operator=(const PgCluster &) = delete;
+  ~PgCluster();
+
+  // key=value connection string: host=<socket dir> port=<port> user=postgres dbname=<db>.
+  std::string url(const std::string &dbname = "postgres") const;
+  // CREATE DATABASE <name>; returns url(name).
+  std::string create_database(const std::string &name);
+  // Fast shutdown and start again, same port and socket; returns once it accepts
+  // connections again.
+  void restart();
+  // pg_dump --schema-only --no-owner of one database.
+  std::string dump_schema(const std::string &dbname) const;
+
+  int port() const { return m_port; }
+  std::string socket_dir() const { return m_dir.string(); }
+  std::filesystem::path data_dir() const { return m_dir / "data"; }
+  // The server's log, worth printing when a test fails mysteriously.
+  std::filesystem::path log_file() const { return m_dir / "postgres.log"; }
+
+private:
+  void start();
+  void wait_until_accepting() const;
+  void stop() noexcept;
+  // argv run as the cluster's owner: through `runuser -u postgres --` when root.
+  std::vector<std::string> as_owner(std::vector<std::string> argv) const;
+  std::string log_tail() const;
+
+  std::filesystem::path m_bindir;
+  std::filesystem::path m_dir;
+  int m_port = 0;
+  bool m_as_root = false;
+  std::unique_ptr<ExitGuard> m_guard;
+};
+
+// One cluster per test process, started on first use and stopped at exit.
+PgCluster &shared_cluster();
+
+} // namespace test_support
