@@ -3,20 +3,41 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include <chrono>
 #include <ctime>
-#include <thread>
+#include <deque>
+#include <random>
 
+#include <unistd.h>
+
+#include "backfill/batch_sql.hpp"
+#include "backfill/pacing.hpp"
+#include "backfill/pg_async.hpp"
+#include "backfill/ranges.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
 #include "db/connection.hpp"
-#include "db/keyset.hpp"
 
 namespace orchestrate {
 
 namespace {
 
+namespace asio = boost::asio;
+using asio::awaitable;
+using asio::use_awaitable;
 using clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+constexpr auto k_tick = milliseconds(100);
+constexpr auto k_state_every = milliseconds(250);
+constexpr auto k_publish_every = milliseconds(1000);
+constexpr int k_batch_attempts = 50;
+constexpr int k_connect_attempts = 30;
 
 int local_minutes_now() {
   std::time_t t = std::time(nullptr);
@@ -25,81 +46,99 @@ int local_minutes_now() {
   return tm.tm_hour * 60 + tm.tm_min;
 }
 
-std::vector<std::string> to_key(const nlohmann::json& j) {
-  std::vector<std::string> out;
-  if (j.is_array()) {
-    for (const auto& v : j) {
-      out.push_back(v.get<std::string>());
-    }
-  }
-  return out;
+std::string host_name() {
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  return host;
 }
 
-class Copier {
+awaitable<void> sleep_for(clock::duration d) {
+  asio::steady_timer timer(co_await asio::this_coro::executor, d);
+  co_await timer.async_wait(use_awaitable);
+}
+
+struct BatchResult {
+  long long updated = 0;
+  long long covered = 0;
+  std::optional<KeyText> cursor;
+  bool done = false;
+};
+
+class Engine {
 public:
-  Copier(const BackfillJob& job, Reporter& reporter)
+  Engine(const BackfillJob& job, Reporter& reporter)
       : m_job(job), m_reporter(reporter),
-        m_conn(open_connection(job.url, "orchestrate backfill " + job.plan)),
-        m_ranges(quote_qualified(job.state_schema, "backfill_ranges")),
+        m_ranges_table(quote_qualified(job.state_schema, "backfill_ranges")),
         m_control(quote_qualified(job.state_schema, "control")),
-        m_batch(job.options.batch_size) {}
+        m_pids(static_cast<std::size_t>(std::max(1, job.options.workers)), 0),
+        m_batches(m_pids.size(), job.options.batch_size) {
+    if (job.options.throttle && job.options.max_rows_per_second) {
+      m_bucket.emplace(*job.options.max_rows_per_second * k_rate_share);
+      m_rate_cap = std::max(1LL, static_cast<long long>(*job.options.max_rows_per_second *
+                                                        k_rate_batch_share));
+    }
+  }
 
   BackfillOutcome run() {
-    BackfillOutcome out;
-    prepare_ranges();
+    auto conn = open_connection(m_job.url, "orchestrate backfill " + m_job.plan);
+    auto pending = prepare_ranges(*conn, m_job.state_schema, m_job.plan, m_job.specs,
+                                  m_job.options);
+    m_queue.assign(pending.begin(), pending.end());
+    read_totals(*conn);
     m_started = clock::now();
-    m_last_report = m_started;
-    for (const auto& spec : m_job.specs) {
-      for (;;) {
-        if (auto reason = should_stop(); !reason.empty()) {
-          publish(reason);
-          m_reporter.progress_done();
-          out.stopped_because = reason;
-          out.rows_done = m_rows_done;
-          return out;
-        }
-        if (batch(spec)) {
-          break;
-        }
+    m_stop = early_stop(*conn);
+    if (m_stop.empty() && !m_queue.empty()) {
+      asio::io_context io;
+      m_active = static_cast<int>(m_pids.size());
+      for (std::size_t i = 0; i < m_pids.size(); ++i) {
+        asio::co_spawn(io, worker(i), [this](std::exception_ptr e) { failed(e); });
       }
+      asio::co_spawn(io, monitor(), [this](std::exception_ptr e) { failed(e); });
+      io.run();
     }
-    publish("");
+    publish_final(*conn);
     m_reporter.progress_done();
-    out.finished = true;
-    out.rows_done = m_rows_done;
+    if (m_failure) {
+      std::rethrow_exception(m_failure);
+    }
+    BackfillOutcome out;
+    out.rows_done = m_rows_run;
+    out.finished = m_stop.empty() && m_queue.empty() && m_unfinished == 0;
+    out.stopped_because = out.finished ? "" : (m_stop.empty() ? "signal" : m_stop);
     return out;
   }
 
 private:
-  void prepare_ranges() {
-    pqxx::work tx(*m_conn);
-    long long total = 0;
-    for (const auto& spec : m_job.specs) {
-      tx.exec_params("INSERT INTO " + m_ranges +
-                         " (plan, backfill_id, range_no, rows_estimate) VALUES ($1, $2, 0, "
-                         "(SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = "
-                         "to_regclass($3))) ON CONFLICT DO NOTHING",
-                     m_job.plan, spec.id, quote_qualified(spec.schema, spec.table));
+  void failed(std::exception_ptr e) {
+    if (e && !m_failure) {
+      m_failure = e;
+      m_stop = "error";
     }
+  }
+
+  void read_totals(pqxx::connection& conn) {
+    pqxx::work tx(conn);
     auto r = tx.exec_params("SELECT coalesce(sum(rows_done), 0), coalesce(sum(rows_estimate), 0) "
-                            "FROM " + m_ranges + " WHERE plan = $1",
+                            "FROM " + m_ranges_table + " WHERE plan = $1",
                             m_job.plan);
     m_rows_before = r[0][0].as<long long>();
-    total = r[0][1].as<long long>();
-    m_rows_total = std::max(total, m_rows_before);
+    m_rows_total = std::max(r[0][1].as<long long>(), m_rows_before);
     tx.exec_params("UPDATE " + m_control + " SET running_on = $2, heartbeat = now() WHERE plan = $1",
-                   m_job.plan, current_host());
+                   m_job.plan, host_name());
     tx.commit();
-    m_rows_done = 0;
   }
 
-  static std::string current_host() {
-    char host[256] = {};
-    gethostname(host, sizeof host - 1);
-    return host;
+  // Reasons to stop before any worker starts: a signal, a closed window, the pause flag.
+  std::string early_stop(pqxx::connection& conn) {
+    if (auto reason = local_stop(); !reason.empty()) {
+      return reason;
+    }
+    pqxx::read_transaction tx(conn);
+    auto r = tx.exec_params("SELECT paused FROM " + m_control + " WHERE plan = $1", m_job.plan);
+    return !r.empty() && r[0][0].as<bool>() ? "paused" : "";
   }
 
-  std::string should_stop() {
+  std::string local_stop() const {
     if (m_job.stop != nullptr && m_job.stop->load()) {
       return "signal";
     }
@@ -107,161 +146,331 @@ private:
         !inside_window(*m_job.options.window, local_minutes_now())) {
       return "window";
     }
-    if (clock::now() - m_last_pause_check > std::chrono::milliseconds(500)) {
-      m_last_pause_check = clock::now();
-      pqxx::read_transaction tx(*m_conn);
-      auto r = tx.exec_params("SELECT paused FROM " + m_control + " WHERE plan = $1", m_job.plan);
-      if (!r.empty() && r[0][0].as<bool>()) {
-        return "paused";
-      }
-    }
     return "";
   }
 
-  // One batch in one transaction; returns true when this backfill's range is finished.
-  bool batch(const BackfillSpec& spec) {
-    Keyset ks(spec);
-    const auto started = clock::now();
-    long long affected = 0;
-    bool finished = false;
+  awaitable<std::unique_ptr<AsyncConnection>> connect(const std::string& role) {
     for (int attempt = 1;; ++attempt) {
+      std::optional<PgError> error;
       try {
-        pqxx::work tx(*m_conn);
-        tx.exec("SET LOCAL lock_timeout = '" + format_ms(m_job.exec.lock_timeout) + "'");
-        auto range = tx.exec_params("SELECT cursor::text, done FROM " + m_ranges +
-                                        " WHERE plan = $1 AND backfill_id = $2 AND range_no = 0 "
-                                        "FOR UPDATE",
-                                    m_job.plan, spec.id);
-        if (range.empty() || range[0][1].as<bool>()) {
-          tx.commit();
-          return true;
-        }
-        std::vector<std::string> cursor;
-        if (!range[0][0].is_null()) {
-          cursor = to_key(nlohmann::json::parse(range[0][0].as<std::string>()));
-        }
-        const std::string after = cursor.empty() ? "true" : ks.after(1);
-        const std::size_t next_param = cursor.empty() ? 1 : spec.key.size() + 1;
-        // The batch's upper bound: the key m_batch rows further on, or the end of the table.
-        auto bound = tx.exec_params(
-            fmt::format("SELECT json_build_array({})::text FROM {} WHERE {} ORDER BY {} "
-                        "OFFSET {} LIMIT 1",
-                        ks.text_columns, ks.table, after, ks.order, m_batch - 1),
-            pqxx::prepare::make_dynamic_params(cursor));
-        std::vector<std::string> upper;
-        std::string where = after;
-        if (!bound.empty()) {
-          upper = to_key(nlohmann::json::parse(bound[0][0].as<std::string>()));
-          where += " AND " + ks.up_to(next_param);
-        }
-        std::vector<std::string> params = cursor;
-        params.insert(params.end(), upper.begin(), upper.end());
-        auto updated = tx.exec_params(fmt::format("UPDATE {} SET {} WHERE {} AND ({})", ks.table,
-                                                  spec.assignments, where, spec.differs),
-                                      pqxx::prepare::make_dynamic_params(params));
-        finished = bound.empty();
-        // Progress counts rows passed over, copied or not (a full batch is m_batch rows).
-        affected = finished ? static_cast<long long>(updated.affected_rows()) : m_batch;
-        std::optional<std::string> new_cursor;
-        if (!finished) {
-          new_cursor = nlohmann::json(upper).dump();
-        }
-        // The cursor moves in the batch's own transaction: a crash loses nothing, repeats nothing.
-        tx.exec_params("UPDATE " + m_ranges +
-                           " SET cursor = $3::jsonb, rows_done = rows_done + $4, done = $5, "
-                           "updated_at = now() WHERE plan = $1 AND backfill_id = $2 AND "
-                           "range_no = 0",
-                       m_job.plan, spec.id, new_cursor, affected, finished);
-        tx.commit();
-        break;
-      } catch (const pqxx::sql_error& e) {
-        if (!is_retryable_sqlstate(e.sqlstate()) || attempt >= 50) {
-          throw StepError("backfill." + spec.id, e.sqlstate(), e.what());
-        }
-        m_reporter.warn(fmt::format("backfill {}: batch retried after [{}]", spec.id,
-                                    e.sqlstate()));
-        std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
+        const std::string name = "orchestrate backfill " + role + " " + m_job.plan;
+        auto conn = co_await AsyncConnection::connect(m_job.url, name);
+        const std::string set = "SET lock_timeout = '" + format_ms(m_job.exec.lock_timeout) + "'";
+        co_await conn->query(set);
+        co_return conn;
+      } catch (const PgError& e) {
+        error = e;
+      }
+      if (attempt >= k_connect_attempts || !m_stop.empty()) {
+        throw StepError("backfill.connect", error->sqlstate(), error->what());
+      }
+      co_await sleep_for(milliseconds(std::min(2000, 100 * attempt)));
+    }
+  }
+
+  awaitable<void> worker(std::size_t index) {
+    struct Leaving {
+      Engine& e;
+      std::size_t i;
+      ~Leaving() {
+        --e.m_active;
+        e.m_pids[i] = 0;
+      }
+    } leaving{*this, index};
+    const std::string role = "worker " + std::to_string(index);
+    auto conn = co_await connect(role);
+    m_pids[index] = conn->backend_pid();
+    while (m_stop.empty() && !m_queue.empty()) {
+      KeyRange range = std::move(m_queue.front());
+      m_queue.pop_front();
+      ++m_unfinished;
+      const bool done = co_await walk(conn, index, range);
+      if (done) {
+        --m_unfinished;
       }
     }
-    m_rows_done += affected;
-    adapt(clock::now() - started);
-    throttle();
-    if (clock::now() - m_last_report > std::chrono::seconds(1) || finished) {
-      publish("");
-    }
-    return finished;
   }
 
-  // Aim each batch at the target time: grow at most 1.5x a step, shrink 10x after a batch
-  // over 5x the target.
-  void adapt(clock::duration took) {
-    const double ms = std::chrono::duration<double, std::milli>(took).count();
-    const double target = m_job.options.target_batch_ms;
-    double next = static_cast<double>(m_batch);
-    if (ms > 5 * target) {
-      next /= 10;
-    } else if (ms > 0) {
-      next *= std::clamp(target / ms, 0.5, 1.5);
-    } else {
-      next *= 1.5;
+  // Batches along one range until it is done (true) or the engine stops (false).
+  awaitable<bool> walk(std::unique_ptr<AsyncConnection>& conn, std::size_t index, KeyRange& range) {
+    long long& batch = m_batches[index];
+    bool shrunk_for_hold = false;
+    for (;;) {
+      if (m_stop.empty()) {
+        m_stop = local_stop();
+      }
+      while (m_stop.empty() && !m_hold.empty()) {
+        // Replica lag or sessions waiting behind a batch: wait, and come back smaller.
+        if (!shrunk_for_hold && m_hold == "lock_waiters") {
+          batch = std::max(m_job.options.min_batch, batch / 2);
+          shrunk_for_hold = true;
+        }
+        co_await sleep_for(k_tick);
+      }
+      shrunk_for_hold = false;
+      if (!m_stop.empty()) {
+        co_return false;
+      }
+      long long size = batch;
+      if (m_bucket) {
+        size = std::min(size, m_rate_cap);
+        const auto start = m_bucket->reserve(size, clock::now());
+        if (start > clock::now()) {
+          m_rate_waited = clock::now();
+          co_await sleep_for(start - clock::now());
+        }
+      }
+      const auto started = clock::now();
+      const BatchResult r = co_await batch_with_retries(conn, index, range, size);
+      const double took = std::chrono::duration<double, std::milli>(clock::now() - started).count();
+      if (m_bucket) {
+        m_bucket->refund(size - std::min(size, r.covered), clock::now());
+      }
+      m_rows_run += r.covered;
+      range.cursor = r.cursor;
+      batch = next_batch_size(size, took, m_job.options.target_batch_ms, m_job.options.min_batch,
+                              m_job.options.max_batch);
+      if (r.done) {
+        co_return true;
+      }
     }
-    m_batch = std::clamp(static_cast<long long>(next), m_job.options.min_batch,
-                         m_job.options.max_batch);
   }
 
-  void throttle() {
-    if (!m_job.options.throttle || !m_job.options.max_rows_per_second) {
-      return;
-    }
-    const double rate = *m_job.options.max_rows_per_second;
-    const auto earliest = m_started + std::chrono::duration_cast<clock::duration>(
-                                          std::chrono::duration<double>(m_rows_done / rate));
-    if (earliest > clock::now()) {
-      m_throttled = "max_rows_per_second";
-      std::this_thread::sleep_until(earliest);
-    } else {
-      m_throttled.clear();
+  awaitable<BatchResult> batch_with_retries(std::unique_ptr<AsyncConnection>& conn,
+                                            std::size_t index,
+                                            KeyRange& range,
+                                            long long size) {
+    const auto& spec = m_job.specs[range.spec];
+    std::mt19937 jitter(static_cast<unsigned>(index * 7919 + range.range_no));
+    for (int attempt = 1;; ++attempt) {
+      std::optional<PgError> error;
+      try {
+        if (!conn) {
+          const std::string role = "worker " + std::to_string(index);
+          conn = co_await connect(role);
+          m_pids[index] = conn->backend_pid();
+          co_await reread_cursor(*conn, range);
+        }
+        co_return co_await batch(*conn, range, size);
+      } catch (const PgError& e) {
+        error = e;
+      }
+      if (error->connection_lost()) {
+        // The batch may or may not have committed; the cursor in the state schema says
+        // which, and re-running a committed batch would touch no row anyway.
+        conn.reset();
+        m_pids[index] = 0;
+        m_reporter.warn(fmt::format("backfill {}: connection lost ({}); reconnecting", spec.id,
+                                    error->what()));
+      } else if (!is_retryable_sqlstate(error->sqlstate())) {
+        throw StepError("backfill." + spec.id, error->sqlstate(), error->what());
+      } else if (attempt % 10 == 1) {
+        m_reporter.warn(fmt::format("backfill {}: batch retried after [{}]", spec.id,
+                                    error->sqlstate()));
+      }
+      if (attempt >= k_batch_attempts) {
+        throw StepError("backfill." + spec.id, error->sqlstate(), error->what());
+      }
+      size = std::max(m_job.options.min_batch, size / 2);
+      const int base = std::min(2000, 50 << std::min(attempt, 6));
+      co_await sleep_for(milliseconds(base / 2 + static_cast<int>(jitter() % (base / 2 + 1))));
     }
   }
 
-  void publish(const std::string& stopped) {
-    m_last_report = clock::now();
+  awaitable<void> reread_cursor(AsyncConnection& conn, KeyRange& range) {
+    // (Statement and parameters are named locals: GCC 12 miscompiles some temporaries that
+    // live across a co_await.)
+    const std::string sql = "SELECT cursor::text FROM " + m_ranges_table +
+                            " WHERE plan = $1 AND backfill_id = $2 AND range_no = $3";
+    PgParams params{m_job.plan, m_job.specs[range.spec].id, std::to_string(range.range_no)};
+    auto r = co_await conn.query(sql, params);
+    range.cursor.reset();
+    if (r.rows() > 0 && !r.is_null(0, 0)) {
+      range.cursor = nlohmann::json::parse(r.text(0, 0)).get<KeyText>();
+    }
+  }
+
+  awaitable<BatchResult> batch(AsyncConnection& conn, const KeyRange& range, long long size) {
+    const auto& spec = m_job.specs[range.spec];
+    const RangeRow row{m_ranges_table, m_job.plan, spec.id, range.range_no};
+    const auto& from = range.cursor ? range.cursor : range.lo;
+    BatchResult out;
+    if (spec.integer_key && from && range.hi) {
+      const long long lo = std::stoll(from->at(0));
+      const long long hi = std::stoll(range.hi->at(0));
+      const long long to = lo >= hi - size ? hi : lo + size;
+      auto st = integer_batch(spec, row, lo, to, to >= hi);
+      auto r = co_await conn.query(st.sql, st.params);
+      out.updated = r.number(0, 0);
+      out.covered = r.number(0, 1);
+      out.cursor = KeyText{std::to_string(to)};
+      out.done = to >= hi;
+      co_return out;
+    }
+    auto st = keyset_batch(spec, row, from, range.hi, size);
+    auto r = co_await conn.query(st.sql, st.params);
+    out.updated = r.number(0, 0);
+    out.covered = r.number(0, 1);
+    out.cursor = r.is_null(0, 2) ? from : nlohmann::json::parse(r.text(0, 2)).get<KeyText>();
+    out.done = out.covered < size;
+    co_return out;
+  }
+
+  // Watches what the workers cannot see themselves: the pause flag, replica lag, sessions
+  // blocked behind a batch; and publishes progress. Ends when the last worker has.
+  awaitable<void> monitor() {
+    std::unique_ptr<AsyncConnection> conn;
+    auto last_state = clock::time_point{};
+    auto last_publish = clock::now();
+    while (m_active > 0) {
+      co_await sleep_for(k_tick);
+      if (m_stop.empty()) {
+        m_stop = local_stop();
+      }
+      const auto now = clock::now();
+      std::optional<PgError> error;
+      try {
+        if (!conn) {
+          const std::string role = "monitor";
+          conn = co_await connect(role);
+        }
+        if (now - last_state >= k_state_every && m_stop.empty()) {
+          last_state = now;
+          co_await check_state(*conn);
+        }
+        if (now - last_publish >= k_publish_every) {
+          last_publish = now;
+          co_await publish(*conn);
+        }
+      } catch (const PgError& e) {
+        error = e;
+      }
+      if (error) {
+        // The monitor's own connection: reconnect on the next tick. Workers keep going.
+        conn.reset();
+      }
+    }
+  }
+
+  awaitable<void> check_state(AsyncConnection& conn) {
+    std::string pids = "{";
+    for (int pid : m_pids) {
+      if (pid != 0) {
+        pids += (pids.size() > 1 ? "," : "") + std::to_string(pid);
+      }
+    }
+    pids += "}";
+    const std::string sql =
+        "SELECT coalesce((SELECT paused FROM " + m_control + " WHERE plan = $1), false), "
+        "CASE WHEN $3::boolean THEN coalesce((SELECT extract(epoch FROM max(replay_lag)) * 1000 "
+        "FROM pg_stat_replication), 0) ELSE 0 END, "
+        "(SELECT count(*) FROM pg_stat_activity a WHERE a.wait_event_type = 'Lock' AND "
+        "a.pid <> ALL ($2::int[]) AND pg_blocking_pids(a.pid) && $2::int[])";
+    PgParams params{m_job.plan, pids,
+                    std::string(m_job.options.max_replica_lag ? "true" : "false")};
+    auto r = co_await conn.query(sql, params);
+    if (r.text(0, 0) == "t") {
+      m_stop = "paused";
+      co_return;
+    }
+    std::string hold;
+    if (m_job.options.max_replica_lag &&
+        std::stod(r.text(0, 1)) > static_cast<double>(m_job.options.max_replica_lag->count())) {
+      hold = "replica_lag";
+    } else if (r.number(0, 2) > 0) {
+      hold = "lock_waiters";
+    }
+    m_hold = hold;
+  }
+
+  Progress progress() const {
     const double secs = std::chrono::duration<double>(clock::now() - m_started).count();
     Progress p;
-    p.rows_done = m_rows_before + m_rows_done;
+    p.rows_done = m_rows_before + m_rows_run;
     p.rows_total = std::max(m_rows_total, p.rows_done);
-    p.rows_per_second = secs > 0 ? m_rows_done / secs : 0;
-    p.eta_seconds = p.rows_per_second > 0 ? (p.rows_total - p.rows_done) / p.rows_per_second : -1;
-    p.batch_size = m_batch;
-    p.throttled_by = stopped.empty() ? m_throttled : stopped;
+    p.rows_per_second = secs > 0 ? static_cast<double>(m_rows_run) / secs : 0;
+    p.eta_seconds = p.rows_per_second > 0
+                        ? static_cast<double>(p.rows_total - p.rows_done) / p.rows_per_second
+                        : -1;
+    long long sum = 0;
+    for (long long b : m_batches) {
+      sum += b;
+    }
+    p.batch_size = sum / static_cast<long long>(m_batches.size());
+    if (!m_stop.empty()) {
+      p.throttled_by = m_stop;
+    } else if (!m_hold.empty()) {
+      p.throttled_by = m_hold;
+    } else if (clock::now() - m_rate_waited < std::chrono::seconds(1)) {
+      p.throttled_by = "max_rows_per_second";
+    }
+    return p;
+  }
+
+  static PgParams control_params(const std::string& plan, const Progress& p) {
+    return {plan,
+            std::to_string(p.rows_done),
+            std::to_string(p.rows_total),
+            fmt::format("{:.3f}", p.rows_per_second),
+            p.throttled_by.empty() ? std::nullopt : std::optional<std::string>(p.throttled_by),
+            std::to_string(p.batch_size)};
+  }
+
+  std::string control_sql() const {
+    return "UPDATE " + m_control +
+           " SET rows_done = $2::bigint, rows_total = $3::bigint, rows_per_second = "
+           "$4::double precision, throttled_by = $5, batch_size = $6::bigint, heartbeat = now() "
+           "WHERE plan = $1";
+  }
+
+  awaitable<void> publish(AsyncConnection& conn) {
+    const Progress p = progress();
+    m_reporter.progress(p);
+    const std::string sql = control_sql();
+    PgParams params = control_params(m_job.plan, p);
+    co_await conn.query(sql, params);
+  }
+
+  void publish_final(pqxx::connection& conn) {
+    Progress p = progress();
+    const bool finished = m_stop.empty() && m_queue.empty() && m_unfinished == 0;
+    if (finished) {
+      p.rows_total = p.rows_done;
+      p.eta_seconds = 0;
+      p.throttled_by.clear();
+    }
     m_reporter.progress(p);
     try {
-      pqxx::work tx(*m_conn);
-      tx.exec_params("UPDATE " + m_control +
-                         " SET rows_done = $2, rows_total = $3, rows_per_second = $4, "
-                         "throttled_by = $5, batch_size = $6, heartbeat = now() WHERE plan = $1",
-                     m_job.plan, p.rows_done, p.rows_total, p.rows_per_second,
-                     p.throttled_by.empty() ? std::optional<std::string>() : p.throttled_by,
-                     p.batch_size);
+      const auto params = control_params(m_job.plan, p);
+      pqxx::work tx(conn);
+      tx.exec_params(control_sql(), params[0], params[1], params[2], params[3], params[4],
+                     params[5]);
       tx.commit();
-    } catch (const pqxx::sql_error&) {
-      // Progress is advisory; the cursor, which matters, was committed with the batch.
+    } catch (const pqxx::failure&) {
+      // Progress is advisory; what matters (the cursors) was committed with each batch.
     }
   }
 
   const BackfillJob& m_job;
   Reporter& m_reporter;
-  std::unique_ptr<pqxx::connection> m_conn;
-  std::string m_ranges;
+  std::string m_ranges_table;
   std::string m_control;
-  long long m_batch;
-  long long m_rows_done = 0;
+  std::deque<KeyRange> m_queue;
+  std::vector<int> m_pids;          // workers' backend pids, 0 while not connected
+  std::vector<long long> m_batches; // each worker's current batch size
+  std::optional<TokenBucket> m_bucket;
+  long long m_rate_cap = 0;
+  clock::time_point m_rate_waited{};
+  // Everything runs on the io_context's one thread, so plain members need no locks.
+  std::string m_stop; // why the engine stops: "signal", "window", "paused", "error"
+  std::string m_hold; // why workers wait: "replica_lag", "lock_waiters"
+  int m_active = 0;
+  int m_unfinished = 0; // ranges taken from the queue and not finished
   long long m_rows_before = 0;
   long long m_rows_total = 0;
-  std::string m_throttled;
+  long long m_rows_run = 0;
   clock::time_point m_started;
-  clock::time_point m_last_report;
-  clock::time_point m_last_pause_check{};
+  std::exception_ptr m_failure;
 };
 
 } // namespace
@@ -270,8 +479,8 @@ BackfillOutcome run_backfill(const BackfillJob& job, Reporter& reporter) {
   if (job.specs.empty()) {
     return {true, "", 0};
   }
-  Copier copier(job, reporter);
-  return copier.run();
+  Engine engine(job, reporter);
+  return engine.run();
 }
 
 } // namespace orchestrate

@@ -13,8 +13,8 @@ namespace orchestrate {
 
 struct BackfillOutcome {
   bool finished = false;
-  std::string stopped_because; // "paused", "window", "signal", ... when not finished
-  long long rows_done = 0;
+  std::string stopped_because; // "paused", "window", "signal" when not finished
+  long long rows_done = 0;     // rows covered by this run
 };
 
 struct BackfillJob {
@@ -27,10 +27,13 @@ struct BackfillJob {
   const std::atomic<bool>* stop = nullptr; // set by SIGINT/SIGTERM
 };
 
-// Copies every row that still differs, batch by batch along each table's key. Each batch is
-// one short transaction that also advances the range's cursor in the state schema, so a crash
-// loses nothing and repeats nothing; running it again resumes from the last commit. Returns
-// when done, or early (paused, outside the window, signalled) with the reason.
+// Copies every row that still differs, with `options.workers` workers (each its own
+// connection, all driven by one Asio event loop) taking key ranges from a shared queue. Each
+// batch is one short transaction that also advances its range's cursor in the state schema,
+// so a crash loses nothing and repeats nothing; running it again resumes from the last
+// commit. Returns when done, or early (paused, outside the window, signalled: batches in
+// flight finish and are recorded first) with the reason. Throws StepError when a batch fails
+// for a reason retrying cannot fix.
 BackfillOutcome run_backfill(const BackfillJob& job, Reporter& reporter);
 
 } // namespace orchestrate

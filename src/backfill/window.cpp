@@ -1,9 +1,16 @@
+#include <algorithm>
 #include <regex>
+#include <thread>
 
 #include "backfill/options.hpp"
 #include "core/errors.hpp"
 
 namespace orchestrate {
+
+int default_backfill_workers() {
+  const unsigned threads = std::thread::hardware_concurrency();
+  return static_cast<int>(std::clamp(threads, 1U, 4U));
+}
 
 bool inside_window(const std::string& window, int now_minutes) {
   static const std::regex k_window(R"(([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d))");

@@ -1,0 +1,113 @@
+#include "backfill/batch_sql.hpp"
+
+#include <fmt/format.h>
+
+#include "core/ident.hpp"
+
+namespace orchestrate {
+
+namespace {
+
+// `(k1, k2) op ($n::t1, $n+1::t2)`, taking the values from `key` into `params`.
+std::string compare(const BackfillSpec& spec, const char* op, const KeyText& key,
+                    PgParams& params) {
+  std::string cols;
+  std::string vals;
+  for (std::size_t i = 0; i < spec.key.size(); ++i) {
+    params.emplace_back(key.at(i));
+    cols += fmt::format("{}{}", i ? ", " : "", quote_ident(spec.key[i]));
+    vals += fmt::format("{}${}::{}", i ? ", " : "", params.size(), spec.key_types[i]);
+  }
+  return fmt::format("({}) {} ({})", cols, op, vals);
+}
+
+std::string range_params(const RangeRow& range, PgParams& params) {
+  params.emplace_back(range.plan);
+  params.emplace_back(range.backfill_id);
+  params.emplace_back(std::to_string(range.range_no));
+  const auto n = params.size();
+  return fmt::format("plan = ${} AND backfill_id = ${} AND range_no = ${}::integer", n - 2, n - 1,
+                     n);
+}
+
+} // namespace
+
+BatchStatement integer_batch(const BackfillSpec& spec,
+                             const RangeRow& range,
+                             long long from,
+                             long long to,
+                             bool last) {
+  BatchStatement b;
+  b.params = {std::to_string(from), std::to_string(to), last ? "true" : "false"};
+  const std::string where = range_params(range, b.params);
+  const std::string key = quote_ident(spec.key.at(0));
+  const std::string table = quote_qualified(spec.schema, spec.table);
+  const std::string span = fmt::format("{0} > $1::bigint AND {0} <= $2::bigint", key);
+  b.sql = fmt::format(
+      "WITH c AS (SELECT count(*) AS n FROM {table} WHERE {span}),\n"
+      "u AS (UPDATE {table} SET {assign} WHERE {span} AND ({differs}) RETURNING 1),\n"
+      "r AS (UPDATE {ranges} SET cursor = jsonb_build_array($2::text), "
+      "rows_done = rows_done + (SELECT n FROM c), done = $3::boolean, updated_at = now() "
+      "WHERE {where} RETURNING 1)\n"
+      "SELECT (SELECT count(*) FROM u), (SELECT n FROM c), (SELECT count(*) FROM r)",
+      fmt::arg("table", table), fmt::arg("span", span), fmt::arg("assign", spec.assignments),
+      fmt::arg("differs", spec.differs), fmt::arg("ranges", range.table),
+      fmt::arg("where", where));
+  return b;
+}
+
+BatchStatement keyset_batch(const BackfillSpec& spec,
+                            const RangeRow& range,
+                            const std::optional<KeyText>& cursor,
+                            const std::optional<KeyText>& hi,
+                            long long limit) {
+  BatchStatement b;
+  std::string bounds = "true";
+  if (cursor) {
+    bounds = compare(spec, ">", *cursor, b.params);
+  }
+  if (hi) {
+    bounds += " AND " + compare(spec, "<=", *hi, b.params);
+  }
+  b.params.emplace_back(std::to_string(limit));
+  const auto limit_param = b.params.size();
+  const std::string where = range_params(range, b.params);
+  const std::string table = quote_qualified(spec.schema, spec.table);
+  // The page's columns get names no table column has, so that `assignments` and `differs`,
+  // written against the table, never become ambiguous.
+  std::string cols, alias, order, order_desc, alias_text, last_row, key_cols;
+  for (std::size_t i = 0; i < spec.key.size(); ++i) {
+    const std::string sep = i ? ", " : "";
+    const std::string k = quote_ident(spec.key[i]);
+    const std::string a = fmt::format("_orc_k{}", i);
+    key_cols += sep + k;
+    cols += sep + k + " AS " + a;
+    order += sep + k;
+    order_desc += sep + a + " DESC";
+    alias_text += sep + a + "::text";
+    last_row += fmt::format("{}(SELECT {} FROM last)", sep, a);
+  }
+  // The UPDATE walks the same key span as a range scan; its upper end is the page's last key
+  // (scalar subqueries, so the comparison stays usable as an index condition).
+  b.sql = fmt::format(
+      "WITH page AS (SELECT {cols} FROM {table} WHERE {bounds} ORDER BY {order} LIMIT "
+      "${limit}::bigint),\n"
+      "last AS (SELECT * FROM page ORDER BY {order_desc} LIMIT 1),\n"
+      "u AS (UPDATE {table} SET {assign} WHERE {bounds} AND ({key_cols}) <= ({last_row}) AND "
+      "({differs}) RETURNING 1),\n"
+      "r AS (UPDATE {ranges} SET cursor = coalesce((SELECT jsonb_build_array({alias_text}) "
+      "FROM last), cursor), rows_done = rows_done + (SELECT count(*) FROM page), "
+      "done = (SELECT count(*) FROM page) < ${limit}::bigint, updated_at = now() "
+      "WHERE {where} RETURNING 1)\n"
+      "SELECT (SELECT count(*) FROM u), (SELECT count(*) FROM page), "
+      "(SELECT json_build_array({alias_text})::text FROM last)",
+      fmt::arg("cols", cols), fmt::arg("table", table), fmt::arg("bounds", bounds),
+      fmt::arg("order", order), fmt::arg("limit", limit_param),
+      fmt::arg("order_desc", order_desc), fmt::arg("assign", spec.assignments),
+      fmt::arg("key_cols", key_cols), fmt::arg("last_row", last_row),
+      fmt::arg("differs", spec.differs), fmt::arg("ranges", range.table),
+      fmt::arg("alias_text", alias_text), fmt::arg("where", where));
+  return b;
+}
+
+} // namespace orchestrate

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "backfill/pg_async.hpp"
+#include "backfill/ranges.hpp"
+#include "core/work.hpp"
+
+namespace orchestrate {
+
+// One batch as a single statement, so that it is one short transaction (one round trip):
+// the UPDATE of the rows that still differ and the UPDATE of the range's cursor and count
+// commit together or not at all.
+struct BatchStatement {
+  std::string sql;
+  PgParams params;
+};
+
+// Where a batch's range row lives in the state schema.
+struct RangeRow {
+  std::string table; // quoted state_schema.backfill_ranges
+  std::string plan;
+  std::string backfill_id;
+  int range_no = 0;
+};
+
+// Integer keys in (from, to], found by value: no query for the batch's upper bound. The
+// result row holds (rows updated, rows in the key span). `last` marks the range done.
+BatchStatement integer_batch(const BackfillSpec& spec,
+                             const RangeRow& range,
+                             long long from,
+                             long long to,
+                             bool last);
+
+// Any key: the next `limit` keys after `cursor` (from the start when none), up to `hi`
+// (to the end when none), compared as row values. The result row holds (rows updated, rows
+// covered, the last covered key as a JSON array of text or NULL). The range is marked done
+// when fewer than `limit` keys were left.
+BatchStatement keyset_batch(const BackfillSpec& spec,
+                            const RangeRow& range,
+                            const std::optional<KeyText>& cursor,
+                            const std::optional<KeyText>& hi,
+                            long long limit);
+
+} // namespace orchestrate
