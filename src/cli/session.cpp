@@ -1,6 +1,7 @@
 #include "cli/session.hpp"
 
 #include <csignal>
+#include <filesystem>
 
 #include "core/errors.hpp"
 #include "db/catalog_load.hpp"
@@ -66,6 +67,15 @@ Catalog Session::catalog() {
 }
 
 Plan load_plan(const std::string& path) {
+  // A plan is a few lines of YAML; a file of megabytes is a mistake (or an attack on the
+  // parser), refused before anything reads it into memory.
+  constexpr std::uintmax_t k_max_plan_bytes = 1024 * 1024;
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > k_max_plan_bytes) {
+    throw InputError(path + ": the plan file is " + std::to_string(size) +
+                     " bytes, which is too large (a plan is at most 1 MiB)");
+  }
   return parse_plan_file(path);
 }
 

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "core/errors.hpp"
+#include "db/blockers.hpp"
 
 namespace orchestrate {
 
@@ -68,7 +69,11 @@ void run_step(pqxx::connection& conn,
   const auto started = clock::now();
   std::mt19937 rng(std::random_device{}());
   auto delay = std::chrono::milliseconds(100);
+  // Only statements that queue for a table lock are watched for blockers.
+  BlockerWatch watch(step.under_lock_timeout ? settings.url : std::string(),
+                     settings.lock_timeout);
   for (int attempt = 1;; ++attempt) {
+    std::string blockers;
     try {
       if (attempt > 1 && !step.before_retry.empty()) {
         pqxx::work tx(conn);
@@ -76,25 +81,39 @@ void run_step(pqxx::connection& conn,
         tx.exec(step.before_retry);
         tx.commit();
       }
+      watch.start(conn.backendpid());
       run_once(conn, step, settings);
+      watch.stop();
       return;
     } catch (const pqxx::in_doubt_error& e) {
       throw StepError(step.id, "", std::string("outcome of the commit is unknown: ") + e.what());
     } catch (const pqxx::sql_error& e) {
+      blockers = watch.stop();
+      // A terminated backend or a server shutting down reports a SQLSTATE first and then
+      // closes the connection: that is a lost connection, for the caller to handle as one.
+      if (!conn.is_open() || e.sqlstate().rfind("57P0", 0) == 0 ||
+          e.sqlstate().rfind("08", 0) == 0) {
+        throw pqxx::broken_connection(e.what());
+      }
       if (!is_retryable_sqlstate(e.sqlstate()) || clock::now() - started > settings.lock_retry_for) {
         std::string message = e.what();
         while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {
           message.pop_back();
+        }
+        if (!blockers.empty()) {
+          message += "; blocked by " + blockers;
         }
         throw StepError(step.id, e.sqlstate(), message);
       }
       std::uniform_real_distribution<double> jitter(0.5, 1.5);
       auto wait = std::chrono::milliseconds(static_cast<long long>(delay.count() * jitter(rng)));
       if (notice) {
-        notice(fmt::format("step {}: {} [{}], attempt {}, retrying in {}", step.id,
+        notice(fmt::format("step {}: {} [{}], attempt {}, retrying in {}{}", step.id,
                            e.sqlstate() == "55P03" ? "lock not available within lock_timeout"
                                                    : "transient conflict",
-                           e.sqlstate(), attempt, format_ms(wait)));
+                           e.sqlstate(), attempt, format_ms(wait),
+                           blockers.empty() ? std::string()
+                                            : "; blocked by " + blockers));
       }
       std::this_thread::sleep_for(wait);
       delay = std::min(delay * 2, std::chrono::milliseconds(5000));

@@ -14,6 +14,9 @@ struct ExecSettings {
   std::chrono::milliseconds lock_timeout{500};
   std::chrono::milliseconds lock_retry_for{std::chrono::minutes(10)};
   std::chrono::milliseconds statement_timeout{std::chrono::minutes(5)};
+  // Where to open a second, short-lived connection that looks up who blocks a step stuck in
+  // the lock queue. Empty: blockers are not looked up.
+  std::string url;
 };
 
 // Called with a human-readable line whenever a step waits (lock timeout, deadlock) and retries.
@@ -24,8 +27,11 @@ bool is_retryable_sqlstate(const std::string& sqlstate);
 
 // Runs one step. Transactional steps run in one transaction with SET LOCAL lock_timeout;
 // others in autocommit. Lock timeouts, deadlocks and serialization failures are retried with
-// exponential backoff and jitter until `lock_retry_for` has passed. Throws StepError naming
-// the step id and SQLSTATE; a commit whose outcome is unknown is never retried.
+// exponential backoff and jitter until `lock_retry_for` has passed; each wait is reported to
+// `notice` with the pid, application and query of the sessions that blocked the step (sampled
+// from a second connection to `settings.url` while the step sat in the lock queue). Throws
+// StepError naming the step id and SQLSTATE; a commit whose outcome is unknown is never
+// retried. A lost connection surfaces as pqxx::broken_connection.
 void run_step(pqxx::connection& conn,
               const Step& step,
               const ExecSettings& settings,

@@ -181,7 +181,13 @@ void Fields::expect(std::initializer_list<const char*> keys) const {
   for (const auto& k : allowed) {
     known += (known.empty() ? "" : ", ") + k;
   }
+  std::set<std::string> seen;
   for (const auto& kv : m_map) {
+    // YAML forbids duplicate keys but the parser keeps one silently; a plan must not say two
+    // things at once.
+    if (!seen.insert(kv.first.Scalar()).second) {
+      fail(kv.first, m_what + ": duplicate key '" + kv.first.Scalar() + "'");
+    }
     if (!allowed.count(kv.first.Scalar())) {
       fail(kv.first, m_what + ": unknown key '" + kv.first.Scalar() + "' (expected one of: " +
                          known + ")");
@@ -190,8 +196,12 @@ void Fields::expect(std::initializer_list<const char*> keys) const {
 }
 
 void Fields::finish() const {
+  std::set<std::string> seen;
   for (const auto& kv : m_map) {
     const std::string key = kv.first.Scalar();
+    if (!seen.insert(key).second) {
+      fail(kv.first, m_what + ": duplicate key '" + key + "'");
+    }
     if (!m_used.count(key)) {
       std::string known;
       for (const auto& k : m_used) {

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <unistd.h>
 
 #include "backfill/engine.hpp"
 #include "core/errors.hpp"
@@ -14,6 +17,32 @@ using clock = std::chrono::steady_clock;
 
 long long ms_since(clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - t).count();
+}
+
+// Test hook for crash consistency: ORCHESTRATE_TEST_KILL_AFTER_STEP=<step id> makes the process
+// SIGKILL itself right after that step ran and before anything recorded it, the worst moment
+// for a crash. Running the command again must converge to the uninterrupted end state.
+void kill_if_asked_after(const std::string& step_id) {
+  const char* wanted = std::getenv("ORCHESTRATE_TEST_KILL_AFTER_STEP");
+  if (wanted != nullptr && step_id == wanted) {
+    ::kill(::getpid(), SIGKILL);
+  }
+}
+
+// The plan's advisory lock lived on the lost connection, so this run cannot safely go on; the
+// phase is still marked `applying` and every step is idempotent, so the same command resumes it.
+[[noreturn]] void throw_connection_lost(const std::string& plan,
+                                        const std::string& command,
+                                        const std::string& step_id,
+                                        const pqxx::broken_connection& e) {
+  std::string why = e.what();
+  while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) {
+    why.pop_back();
+  }
+  throw Error(k_exit_runtime,
+              fmt::format("lost the database connection during step {} of plan {} ({}); nothing "
+                          "is lost: run `orchestrate {} {}` again to resume",
+                          step_id, plan, why, command, plan));
 }
 } // namespace
 
@@ -27,7 +56,11 @@ nlohmann::json gate_json(const std::vector<CheckResult>& results) {
 }
 
 Runner::Runner(StateStore& store, Reporter& reporter, RunnerOptions options)
-    : m_store(store), m_reporter(reporter), m_options(std::move(options)) {}
+    : m_store(store), m_reporter(reporter), m_options(std::move(options)) {
+  if (m_options.exec.url.empty()) {
+    m_options.exec.url = m_options.url;
+  }
+}
 
 PlanRecord Runner::load(const std::string& plan) {
   auto record = m_store.find(plan);
@@ -86,7 +119,10 @@ void Runner::run_phase(const PlanRecord& record, Phase phase) {
     } catch (const StepError& e) {
       m_store.event(record.name, name, step.id, "failed", e.what());
       throw;
+    } catch (const pqxx::broken_connection& e) {
+      throw_connection_lost(record.name, "next", step.id, e);
     }
+    kill_if_asked_after(step.id);
     const auto took = ms_since(started);
     m_store.event(record.name, name, step.id, "done", fmt::format("{} ms", took));
     m_reporter.info(fmt::format("  step {} done ({} ms)", step.id, took));
@@ -230,7 +266,10 @@ void Runner::rollback(const std::string& plan) {
     } catch (const StepError& e) {
       m_store.event(plan, "rollback", step.id, "failed", e.what());
       throw;
+    } catch (const pqxx::broken_connection& e) {
+      throw_connection_lost(plan, "rollback", step.id, e);
     }
+    kill_if_asked_after(step.id);
     m_store.event(plan, "rollback", step.id, "done", fmt::format("{} ms", ms_since(started)));
     m_reporter.info(fmt::format("  step {} done ({} ms)", step.id, ms_since(started)));
   }
