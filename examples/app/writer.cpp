@@ -95,6 +95,9 @@ void Writer::run(std::stop_token stop, int thread_index) {
         conn = std::make_unique<pqxx::connection>(m_options.url);
         // Lets an operator (and orchestrate's lock diagnostics) see who is writing.
         conn->set_variable("application_name", "'example-app'");
+        if (!m_options.search_path.empty()) {
+          conn->set_variable("search_path", m_options.search_path);
+        }
       }
       write_once(*conn, thread_index, ++counter, rng);
     } catch (const pqxx::broken_connection &e) {
@@ -117,6 +120,11 @@ void Writer::write_once(pqxx::connection &conn,
   const std::string value =
       "+1-555-" + m_run_tag + "-w" + std::to_string(thread_index) + "-" + std::to_string(counter);
 
+  const auto &writes = version == Version::old_app ? m_options.old_writes : m_options.new_writes;
+  if (!writes.empty() || m_options.label_column != "name") {
+    write_shaped(conn, thread_index, counter, rng, version, value);
+    return;
+  }
   pqxx::work tx(conn);
   const auto table = tx.quote_name(m_options.table);
   const auto key = tx.quote_name(m_options.key);
@@ -149,6 +157,72 @@ void Writer::write_once(pqxx::connection &conn,
   // one's row lock, so their commits are ordered; holding this mutex from COMMIT until the
   // value is recorded keeps the recorded order the same. COMMIT never waits for another
   // transaction's locks, so holding a mutex across it cannot deadlock.
+  std::lock_guard order(m_commit_order);
+  tx.commit();
+  {
+    std::lock_guard lock(m_mutex);
+    m_committed[id] = value;
+  }
+  m_commits.fetch_add(1);
+  if (insert) {
+    note_id(id);
+  }
+}
+
+// The same write as write_once, with the columns and expressions of old_writes/new_writes and
+// an optional label column.
+void Writer::write_shaped(pqxx::connection &conn,
+                          int thread_index,
+                          long long counter,
+                          std::mt19937_64 &rng,
+                          Version version,
+                          const std::string &value) {
+  pqxx::work tx(conn);
+  auto writes = version == Version::old_app ? m_options.old_writes : m_options.new_writes;
+  if (writes.empty()) {
+    writes.emplace_back(version == Version::old_app ? m_options.old_column : m_options.new_column,
+                        "$1");
+  }
+  const auto table = tx.quote_name(m_options.table);
+  const auto key = tx.quote_name(m_options.key);
+  const long long max_id = m_max_id.load();
+  const bool insert = max_id < 1 || std::bernoulli_distribution(0.5)(rng);
+  long long id = 0;
+  if (insert) {
+    std::string columns;
+    std::string values;
+    for (const auto &[column, expr] : writes) {
+      columns += (columns.empty() ? "" : ", ") + tx.quote_name(column);
+      values += (values.empty() ? "" : ", ") + expr;
+    }
+    std::string sql;
+    if (m_options.label_column.empty()) {
+      sql = "INSERT INTO " + table + " (" + columns + ") VALUES (" + values + ") RETURNING " + key;
+      id = tx.exec_params1(sql, value)[0].as<long long>();
+    } else {
+      const auto label = "example-app " + to_string(version) + " w" +
+                         std::to_string(thread_index) + " #" + std::to_string(counter);
+      sql = "INSERT INTO " + table + " (" + columns + ", " +
+            tx.quote_name(m_options.label_column) + ") VALUES (" + values +
+            ", $2::text) RETURNING " + key;
+      id = tx.exec_params1(sql, value, label)[0].as<long long>();
+    }
+  } else {
+    id = std::uniform_int_distribution<long long>(1, max_id)(rng);
+    std::string assignments;
+    for (const auto &[column, expr] : writes) {
+      assignments += (assignments.empty() ? "" : ", ") + tx.quote_name(column) + " = " + expr;
+    }
+    const auto result = tx.exec_params("UPDATE " + table + " SET " + assignments + " WHERE " +
+                                           key + " = $2 RETURNING " + key,
+                                       value,
+                                       id);
+    if (result.empty()) {
+      tx.abort();
+      return;
+    }
+  }
+  // Commit order is recorded order, as in write_once.
   std::lock_guard order(m_commit_order);
   tx.commit();
   {

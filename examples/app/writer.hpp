@@ -20,6 +20,16 @@ struct WriterOptions {
   std::string old_column = "phone_number";
   std::string new_column = "phone";
   int threads = 1;
+  // When set, applied with SET search_path on every connection: the new application puts a
+  // plan's version schema first (orchestrate status prints the setting).
+  std::string search_path;
+  // Inserts also set this column to a readable label; empty: they set only what they write.
+  std::string label_column = "name";
+  // When not empty, what a version writes instead of `<its column> = value`: each column with
+  // an SQL expression over $1, the value (e.g. {"first_name", "split_part($1, ' ', 1)"}), for
+  // changes that spread one value over several columns.
+  std::vector<std::pair<std::string, std::string>> old_writes;
+  std::vector<std::pair<std::string, std::string>> new_writes;
 };
 
 // Which column the application writes: the old one, or the new one a plan introduces.
@@ -57,6 +67,12 @@ private:
   void run(std::stop_token stop, int thread_index);
   void
   write_once(pqxx::connection &conn, int thread_index, long long counter, std::mt19937_64 &rng);
+  void write_shaped(pqxx::connection &conn,
+                    int thread_index,
+                    long long counter,
+                    std::mt19937_64 &rng,
+                    Version version,
+                    const std::string &value);
   void record_error(int thread_index, const std::string &message);
   void note_id(long long id);
 

@@ -9,6 +9,11 @@ namespace {
 const std::vector<std::pair<std::string_view, ChangeParser>>& registry() {
   static const std::vector<std::pair<std::string_view, ChangeParser>> k_registry = {
       {"rename_column", &parse_rename_column},
+      {"change_type", &parse_change_type},
+      {"set_not_null", &parse_set_not_null},
+      {"split_column", &parse_split_column},
+      {"merge_columns", &parse_merge_columns},
+      {"rename_table", &parse_rename_table},
   };
   return k_registry;
 }

@@ -1,13 +1,15 @@
 #include "planner/planner.hpp"
 
 #include "changes/change.hpp"
+#include "changes/version_schema.hpp"
 #include "core/errors.hpp"
 
 namespace orchestrate {
 
 namespace {
 
-template <class F> void for_each_change(const Plan& plan, const Catalog& live, F f) {
+// Returns the schema as the whole plan leaves it.
+template <class F> Catalog for_each_change(const Plan& plan, const Catalog& live, F f) {
   if (!live.has_schema(plan.schema)) {
     throw PlanError(plan.file, 0, 0, "schema '" + plan.schema + "' does not exist");
   }
@@ -20,6 +22,35 @@ template <class F> void for_each_change(const Plan& plan, const Catalog& live, F
     f(*change, fixed);
     change->apply(shape, fixed);
   }
+  return shape;
+}
+
+// The version schema is created after every trigger of dual-write, dropped as contract's last
+// step, and dropped first on rollback (its views depend on the temporary columns).
+void add_version_schema(PlanWork& out,
+                        std::array<std::vector<std::vector<Step>>, 5>& rollbacks,
+                        const Plan& plan,
+                        const Catalog& final_shape,
+                        const std::vector<VersionedColumn>& versioned) {
+  if (versioned.empty()) {
+    return;
+  }
+  out.version_schema = version_schema_name(plan.name.value);
+  auto views = version_views(plan.schema, final_shape, versioned);
+  PhaseWork& dw = out.at(Phase::dual_write);
+  dw.steps.push_back(create_version_schema_step(out.version_schema, plan.schema, views));
+  for (auto& c : version_schema_checks(out.version_schema, views)) {
+    dw.gate.push_back(std::move(c));
+  }
+  PhaseWork& contract = out.at(Phase::contract);
+  contract.steps.push_back(
+      drop_version_schema_step("version_schema.drop", out.version_schema, views));
+  contract.gate.push_back(version_schema_gone_check(out.version_schema));
+  for (Phase phase : k_phases) {
+    // Rollbacks run in reverse order of the changes: the last entry runs first.
+    rollbacks[static_cast<int>(phase)].push_back(
+        {drop_version_schema_step("rollback.version_schema.drop", out.version_schema, views)});
+  }
 }
 
 } // namespace
@@ -31,7 +62,13 @@ void validate_plan(const Plan& plan, const Catalog& live) {
 PlanWork render_plan(const Plan& plan, const Catalog& live) {
   PlanWork out;
   std::array<std::vector<std::vector<Step>>, 5> rollbacks;
-  for_each_change(plan, live, [&](const Change& change, const ChangeContext& ctx) {
+  std::vector<VersionedColumn> versioned;
+  const Catalog final_shape = for_each_change(plan, live, [&](const Change& change,
+                                                              const ChangeContext& ctx) {
+    if (const auto* v = dynamic_cast<const Versioned*>(&change)) {
+      auto cols = v->version_columns(ctx);
+      versioned.insert(versioned.end(), cols.begin(), cols.end());
+    }
     for (Phase phase : k_phases) {
       PhaseWork w = change.work(phase, ctx);
       PhaseWork& into = out.at(phase);
@@ -41,6 +78,7 @@ PlanWork render_plan(const Plan& plan, const Catalog& live) {
       rollbacks[static_cast<int>(phase)].push_back(change.rollback(phase, ctx));
     }
   });
+  add_version_schema(out, rollbacks, plan, final_shape, versioned);
   for (Phase phase : k_phases) {
     auto& into = out.rollback[static_cast<int>(phase)];
     auto& per_change = rollbacks[static_cast<int>(phase)];

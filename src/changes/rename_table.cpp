@@ -1,0 +1,132 @@
+// rename_table: the table takes its new name at expand, and an auto-updatable view under the
+// old name keeps the old application working (views need no trigger: PostgreSQL writes through
+// a plain one-table projection by itself, with the table's defaults and triggers) until
+// contract drops it.
+#include <fmt/format.h>
+
+#include "changes/common.hpp"
+#include "changes/kinds.hpp"
+#include "core/errors.hpp"
+#include "core/ident.hpp"
+
+namespace orchestrate {
+
+namespace {
+
+class RenameTable final : public Change {
+public:
+  RenameTable(Located<std::string> from, Located<std::string> to)
+      : m_from(std::move(from)), m_to(std::move(to)) {}
+
+  std::string_view kind() const override { return "rename_table"; }
+
+  std::vector<Touch> touches() const override {
+    return {{m_from.value, "", true, m_from.mark}, {m_to.value, "", true, m_to.mark}};
+  }
+
+  void validate(const ChangeContext& ctx) const override {
+    require_table(ctx, m_from);
+    if (ctx.before.table(ctx.schema, m_to.value) != nullptr) {
+      throw PlanError(ctx.file, m_to.mark.line, m_to.mark.column,
+                      fmt::format("rename_table: table {}.{} already exists", ctx.schema,
+                                  m_to.value));
+    }
+  }
+
+  PhaseWork work(Phase phase, const ChangeContext& ctx) const override {
+    const Table& table = *ctx.before.table(ctx.schema, m_from.value);
+    const std::string id = fmt::format("rename_table.{}.{}", m_from.value, m_to.value);
+    const std::string from = quote_qualified(ctx.schema, m_from.value);
+    const std::string to = quote_qualified(ctx.schema, m_to.value);
+    PhaseWork w;
+    if (phase == Phase::expand) {
+      std::string cols;
+      for (const auto& c : table.columns) {
+        cols += (cols.empty() ? "" : ", ") + quote_ident(c.name);
+      }
+      // One transaction: no statement of the old application ever finds the old name missing.
+      w.steps.push_back(
+          {id + ".rename",
+           fmt::format("DO $orc$ BEGIN\n"
+                       "  IF to_regclass({}) IS NULL THEN\n"
+                       "    ALTER TABLE {} RENAME TO {};\n"
+                       "    CREATE VIEW {} AS SELECT {} FROM {};\n"
+                       "  END IF;\nEND $orc$",
+                       quote_literal(to), from, quote_ident(m_to.value), from, cols, to)});
+      w.gate.push_back(relkind_check(id + ".table", ctx, m_to.value, "r', 'p"));
+      w.gate.push_back(relkind_check(id + ".view", ctx, m_from.value, "v"));
+    } else if (phase == Phase::contract) {
+      w.steps.push_back({id + ".drop_view", drop_view_sql(ctx)});
+      w.gate.push_back(relkind_check(id + ".table", ctx, m_to.value, "r', 'p"));
+      w.gate.push_back({id + ".old_name_gone",
+                        fmt::format("nothing is named {} any more", m_from.value),
+                        fmt::format("SELECT to_regclass({}) IS NULL", quote_literal(from)), false,
+                        std::nullopt});
+    }
+    return w;
+  }
+
+  std::vector<Step> rollback(Phase reached, const ChangeContext& ctx) const override {
+    (void)reached;
+    const std::string id = fmt::format("rollback.rename_table.{}.{}", m_from.value, m_to.value);
+    return {{id + ".drop_view", drop_view_sql(ctx)},
+            {id + ".rename_back",
+             fmt::format("DO $orc$ BEGIN\n"
+                         "  IF to_regclass({}) IS NULL AND to_regclass({}) IS NOT NULL THEN\n"
+                         "    ALTER TABLE {} RENAME TO {};\n"
+                         "  END IF;\nEND $orc$",
+                         quote_literal(quote_qualified(ctx.schema, m_from.value)),
+                         quote_literal(quote_qualified(ctx.schema, m_to.value)),
+                         quote_qualified(ctx.schema, m_to.value), quote_ident(m_from.value))}};
+  }
+
+  void apply(Catalog& catalog, const ChangeContext& ctx) const override {
+    auto it = catalog.tables.find(ctx.schema + "." + m_from.value);
+    if (it == catalog.tables.end()) {
+      return;
+    }
+    Table t = it->second;
+    catalog.tables.erase(it);
+    t.name = m_to.value;
+    catalog.tables.emplace(ctx.schema + "." + m_to.value, std::move(t));
+  }
+
+private:
+  // Drops the view under the old name, never a table that has taken the name back.
+  std::string drop_view_sql(const ChangeContext& ctx) const {
+    return fmt::format("DO $orc$ BEGIN\n"
+                       "  IF EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass({}) AND "
+                       "relkind = 'v') THEN\n"
+                       "    DROP VIEW {};\n"
+                       "  END IF;\nEND $orc$",
+                       quote_literal(quote_qualified(ctx.schema, m_from.value)),
+                       quote_qualified(ctx.schema, m_from.value));
+  }
+
+  Check relkind_check(const std::string& id, const ChangeContext& ctx, const std::string& name,
+                      const std::string& kinds) const {
+    return {id, fmt::format("{} is a {}", name, kinds == "v" ? "view" : "table"),
+            fmt::format("SELECT EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass({}) AND "
+                        "relkind IN ('{}'))",
+                        quote_literal(quote_qualified(ctx.schema, name)), kinds),
+            false, std::nullopt};
+  }
+
+  Located<std::string> m_from;
+  Located<std::string> m_to;
+};
+
+} // namespace
+
+std::unique_ptr<Change> parse_rename_table(Fields& fields) {
+  fields.expect({"from", "to"});
+  auto from = fields.required_identifier("from");
+  auto to = fields.required_identifier("to");
+  fields.finish();
+  if (from.value == to.value) {
+    fields.fail(to.mark, "rename_table: 'to' is the same as 'from'");
+  }
+  return std::make_unique<RenameTable>(std::move(from), std::move(to));
+}
+
+} // namespace orchestrate

@@ -1,0 +1,67 @@
+// split_column: one column into several (users.name into first_name and last_name), each new
+// column with its `up` over the old row; `down` rebuilds the original from the new columns for
+// the new application's writes. See column_remap.hpp for the phases.
+#include <fmt/format.h>
+
+#include "changes/column_remap.hpp"
+#include "changes/kinds.hpp"
+
+namespace orchestrate {
+
+namespace {
+
+class SplitColumn final : public Change {
+public:
+  explicit SplitColumn(RemapSpec spec) : m_spec(std::move(spec)) {}
+  std::string_view kind() const override { return "split_column"; }
+  std::vector<Touch> touches() const override { return remap_touches(m_spec); }
+  void validate(const ChangeContext& ctx) const override { validate_remap(m_spec, ctx); }
+  PhaseWork work(Phase phase, const ChangeContext& ctx) const override {
+    return remap_work(m_spec, phase, ctx);
+  }
+  std::vector<Step> rollback(Phase reached, const ChangeContext& ctx) const override {
+    (void)reached;
+    return remap_rollback(m_spec, ctx);
+  }
+  void apply(Catalog& catalog, const ChangeContext& ctx) const override {
+    remap_apply(m_spec, catalog, ctx);
+  }
+
+private:
+  RemapSpec m_spec;
+};
+
+} // namespace
+
+std::unique_ptr<Change> parse_split_column(Fields& fields) {
+  fields.expect({"table", "from", "into", "down"});
+  RemapSpec spec;
+  spec.kind = "split_column";
+  spec.table = fields.required_identifier("table");
+  spec.from.push_back(fields.required_identifier("from"));
+  YAML::Node into = fields.required_node("into");
+  auto down = fields.required_string("down");
+  fields.finish();
+  if (!into.IsSequence() || into.size() < 2) {
+    fields.fail(into, "split_column: 'into' must list at least two columns, each {name, type, "
+                      "up}");
+  }
+  for (std::size_t i = 0; i < into.size(); ++i) {
+    auto t = parse_remap_target(into[i], fields.file(),
+                                fmt::format("split_column.into[{}]", i));
+    for (const auto& other : spec.into) {
+      if (other.name.value == t.name.value) {
+        fields.fail(t.name.mark, "split_column: column " + t.name.value + " is listed twice");
+      }
+    }
+    if (t.name.value == spec.from.front().value) {
+      fields.fail(t.name.mark, "split_column: a new column cannot keep the name of 'from'");
+    }
+    spec.into.push_back(std::move(t));
+  }
+  spec.down.push_back({spec.from.front(), "", down.value});
+  spec.id = fmt::format("split_column.{}.{}", spec.table.value, spec.from.front().value);
+  return std::make_unique<SplitColumn>(std::move(spec));
+}
+
+} // namespace orchestrate

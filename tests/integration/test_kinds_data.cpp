@@ -1,0 +1,460 @@
+// Lifecycles of the change kinds that copy data (change_type, set_not_null, split_column,
+// merge_columns) and rename_table, each under a concurrent writer: the old application writes
+// the base table until transition, the new application from then on, through the plan's
+// version schema where the kind needs one. Every committed write is checked afterwards in both
+// representations.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include <atomic>
+#include <chrono>
+#include <random>
+#include <thread>
+
+#include "fixture.hpp"
+#include "app/verify.hpp"
+#include "app/writer.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+void let_it_write() {
+  std::this_thread::sleep_for(300ms);
+}
+
+void next(const itest::TestDb& db, const std::string& expect_state) {
+  auto r = db.orchestrate({"next", "--batch-size", "300"});
+  INFO(expect_state << ": " << r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(db.value("SELECT state FROM orchestrate.plans") == expect_state);
+}
+
+// The search_path `status --json` tells the new application to use.
+std::string search_path_of(const itest::TestDb& db, const std::string& plan) {
+  auto r = db.orchestrate({"--json", "status", plan});
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  return j["search_path"].is_null() ? "" : j["search_path"].get<std::string>();
+}
+
+// Stops the writer, checks it saw no error, and merges what it committed into `written`.
+void stop(example::Writer& writer, std::map<long long, std::string>& written) {
+  writer.stop();
+  INFO("writer errors: " << (writer.error_messages().empty() ? "" : writer.error_messages()[0]));
+  CHECK(writer.errors() == 0);
+  CHECK(writer.commits() > 0);
+  for (const auto& [id, value] : writer.committed()) {
+    written[id] = value;
+  }
+}
+
+// Rows of `written` that are missing from `table` or for which `predicate` (over the table's
+// row `t` and the written value `e.v`) is not true.
+long long mismatches(const itest::TestDb& db,
+                     const std::map<long long, std::string>& written,
+                     const std::string& table,
+                     const std::string& predicate) {
+  std::string ids = "{";
+  std::string values = "{";
+  for (const auto& [id, v] : written) {
+    ids += (ids.size() > 1 ? "," : "") + std::to_string(id);
+    values += (values.size() > 1 ? ",\"" : "\"") + v + "\"";
+  }
+  pqxx::connection conn(db.url());
+  pqxx::read_transaction tx(conn);
+  auto row = tx.exec_params1("SELECT count(*) FROM unnest($1::bigint[], $2::text[]) AS e(id, v) "
+                             "LEFT JOIN " + table + " t ON t.id = e.id WHERE t.id IS NULL OR "
+                             "NOT coalesce((" + predicate + "), false)",
+                             ids + "}", values + "}");
+  return row[0].as<long long>();
+}
+
+void check_clean(const itest::TestDb& db) {
+  CHECK(db.value("SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal") == "0");
+  CHECK(db.value("SELECT count(*) FROM pg_proc WHERE proname LIKE '\\_orc\\_%'") == "0");
+  CHECK(db.value("SELECT count(*) FROM pg_constraint WHERE conname LIKE '\\_orc\\_%'") == "0");
+  CHECK(db.value("SELECT count(*) FROM pg_class WHERE relname LIKE '\\_orc\\_%'") == "0");
+  // Index columns keep the name the table column had when the index was built; only the
+  // tables' own columns matter.
+  CHECK(db.value("SELECT count(*) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid WHERE "
+                 "c.relkind = 'r' AND attname LIKE '\\_orc\\_%' AND NOT attisdropped") == "0");
+  CHECK(db.value("SELECT count(*) FROM pg_namespace WHERE nspname NOT IN ('public', "
+                 "'orchestrate', 'information_schema') AND nspname NOT LIKE 'pg\\_%'") == "0");
+}
+
+const char* k_phone_type_plan = R"yaml(name: phone-varchar
+changes:
+  - change_type:
+      table: users
+      column: phone_number
+      type: varchar(64)
+      up: phone_number::varchar(64)
+      down: phone_number::text
+)yaml";
+
+} // namespace
+
+TEST_SUITE_BEGIN("kinds_data");
+
+TEST_CASE("change_type: old app on the table, new app through the version schema") {
+  itest::TestDb db("ct_life", 3000);
+  REQUIRE(db.orchestrate({"start", db.write_plan("phone-varchar.yaml", k_phone_type_plan)})
+              .exit_code == 0);
+  example::WriterOptions options;
+  options.url = db.url();
+  options.old_column = options.new_column = "phone_number";
+  std::map<long long, std::string> written;
+
+  example::Writer old_app(options);
+  old_app.start(example::Version::old_app);
+  let_it_write();
+  next(db, "expand");
+  let_it_write();
+  next(db, "dual_write");
+  const std::string search_path = search_path_of(db, "phone-varchar");
+  CHECK(search_path == "\"phone-varchar\", public");
+  let_it_write();
+  next(db, "backfill");
+  let_it_write();
+  stop(old_app, written);
+  example::WriterOptions both = options;
+  auto report = example::verify_writes(db.url(), both, written,
+                                       {"phone_number", "_orc_new_phone_number"});
+  INFO(std::string(report.samples.empty() ? "" : report.samples[0]));
+  CHECK(report.ok());
+
+  options.search_path = search_path;
+  example::Writer new_app(options);
+  new_app.start(example::Version::new_app);
+  let_it_write();
+  next(db, "transition");
+  let_it_write();
+  stop(new_app, written);
+  report = example::verify_writes(db.url(), both, written,
+                                  {"phone_number", "_orc_new_phone_number"});
+  INFO(std::string(report.samples.empty() ? "" : report.samples[0]));
+  CHECK(report.ok());
+
+  // The new application keeps its search_path through contract and after.
+  example::Writer final_app(options);
+  final_app.start(example::Version::new_app);
+  let_it_write();
+  next(db, "done");
+  let_it_write();
+  stop(final_app, written);
+  report = example::verify_writes(db.url(), both, written, {"phone_number"});
+  INFO(std::string(report.samples.empty() ? "" : report.samples[0]));
+  CHECK(report.checked == static_cast<long long>(written.size()));
+  CHECK(report.ok());
+
+  CHECK(db.value("SELECT format_type(atttypid, atttypmod) || ' ' || attnotnull FROM pg_attribute "
+                 "WHERE attrelid = 'users'::regclass AND attname = 'phone_number'") ==
+        "character varying(64) true");
+  CHECK(db.value("SELECT pg_get_indexdef('users_phone_number_idx'::regclass)") ==
+        "CREATE INDEX users_phone_number_idx ON public.users USING btree (phone_number)");
+  CHECK(db.value("SELECT count(*) FROM users WHERE id <= 3000 AND phone_number = '+1-555-' || "
+                 "lpad(id::text, 7, '0')") != "0");
+  CHECK(db.value("SELECT count(*) FROM users WHERE phone_number IS NULL") == "0");
+  check_clean(db);
+}
+
+TEST_CASE("change_type: rollback from every phase leaves the schema as it was") {
+  for (int phases = 1; phases <= 4; ++phases) {
+    CAPTURE(phases);
+    itest::TestDb db("ct_rollback" + std::to_string(phases), 800);
+    example::WriterOptions options;
+    options.url = db.url();
+    options.old_column = options.new_column = "phone_number";
+    example::Writer app(options);
+    app.start(example::Version::old_app);
+    REQUIRE(db.orchestrate({"start", db.write_plan("p.yaml", k_phone_type_plan)}).exit_code == 0);
+    const std::string before = db.dump();
+    for (int i = 0; i < phases; ++i) {
+      auto r = db.orchestrate({"next"});
+      INFO(r.out << r.err);
+      REQUIRE(r.exit_code == 0);
+    }
+    let_it_write();
+    auto r = db.orchestrate({"rollback"});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    let_it_write();
+    std::map<long long, std::string> written;
+    stop(app, written);
+    CHECK(db.dump() == before);
+    auto report = example::verify_writes(db.url(), options, written, {"phone_number"});
+    CHECK(report.ok());
+  }
+}
+
+TEST_CASE("change_type: bank transfers run unchanged while balance becomes bigint") {
+  itest::TestDb db("ct_bank", 10);
+  db.exec("CREATE TABLE accounts (id int PRIMARY KEY, user_id bigint, balance integer NOT NULL "
+          "DEFAULT 0);\n"
+          "CREATE TABLE history (id bigserial PRIMARY KEY, account int, delta int NOT NULL);\n"
+          "INSERT INTO accounts SELECT n, n, (n * 37) % 1000 FROM generate_series(1, 200) n");
+  const long long initial = std::stoll(db.value("SELECT sum(balance) FROM accounts"));
+  std::atomic<long long> committed_sum{0};
+  std::atomic<long long> commits{0};
+  std::atomic<long long> errors{0};
+  std::vector<std::jthread> clients;
+  for (int c = 0; c < 4; ++c) {
+    clients.emplace_back([&, c](std::stop_token stop) {
+      std::mt19937 rng(1234 + c);
+      pqxx::connection conn(db.url());
+      while (!stop.stop_requested()) {
+        const int delta = std::uniform_int_distribution<int>(-5000, 5000)(rng);
+        const int id = std::uniform_int_distribution<int>(1, 200)(rng);
+        try {
+          // The benchmark's own statements: update, read back, log the delta.
+          pqxx::work tx(conn);
+          tx.exec_params("UPDATE accounts SET balance = balance + $1 WHERE id = $2", delta, id);
+          tx.exec_params1("SELECT balance FROM accounts WHERE id = $1", id);
+          tx.exec_params("INSERT INTO history (account, delta) VALUES ($1, $2)", id, delta);
+          tx.commit();
+          committed_sum += delta;
+          ++commits;
+        } catch (const std::exception& e) {
+          ++errors;
+          MESSAGE("client error: " << e.what());
+        }
+      }
+    });
+  }
+  auto plan = db.write_plan("balance.yaml", R"yaml(name: balance-bigint
+changes:
+  - change_type: {table: accounts, column: balance, type: bigint, up: balance::bigint, down: balance::integer}
+)yaml");
+  REQUIRE(db.orchestrate({"start", plan}).exit_code == 0);
+  for (const char* state : {"expand", "dual_write", "backfill", "transition", "done"}) {
+    let_it_write();
+    next(db, state);
+  }
+  let_it_write();
+  clients.clear();
+  CHECK(errors.load() == 0);
+  CHECK(commits.load() > 0);
+  CHECK(std::stoll(db.value("SELECT sum(balance) FROM accounts")) ==
+        initial + committed_sum.load());
+  CHECK(std::stoll(db.value("SELECT coalesce(sum(delta), 0) FROM history")) ==
+        committed_sum.load());
+  CHECK(db.value("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
+                 "'accounts'::regclass AND attname = 'balance'") == "bigint");
+  check_clean(db);
+}
+
+TEST_CASE("set_not_null: NULLs become the fill for the new app, the old app keeps its NULLs") {
+  itest::TestDb db("snn_life", 2000);
+  db.exec("UPDATE users SET email = 'user' || id || '@example.com' WHERE id % 2 = 0");
+  auto plan = db.write_plan("email.yaml", R"yaml(name: email-not-null
+changes:
+  - set_not_null: {table: users, column: email, fill: "'unknown@example.com'"}
+)yaml");
+  REQUIRE(db.orchestrate({"start", plan}).exit_code == 0);
+  example::WriterOptions options;
+  options.url = db.url();
+  options.old_column = options.new_column = "email";
+  std::map<long long, std::string> written;
+  example::Writer old_app(options);
+  old_app.start(example::Version::old_app);
+  next(db, "expand");
+  next(db, "dual_write");
+  // The old application may still write NULL: it reads NULL back, the new column has the fill.
+  const std::string null_id =
+      db.value("INSERT INTO users (name) VALUES ('old app, no email') RETURNING id");
+  let_it_write();
+  next(db, "backfill");
+  let_it_write();
+  stop(old_app, written);
+
+  options.search_path = search_path_of(db, "email-not-null");
+  example::Writer new_app(options);
+  new_app.start(example::Version::new_app);
+  next(db, "transition");
+  let_it_write();
+  stop(new_app, written);
+  if (written.count(std::stoll(null_id)) == 0) {
+    CHECK(db.value("SELECT coalesce(email, 'NULL') || ' ' || _orc_new_email FROM users WHERE "
+                   "id = " + null_id) == "NULL unknown@example.com");
+  }
+  CHECK(mismatches(db, written, "users", "t.email = e.v AND t._orc_new_email = e.v") == 0);
+
+  example::Writer final_app(options);
+  final_app.start(example::Version::new_app);
+  next(db, "done");
+  let_it_write();
+  stop(final_app, written);
+  CHECK(mismatches(db, written, "users", "t.email = e.v") == 0);
+  CHECK(db.value("SELECT count(*) FROM users WHERE email IS NULL") == "0");
+  // Rows no writer touched: NULLs became the fill, the rest kept their value.
+  std::string touched = "{0";
+  for (const auto& entry : written) {
+    touched += "," + std::to_string(entry.first);
+  }
+  CHECK(db.value("SELECT count(*) FROM users WHERE NOT id = ANY ('" + touched + "}') AND email "
+                 "IS DISTINCT FROM CASE WHEN id = " + null_id + " OR (id <= 2000 AND id % 2 = 1) "
+                 "THEN 'unknown@example.com' ELSE 'user' || id || '@example.com' END") == "0");
+  CHECK(db.value("SELECT attnotnull FROM pg_attribute WHERE attrelid = 'users'::regclass AND "
+                 "attname = 'email'") == "t");
+  check_clean(db);
+}
+
+TEST_CASE("split_column: users.name into first_name and last_name") {
+  itest::TestDb db("split_life", 2000);
+  auto plan = db.write_plan("split.yaml", R"yaml(name: split-name
+changes:
+  - split_column:
+      table: users
+      from: name
+      into:
+        - {name: first_name, type: text, up: "split_part(name, ' ', 1)"}
+        - {name: last_name, type: text, up: "split_part(name, ' ', 2)"}
+      down: "first_name || ' ' || last_name"
+)yaml");
+  REQUIRE(db.orchestrate({"start", plan}).exit_code == 0);
+  example::WriterOptions options;
+  options.url = db.url();
+  options.label_column = "";
+  options.old_writes = {{"name", "$1::text || ' ' || reverse($1::text)"}};
+  options.new_writes = {{"first_name", "$1::text"}, {"last_name", "reverse($1::text)"}};
+  std::map<long long, std::string> written;
+  example::Writer old_app(options);
+  old_app.start(example::Version::old_app);
+  for (const char* state : {"expand", "dual_write", "backfill"}) {
+    let_it_write();
+    next(db, state);
+  }
+  CHECK(search_path_of(db, "split-name").empty());
+  let_it_write();
+  stop(old_app, written);
+  const std::string both = "t.name = e.v || ' ' || reverse(e.v) AND t.first_name = e.v AND "
+                           "t.last_name = reverse(e.v)";
+  CHECK(mismatches(db, written, "users", both) == 0);
+
+  example::Writer new_app(options);
+  new_app.start(example::Version::new_app);
+  next(db, "transition");
+  let_it_write();
+  stop(new_app, written);
+  CHECK(mismatches(db, written, "users", both) == 0);
+
+  example::Writer final_app(options);
+  final_app.start(example::Version::new_app);
+  next(db, "done");
+  let_it_write();
+  stop(final_app, written);
+  CHECK(mismatches(db, written, "users", "t.first_name = e.v AND t.last_name = reverse(e.v)") ==
+        0);
+  // Rows nobody wrote were split by the backfill ("user 7" -> "user", "7").
+  CHECK(std::stoll(db.value("SELECT count(*) FROM users WHERE first_name = 'user' AND last_name "
+                            "= id::text")) > 1000);
+  CHECK(db.value("SELECT count(*) FROM users WHERE first_name IS NULL OR last_name IS NULL") == "0");
+  CHECK(db.value("SELECT count(*) FROM pg_attribute WHERE attrelid = 'users'::regclass AND "
+                 "attname = 'name' AND NOT attisdropped") == "0");
+  check_clean(db);
+}
+
+TEST_CASE("merge_columns: first_name and last_name into full_name") {
+  itest::TestDb db("merge_life", 10);
+  db.exec("CREATE TABLE people (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, "
+          "first_name text NOT NULL, last_name text NOT NULL);\n"
+          "INSERT INTO people (first_name, last_name) SELECT 'first' || n, 'last' || n FROM "
+          "generate_series(1, 1500) n");
+  auto plan = db.write_plan("merge.yaml", R"yaml(name: merge-names
+changes:
+  - merge_columns:
+      table: people
+      from: [first_name, last_name]
+      into: {name: full_name, type: text, up: "first_name || ' ' || last_name"}
+      down:
+        first_name: "split_part(full_name, ' ', 1)"
+        last_name: "split_part(full_name, ' ', 2)"
+)yaml");
+  REQUIRE(db.orchestrate({"start", plan}).exit_code == 0);
+  example::WriterOptions options;
+  options.url = db.url();
+  options.table = "people";
+  options.label_column = "";
+  options.old_writes = {{"first_name", "$1::text"}, {"last_name", "reverse($1::text)"}};
+  options.new_writes = {{"full_name", "$1::text || ' ' || reverse($1::text)"}};
+  std::map<long long, std::string> written;
+  example::Writer old_app(options);
+  old_app.start(example::Version::old_app);
+  for (const char* state : {"expand", "dual_write", "backfill"}) {
+    let_it_write();
+    next(db, state);
+  }
+  let_it_write();
+  stop(old_app, written);
+  const std::string both = "t.full_name = e.v || ' ' || reverse(e.v) AND t.first_name = e.v AND "
+                           "t.last_name = reverse(e.v)";
+  CHECK(mismatches(db, written, "people", both) == 0);
+  example::Writer new_app(options);
+  new_app.start(example::Version::new_app);
+  next(db, "transition");
+  let_it_write();
+  next(db, "done");
+  let_it_write();
+  stop(new_app, written);
+  CHECK(mismatches(db, written, "people", "t.full_name = e.v || ' ' || reverse(e.v)") == 0);
+  CHECK(db.value("SELECT full_name FROM people WHERE id = 1500") == "first1500 last1500");
+  CHECK(db.value("SELECT count(*) FROM people WHERE full_name IS NULL") == "0");
+  check_clean(db);
+}
+
+TEST_CASE("rename_table: the old name stays writable as a view until contract") {
+  itest::TestDb db("rt_life", 1500);
+  auto plan = db.write_plan("members.yaml", R"yaml(name: users-to-members
+changes:
+  - rename_table: {from: users, to: members}
+)yaml");
+  REQUIRE(db.orchestrate({"start", plan}).exit_code == 0);
+  const std::string before = db.dump();
+  example::WriterOptions options;
+  options.url = db.url();
+  std::map<long long, std::string> written;
+  example::Writer old_app(options);
+  old_app.start(example::Version::old_app);
+  for (const char* state : {"expand", "dual_write", "backfill"}) {
+    let_it_write();
+    next(db, state);
+  }
+  CHECK(db.value("SELECT relkind FROM pg_class WHERE oid = 'users'::regclass") == "v");
+  let_it_write();
+  stop(old_app, written);
+
+  options.table = "members";
+  example::Writer new_app(options);
+  new_app.start(example::Version::old_app);
+  next(db, "transition");
+  let_it_write();
+  next(db, "done");
+  let_it_write();
+  stop(new_app, written);
+  auto report = example::verify_writes(db.url(), options, written, {"phone_number"});
+  INFO(std::string(report.samples.empty() ? "" : report.samples[0]));
+  CHECK(report.checked == static_cast<long long>(written.size()));
+  CHECK(report.ok());
+  CHECK(db.value("SELECT to_regclass('users') IS NULL") == "t");
+  CHECK(db.value("SELECT count(*) FROM members") != "0");
+  check_clean(db);
+
+  // And rolled back from transition, the schema is as it was.
+  itest::TestDb again("rt_rollback", 300);
+  REQUIRE(again.orchestrate({"start", again.write_plan("m.yaml", R"yaml(name: users-to-members
+changes:
+  - rename_table: {from: users, to: members}
+)yaml")}).exit_code == 0);
+  const std::string original = again.dump();
+  for (int i = 0; i < 4; ++i) {
+    REQUIRE(again.orchestrate({"next"}).exit_code == 0);
+  }
+  REQUIRE(again.orchestrate({"rollback"}).exit_code == 0);
+  CHECK(again.dump() == original);
+  (void)before;
+}
+
+TEST_SUITE_END();

@@ -1,0 +1,119 @@
+#include <doctest/doctest.h>
+
+#include "kinds_data_catalog.hpp"
+
+using namespace kinds_data;
+
+namespace {
+const std::string k_change =
+    "change_type: {table: accounts, column: balance, type: bigint, up: 'balance::bigint', "
+    "down: 'balance::integer'}";
+}
+
+TEST_SUITE_BEGIN("changes_change_type");
+
+TEST_CASE("expand adds the temporary column with the default as the new type and twins") {
+  PlanWork work = render(k_change);
+  const auto& e = work.at(Phase::expand);
+  CHECK(has_step(e, "ALTER TABLE \"public\".\"accounts\" ADD COLUMN IF NOT EXISTS "
+                    "\"_orc_new_balance\" bigint, ALTER COLUMN \"_orc_new_balance\" SET DEFAULT "
+                    "CAST((0) AS bigint)"));
+  CHECK(has_step(e, "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"_orc_accounts_balance_idx\" ON "
+                    "\"public\".\"accounts\" USING btree (\"_orc_new_balance\")"));
+  CHECK(has_step(e, "ADD CONSTRAINT \"_orc_accounts_balance_check\" CHECK "
+                    "((\"_orc_new_balance\" > '-1000'::integer)) NOT VALID"));
+  CHECK(has_check(e, "change_type.accounts.balance.column"));
+}
+
+TEST_CASE("dual-write syncs both ways with the plan's expressions and opens the version schema") {
+  PlanWork work = render(k_change);
+  CHECK(work.version_schema == "p");
+  const auto& dw = work.at(Phase::dual_write);
+  REQUIRE(dw.steps.size() == 4);
+  CHECK(dw.steps[0].sql.find("_up0 := (balance::bigint)") != std::string::npos);
+  CHECK(dw.steps[0].sql.find("_down0 := (balance::integer)") != std::string::npos);
+  // The new application's "balance" is the temporary column, read into the variable "balance".
+  CHECK(dw.steps[0].sql.find("\"balance\" bigint := NEW.\"_orc_new_balance\"") !=
+        std::string::npos);
+  CHECK(dw.steps[0].sql.find("search_path") == std::string::npos);
+  // NOT NULL carries over through a NOT VALID check, after the trigger.
+  CHECK(dw.steps[2].sql.find("CHECK (\"_orc_new_balance\" IS NOT NULL) NOT VALID") !=
+        std::string::npos);
+  // The view shows the final shape: the temporary column under the final name, last step.
+  CHECK(dw.steps[3].sql ==
+        "CREATE SCHEMA IF NOT EXISTS \"p\";\nCREATE OR REPLACE VIEW \"p\".\"accounts\" AS SELECT "
+        "\"id\", \"user_id\", \"_orc_new_balance\" AS \"balance\" FROM \"public\".\"accounts\"");
+  CHECK(has_check(dw, "version_schema.view.accounts"));
+  CHECK(has_check(dw, "change_type.accounts.balance.probe_new_to_old"));
+}
+
+TEST_CASE("backfill evaluates up over the old row") {
+  PlanWork work = render(k_change);
+  const auto& bf = work.at(Phase::backfill);
+  REQUIRE(bf.backfills.size() == 1);
+  CHECK(bf.backfills[0].assignments == "\"_orc_new_balance\" = (balance::bigint)");
+  CHECK(bf.backfills[0].differs == "\"_orc_new_balance\" IS DISTINCT FROM (balance::bigint)");
+}
+
+TEST_CASE("transition validates the twins and sets NOT NULL on the temporary column") {
+  PlanWork work = render(k_change);
+  const auto& tr = work.at(Phase::transition);
+  CHECK(has_step(tr, "VALIDATE CONSTRAINT \"_orc_nn_accounts_balance\""));
+  CHECK(has_step(tr, "VALIDATE CONSTRAINT \"_orc_accounts_balance_check\""));
+  CHECK(has_step(tr, "ALTER COLUMN \"_orc_new_balance\" SET NOT NULL"));
+}
+
+TEST_CASE("contract swaps the columns in one guarded step, then drops the version schema") {
+  PlanWork work = render(k_change);
+  const auto& c = work.at(Phase::contract);
+  REQUIRE(c.steps.size() == 2);
+  const std::string& swap = c.steps[0].sql;
+  CHECK(c.steps[0].in_transaction);
+  CHECK(swap.find("DROP TRIGGER IF EXISTS \"_orc_sync_accounts_balance\"") != std::string::npos);
+  CHECK(swap.find("attname = '_orc_new_balance'") != std::string::npos);
+  CHECK(swap.find("DROP COLUMN \"balance\"") < swap.find("RENAME COLUMN \"_orc_new_balance\" TO "
+                                                          "\"balance\""));
+  CHECK(swap.find("ALTER INDEX \"public\".\"_orc_accounts_balance_idx\" RENAME TO "
+                  "\"accounts_balance_idx\"") != std::string::npos);
+  CHECK(swap.find("RENAME CONSTRAINT \"_orc_accounts_balance_check\" TO "
+                  "\"accounts_balance_check\"") != std::string::npos);
+  CHECK(c.steps[1].sql == "DROP VIEW IF EXISTS \"p\".\"accounts\";\nDROP SCHEMA IF EXISTS \"p\"");
+  CHECK(has_check(c, "change_type.accounts.balance.type"));
+  CHECK(has_check(c, "version_schema.gone"));
+}
+
+TEST_CASE("rollback drops the version schema first, then the trigger and temporary column") {
+  PlanWork work = render(k_change);
+  for (Phase p : {Phase::expand, Phase::dual_write, Phase::backfill, Phase::transition}) {
+    const auto& steps = work.rollback[static_cast<int>(p)];
+    REQUIRE(steps.size() == 3);
+    CHECK(steps[0].sql.find("DROP SCHEMA IF EXISTS \"p\"") != std::string::npos);
+    CHECK(steps[2].sql == "ALTER TABLE \"public\".\"accounts\" DROP COLUMN IF EXISTS "
+                          "\"_orc_new_balance\"");
+  }
+}
+
+TEST_CASE("without up and down, plain casts are used") {
+  PlanWork work = render("change_type: {table: accounts, column: balance, type: bigint}");
+  CHECK(work.at(Phase::backfill).backfills[0].assignments ==
+        "\"_orc_new_balance\" = (CAST(\"balance\" AS bigint))");
+  CHECK(work.at(Phase::dual_write).steps[0].sql.find("CAST(\"balance\" AS integer)") !=
+        std::string::npos);
+}
+
+TEST_CASE("is refused at the offending field") {
+  std::string c = "change_type: {table: acounts, column: balance, type: bigint}";
+  CHECK(error_of(c) == at(c, "acounts") + ": table public.acounts does not exist");
+  c = "change_type: {table: accounts, column: balanse, type: bigint}";
+  CHECK(error_of(c) == at(c, "balanse") + ": column accounts.balanse does not exist");
+  c = "change_type: {table: accounts, column: id, type: bigint}";
+  CHECK(error_of(c).find(at(c, "id,") + ": change_type: accounts.id is part of the primary key") ==
+        0);
+  c = "change_type: {table: accounts, column: balance, type: integer}";
+  CHECK(error_of(c) == at(c, "integer") + ": change_type: accounts.balance already is of type "
+                                          "integer");
+  c = "change_type: {table: accounts, column: balance, type: bigint, upp: x}";
+  CHECK(error_of(c).find("unknown key 'upp'") != std::string::npos);
+}
+
+TEST_SUITE_END();
