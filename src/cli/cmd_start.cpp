@@ -1,5 +1,6 @@
 #include <filesystem>
 
+#include "cli/overlap.hpp"
 #include "cli/session.hpp"
 #include "core/errors.hpp"
 #include "planner/planner.hpp"
@@ -16,6 +17,7 @@ int run_start(const StartOptions& o, const GlobalOptions& g) {
   Plan plan = load_plan(o.plan);
   Session s(g, "start");
   PlanLock lock(*s.conn, g.state_schema, plan.name.value);
+  refuse_overlapping_plans(*s.store, plan);
   if (auto existing = s.store->find(plan.name.value)) {
     if (existing->checksum != plan.checksum) {
       throw InputError("plan name '" + plan.name.value + "' is already used by a plan with "
