@@ -53,6 +53,7 @@ int run_cli(int argc, char** argv) {
   setup_verify(app, g, action);
   setup_rollback(app, g, action);
   setup_history(app, g, action);
+  setup_up(app, g, action);
 
   try {
     app.parse(argc, argv);

@@ -49,5 +49,6 @@ void setup_status(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_verify(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_rollback(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_history(CLI::App& app, const GlobalOptions& global, Action& action);
+void setup_up(CLI::App& app, const GlobalOptions& global, Action& action);
 
 } // namespace orchestrate

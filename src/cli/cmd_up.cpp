@@ -1,0 +1,83 @@
+#include <algorithm>
+#include <filesystem>
+
+#include "cli/register.hpp"
+#include "cli/session.hpp"
+#include "core/errors.hpp"
+#include "planner/runner.hpp"
+#include "state/lock.hpp"
+
+namespace orchestrate {
+
+namespace {
+struct UpOptions {
+  std::string dir;
+};
+
+std::vector<std::string> plan_files(const std::string& dir) {
+  if (!std::filesystem::is_directory(dir)) {
+    throw InputError(dir + " is not a directory");
+  }
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const auto ext = entry.path().extension();
+    if (entry.is_regular_file() && (ext == ".yaml" || ext == ".yml")) {
+      files.push_back(entry.path().string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+int run_up(const UpOptions& o, const GlobalOptions& g) {
+  const auto files = plan_files(o.dir);
+  // Parse everything first: a broken plan late in the list stops the run before anything moved.
+  std::vector<Plan> plans;
+  for (const auto& f : files) {
+    plans.push_back(load_plan(f));
+  }
+  Session s(g, "up");
+  int applied = 0;
+  for (std::size_t i = 0; i < plans.size(); ++i) {
+    const Plan& plan = plans[i];
+    PlanLock lock(*s.conn, g.state_schema, plan.name.value);
+    if (register_plan(s, plan, files[i]) == Registration::already_done) {
+      continue;
+    }
+    s.reporter.info("== " + files[i] + " (" + plan.name.value + ")");
+    RunnerOptions ro;
+    ro.url = s.url;
+    ro.exec = g.exec();
+    ro.backfill.throttle = false;
+    ro.backfill.batch_size = 10000;
+    ro.backfill.max_batch = 100000;
+    ro.stop = install_stop_handlers();
+    Runner runner(*s.store, s.reporter, ro);
+    for (int moves = 0; moves < 6; ++moves) {
+      auto record = s.store->find(plan.name.value);
+      if (record->state.kind == PlanState::Kind::done) {
+        break;
+      }
+      runner.next(plan.name.value);
+    }
+    if (s.store->find(plan.name.value)->state.kind != PlanState::Kind::done) {
+      throw GateFailed("plan " + plan.name.value + " did not reach done");
+    }
+    ++applied;
+  }
+  s.reporter.info(applied == 0 ? "nothing to do: every plan in " + o.dir + " is done"
+                               : "applied " + std::to_string(applied) + " plan(s) from " + o.dir);
+  return 0;
+}
+} // namespace
+
+void setup_up(CLI::App& app, const GlobalOptions& g, Action& action) {
+  auto o = std::make_shared<UpOptions>();
+  auto* sub = app.add_subcommand(
+      "up", "For new or development databases: run every plan in DIR not yet done, in file-name "
+            "order, through all five phases without throttling");
+  sub->add_option("DIR", o->dir, "directory of plan files")->required();
+  sub->callback([&action, o, &g] { action = [o, &g] { return run_up(*o, g); }; });
+}
+
+} // namespace orchestrate

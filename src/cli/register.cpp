@@ -1,0 +1,44 @@
+#include "cli/register.hpp"
+
+#include <filesystem>
+
+#include "core/errors.hpp"
+#include "planner/planner.hpp"
+
+namespace orchestrate {
+
+Registration register_plan(Session& s, const Plan& plan, const std::string& path) {
+  if (auto existing = s.store->find(plan.name.value)) {
+    if (existing->checksum != plan.checksum) {
+      throw InputError("plan name '" + plan.name.value + "' is already used by a plan with "
+                       "checksum " + existing->checksum + " (" + path + " has " + plan.checksum +
+                       "); a plan file must not change once registered: give the changed plan a "
+                       "new name");
+    }
+    if (existing->state.kind == PlanState::Kind::done) {
+      return Registration::already_done;
+    }
+    if (existing->state.kind != PlanState::Kind::rolled_back) {
+      return Registration::already_registered;
+    }
+    pqxx::work tx(*s.conn);
+    tx.exec_params("DELETE FROM " + s.store->table("plans") + " WHERE name = $1", plan.name.value);
+    for (const char* table : {"control", "backfill_ranges", "phases"}) {
+      tx.exec_params("DELETE FROM " + s.store->table(table) + " WHERE plan = $1",
+                     plan.name.value);
+    }
+    tx.commit();
+  }
+  PlanRecord record;
+  record.name = plan.name.value;
+  record.checksum = plan.checksum;
+  record.body = plan.body;
+  record.file = std::filesystem::path(path).filename().string();
+  record.description = plan.description;
+  record.work = render_plan(plan, s.catalog());
+  record.state = PlanState::planned();
+  s.store->insert(record);
+  return Registration::registered;
+}
+
+} // namespace orchestrate
