@@ -172,10 +172,10 @@ std::vector<Step> remap_rollback(const RemapSpec& spec, const ChangeContext& ctx
     drops += fmt::format("{}DROP COLUMN IF EXISTS {}", drops.empty() ? "" : ", ",
                          quote_ident(t.name.value));
   }
-  return {{"rollback." + spec.id + ".drop_sync", drop_sync_sql(sync_spec(spec, ctx, table))},
-          {"rollback." + spec.id + ".drop_columns",
-           fmt::format("ALTER TABLE {} {}", quote_qualified(ctx.schema, spec.table.value),
-                       drops)}};
+  // One transaction, so the new columns never exist without the trigger that fills them.
+  return {{"rollback." + spec.id + ".drop",
+           fmt::format("{};\nALTER TABLE {} {}", drop_sync_sql(sync_spec(spec, ctx, table)),
+                       quote_qualified(ctx.schema, spec.table.value), drops)}};
 }
 
 std::vector<Touch> remap_touches(const RemapSpec& spec) {

@@ -365,10 +365,11 @@ std::vector<Step> shadow_rollback(const ShadowSpec& spec, const ChangeContext& c
   const Table& table = *ctx.before.table(ctx.schema, spec.table.value);
   const std::string id = "rollback." + id_of(spec);
   // The temporary column takes its twins and the NOT NULL check with it; the old column was
-  // never touched.
-  return {{id + ".drop_sync", drop_sync_sql(sync_spec(spec, ctx, table))},
-          {id + ".drop_column",
-           fmt::format("ALTER TABLE {} DROP COLUMN IF EXISTS {}",
+  // never touched. One transaction: without the trigger, a write to a row the backfill has not
+  // reached would leave the temporary column NULL and fail its NOT NULL check.
+  return {{id + ".drop",
+           fmt::format("{};\nALTER TABLE {} DROP COLUMN IF EXISTS {}",
+                       drop_sync_sql(sync_spec(spec, ctx, table)),
                        quote_qualified(ctx.schema, spec.table.value),
                        quote_ident(shadow_column_name(spec.column.value)))}};
 }

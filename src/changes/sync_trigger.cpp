@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/ident.hpp"
 
 namespace orchestrate {
@@ -125,8 +127,20 @@ std::string sync_function_sql(const SyncSpec& spec) {
     body += fmt::format("    {} := _up{};\n", new_ref(spec.up[i].physical), i);
   }
   body += "  END IF;\n  RETURN NEW;\nEND;\n";
-  return fmt::format("CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS $orc$\n{}$orc$",
-                     quote_qualified(spec.schema, spec.function), body);
+  // The plan's expressions name types and functions as their author saw them, in the plan's
+  // schema. Pinning the function's search_path makes them mean the same for every client,
+  // whatever search_path it set (the new application puts a version schema first). Pure column
+  // copies name nothing, so they need no pinning.
+  const bool any_expression =
+      std::any_of(spec.up.begin(), spec.up.end(), [](const SyncTarget& t) { return !t.column_ref; }) ||
+      std::any_of(spec.down.begin(), spec.down.end(),
+                  [](const SyncTarget& t) { return !t.column_ref; });
+  const std::string pinned =
+      any_expression ? fmt::format(" SET search_path = pg_catalog, {}", quote_ident(spec.schema))
+                     : "";
+  return fmt::format("CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql{} AS "
+                     "$orc$\n{}$orc$",
+                     quote_qualified(spec.schema, spec.function), pinned, body);
 }
 
 std::string sync_trigger_sql(const SyncSpec& spec) {

@@ -14,6 +14,8 @@
 #include <thread>
 
 #include "fixture.hpp"
+#include "support/pg_cluster.hpp"
+#include "support/process.hpp"
 #include "app/verify.hpp"
 #include "app/writer.hpp"
 
@@ -29,7 +31,9 @@ void next(const itest::TestDb& db, const std::string& expect_state) {
   auto r = db.orchestrate({"next", "--batch-size", "300"});
   INFO(expect_state << ": " << r.out << r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK(db.value("SELECT state FROM orchestrate.plans") == expect_state);
+  // The plan started last.
+  CHECK(db.value("SELECT state FROM orchestrate.plans ORDER BY created_at DESC LIMIT 1") ==
+        expect_state);
 }
 
 // The search_path `status --json` tells the new application to use.
@@ -455,6 +459,121 @@ changes:
   REQUIRE(again.orchestrate({"rollback"}).exit_code == 0);
   CHECK(again.dump() == original);
   (void)before;
+}
+
+TEST_CASE("set_not_null, split_column and merge_columns: rollback from every phase") {
+  const std::vector<std::pair<std::string, std::string>> plans = {
+      {"snn", R"yaml(changes:
+  - set_not_null: {table: users, column: email, fill: "'x@example.com'"}
+)yaml"},
+      {"split", R"yaml(changes:
+  - split_column:
+      table: users
+      from: name
+      into:
+        - {name: first_name, type: text, up: "split_part(name, ' ', 1)"}
+        - {name: last_name, type: text, up: "split_part(name, ' ', 2)"}
+      down: "first_name || ' ' || last_name"
+)yaml"},
+      {"merge", R"yaml(changes:
+  - merge_columns:
+      table: users
+      from: [name, email]
+      into: {name: contact, type: text, up: "name || '/' || coalesce(email, '')"}
+      down: {name: "split_part(contact, '/', 1)", email: "nullif(split_part(contact, '/', 2), '')"}
+)yaml"}};
+  for (const auto& [kind, text] : plans) {
+    for (int phases = 1; phases <= 4; ++phases) {
+      CAPTURE(kind);
+      CAPTURE(phases);
+      itest::TestDb db("rb_" + kind + std::to_string(phases), 500);
+      example::WriterOptions options;
+      options.url = db.url();
+      example::Writer app(options);
+      app.start(example::Version::old_app);
+      REQUIRE(db.orchestrate({"start", db.write_plan(kind + ".yaml", text)}).exit_code == 0);
+      const std::string before = db.dump();
+      for (int i = 0; i < phases; ++i) {
+        auto r = db.orchestrate({"next"});
+        INFO(r.out << r.err);
+        REQUIRE(r.exit_code == 0);
+      }
+      let_it_write();
+      auto r = db.orchestrate({"rollback"});
+      INFO(r.out << r.err);
+      REQUIRE(r.exit_code == 0);
+      std::map<long long, std::string> written;
+      stop(app, written);
+      CHECK(db.dump() == before);
+      CHECK(example::verify_writes(db.url(), options, written, {"phone_number"}).ok());
+    }
+  }
+}
+
+TEST_CASE("the example plans run on examples/schema.sql while the application writes") {
+  itest::TestDb db("example_plans", 1);
+  db.exec("DROP TABLE users");
+  auto& cluster = test_support::shared_cluster();
+  auto load = test_support::run_process(
+      {"psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", cluster.socket_dir(), "-p",
+       std::to_string(cluster.port()), "-U", "postgres", "-d", db.name(), "-f",
+       std::string(SOURCE_DIR) + "/examples/schema.sql"},
+      {{"PATH", "/usr/lib/postgresql/15/bin:/usr/bin:/bin"}});
+  REQUIRE_MESSAGE(load.exit_code == 0, load.err);
+  const std::string dir = std::string(SOURCE_DIR) + "/tests/integration/plans/";
+  const long long sum_before = std::stoll(db.value("SELECT sum(balance) FROM accounts"));
+
+  // The balance becomes bigint while the application keeps writing users.
+  example::WriterOptions plain;
+  plain.url = db.url();
+  std::map<long long, std::string> phones;
+  example::Writer app(plain);
+  app.start(example::Version::old_app);
+  REQUIRE(db.orchestrate({"start", dir + "change-accounts-balance-type.yaml"}).exit_code == 0);
+  for (const char* state : {"expand", "dual_write", "backfill", "transition", "done"}) {
+    next(db, state);
+  }
+  let_it_write();
+  stop(app, phones);
+  CHECK(example::verify_writes(db.url(), plain, phones, {"phone_number"}).ok());
+  CHECK(std::stoll(db.value("SELECT sum(balance) FROM accounts")) == sum_before);
+  CHECK(db.value("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
+                 "'accounts'::regclass AND attname = 'balance'") == "bigint");
+
+  // users.name splits while the old, then the new application writes.
+  example::WriterOptions options;
+  options.url = db.url();
+  options.label_column = "";
+  options.old_writes = {{"name", "$1::text || ' ' || reverse($1::text)"}};
+  options.new_writes = {{"first_name", "$1::text"}, {"last_name", "reverse($1::text)"}};
+  std::map<long long, std::string> written;
+  example::Writer old_app(options);
+  old_app.start(example::Version::old_app);
+  REQUIRE(db.orchestrate({"start", dir + "split-users-name.yaml"}).exit_code == 0);
+  for (const char* state : {"expand", "dual_write", "backfill"}) {
+    let_it_write();
+    next(db, state);
+  }
+  stop(old_app, written);
+  example::Writer new_app(options);
+  new_app.start(example::Version::new_app);
+  next(db, "transition");
+  let_it_write();
+  next(db, "done");
+  let_it_write();
+  stop(new_app, written);
+  CHECK(mismatches(db, written, "users", "t.first_name = e.v AND t.last_name = reverse(e.v)") ==
+        0);
+  std::string touched = "{0";
+  for (const auto& entry : written) {
+    touched += "," + std::to_string(entry.first);
+  }
+  for (const auto& entry : phones) {
+    touched += "," + std::to_string(entry.first);
+  }
+  CHECK(db.value("SELECT count(*) FROM users WHERE NOT id = ANY ('" + touched + "}') AND "
+                 "(first_name, last_name) IS DISTINCT FROM ('User', id::text)") == "0");
+  check_clean(db);
 }
 
 TEST_SUITE_END();
