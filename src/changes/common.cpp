@@ -1,9 +1,15 @@
 #include "changes/common.hpp"
 
 #include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <regex>
+#include <set>
 
 #include "core/errors.hpp"
 #include "core/ident.hpp"
+#include "plan/fields.hpp"
 
 namespace orchestrate {
 
@@ -195,6 +201,121 @@ Check parity_check(const BackfillSpec& spec) {
           "",
           false,
           spec};
+}
+
+std::optional<ColumnReference> parse_column_reference(Fields& fields, const std::string& key) {
+  YAML::Node node = fields.optional_node(key);
+  if (!node.IsDefined()) {
+    return std::nullopt;
+  }
+  if (node.IsScalar()) {
+    static const std::regex k_reference(R"(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)\s*)");
+    std::smatch m;
+    const std::string text = node.Scalar();
+    if (!std::regex_match(text, m, k_reference) || !is_plain_identifier(m[1].str()) ||
+        !is_plain_identifier(m[2].str())) {
+      fields.fail(node, "'" + key + "' must look like table(column), got '" + text + "'");
+    }
+    const Mark mark = mark_of(node);
+    return ColumnReference{{m[1].str(), mark}, {m[2].str(), mark}};
+  }
+  Fields sub(node, fields.file(), key);
+  sub.expect({"table", "column"});
+  ColumnReference ref{sub.required_identifier("table"), sub.required_identifier("column")};
+  sub.finish();
+  return ref;
+}
+
+void require_reference(const ChangeContext& ctx, const ColumnReference& ref) {
+  const Table& table = require_table(ctx, ref.table);
+  require_column(ctx, table, ref.column);
+}
+
+bool expression_may_be_volatile(const std::string& expression) {
+  static const std::set<std::string> k_not_volatile = {
+      "now", "current_date", "current_timestamp", "localtimestamp", "statement_timestamp",
+      "transaction_timestamp", "lower", "upper", "coalesce", "nullif", "greatest", "least",
+      "concat", "concat_ws", "length", "char_length", "substr", "substring", "trim", "btrim",
+      "ltrim", "rtrim", "replace", "lpad", "rpad", "left", "right", "md5", "abs", "round",
+      "floor", "ceil", "make_interval", "make_date", "make_timestamp", "make_timestamptz",
+      "to_char", "to_date", "to_timestamp", "to_number", "date_trunc", "extract", "date_part",
+      "jsonb_build_object", "json_build_object", "jsonb_build_array", "json_build_array",
+      "array", "row", "interval", "timestamp", "timestamptz", "date", "numeric", "int",
+      "integer", "bigint", "text", "varchar", "character", "boolean", "split_part", "format",
+      "current_user", "session_user", "current_setting", "cast"};
+  static const std::regex k_call(R"(([A-Za-z_][A-Za-z0-9_$.]*)\s*\()");
+  // String literals may hold parentheses; they name no function.
+  std::string text;
+  bool in_literal = false;
+  for (char c : expression) {
+    if (c == '\'') {
+      in_literal = !in_literal;
+      continue;
+    }
+    if (!in_literal) {
+      text += c;
+    }
+  }
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), k_call);
+       it != std::sregex_iterator(); ++it) {
+    std::string name = (*it)[1].str();
+    auto dot = name.rfind('.');
+    if (dot != std::string::npos) {
+      name = name.substr(dot + 1);
+    }
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (!k_not_volatile.count(name)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool relation_name_taken(const Catalog& catalog, const std::string& schema, const std::string& name) {
+  for (const auto& [key, table] : catalog.tables) {
+    if (table.schema != schema) {
+      continue;
+    }
+    if (table.name == name) {
+      return true;
+    }
+    for (const auto& index : table.indexes) {
+      if (index.name == name) {
+        return true;
+      }
+    }
+    for (const auto& con : table.constraints) {
+      if (con.name == name) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+Step drop_index_step(const std::string& id, const std::string& schema, const std::string& index) {
+  Step step{id, "DROP INDEX CONCURRENTLY IF EXISTS " + quote_qualified(schema, index), false};
+  // Like the build, a concurrent drop waits for old transactions instead of blocking writes.
+  step.under_lock_timeout = false;
+  return step;
+}
+
+Check relation_check(const std::string& id,
+                     const std::string& schema,
+                     const std::string& name,
+                     char relkind,
+                     bool exists) {
+  const std::string what = relkind == 'v' ? "view" : "table";
+  return {id,
+          exists ? fmt::format("{} {} exists", what, name) : fmt::format("{} is gone", name),
+          exists ? fmt::format("SELECT EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass({}) "
+                               "AND relkind = '{}')",
+                               quote_literal(quote_qualified(schema, name)), relkind)
+                 : fmt::format("SELECT to_regclass({}) IS NULL",
+                               quote_literal(quote_qualified(schema, name))),
+          false,
+          std::nullopt};
 }
 
 } // namespace orchestrate

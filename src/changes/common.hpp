@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -64,5 +65,34 @@ BackfillSpec make_backfill(const std::string& id,
                            const std::string& assignments,
                            const std::string& differs);
 Check parity_check(const BackfillSpec& spec);
+
+// A column another column or key points at: "table(column)" or {table, column} in a plan.
+struct ColumnReference {
+  Located<std::string> table;
+  Located<std::string> column;
+};
+// Reads `key` of `fields` as a column reference; nullopt when absent.
+std::optional<ColumnReference> parse_column_reference(Fields& fields, const std::string& key);
+// Fails at the reference unless its table and column exist.
+void require_reference(const ChangeContext& ctx, const ColumnReference& ref);
+
+// True when a default expression may be volatile: it calls a function that is not on a short
+// list of known stable or immutable ones. Offline we cannot ask the database, so an unknown
+// function counts as volatile; the cost of a wrong guess is a backfill instead of a metadata
+// change, never a table rewrite.
+bool expression_may_be_volatile(const std::string& expression);
+
+// True when any table of the schema already has an index or constraint named `name`.
+bool relation_name_taken(const Catalog& catalog, const std::string& schema, const std::string& name);
+
+// DROP INDEX CONCURRENTLY IF EXISTS, outside a transaction.
+Step drop_index_step(const std::string& id, const std::string& schema, const std::string& index);
+// A relation of `relkind` ('r' table, 'v' view) exists under that name, or (exists = false)
+// nothing does.
+Check relation_check(const std::string& id,
+                     const std::string& schema,
+                     const std::string& name,
+                     char relkind,
+                     bool exists);
 
 } // namespace orchestrate

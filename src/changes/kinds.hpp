@@ -9,6 +9,15 @@ namespace orchestrate {
 
 // One parser per change kind, each defined in its own source file.
 std::unique_ptr<Change> parse_rename_column(Fields& fields);
+std::unique_ptr<Change> parse_add_column(Fields& fields);
+std::unique_ptr<Change> parse_drop_column(Fields& fields);
+std::unique_ptr<Change> parse_add_check(Fields& fields);
+std::unique_ptr<Change> parse_add_unique(Fields& fields);
+std::unique_ptr<Change> parse_add_foreign_key(Fields& fields);
+std::unique_ptr<Change> parse_create_index(Fields& fields);
+std::unique_ptr<Change> parse_create_table(Fields& fields);
+std::unique_ptr<Change> parse_drop_table(Fields& fields);
+std::unique_ptr<Change> parse_sql(Fields& fields);
 std::unique_ptr<Change> parse_change_type(Fields& fields);
 std::unique_ptr<Change> parse_set_not_null(Fields& fields);
 std::unique_ptr<Change> parse_split_column(Fields& fields);

@@ -9,6 +9,15 @@ namespace {
 const std::vector<std::pair<std::string_view, ChangeParser>>& registry() {
   static const std::vector<std::pair<std::string_view, ChangeParser>> k_registry = {
       {"rename_column", &parse_rename_column},
+      {"add_column", &parse_add_column},
+      {"drop_column", &parse_drop_column},
+      {"add_check", &parse_add_check},
+      {"add_unique", &parse_add_unique},
+      {"add_foreign_key", &parse_add_foreign_key},
+      {"create_index", &parse_create_index},
+      {"create_table", &parse_create_table},
+      {"drop_table", &parse_drop_table},
+      {"sql", &parse_sql},
       {"change_type", &parse_change_type},
       {"set_not_null", &parse_set_not_null},
       {"split_column", &parse_split_column},

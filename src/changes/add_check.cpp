@@ -1,0 +1,95 @@
+// add_check: a CHECK constraint added NOT VALID at expand (only new writes are checked, no
+// scan under a blocking lock) and validated at transition, when existing rows are scanned
+// under a lock that lets writes go on.
+#include <fmt/format.h>
+
+#include "changes/common.hpp"
+#include "changes/kinds.hpp"
+#include "core/errors.hpp"
+#include "core/ident.hpp"
+
+namespace orchestrate {
+
+namespace {
+
+class AddCheck final : public Change {
+public:
+  AddCheck(Located<std::string> table, Located<std::string> name, Located<std::string> check)
+      : m_table(std::move(table)), m_name(std::move(name)), m_check(std::move(check)) {}
+
+  std::string_view kind() const override { return "add_check"; }
+
+  std::vector<Touch> touches() const override {
+    return {{m_table.value, "", false, m_table.mark}};
+  }
+
+  void validate(const ChangeContext& ctx) const override {
+    require_table(ctx, m_table);
+    if (relation_name_taken(ctx.before, ctx.schema, m_name.value)) {
+      throw PlanError(ctx.file, m_name.mark.line, m_name.mark.column,
+                      fmt::format("add_check: the name {} is already taken", m_name.value));
+    }
+  }
+
+  PhaseWork work(Phase phase, const ChangeContext& ctx) const override {
+    const std::string id = fmt::format("add_check.{}.{}", m_table.value, m_name.value);
+    PhaseWork w;
+    switch (phase) {
+    case Phase::expand:
+      w.steps.push_back({id + ".add",
+                         add_constraint_sql(ctx.schema, m_table.value, m_name.value,
+                                            "CHECK (" + m_check.value + ") NOT VALID")});
+      w.gate.push_back(constraint_check(id + ".exists", ctx.schema, m_table.value, m_name.value,
+                                        false));
+      break;
+    case Phase::transition:
+      w.steps.push_back(
+          {id + ".validate", validate_constraint_sql(ctx.schema, m_table.value, m_name.value)});
+      w.gate.push_back(constraint_check(id + ".validated", ctx.schema, m_table.value,
+                                        m_name.value, true));
+      break;
+    case Phase::contract:
+      w.gate.push_back(constraint_check(id + ".validated", ctx.schema, m_table.value,
+                                        m_name.value, true));
+      break;
+    default:
+      break;
+    }
+    return w;
+  }
+
+  std::vector<Step> rollback(Phase reached, const ChangeContext& ctx) const override {
+    (void)reached;
+    return {{fmt::format("rollback.add_check.{}.{}", m_table.value, m_name.value),
+             fmt::format("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}",
+                         quote_qualified(ctx.schema, m_table.value), quote_ident(m_name.value))}};
+  }
+
+  void apply(Catalog& catalog, const ChangeContext& ctx) const override {
+    if (Table* table = catalog.table(ctx.schema, m_table.value)) {
+      table->constraints.push_back(
+          {m_name.value, 'c', "CHECK (" + m_check.value + ")", {}, true, "", {}});
+    }
+  }
+
+private:
+  Located<std::string> m_table;
+  Located<std::string> m_name;
+  Located<std::string> m_check;
+};
+
+} // namespace
+
+std::unique_ptr<Change> parse_add_check(Fields& fields) {
+  fields.expect({"table", "name", "check"});
+  auto table = fields.required_identifier("table");
+  auto name = fields.required_identifier("name");
+  auto check = fields.required_string("check");
+  fields.finish();
+  if (check.value.find_first_not_of(" \t\n") == std::string::npos) {
+    fields.fail(check.mark, "add_check: 'check' must not be empty");
+  }
+  return std::make_unique<AddCheck>(std::move(table), std::move(name), std::move(check));
+}
+
+} // namespace orchestrate

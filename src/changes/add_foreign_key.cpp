@@ -1,0 +1,184 @@
+// add_foreign_key: added NOT VALID at expand (new writes are checked at once, existing rows
+// are not scanned under the lock) and validated at transition, which scans under a lock that
+// lets writes on both tables go on.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "changes/common.hpp"
+#include "changes/kinds.hpp"
+#include "core/errors.hpp"
+#include "core/ident.hpp"
+#include "plan/fields.hpp"
+
+namespace orchestrate {
+
+namespace {
+
+std::string column_list(const std::vector<Located<std::string>>& columns) {
+  std::string out;
+  for (const auto& c : columns) {
+    out += (out.empty() ? "" : ", ") + quote_ident(c.value);
+  }
+  return out;
+}
+
+class AddForeignKey final : public Change {
+public:
+  AddForeignKey(Located<std::string> table,
+                Located<std::string> name,
+                std::vector<Located<std::string>> columns,
+                Located<std::string> ref_table,
+                std::vector<Located<std::string>> ref_columns,
+                std::string on_delete)
+      : m_table(std::move(table)), m_name(std::move(name)), m_columns(std::move(columns)),
+        m_ref_table(std::move(ref_table)), m_ref_columns(std::move(ref_columns)),
+        m_on_delete(std::move(on_delete)) {}
+
+  std::string_view kind() const override { return "add_foreign_key"; }
+
+  std::vector<Touch> touches() const override {
+    std::vector<Touch> out;
+    for (const auto& c : m_columns) {
+      out.push_back({m_table.value, c.value, false, c.mark});
+    }
+    return out;
+  }
+
+  void validate(const ChangeContext& ctx) const override {
+    const Table& table = require_table(ctx, m_table);
+    for (const auto& c : m_columns) {
+      require_column(ctx, table, c);
+    }
+    const Table& ref = require_table(ctx, m_ref_table);
+    std::vector<std::string> wanted;
+    for (const auto& c : m_ref_columns) {
+      require_column(ctx, ref, c);
+      wanted.push_back(c.value);
+    }
+    if (m_ref_columns.size() != m_columns.size()) {
+      throw PlanError(ctx.file, m_ref_table.mark.line, m_ref_table.mark.column,
+                      "add_foreign_key: 'references.columns' must name as many columns as "
+                      "'columns'");
+    }
+    // PostgreSQL requires a unique index over exactly the referenced columns.
+    std::sort(wanted.begin(), wanted.end());
+    const bool keyed = std::any_of(ref.indexes.begin(), ref.indexes.end(), [&](const Index& i) {
+      auto cols = i.columns;
+      std::sort(cols.begin(), cols.end());
+      return i.unique && !i.uses_expression && cols == wanted;
+    });
+    if (!keyed) {
+      throw PlanError(ctx.file, m_ref_table.mark.line, m_ref_table.mark.column,
+                      fmt::format("add_foreign_key: {} has no primary key or unique constraint "
+                                  "over the referenced columns",
+                                  ref.name));
+    }
+    if (relation_name_taken(ctx.before, ctx.schema, m_name.value)) {
+      throw PlanError(ctx.file, m_name.mark.line, m_name.mark.column,
+                      fmt::format("add_foreign_key: the name {} is already taken", m_name.value));
+    }
+  }
+
+  PhaseWork work(Phase phase, const ChangeContext& ctx) const override {
+    const std::string id = fmt::format("add_foreign_key.{}.{}", m_table.value, m_name.value);
+    PhaseWork w;
+    switch (phase) {
+    case Phase::expand:
+      w.steps.push_back(
+          {id + ".add",
+           add_constraint_sql(ctx.schema, m_table.value, m_name.value,
+                              fmt::format("FOREIGN KEY ({}) REFERENCES {} ({}){} NOT VALID",
+                                          column_list(m_columns),
+                                          quote_qualified(ctx.schema, m_ref_table.value),
+                                          column_list(m_ref_columns),
+                                          m_on_delete.empty() ? "" : " ON DELETE " + m_on_delete))});
+      w.gate.push_back(constraint_check(id + ".exists", ctx.schema, m_table.value, m_name.value,
+                                        false));
+      break;
+    case Phase::transition:
+      w.steps.push_back(
+          {id + ".validate", validate_constraint_sql(ctx.schema, m_table.value, m_name.value)});
+      w.gate.push_back(constraint_check(id + ".validated", ctx.schema, m_table.value,
+                                        m_name.value, true));
+      break;
+    case Phase::contract:
+      w.gate.push_back(constraint_check(id + ".validated", ctx.schema, m_table.value,
+                                        m_name.value, true));
+      break;
+    default:
+      break;
+    }
+    return w;
+  }
+
+  std::vector<Step> rollback(Phase reached, const ChangeContext& ctx) const override {
+    (void)reached;
+    return {{fmt::format("rollback.add_foreign_key.{}.{}", m_table.value, m_name.value),
+             fmt::format("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}",
+                         quote_qualified(ctx.schema, m_table.value), quote_ident(m_name.value))}};
+  }
+
+  void apply(Catalog& catalog, const ChangeContext& ctx) const override {
+    std::vector<std::string> cols;
+    std::vector<std::string> ref_cols;
+    for (const auto& c : m_columns) {
+      cols.push_back(c.value);
+    }
+    for (const auto& c : m_ref_columns) {
+      ref_cols.push_back(c.value);
+    }
+    if (Table* table = catalog.table(ctx.schema, m_table.value)) {
+      table->constraints.push_back({m_name.value, 'f', "", cols, true, m_ref_table.value, ref_cols});
+    }
+    if (Table* ref = catalog.table(ctx.schema, m_ref_table.value)) {
+      ref->referenced_by.push_back({m_name.value, m_table.value, ref_cols});
+    }
+  }
+
+private:
+  Located<std::string> m_table;
+  Located<std::string> m_name;
+  std::vector<Located<std::string>> m_columns;
+  Located<std::string> m_ref_table;
+  std::vector<Located<std::string>> m_ref_columns;
+  std::string m_on_delete;
+};
+
+} // namespace
+
+std::unique_ptr<Change> parse_add_foreign_key(Fields& fields) {
+  fields.expect({"table", "name", "columns", "references", "on_delete"});
+  auto table = fields.required_identifier("table");
+  auto name = fields.required_identifier("name");
+  auto columns = fields.required_identifier_list("columns");
+  Fields ref(fields.required_node("references"), fields.file(), "add_foreign_key references");
+  ref.expect({"table", "columns"});
+  auto ref_table = ref.required_identifier("table");
+  auto ref_columns = ref.required_identifier_list("columns");
+  ref.finish();
+  std::string on_delete;
+  if (auto d = fields.optional_string("on_delete")) {
+    std::string v = d->value;
+    std::transform(v.begin(), v.end(), v.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    std::replace(v.begin(), v.end(), '_', ' ');
+    static const std::vector<std::string> k_actions = {"CASCADE", "RESTRICT", "NO ACTION",
+                                                       "SET NULL", "SET DEFAULT"};
+    if (std::find(k_actions.begin(), k_actions.end(), v) == k_actions.end()) {
+      fields.fail(d->mark, "add_foreign_key: 'on_delete' must be cascade, restrict, no_action, "
+                           "set_null or set_default, got '" + d->value + "'");
+    }
+    on_delete = v;
+  }
+  fields.finish();
+  if (ref_columns.size() != columns.size()) {
+    fields.fail(ref_table.mark, "add_foreign_key: 'references.columns' must name as many columns "
+                                "as 'columns'");
+  }
+  return std::make_unique<AddForeignKey>(std::move(table), std::move(name), std::move(columns),
+                                         std::move(ref_table), std::move(ref_columns),
+                                         std::move(on_delete));
+}
+
+} // namespace orchestrate
