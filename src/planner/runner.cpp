@@ -3,12 +3,14 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <set>
 #include <csignal>
 #include <cstdlib>
 #include <unistd.h>
 
 #include "backfill/engine.hpp"
 #include "core/errors.hpp"
+#include "hooks/hooks.hpp"
 
 namespace orchestrate {
 
@@ -106,10 +108,17 @@ std::vector<CheckResult> Runner::gate(const PlanRecord& record, Phase phase, boo
 void Runner::run_phase(const PlanRecord& record, Phase phase) {
   const std::string name(phase_name(phase));
   const auto& steps = record.work.at(phase).steps;
+  const bool resuming = record.applying && *record.applying == phase;
+  const std::set<std::string> recorded = resuming ? steps_recorded_done(record.name, phase)
+                                                  : std::set<std::string>{};
   m_store.set_state(record.name, record.state, phase);
   m_store.phase_started(record.name, phase);
   m_store.event(record.name, name, "", "phase_started");
   for (const auto& step : steps) {
+    if (recorded.count(step.id) != 0) {
+      m_reporter.info(fmt::format("  step {} already done", step.id));
+      continue;
+    }
     const auto started = clock::now();
     try {
       run_step(m_store.connection(), step, m_options.exec, [&](const std::string& line) {
@@ -133,6 +142,23 @@ void Runner::run_phase(const PlanRecord& record, Phase phase) {
   m_store.set_state(record.name, PlanState::at(phase), std::nullopt);
 }
 
+std::set<std::string> Runner::steps_recorded_done(const std::string& plan, Phase phase) {
+  // Steps recorded done since this phase was first started for this registration of the plan
+  // (a plan registered again after a rollback starts its phases afresh).
+  pqxx::read_transaction tx(m_store.connection());
+  auto rows = tx.exec_params(
+      "SELECT e.item FROM " + m_store.table("events") + " e JOIN " + m_store.table("phases") +
+          " p ON p.plan = e.plan AND p.phase = e.phase "
+          "WHERE e.plan = $1 AND e.phase = $2 AND e.outcome = 'done' AND e.item <> '' "
+          "  AND e.at >= p.started_at",
+      plan, std::string(phase_name(phase)));
+  std::set<std::string> out;
+  for (const auto& row : rows) {
+    out.insert(row[0].as<std::string>());
+  }
+  return out;
+}
+
 void Runner::run_backfill_phase(const PlanRecord& record) {
   const auto& specs = record.work.at(Phase::backfill).backfills;
   if (specs.empty()) {
@@ -150,6 +176,9 @@ void Runner::run_backfill_phase(const PlanRecord& record) {
   }
   m_store.event(record.name, "backfill", "", "backfill_done",
                 fmt::format("{} rows", outcome.rows_done));
+  if (m_options.hooks != nullptr) {
+    m_options.hooks->notify({"backfill-done", record.name, "backfill", "", outcome.rows_done, -1});
+  }
   m_reporter.info(fmt::format("  backfill done: {} rows processed in this run",
                               outcome.rows_done));
 }
@@ -177,8 +206,12 @@ void Runner::next(const std::string& plan) {
       for (const auto& r : results) {
         failed += r.passed ? 0 : 1;
       }
-      throw GateFailed(fmt::format("gate of {} did not pass: {} of {} checks failed",
-                                   phase_name(current), failed, results.size()));
+      const std::string why = fmt::format("gate of {} did not pass: {} of {} checks failed",
+                                          phase_name(current), failed, results.size());
+      if (m_options.hooks != nullptr) {
+        m_options.hooks->notify({"gate-failed", plan, std::string(phase_name(current)), why});
+      }
+      throw GateFailed(why);
     }
     if (current == Phase::contract) {
       m_store.set_state(record.name, PlanState::done(), std::nullopt);
@@ -197,6 +230,9 @@ void Runner::next(const std::string& plan) {
     }
     return;
   }
+  if (m_options.hooks != nullptr) {
+    m_options.hooks->before_phase(plan, std::string(phase_name(target)));
+  }
   m_reporter.info(fmt::format("phase {}:", phase_name(target)));
   run_phase(record, target);
   record.state = PlanState::at(target);
@@ -207,6 +243,10 @@ void Runner::next(const std::string& plan) {
   m_reporter.info(fmt::format("gate of {}:", phase_name(target)));
   auto results = gate(record, target, true);
   report_gate(target, results);
+  if (m_options.hooks != nullptr) {
+    m_options.hooks->notify({"after-phase", plan, std::string(phase_name(target)),
+                             all_passed(results) ? "gate passed" : "gate not passing yet"});
+  }
   if (target == Phase::contract && all_passed(results)) {
     m_store.set_state(record.name, PlanState::done(), std::nullopt);
     m_store.phase_finished(record.name, Phase::contract);

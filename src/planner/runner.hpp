@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include <atomic>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -14,12 +15,15 @@
 
 namespace orchestrate {
 
+class Hooks;
+
 struct RunnerOptions {
   std::string url;
   ExecSettings exec;
   BackfillOptions backfill;
   bool dry_run = false;
   const std::atomic<bool>* stop = nullptr;
+  Hooks* hooks = nullptr; // event hooks (`--hook DIR`, the plan's `hooks:`); none when null
 };
 
 // Moves registered plans through their phases. The caller holds the plan's lock.
@@ -41,7 +45,10 @@ public:
 private:
   PlanRecord load(const std::string& plan);
   std::vector<CheckResult> gate(const PlanRecord& record, Phase phase, bool record_events);
+  // Runs a phase's steps. When resuming an interrupted phase, steps already recorded done are
+  // skipped; the one that was running when it stopped runs again (every step is idempotent).
   void run_phase(const PlanRecord& record, Phase phase);
+  std::set<std::string> steps_recorded_done(const std::string& plan, Phase phase);
   void run_backfill_phase(const PlanRecord& record);
   void report_gate(Phase phase, const std::vector<CheckResult>& results);
 

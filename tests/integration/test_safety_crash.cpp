@@ -1,0 +1,208 @@
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "changes/change.hpp"
+#include "fixture.hpp"
+#include "app/verify.hpp"
+#include "app/writer.hpp"
+
+using namespace std::chrono_literals;
+
+// Crash consistency: the process is SIGKILLed right after each step of each phase (before the
+// step is recorded), then the same command is run again until the plan is done. The end state
+// must equal that of an uninterrupted run, and every write the application committed meanwhile
+// must be there.
+
+namespace {
+
+constexpr int k_rows = 200;
+constexpr int k_killed = 128 + 9;
+
+struct Scenario {
+  std::string kind;           // the change kind the plan exercises
+  std::string file;           // plan file name
+  std::string text;           // empty: the reference rename plan from plans/
+  bool switches_writer;       // the plan renames the column the writer uses
+};
+
+std::vector<Scenario> scenarios() {
+  std::vector<Scenario> out{{"rename_column", "rename.yaml", "", true}};
+  const auto kinds = orchestrate::change_kinds();
+  auto has = [&](const char* kind) { return std::find(kinds.begin(), kinds.end(), kind) != kinds.end(); };
+  if (has("add_column")) {
+    out.push_back({"add_column", "add-nickname.yaml",
+                   "name: add-nickname\nchanges:\n  - add_column:\n      table: users\n      "
+                   "column: nickname\n      type: text\n      default: \"'none'\"\n      "
+                   "nullable: false\n",
+                   false});
+  }
+  if (has("change_type")) {
+    out.push_back({"change_type", "widen-email.yaml",
+                   "name: widen-email\nchanges:\n  - change_type:\n      table: users\n      "
+                   "column: email\n      type: varchar(200)\n      up: email::varchar(200)\n      "
+                   "down: email::text\n",
+                   false});
+  }
+  return out;
+}
+
+std::string plan_path(const itest::TestDb& db, const Scenario& s) {
+  return s.text.empty() ? itest::rename_plan_path() : db.write_plan(s.file, s.text);
+}
+
+// Step ids of every phase, in order, and of the rollback from `rollback_from` (a phase index).
+struct StepIds {
+  std::vector<std::string> forward;
+  std::vector<std::string> rollback;
+};
+
+StepIds step_ids(const itest::TestDb& db, const std::string& plan, int rollback_from) {
+  auto r = db.orchestrate({"--json", "plan", plan});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  auto work = nlohmann::json::parse(r.out);
+  StepIds ids;
+  for (const auto& phase : work.at("phases")) {
+    for (const auto& step : phase.at("steps")) {
+      ids.forward.push_back(step.at("id").get<std::string>());
+    }
+  }
+  for (const auto& step : work.at("rollback").at(rollback_from)) {
+    ids.rollback.push_back(step.at("id").get<std::string>());
+  }
+  return ids;
+}
+
+std::string state(const itest::TestDb& db) {
+  return db.value("SELECT state || coalesce('/' || applying, '') FROM orchestrate.plans");
+}
+
+// Runs `next` until the plan is done; `kill_after` (if set) is armed until it fires once.
+// Returns whether the kill fired. The writer moves to the new column before contract.
+bool drive_to_done(const itest::TestDb& db,
+                   const std::string& kill_after,
+                   example::Writer& writer,
+                   bool switches_writer) {
+  bool killed = false;
+  for (int i = 0; i < 15 && state(db) != "done"; ++i) {
+    if (switches_writer && state(db) == "transition") {
+      writer.set_version(example::Version::new_app);
+      std::this_thread::sleep_for(100ms);
+    }
+    test_support::Environment env;
+    if (!kill_after.empty() && !killed) {
+      env["ORCHESTRATE_TEST_KILL_AFTER_STEP"] = kill_after;
+    }
+    auto r = db.orchestrate({"next", "--batch-size", "50"}, env);
+    if (r.exit_code == k_killed && !kill_after.empty() && !killed) {
+      killed = true;
+      continue;
+    }
+    if (r.exit_code != 0) {
+      FAIL_CHECK("next in " << state(db) << " exited " << r.exit_code << ": " << r.err);
+      return killed;
+    }
+  }
+  CHECK(state(db) == "done");
+  return killed;
+}
+
+void check_writes(example::Writer& writer,
+                  const itest::TestDb& db,
+                  const std::vector<std::string>& columns) {
+  writer.stop();
+  INFO("writer errors: " << (writer.error_messages().empty() ? "" : writer.error_messages()[0]));
+  CHECK(writer.errors() == 0);
+  CHECK(writer.commits() > 0);
+  example::WriterOptions options;
+  options.url = db.url();
+  auto report = example::verify_writes(db.url(), options, writer.committed(), columns);
+  INFO("verify samples: " << (report.samples.empty() ? "" : report.samples[0]));
+  CHECK(report.ok());
+}
+
+} // namespace
+
+TEST_SUITE_BEGIN("safety_crash");
+
+TEST_CASE("killed right after any step of any phase, next converges to the uninterrupted end state") {
+  for (const auto& scenario : scenarios()) {
+    CAPTURE(scenario.kind);
+    const std::vector<std::string> columns =
+        scenario.switches_writer ? std::vector<std::string>{"phone"}
+                                 : std::vector<std::string>{"phone_number"};
+    example::WriterOptions options;
+    std::string reference;
+    StepIds ids;
+    {
+      itest::TestDb db("crash_ref_" + scenario.kind, k_rows);
+      options.url = db.url();
+      const std::string plan = plan_path(db, scenario);
+      ids = step_ids(db, plan, 3);
+      REQUIRE(db.orchestrate({"start", plan}).exit_code == 0);
+      example::Writer app(options);
+      app.start(example::Version::old_app);
+      drive_to_done(db, "", app, scenario.switches_writer);
+      check_writes(app, db, columns);
+      reference = db.dump();
+    }
+    REQUIRE(!ids.forward.empty());
+    MESSAGE(scenario.kind << ": killing after each of " << ids.forward.size() << " steps");
+    for (std::size_t i = 0; i < ids.forward.size(); ++i) {
+      const std::string& step = ids.forward[i];
+      CAPTURE(step);
+      itest::TestDb db("crash_" + scenario.kind + "_" + std::to_string(i), k_rows);
+      options.url = db.url();
+      REQUIRE(db.orchestrate({"start", plan_path(db, scenario)}).exit_code == 0);
+      example::Writer app(options);
+      app.start(example::Version::old_app);
+      CHECK(drive_to_done(db, step, app, scenario.switches_writer));
+      check_writes(app, db, columns);
+      CHECK(db.dump() == reference);
+      CHECK(db.value("SELECT count(*) FROM orchestrate.plans WHERE applying IS NOT NULL") == "0");
+    }
+  }
+}
+
+TEST_CASE("killed right after any rollback step, rollback converges to the original schema") {
+  for (const auto& scenario : scenarios()) {
+    CAPTURE(scenario.kind);
+    StepIds ids;
+    {
+      itest::TestDb db("crash_rbids_" + scenario.kind, 10);
+      ids = step_ids(db, plan_path(db, scenario), 3);
+    }
+    MESSAGE(scenario.kind << ": killing after each of " << ids.rollback.size()
+                          << " rollback steps");
+    for (std::size_t i = 0; i < ids.rollback.size(); ++i) {
+      const std::string& step = ids.rollback[i];
+      CAPTURE(step);
+      itest::TestDb db("crash_rb_" + scenario.kind + "_" + std::to_string(i), k_rows);
+      example::WriterOptions options;
+      options.url = db.url();
+      const std::string original = db.dump();
+      REQUIRE(db.orchestrate({"start", plan_path(db, scenario)}).exit_code == 0);
+      example::Writer app(options);
+      app.start(example::Version::old_app);
+      for (int phase = 0; phase < 3; ++phase) {
+        auto r = db.orchestrate({"next", "--batch-size", "50"});
+        INFO(r.out << r.err);
+        REQUIRE(r.exit_code == 0);
+      }
+      auto r = db.orchestrate({"rollback"}, {{"ORCHESTRATE_TEST_KILL_AFTER_STEP", step}});
+      CHECK(r.exit_code == k_killed);
+      r = db.orchestrate({"rollback"});
+      INFO(r.out << r.err);
+      CHECK(r.exit_code == 0);
+      CHECK(state(db) == "rolled_back");
+      check_writes(app, db, {"phone_number"});
+      CHECK(db.dump() == original);
+    }
+  }
+}
+
+TEST_SUITE_END();
