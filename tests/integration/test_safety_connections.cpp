@@ -1,0 +1,141 @@
+#include <doctest/doctest.h>
+
+#include <pqxx/pqxx>
+
+#include <chrono>
+#include <thread>
+
+#include "fixture.hpp"
+#include "app/verify.hpp"
+#include "app/writer.hpp"
+
+using namespace std::chrono_literals;
+
+// Lost connections and restarts: the orchestrator's connections are terminated mid-phase, and
+// PostgreSQL restarts mid-backfill. Running the command again converges, and nothing is lost.
+
+namespace {
+
+std::string state(const itest::TestDb& db) {
+  return db.value("SELECT state || coalesce('/' || applying, '') FROM orchestrate.plans");
+}
+
+// Runs `next` (or `backfill` when a backfill stopped early) until the plan reaches `until`.
+void converge(const itest::TestDb& db, const std::string& until) {
+  bool backfilled = false;
+  for (int i = 0; i < 12 && state(db) != until; ++i) {
+    // An interrupted backfill is resumed by `backfill`; `next` would first gate it.
+    const bool resume = state(db) == "backfill" && !backfilled;
+    auto r = db.orchestrate({resume ? "backfill" : "next", "--batch-size", "200"});
+    INFO(state(db) << ": " << r.out << r.err);
+    REQUIRE((r.exit_code == 0 || r.exit_code == 75));
+    backfilled = resume && r.exit_code == 0;
+  }
+  CHECK(state(db) == until);
+}
+
+void check_writes(example::Writer& writer,
+                  const itest::TestDb& db,
+                  bool expect_no_errors,
+                  const std::vector<std::string>& columns) {
+  writer.stop();
+  if (expect_no_errors) {
+    INFO("writer errors: " << (writer.error_messages().empty() ? "" : writer.error_messages()[0]));
+    CHECK(writer.errors() == 0);
+  }
+  CHECK(writer.commits() > 0);
+  example::WriterOptions options;
+  options.url = db.url();
+  auto report = example::verify_writes(db.url(), options, writer.committed(), columns);
+  INFO("verify samples: " << (report.samples.empty() ? "" : report.samples[0]));
+  CHECK(report.ok());
+}
+
+int terminate_orchestrators(const itest::TestDb& db) {
+  return std::stoi(db.value(
+      "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name "
+      "LIKE 'orchestrate%' AND datname = current_database() AND pid <> pg_backend_pid()"));
+}
+
+} // namespace
+
+TEST_SUITE_BEGIN("safety_connections");
+
+TEST_CASE("orchestrator connections terminated while a step waits: next fails clearly, then converges") {
+  itest::TestDb db("conn_terminate", 1000);
+  example::WriterOptions options;
+  options.url = db.url();
+  example::Writer app(options);
+  app.start(example::Version::old_app);
+  REQUIRE(db.orchestrate({"start", itest::rename_plan_path()}).exit_code == 0);
+
+  pqxx::connection blocker(db.url());
+  auto hold = std::make_unique<pqxx::work>(blocker);
+  hold->exec("SELECT count(*) FROM users");
+  test_support::Child waiting(db.orchestrate_argv({"next"}));
+  std::this_thread::sleep_for(1500ms);
+  CHECK(terminate_orchestrators(db) >= 1);
+  auto r = waiting.wait();
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("lost the database connection") != std::string::npos);
+  CHECK(r.err.find("again") != std::string::npos);
+  hold->commit();
+  hold.reset();
+
+  // The same command resumes the interrupted phase and the plan goes on to the end.
+  CHECK(state(db) == "planned/expand");
+  converge(db, "transition");
+  app.set_version(example::Version::new_app);
+  std::this_thread::sleep_for(200ms);
+  converge(db, "done");
+  check_writes(app, db, true, {"phone"});
+}
+
+TEST_CASE("orchestrator connections terminated mid-backfill: running next again finishes it") {
+  itest::TestDb db("conn_backfill", 4000);
+  example::WriterOptions options;
+  options.url = db.url();
+  example::Writer app(options);
+  app.start(example::Version::old_app);
+  REQUIRE(db.orchestrate({"start", itest::rename_plan_path()}).exit_code == 0);
+  REQUIRE(db.orchestrate({"next"}).exit_code == 0);
+  REQUIRE(db.orchestrate({"next"}).exit_code == 0);
+  test_support::Child backfill(
+      db.orchestrate_argv({"next", "--batch-size", "100", "--max-rows-per-second", "1500"}));
+  std::this_thread::sleep_for(1200ms);
+  terminate_orchestrators(db);
+  auto r = backfill.wait();
+  INFO(r.out << r.err);
+  CHECK(r.exit_code != 128 + 6); // no abort
+  CHECK(r.exit_code != 128 + 11);
+  converge(db, "transition");
+  CHECK(db.value("SELECT count(*) FROM users WHERE phone IS DISTINCT FROM phone_number") == "0");
+  check_writes(app, db, true, {"phone_number", "phone"});
+}
+
+TEST_CASE("a PostgreSQL restart mid-backfill is survived: the backfill resumes and nothing is lost") {
+  itest::TestDb db("conn_restart", 4000);
+  example::WriterOptions options;
+  options.url = db.url();
+  example::Writer app(options);
+  app.start(example::Version::old_app);
+  REQUIRE(db.orchestrate({"start", itest::rename_plan_path()}).exit_code == 0);
+  REQUIRE(db.orchestrate({"next"}).exit_code == 0);
+  REQUIRE(db.orchestrate({"next"}).exit_code == 0);
+  test_support::Child backfill(
+      db.orchestrate_argv({"next", "--batch-size", "100", "--max-rows-per-second", "1500"}));
+  std::this_thread::sleep_for(1200ms);
+  test_support::shared_cluster().restart();
+  auto r = backfill.wait();
+  INFO(r.out << r.err);
+  CHECK(r.exit_code != 128 + 6);
+  CHECK(r.exit_code != 128 + 11);
+  converge(db, "transition");
+  CHECK(db.value("SELECT count(*) FROM users WHERE phone IS DISTINCT FROM phone_number") == "0");
+  // The application saw the restart (its connections dropped), but every write it committed
+  // is in place.
+  check_writes(app, db, false, {"phone_number", "phone"});
+}
+
+TEST_SUITE_END();
