@@ -6,6 +6,7 @@
 
 #include "changes/common.hpp"
 #include "changes/kinds.hpp"
+#include "changes/version_schema.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
 
@@ -51,8 +52,9 @@ public:
                        "  IF to_regclass({}) IS NULL THEN\n"
                        "    ALTER TABLE {} RENAME TO {};\n"
                        "    CREATE VIEW {} AS SELECT {} FROM {};\n"
-                       "  END IF;\nEND $orc$",
-                       quote_literal(to), from, quote_ident(m_to.value), from, cols, to)});
+                       "  END IF;\nEND $orc$;\n{}",
+                       quote_literal(to), from, quote_ident(m_to.value), from, cols, to,
+                       copy_grants_sql(to, from))});
       w.gate.push_back(relkind_check(id + ".table", ctx, m_to.value, "r', 'p"));
       w.gate.push_back(relkind_check(id + ".view", ctx, m_from.value, "v"));
     } else if (phase == Phase::contract) {

@@ -59,7 +59,11 @@ Step create_version_schema_step(const std::string& version_schema,
     sql += fmt::format(";\nCREATE OR REPLACE VIEW {} AS SELECT {} FROM {}",
                        quote_qualified(version_schema, v.table), cols,
                        quote_qualified(schema, v.table));
+    sql += ";\n" + copy_grants_sql(quote_qualified(schema, v.table),
+                                   quote_qualified(version_schema, v.table));
   }
+  // The views carry the tables' own privileges; the schema only has to be reachable.
+  sql += fmt::format(";\nGRANT USAGE ON SCHEMA {} TO PUBLIC", quote_ident(version_schema));
   return {"version_schema.create", sql};
 }
 
@@ -95,6 +99,18 @@ Check version_schema_gone_check(const std::string& version_schema) {
           fmt::format("SELECT NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = {})",
                       quote_literal(version_schema)),
           false, std::nullopt};
+}
+
+std::string copy_grants_sql(const std::string& table, const std::string& view) {
+  return fmt::format(
+      "DO $orc$ DECLARE g record; BEGIN\n"
+      "  FOR g IN SELECT a.grantee, a.privilege_type FROM pg_class c, aclexplode(c.relacl) a\n"
+      "           WHERE c.oid = {}::regclass AND a.grantee <> c.relowner\n"
+      "             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE') LOOP\n"
+      "    EXECUTE format('GRANT %s ON %s TO %s', g.privilege_type, {},\n"
+      "                   CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE g.grantee::regrole::text END);\n"
+      "  END LOOP;\nEND $orc$",
+      quote_literal(table), quote_literal(view));
 }
 
 } // namespace orchestrate
