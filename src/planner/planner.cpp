@@ -30,12 +30,19 @@ template <class F> Catalog for_each_change(const Plan& plan, const Catalog& live
 void add_version_schema(PlanWork& out,
                         std::array<std::vector<std::vector<Step>>, 5>& rollbacks,
                         const Plan& plan,
+                        const Catalog& live,
                         const Catalog& final_shape,
                         const std::vector<VersionedColumn>& versioned) {
   if (versioned.empty()) {
     return;
   }
   out.version_schema = version_schema_name(plan.name.value);
+  // The schema is the plan's own: rollback and contract drop it.
+  if (live.has_schema(out.version_schema) || out.version_schema.rfind("pg_", 0) == 0) {
+    throw PlanError(plan.file, plan.name.mark.line, plan.name.mark.column,
+                    "the plan's version schema would be named '" + out.version_schema +
+                        "', which exists already or is reserved; give the plan another name");
+  }
   auto views = version_views(plan.schema, final_shape, versioned);
   PhaseWork& dw = out.at(Phase::dual_write);
   dw.steps.push_back(create_version_schema_step(out.version_schema, plan.schema, views));
@@ -78,7 +85,7 @@ PlanWork render_plan(const Plan& plan, const Catalog& live) {
       rollbacks[static_cast<int>(phase)].push_back(change.rollback(phase, ctx));
     }
   });
-  add_version_schema(out, rollbacks, plan, final_shape, versioned);
+  add_version_schema(out, rollbacks, plan, live, final_shape, versioned);
   for (Phase phase : k_phases) {
     auto& into = out.rollback[static_cast<int>(phase)];
     auto& per_change = rollbacks[static_cast<int>(phase)];

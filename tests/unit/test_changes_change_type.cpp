@@ -126,4 +126,16 @@ TEST_CASE("is refused at the offending field") {
   CHECK(error_of(c).find("unknown key 'upp'") != std::string::npos);
 }
 
+TEST_CASE("a plan whose version schema would take an existing schema's name is refused") {
+  auto plan = parse_plan_text("name: public\nchanges:\n  - " + k_change + "\n", "p.yaml");
+  try {
+    render_plan(plan, catalog());
+    FAIL("expected a plan error");
+  } catch (const PlanError& e) {
+    CHECK(e.line() == 1);
+    CHECK(std::string(e.message()).find("version schema would be named 'public'") !=
+          std::string::npos);
+  }
+}
+
 TEST_SUITE_END();
