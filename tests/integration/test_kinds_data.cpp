@@ -10,6 +10,7 @@
 
 #include <csignal>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <random>
@@ -277,20 +278,35 @@ changes:
 )yaml");
   REQUIRE(db.orchestrate({"start", plan}).exit_code == 0);
   // The built-in TPC-B script, unchanged, on the default (simple) protocol.
-  test_support::Child bench(with_conn({"pgbench", "-n", "-c", "4", "-j", "2", "-T", "600"}), env);
+  test_support::Child bench(with_conn({"pgbench", "-n", "-c", "3", "-j", "1", "-T", "600"}), env);
   std::this_thread::sleep_for(1s);
-  for (const char* state : {"expand", "dual_write", "backfill", "transition", "done"}) {
+  for (const char* state : {"expand", "dual_write", "backfill", "transition"}) {
     next(db, state);
     std::this_thread::sleep_for(500ms);
   }
+  // From transition on, the new application runs the same script through the version schema,
+  // on the same rows, side by side with the old one.
+  std::string search_path = search_path_of(db, "abalance-bigint");
+  search_path.erase(std::remove(search_path.begin(), search_path.end(), ' '), search_path.end());
+  auto new_env = env;
+  new_env["PGOPTIONS"] = "-c search_path=" + search_path;
+  test_support::Child new_bench(with_conn({"pgbench", "-n", "-c", "3", "-j", "1", "-T", "600"}),
+                                new_env);
+  std::this_thread::sleep_for(1s);
+  next(db, "done");
   std::this_thread::sleep_for(1s);
   REQUIRE(bench.running());
+  REQUIRE(new_bench.running());
   const long long before_stop = std::stoll(db.value("SELECT count(*) FROM pgbench_history"));
   bench.signal(SIGINT);
+  new_bench.signal(SIGINT);
   auto result = bench.wait();
-  INFO(result.out << result.err);
-  CHECK(result.err.find("aborted") == std::string::npos);
-  CHECK(result.err.find("ERROR") == std::string::npos);
+  auto new_result = new_bench.wait();
+  INFO(result.out << result.err << new_result.out << new_result.err);
+  for (const auto* r : {&result, &new_result}) {
+    CHECK(r->err.find("aborted") == std::string::npos);
+    CHECK(r->err.find("ERROR") == std::string::npos);
+  }
   CHECK(before_stop > 0);
   // The benchmark's consistency invariant: every table's balances add up to the history's deltas.
   const std::string deltas = db.value("SELECT coalesce(sum(delta), 0) FROM pgbench_history");
