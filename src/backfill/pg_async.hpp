@@ -2,6 +2,9 @@
 
 #include <libpq-fe.h>
 
+// Boost 1.74's awaitable.hpp uses std::exchange without including <utility>.
+#include <utility>
+
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 

@@ -1,0 +1,279 @@
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include <csignal>
+#include <ctime>
+
+#include <chrono>
+#include <thread>
+
+#include "fixture.hpp"
+#include "app/verify.hpp"
+#include "app/writer.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+// Stops the writer and asserts every write it committed is in place, in both columns.
+void finish(example::Writer& writer, const itest::TestDb& db, const example::WriterOptions& o) {
+  writer.stop();
+  INFO("writer errors: " << (writer.error_messages().empty() ? "" : writer.error_messages()[0]));
+  CHECK(writer.errors() == 0);
+  CHECK(writer.commits() > 0);
+  auto report = example::verify_writes(db.url(), o, writer.committed(), {o.old_column, o.new_column});
+  INFO("verify samples: " << (report.samples.empty() ? "" : report.samples[0]));
+  CHECK(report.ok());
+}
+
+// Runs expand and dual-write of `plan_path`, leaving the plan at the door of the backfill.
+void up_to_backfill(const itest::TestDb& db, const std::string& plan_path, const std::string& name) {
+  auto r = db.orchestrate({"start", plan_path});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  for (int i = 0; i < 2; ++i) {
+    r = db.orchestrate({"next", name});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
+  }
+}
+
+long long rows_copied(const itest::TestDb& db) {
+  return std::stoll(db.value("SELECT coalesce(sum(rows_done), 0) FROM orchestrate.backfill_ranges"));
+}
+
+std::string differing(const itest::TestDb& db, const std::string& table = "users") {
+  return db.value("SELECT count(*) FROM " + table + " WHERE phone IS DISTINCT FROM phone_number");
+}
+
+// A window that opens two hours from now, so that now is outside it.
+std::string closed_window() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  const int now = tm.tm_hour * 60 + tm.tm_min;
+  auto hhmm = [](int m) {
+    m %= 1440;
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%02d:%02d", m / 60, m % 60);
+    return std::string(buf);
+  };
+  return hhmm(now + 120) + "-" + hhmm(now + 180);
+}
+
+} // namespace
+
+TEST_SUITE_BEGIN("backfill");
+
+TEST_CASE("a backfill killed with SIGKILL resumes from its last commit to zero differing rows") {
+  itest::TestDb db("bf_kill", 60000);
+  example::WriterOptions o;
+  o.url = db.url();
+  example::Writer app(o);
+  app.start(example::Version::old_app);
+  up_to_backfill(db, itest::rename_plan_path(), "rename-users-phone");
+
+  // Killed twice: once inside `next`, once inside `backfill`.
+  const std::vector<std::vector<std::string>> runs = {
+      {"next", "--batch-size", "200", "--max-rows-per-second", "15000"},
+      {"backfill", "--batch-size", "200", "--max-rows-per-second", "15000"}};
+  long long before = 0;
+  for (const auto& args : runs) {
+    test_support::Child child(db.orchestrate_argv(args));
+    // Wait until it has committed some batches, then kill it without warning.
+    for (int i = 0; i < 100 && rows_copied(db) <= before + 2000; ++i) {
+      std::this_thread::sleep_for(50ms);
+    }
+    child.signal(SIGKILL);
+    auto killed = child.wait();
+    CHECK(killed.exit_code == 128 + SIGKILL);
+    const long long now = rows_copied(db);
+    CHECK(now > before);
+    CHECK(now < 60000);
+    before = now;
+  }
+  CHECK(db.value("SELECT count(*) FROM orchestrate.backfill_ranges WHERE NOT done") != "0");
+  CHECK(db.value("SELECT count(*) FROM orchestrate.backfill_ranges") ==
+        db.value("SELECT count(DISTINCT range_no) FROM orchestrate.backfill_ranges"));
+
+  auto r = db.orchestrate({"backfill"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(differing(db) == "0");
+  CHECK(db.value("SELECT count(*) FROM orchestrate.backfill_ranges WHERE NOT done") == "0");
+  CHECK(db.orchestrate({"verify"}).exit_code == 0);
+  finish(app, db, o);
+}
+
+TEST_CASE("pause from another process stops a running backfill with exit 75; resume lets it "
+          "finish") {
+  itest::TestDb db("bf_pause", 40000);
+  example::WriterOptions o;
+  o.url = db.url();
+  example::Writer app(o);
+  app.start(example::Version::old_app);
+  up_to_backfill(db, itest::rename_plan_path(), "rename-users-phone");
+
+  test_support::Child child(db.orchestrate_argv({"next", "--max-rows-per-second", "4000"}));
+  for (int i = 0; i < 100 && rows_copied(db) == 0; ++i) {
+    std::this_thread::sleep_for(50ms);
+  }
+  auto p = db.orchestrate({"pause"});
+  REQUIRE_MESSAGE(p.exit_code == 0, p.err);
+  auto stopped = child.wait();
+  INFO(stopped.out << stopped.err);
+  CHECK(stopped.exit_code == 75);
+  CHECK(stopped.err.find("paused") != std::string::npos);
+  const long long copied = rows_copied(db);
+  CHECK(copied > 0);
+  CHECK(copied < 40000);
+
+  auto status = nlohmann::json::parse(db.orchestrate({"--json", "status"}).out);
+  CHECK(status["paused"] == true);
+  CHECK(status["backfill"]["throttled_by"] == "paused");
+  // While paused, a new backfill stops at once and copies nothing.
+  CHECK(db.orchestrate({"backfill"}).exit_code == 75);
+  CHECK(rows_copied(db) == copied);
+
+  REQUIRE(db.orchestrate({"resume"}).exit_code == 0);
+  auto r = db.orchestrate({"backfill"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(differing(db) == "0");
+  finish(app, db, o);
+}
+
+TEST_CASE("outside its window the backfill exits 75 at once and copies nothing") {
+  itest::TestDb db("bf_window", 5000);
+  example::WriterOptions o;
+  o.url = db.url();
+  example::Writer app(o);
+  app.start(example::Version::old_app);
+  up_to_backfill(db, itest::rename_plan_path(), "rename-users-phone");
+  auto r = db.orchestrate({"next", "--window", closed_window()});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 75);
+  CHECK(r.err.find("window") != std::string::npos);
+  CHECK(rows_copied(db) == 0);
+  auto status = nlohmann::json::parse(db.orchestrate({"--json", "status"}).out);
+  CHECK(status["backfill"]["throttled_by"] == "window");
+  r = db.orchestrate({"backfill"});
+  CHECK(r.exit_code == 0);
+  CHECK(differing(db) == "0");
+  finish(app, db, o);
+}
+
+TEST_CASE("the rate limit is never exceeded over any two-second span") {
+  itest::TestDb db("bf_rate", 20000);
+  example::WriterOptions o;
+  o.url = db.url();
+  example::Writer app(o);
+  app.start(example::Version::old_app);
+  up_to_backfill(db, itest::rename_plan_path(), "rename-users-phone");
+
+  constexpr double k_rate = 3000;
+  test_support::Child child(db.orchestrate_argv({"next", "--max-rows-per-second", "3000"}));
+  // Rows committed by the backfill, sampled with the server's clock.
+  struct Sample {
+    double at;
+    long long rows;
+    std::string throttled_by;
+  };
+  std::vector<Sample> samples;
+  pqxx::connection conn(db.url());
+  while (child.running()) {
+    pqxx::nontransaction tx(conn);
+    auto row = tx.exec1("SELECT extract(epoch FROM clock_timestamp())::float8, "
+                        "(SELECT coalesce(sum(rows_done), 0) FROM orchestrate.backfill_ranges), "
+                        "(SELECT coalesce(throttled_by, '') FROM orchestrate.control)");
+    samples.push_back({row[0].as<double>(), row[1].as<long long>(), row[2].as<std::string>()});
+    std::this_thread::sleep_for(100ms);
+  }
+  auto r = child.wait();
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(differing(db) == "0");
+  REQUIRE(samples.size() > 30);
+  bool throttled_seen = false;
+  for (std::size_t a = 0; a < samples.size(); ++a) {
+    throttled_seen = throttled_seen || samples[a].throttled_by == "max_rows_per_second";
+    for (std::size_t b = a + 1; b < samples.size(); ++b) {
+      const double span = samples[b].at - samples[a].at;
+      if (span >= 2.0) {
+        INFO("rows " << samples[b].rows - samples[a].rows << " in " << span << " s");
+        CHECK(samples[b].rows - samples[a].rows <= static_cast<long long>(k_rate * span));
+      }
+    }
+  }
+  CHECK(throttled_seen);
+  finish(app, db, o);
+}
+
+namespace {
+
+// Renames phone_number to phone on `table` (created by `create_sql`, with an `id` column
+// for the writer) while the application writes, and checks every row was copied.
+void backfill_with_key(const std::string& db_name, const std::string& table,
+                       const std::string& create_sql) {
+  itest::TestDb db(db_name, 0);
+  db.exec(create_sql);
+  db.exec("INSERT INTO " + table + " (name, phone_number) SELECT 'u' || i, '+1-555-' || i "
+          "FROM generate_series(1, 25000) i");
+  db.exec("ANALYZE " + table);
+  const auto plan = db.write_plan(table + ".yaml", "name: rename-" + table +
+                                                       "\nchanges:\n  - rename_column: {table: " +
+                                                       table + ", from: phone_number, to: phone}\n");
+  example::WriterOptions o;
+  o.url = db.url();
+  o.table = table;
+  example::Writer app(o);
+  app.start(example::Version::old_app);
+  up_to_backfill(db, plan, "rename-" + table);
+  auto r = db.orchestrate({"next", "rename-" + table, "--batch-size", "300"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(differing(db, table) == "0");
+  CHECK(std::stoi(db.value("SELECT count(*) FROM orchestrate.backfill_ranges")) > 1);
+  // Ranges tile the key space: each one starts where the previous one ended.
+  CHECK(db.value("SELECT count(*) FROM (SELECT lo, lag(hi) OVER (ORDER BY range_no) AS prev, "
+                 "range_no FROM orchestrate.backfill_ranges) s WHERE range_no > 0 AND "
+                 "lo IS DISTINCT FROM prev") == "0");
+  CHECK(db.value("SELECT lo FROM orchestrate.backfill_ranges WHERE range_no = 0") == "");
+  CHECK(rows_copied(db) >= 25000);
+  finish(app, db, o);
+}
+
+} // namespace
+
+TEST_CASE("a composite key is split by sampled boundaries and compared as row values") {
+  backfill_with_key("bf_composite", "tenant_users",
+                    "CREATE TABLE tenant_users (tenant integer NOT NULL DEFAULT "
+                    "(random() * 5)::integer, id bigint GENERATED BY DEFAULT AS IDENTITY, "
+                    "name text NOT NULL, phone_number text NOT NULL DEFAULT '', "
+                    "PRIMARY KEY (tenant, id))");
+}
+
+TEST_CASE("a text key is split by sampled boundaries") {
+  backfill_with_key("bf_text", "coded_users",
+                    "CREATE TABLE coded_users (code text PRIMARY KEY DEFAULT md5(random()::text), "
+                    "id bigint GENERATED BY DEFAULT AS IDENTITY UNIQUE, name text NOT NULL, "
+                    "phone_number text NOT NULL DEFAULT '')");
+}
+
+TEST_CASE("a table of zero rows backfills at once and passes its gate") {
+  itest::TestDb db("bf_empty", 0);
+  up_to_backfill(db, itest::rename_plan_path(), "rename-users-phone");
+  example::WriterOptions o;
+  o.url = db.url();
+  example::Writer app(o);
+  app.start(example::Version::old_app);
+  auto r = db.orchestrate({"next"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(db.value("SELECT count(*) FROM orchestrate.backfill_ranges WHERE done") == "1");
+  CHECK(db.orchestrate({"backfill"}).exit_code == 0);
+  CHECK(differing(db) == "0");
+  finish(app, db, o);
+}
+
+TEST_SUITE_END();
