@@ -14,7 +14,7 @@ DEBIAN_PACKAGES=(
   libpqxx-dev libpq-dev libyaml-cpp-dev libboost-dev libcli11-dev doctest-dev libfmt-dev
   nlohmann-json3-dev libpg-query-dev
   postgresql-15 postgresql-client-15
-  util-linux procps
+  util-linux procps time
 )
 
 log() {
