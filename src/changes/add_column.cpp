@@ -203,16 +203,16 @@ public:
     (void)reached;
     const Table& table = *ctx.before.table(ctx.schema, m_spec.table.value);
     const std::string id = "rollback." + step_id();
-    std::vector<Step> steps;
+    // Dropping the column takes its index, constraints and default with it. The trigger goes in
+    // the same transaction: without it, an insert of the old application would break the NOT
+    // NULL check that is still there.
+    std::string sql = fmt::format("ALTER TABLE {} DROP COLUMN IF EXISTS {}",
+                                  quote_qualified(ctx.schema, m_spec.table.value),
+                                  quote_ident(m_spec.column.value));
     if (needs_trigger()) {
-      steps.push_back({id + ".drop_fill", drop_fill_sql(fill_spec(ctx, table))});
+      sql = drop_fill_sql(fill_spec(ctx, table)) + ";\n" + sql;
     }
-    // Dropping the column takes its index, constraints and default with it.
-    steps.push_back({id + ".drop_column",
-                     fmt::format("ALTER TABLE {} DROP COLUMN IF EXISTS {}",
-                                 quote_qualified(ctx.schema, m_spec.table.value),
-                                 quote_ident(m_spec.column.value))});
-    return steps;
+    return {{id + ".drop_column", sql}};
   }
 
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {

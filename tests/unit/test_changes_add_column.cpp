@@ -60,6 +60,7 @@ TEST_CASE("a NOT NULL column with a fill gets a fill trigger, a NOT VALID check 
   CHECK(has_check(c, "add_column.users.handle.no_helpers"));
 
   for (Phase p : {Phase::expand, Phase::dual_write, Phase::backfill, Phase::transition}) {
+    CHECK(w.rollback[static_cast<int>(p)].size() == 1);
     CHECK(rollback_has(w, p, "DROP FUNCTION IF EXISTS \"public\".\"_orc_fill_users_handle\"()"));
     CHECK(rollback_has(w, p, "DROP COLUMN IF EXISTS \"handle\""));
   }
