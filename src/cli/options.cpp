@@ -13,7 +13,8 @@ ExecSettings GlobalOptions::exec() const {
 }
 
 void add_backfill_flags(CLI::App& app, BackfillFlags& flags) {
-  add_flag(app, "--workers", flags.workers, "parallel workers, each with its own connection")
+  add_flag(app, "--workers", flags.workers,
+           "parallel workers, each with its own connection (default min(4, cores))")
       ->check(CLI::Range(1, 64));
   add_flag(app, "--batch-size", flags.batch_size, "rows in the first batch (then adapted)")
       ->check(CLI::Range(1LL, 10'000'000LL));
