@@ -217,10 +217,11 @@ public:
     const std::string id = fmt::format("rollback.rename_column.{}.{}", m_table.value, m_to.value);
     auto sync = sync_spec(ctx, table, *table.column(m_from.value));
     // Dropping the new column takes its indexes and constraints with it; the old column was
-    // never touched, so the table is as it was.
-    return {{id + ".drop_sync", drop_sync_sql(sync)},
-            {id + ".drop_column",
-             fmt::format("ALTER TABLE {} DROP COLUMN IF EXISTS {}",
+    // never touched, so the table is as it was. One transaction: without the trigger, a write
+    // to a row the backfill has not reached would leave the new column NULL and fail its NOT
+    // NULL check.
+    return {{id + ".drop",
+             fmt::format("{};\nALTER TABLE {} DROP COLUMN IF EXISTS {}", drop_sync_sql(sync),
                          quote_qualified(ctx.schema, m_table.value), quote_ident(m_to.value))}};
   }
 
