@@ -54,6 +54,9 @@ int run_cli(int argc, char** argv) {
   setup_rollback(app, g, action);
   setup_history(app, g, action);
   setup_up(app, g, action);
+  setup_lint(app, g, action);
+  setup_schema(app, g, action);
+  setup_url(app, g, action);
 
   try {
     app.parse(argc, argv);

@@ -1,4 +1,5 @@
 #include "cli/backfill_settings.hpp"
+#include "cli/observers.hpp"
 #include "cli/session.hpp"
 #include "planner/runner.hpp"
 #include "state/lock.hpp"
@@ -9,6 +10,7 @@ namespace {
 struct BackfillCommandOptions {
   std::string name;
   BackfillFlags backfill;
+  ObserverFlags observers;
 };
 
 int run_backfill_command(const BackfillCommandOptions& o, const GlobalOptions& g) {
@@ -20,8 +22,11 @@ int run_backfill_command(const BackfillCommandOptions& o, const GlobalOptions& g
   ro.exec = g.exec();
   ro.backfill = resolve_backfill_options(*s.store->find(name), o.backfill);
   ro.stop = install_stop_handlers();
-  Runner runner(*s.store, s.reporter, ro);
-  runner.backfill(name);
+  const PlanRecord record = *s.store->find(name);
+  Observers observers(o.observers, record, s.reporter);
+  ro.hooks = observers.hooks();
+  Runner runner(*s.store, observers.reporter(), ro);
+  observers.guard("backfill", [&] { runner.backfill(name); });
   return 0;
 }
 } // namespace
@@ -33,6 +38,8 @@ void setup_backfill(CLI::App& app, const GlobalOptions& g, Action& action) {
                   "signalled (exit 75 when stopped early)");
   sub->add_option("NAME", o->name, "plan name (may be left out when one plan is active)");
   add_backfill_flags(*sub, o->backfill);
+  add_hook_flag(*sub, o->observers);
+  add_metrics_flag(*sub, o->observers);
   sub->callback([&action, o, &g] { action = [o, &g] { return run_backfill_command(*o, g); }; });
 }
 

@@ -1,4 +1,5 @@
 #include "cli/backfill_settings.hpp"
+#include "cli/observers.hpp"
 #include "cli/session.hpp"
 #include "planner/runner.hpp"
 #include "state/lock.hpp"
@@ -10,6 +11,7 @@ struct NextOptions {
   std::string name;
   bool dry_run = false;
   BackfillFlags backfill;
+  ObserverFlags observers;
 };
 
 int run_next(const NextOptions& o, const GlobalOptions& g) {
@@ -22,8 +24,11 @@ int run_next(const NextOptions& o, const GlobalOptions& g) {
   ro.backfill = resolve_backfill_options(*s.store->find(name), o.backfill);
   ro.dry_run = o.dry_run;
   ro.stop = install_stop_handlers();
-  Runner runner(*s.store, s.reporter, ro);
-  runner.next(name);
+  const PlanRecord record = *s.store->find(name);
+  Observers observers(o.observers, record, s.reporter);
+  ro.hooks = observers.hooks();
+  Runner runner(*s.store, observers.reporter(), ro);
+  observers.guard(record.state.name(), [&] { runner.next(name); });
   return 0;
 }
 } // namespace
@@ -36,6 +41,8 @@ void setup_next(CLI::App& app, const GlobalOptions& g, Action& action) {
   sub->add_option("NAME", o->name, "plan name (may be left out when one plan is active)");
   sub->add_flag("--dry-run", o->dry_run, "print what the next phase would run; change nothing");
   add_backfill_flags(*sub, o->backfill);
+  add_hook_flag(*sub, o->observers);
+  add_metrics_flag(*sub, o->observers);
   sub->callback([&action, o, &g] { action = [o, &g] { return run_next(*o, g); }; });
 }
 

@@ -1,3 +1,4 @@
+#include "cli/observers.hpp"
 #include "cli/session.hpp"
 #include "planner/runner.hpp"
 #include "state/lock.hpp"
@@ -7,6 +8,7 @@ namespace orchestrate {
 namespace {
 struct RollbackOptions {
   std::string name;
+  ObserverFlags observers;
 };
 
 int run_rollback(const RollbackOptions& o, const GlobalOptions& g) {
@@ -16,8 +18,17 @@ int run_rollback(const RollbackOptions& o, const GlobalOptions& g) {
   RunnerOptions ro;
   ro.url = s.url;
   ro.exec = g.exec();
-  Runner runner(*s.store, s.reporter, ro);
-  runner.rollback(name);
+  const PlanRecord record = *s.store->find(name);
+  Observers observers(o.observers, record, s.reporter);
+  // Rollback is a move of its own: before-phase may veto it, after-phase reports it.
+  if (observers.hooks() != nullptr) {
+    observers.hooks()->before_phase(name, "rollback");
+  }
+  Runner runner(*s.store, observers.reporter(), ro);
+  observers.guard("rollback", [&] { runner.rollback(name); });
+  if (observers.hooks() != nullptr) {
+    observers.hooks()->notify({"after-phase", name, "rollback", "rolled back", -1, -1});
+  }
   return 0;
 }
 } // namespace
@@ -28,6 +39,7 @@ void setup_rollback(CLI::App& app, const GlobalOptions& g, Action& action) {
       "rollback", "Undo every phase applied so far and leave the schema as it was (before "
                   "contract only)");
   sub->add_option("NAME", o->name, "plan name (may be left out when one plan is active)");
+  add_hook_flag(*sub, o->observers);
   sub->callback([&action, o, &g] { action = [o, &g] { return run_rollback(*o, g); }; });
 }
 

@@ -1,6 +1,8 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <thread>
 
 #include "cli/session.hpp"
@@ -82,6 +84,12 @@ nlohmann::json status_json(Session& s, const PlanRecord& r) {
           {"events", events}};
 }
 
+std::string bar(double fraction, int width) {
+  fraction = std::clamp(fraction, 0.0, 1.0);
+  const int full = static_cast<int>(fraction * width + 0.5);
+  return "[" + std::string(full, '#') + std::string(width - full, '.') + "]";
+}
+
 std::string status_text(const nlohmann::json& j) {
   std::string out = fmt::format("plan {}: {}{}{}\n", j["name"].get<std::string>(),
                                 j["phase"].get<std::string>(),
@@ -98,7 +106,8 @@ std::string status_text(const nlohmann::json& j) {
   if (b["rows_total"].get<long long>() > 0 || b["rows_done"].get<long long>() > 0) {
     const long long done = b["rows_done"].get<long long>();
     const long long total = b["rows_total"].get<long long>();
-    out += fmt::format("  backfill: {} / {} rows ({:.1f}%), {:.0f} rows/s, ETA {}{}\n", done,
+    out += fmt::format("  backfill: {} {} / {} rows ({:.1f}%), {:.0f} rows/s, ETA {}{}\n",
+                       bar(total > 0 ? static_cast<double>(done) / total : 0.0, 30), done,
                        total, total > 0 ? 100.0 * done / total : 0.0,
                        b["rows_per_second"].get<double>(),
                        b["eta_seconds"].is_null()
@@ -107,6 +116,10 @@ std::string status_text(const nlohmann::json& j) {
                        b["throttled_by"].is_null()
                            ? ""
                            : ", throttled by " + b["throttled_by"].get<std::string>());
+    if (!b["heartbeat"].is_null()) {
+      out += fmt::format("  last report from the backfill: {}\n",
+                         b["heartbeat"].get<std::string>());
+    }
   }
   if (!j["gate"].empty()) {
     out += fmt::format("  last gate ({}):\n", j["gate_phase"].get<std::string>());
@@ -130,20 +143,28 @@ std::string status_text(const nlohmann::json& j) {
   return out;
 }
 
+std::vector<std::string> active_plans(Session& s) {
+  std::vector<std::string> names;
+  for (const auto& r : s.store->list()) {
+    if (r.state.active()) {
+      names.push_back(r.name);
+    }
+  }
+  return names;
+}
+
 int run_status(const StatusOptions& o, const GlobalOptions& g) {
   Session s(g, "status");
   std::vector<std::string> names;
   if (!o.name.empty()) {
     names.push_back(s.resolve_plan(o.name));
-  } else {
-    for (const auto& r : s.store->list()) {
-      if (r.state.active()) {
-        names.push_back(r.name);
-      }
-    }
   }
   const auto* stop = o.watch ? install_stop_handlers() : nullptr;
   for (;;) {
+    if (o.name.empty()) {
+      // Plans started or finished by others since the last refresh come and go.
+      names = active_plans(s);
+    }
     nlohmann::json all = nlohmann::json::array();
     std::string text;
     for (const auto& n : names) {
@@ -156,10 +177,15 @@ int run_status(const StatusOptions& o, const GlobalOptions& g) {
       text = "no active plan\n";
     }
     if (g.json) {
-      std::printf("%s\n", (o.name.empty() ? all : all[0]).dump(o.watch ? -1 : 2).c_str());
+      // One plan (named, or the only active one) is an object; several are an array.
+      const bool one = !o.name.empty() || all.size() == 1;
+      std::printf("%s\n", (one ? all[0] : all).dump(o.watch ? -1 : 2).c_str());
     } else {
       if (o.watch) {
-        std::printf("\033[H\033[2J");
+        const std::time_t now = std::time(nullptr);
+        char at[32];
+        std::strftime(at, sizeof at, "%Y-%m-%d %H:%M:%S", std::localtime(&now));
+        std::printf("\033[H\033[2J%s  (refreshed every second; Ctrl-C to leave)\n\n", at);
       }
       std::printf("%s", text.c_str());
     }
@@ -183,7 +209,9 @@ void setup_status(CLI::App& app, const GlobalOptions& g, Action& action) {
       "status", "Phase, last gate, backfill progress, the new application's search_path and "
                 "recent events (every active plan when NAME is left out)");
   sub->add_option("NAME", o->name, "plan name");
-  sub->add_flag("--watch", o->watch, "refresh every second until Ctrl-C");
+  sub->add_flag("--watch", o->watch,
+                "refresh every second until Ctrl-C (works while the backfill runs in another "
+                "process or on another host; with --json, one JSON document per line)");
   sub->callback([&action, o, &g] { action = [o, &g] { return run_status(*o, g); }; });
 }
 

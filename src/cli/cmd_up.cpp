@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "cli/observers.hpp"
 #include "cli/register.hpp"
 #include "cli/session.hpp"
 #include "core/errors.hpp"
@@ -12,6 +13,7 @@ namespace orchestrate {
 namespace {
 struct UpOptions {
   std::string dir;
+  ObserverFlags observers;
 };
 
 std::vector<std::string> plan_files(const std::string& dir) {
@@ -52,13 +54,15 @@ int run_up(const UpOptions& o, const GlobalOptions& g) {
     ro.backfill.batch_size = 10000;
     ro.backfill.max_batch = 100000;
     ro.stop = install_stop_handlers();
-    Runner runner(*s.store, s.reporter, ro);
+    Observers observers(o.observers, *s.store->find(plan.name.value), s.reporter);
+    ro.hooks = observers.hooks();
+    Runner runner(*s.store, observers.reporter(), ro);
     for (int moves = 0; moves < 6; ++moves) {
       auto record = s.store->find(plan.name.value);
       if (record->state.kind == PlanState::Kind::done) {
         break;
       }
-      runner.next(plan.name.value);
+      observers.guard(record->state.name(), [&] { runner.next(plan.name.value); });
     }
     if (s.store->find(plan.name.value)->state.kind != PlanState::Kind::done) {
       throw GateFailed("plan " + plan.name.value + " did not reach done");
@@ -77,6 +81,7 @@ void setup_up(CLI::App& app, const GlobalOptions& g, Action& action) {
       "up", "For new or development databases: run every plan in DIR not yet done, in file-name "
             "order, through all five phases without throttling");
   sub->add_option("DIR", o->dir, "directory of plan files")->required();
+  add_hook_flag(*sub, o->observers);
   sub->callback([&action, o, &g] { action = [o, &g] { return run_up(*o, g); }; });
 }
 

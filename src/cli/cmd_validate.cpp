@@ -1,3 +1,4 @@
+#include "cli/lint_report.hpp"
 #include "cli/session.hpp"
 #include "planner/planner.hpp"
 
@@ -7,6 +8,7 @@ namespace {
 struct ValidateOptions {
   std::string plan;
   bool offline = false;
+  bool strict = false;
 };
 
 int run_validate(const ValidateOptions& o, const GlobalOptions& g) {
@@ -15,13 +17,13 @@ int run_validate(const ValidateOptions& o, const GlobalOptions& g) {
   if (o.offline) {
     out.info(o.plan + ": plan " + plan.name.value + " is well-formed (" +
              std::to_string(plan.changes.size()) + " changes; live schema not checked)");
-    return 0;
+    return report_lint(o.plan, lint_loaded_plan(plan, nullptr), o.strict, g);
   }
   Session s(g, "validate", true);
   validate_plan(plan, s.catalog());
   out.info(o.plan + ": plan " + plan.name.value + " is valid against the live schema (" +
            std::to_string(plan.changes.size()) + " changes)");
-  return 0;
+  return report_lint(o.plan, lint_loaded_plan(plan, &s), o.strict, g);
 }
 } // namespace
 
@@ -31,6 +33,7 @@ void setup_validate(CLI::App& app, const GlobalOptions& g, Action& action) {
                                              "unless --offline; changes nothing");
   sub->add_option("PLAN", o->plan, "plan file")->required();
   sub->add_flag("--offline", o->offline, "do not connect; check the file alone");
+  sub->add_flag("--strict", o->strict, "treat lint warnings as errors (exit 2 when there are any)");
   sub->callback([&action, o, &g] { action = [o, &g] { return run_validate(*o, g); }; });
 }
 

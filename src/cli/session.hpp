@@ -50,5 +50,8 @@ void setup_verify(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_rollback(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_history(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_up(CLI::App& app, const GlobalOptions& global, Action& action);
+void setup_lint(CLI::App& app, const GlobalOptions& global, Action& action);
+void setup_schema(CLI::App& app, const GlobalOptions& global, Action& action);
+void setup_url(CLI::App& app, const GlobalOptions& global, Action& action);
 
 } // namespace orchestrate

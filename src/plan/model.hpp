@@ -49,6 +49,9 @@ struct Plan {
   std::vector<std::unique_ptr<Change>> changes;
   BackfillSettings backfill;
   std::map<Phase, std::vector<GateSpec>> gates;
+  // Directory of event hooks (`hooks:`), as written; a relative path is taken from the working
+  // directory of the command that runs the plan (the state keeps only the plan's file name).
+  std::optional<std::string> hooks;
 
   Plan();
   ~Plan();

@@ -158,7 +158,7 @@ Plan parse_plan_text(const std::string& text, const std::string& file) {
   }
   try {
     Fields top(root, file, "plan");
-    top.expect({"name", "description", "schema", "changes", "backfill", "gates"});
+    top.expect({"name", "description", "schema", "changes", "backfill", "gates", "hooks"});
     if (auto name = top.optional_string("name")) {
       plan.name = *name;
     } else {
@@ -171,6 +171,9 @@ Plan parse_plan_text(const std::string& text, const std::string& file) {
     }
     if (auto d = top.optional_string("description")) {
       plan.description = d->value;
+    }
+    if (auto h = top.optional_string("hooks")) {
+      plan.hooks = h->value;
     }
     if (auto s = top.optional_identifier("schema")) {
       plan.schema = s->value;

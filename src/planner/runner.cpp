@@ -209,7 +209,8 @@ void Runner::next(const std::string& plan) {
       const std::string why = fmt::format("gate of {} did not pass: {} of {} checks failed",
                                           phase_name(current), failed, results.size());
       if (m_options.hooks != nullptr) {
-        m_options.hooks->notify({"gate-failed", plan, std::string(phase_name(current)), why});
+        m_options.hooks->notify(
+            {"gate-failed", plan, std::string(phase_name(current)), why, -1, -1});
       }
       throw GateFailed(why);
     }
@@ -245,7 +246,8 @@ void Runner::next(const std::string& plan) {
   report_gate(target, results);
   if (m_options.hooks != nullptr) {
     m_options.hooks->notify({"after-phase", plan, std::string(phase_name(target)),
-                             all_passed(results) ? "gate passed" : "gate not passing yet"});
+                             all_passed(results) ? "gate passed" : "gate not passing yet", -1,
+                             -1});
   }
   if (target == Phase::contract && all_passed(results)) {
     m_store.set_state(record.name, PlanState::done(), std::nullopt);

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/reporter.hpp"
+#include "hooks/hooks.hpp"
+#include "metrics/metrics.hpp"
+#include "metrics/server.hpp"
+#include "state/store.hpp"
+
+namespace orchestrate {
+
+// `--hook DIR` and `--metrics-port N`, for the commands that move plans.
+struct ObserverFlags {
+  std::string hook_dir;
+  std::optional<int> metrics_port;
+};
+
+void add_hook_flag(CLI::App& sub, ObserverFlags& flags);
+void add_metrics_flag(CLI::App& sub, ObserverFlags& flags);
+
+// A Reporter decorator: passes everything on to the console, and feeds backfill progress to
+// the metrics and to the backfill-progress hook (at most every few seconds, without waiting for
+// it), so the backfill engine knows nothing about either.
+class ObservingReporter : public Reporter {
+public:
+  ObservingReporter(Reporter& inner, std::string plan, Hooks* hooks,
+                    std::shared_ptr<BackfillMetrics> metrics);
+  void info(const std::string& line) override { m_inner.info(line); }
+  void warn(const std::string& line) override { m_inner.warn(line); }
+  void progress(const Progress& p) override;
+  void progress_done() override { m_inner.progress_done(); }
+
+private:
+  Reporter& m_inner;
+  std::string m_plan;
+  Hooks* m_hooks;
+  std::shared_ptr<BackfillMetrics> m_metrics;
+  std::chrono::steady_clock::time_point m_last_hook{};
+};
+
+// The hooks and metrics of one command run on one plan. The hooks directory is the flag's,
+// else the plan's `hooks:` (a relative path is taken from the working directory).
+class Observers {
+public:
+  Observers(const ObserverFlags& flags, const PlanRecord& record, Reporter& console);
+
+  Reporter& reporter() { return *m_reporter; }
+  Hooks* hooks() { return m_hooks.get(); }
+  // Runs a move; a failure other than a gate (which has gate-failed) or an early stop fires the
+  // failure hook before the error goes on to the caller.
+  void guard(const std::string& phase, const std::function<void()>& move);
+
+private:
+  std::string m_plan;
+  std::unique_ptr<Hooks> m_hooks;
+  std::shared_ptr<BackfillMetrics> m_metrics;
+  std::unique_ptr<MetricsServer> m_server;
+  std::unique_ptr<ObservingReporter> m_reporter;
+};
+
+} // namespace orchestrate

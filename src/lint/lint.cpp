@@ -1,0 +1,110 @@
+// Reading a plan for lint, and running every rule family over it.
+#include "lint/lint.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+
+namespace orchestrate {
+
+namespace {
+Mark mark_at(const YAML::Node& n) {
+  return {n.Mark().line + 1, n.Mark().column + 1};
+}
+
+std::string scalar(const YAML::Node& fields, const char* key) {
+  const YAML::Node n = fields[key];
+  return n && n.IsScalar() ? n.as<std::string>() : std::string();
+}
+
+std::vector<std::string> names(const YAML::Node& n) {
+  std::vector<std::string> out;
+  if (n && n.IsScalar()) {
+    out.push_back(n.as<std::string>());
+  } else if (n && n.IsSequence()) {
+    for (const auto& item : n) {
+      if (item.IsScalar()) {
+        out.push_back(item.as<std::string>());
+      }
+    }
+  }
+  return out;
+}
+
+LintChange read_change(const YAML::Node& item) {
+  LintChange c;
+  c.mark = mark_at(item);
+  if (!item.IsMap() || item.size() != 1) {
+    return c;
+  }
+  const auto entry = *item.begin();
+  c.kind = entry.first.as<std::string>();
+  const YAML::Node f = entry.second;
+  if (!f.IsMap()) {
+    return c;
+  }
+  c.table = scalar(f, "table");
+  const std::string& k = c.kind;
+  if (k == "rename_column" || k == "split_column") {
+    c.removed = names(f["from"]);
+    c.needs_backfill = true;
+  } else if (k == "merge_columns") {
+    c.removed = names(f["from"]);
+    c.needs_backfill = true;
+  } else if (k == "drop_column") {
+    c.removed = names(f["column"]);
+  } else if (k == "change_type") {
+    c.removed = names(f["column"]); // contract swaps in a new column under the same name
+    c.needs_backfill = true;
+  } else if (k == "set_not_null") {
+    c.needs_backfill = true;
+  } else if (k == "add_column") {
+    c.needs_backfill = f["fill"].IsDefined();
+  } else if (k == "drop_table") {
+    c.removes_table = true;
+  } else if (k == "rename_table") {
+    c.table = scalar(f, "from");
+    c.removes_table = true;
+  } else if (k == "sql") {
+    c.sql_up = scalar(f, "up");
+    c.sql_mark = f["up"] ? mark_at(f["up"]) : c.mark;
+  }
+  return c;
+}
+} // namespace
+
+std::vector<LintChange> lint_changes(const std::string& text) {
+  std::vector<LintChange> out;
+  const YAML::Node root = YAML::Load(text);
+  const YAML::Node changes = root["changes"];
+  if (!changes || !changes.IsSequence()) {
+    return out;
+  }
+  for (const auto& item : changes) {
+    out.push_back(read_change(item));
+  }
+  return out;
+}
+
+std::vector<LintWarning> lint_plan(const std::string& text,
+                                   const std::string& schema,
+                                   const LintLive& live) {
+  const auto changes = lint_changes(text);
+  std::vector<LintWarning> out;
+  for (const auto& c : changes) {
+    if (c.kind == "sql" && !c.sql_up.empty()) {
+      auto w = lint_sql(c.sql_up, c.sql_mark);
+      out.insert(out.end(), w.begin(), w.end());
+    }
+  }
+  auto deps = lint_dependencies(changes, schema, live);
+  out.insert(out.end(), deps.begin(), deps.end());
+  auto keys = lint_keys(changes, text, schema, live);
+  out.insert(out.end(), keys.begin(), keys.end());
+  std::stable_sort(out.begin(), out.end(), [](const LintWarning& a, const LintWarning& b) {
+    return a.mark.line < b.mark.line;
+  });
+  return out;
+}
+
+} // namespace orchestrate

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/catalog.hpp"
+#include "plan/model.hpp"
+
+namespace orchestrate {
+
+// A lint finding: something that would run, but that a careful reviewer would stop.
+struct LintWarning {
+  std::string rule;        // short stable id, e.g. "index-not-concurrent"
+  Mark mark;               // where in the plan file
+  std::string message;     // what is wrong and why it hurts under load
+  std::string alternative; // the safe way to get the same result
+};
+
+// A view or rule that reads a table (column empty) or one of its columns.
+struct ViewDependency {
+  std::string view; // as regclass text, e.g. "public.active_users"
+  std::string table;
+  std::string column;
+};
+
+struct FunctionSource {
+  std::string name; // regprocedure text, e.g. "public.touch(integer)"
+  std::string source;
+};
+
+// What of the live database the rules that need it look at; absent when linting offline.
+struct LintLive {
+  const Catalog* catalog = nullptr;
+  std::vector<ViewDependency> views;
+  std::vector<FunctionSource> functions;
+};
+
+// One change of the plan as lint sees it: its kind and its YAML fields, read without the
+// change kinds' own parsers, so lint also reads kinds it does not know.
+struct LintChange {
+  std::string kind;
+  Mark mark;
+  std::string table;                 // the table it works on, when it names one
+  std::vector<std::string> removed;  // columns whose old name goes away at contract
+  bool removes_table = false;        // drop_table, rename_table
+  bool needs_backfill = false;       // copies data by key range
+  std::string sql_up;                // kind sql
+  Mark sql_mark;
+};
+
+// Reads the plan file's changes for lint (the plan itself is assumed valid).
+std::vector<LintChange> lint_changes(const std::string& text);
+
+// The rule families; each returns its warnings in plan order.
+std::vector<LintWarning> lint_sql(const std::string& sql, const Mark& mark);
+std::vector<LintWarning> lint_dependencies(const std::vector<LintChange>& changes,
+                                           const std::string& schema,
+                                           const LintLive& live);
+std::vector<LintWarning> lint_keys(const std::vector<LintChange>& changes,
+                                   const std::string& text,
+                                   const std::string& schema,
+                                   const LintLive& live);
+
+// Every rule over a plan file's text; rules that need the database are skipped when
+// `live.catalog` is null.
+std::vector<LintWarning> lint_plan(const std::string& text,
+                                   const std::string& schema,
+                                   const LintLive& live);
+
+} // namespace orchestrate

@@ -1,0 +1,40 @@
+#include "lint/live.hpp"
+
+namespace orchestrate {
+
+void load_lint_live(pqxx::connection& conn,
+                    const std::string& schema,
+                    const std::string& state_schema,
+                    LintLive& live) {
+  pqxx::read_transaction tx(conn);
+  // A view's (or rule's) rewrite rule depends on each column it reads (refobjsubid > 0), or on
+  // the whole table (0) for SELECT *-free references such as the relation itself.
+  auto views = tx.exec_params(
+      "SELECT DISTINCT r.ev_class::regclass::text, n.nspname || '.' || t.relname, "
+      "       coalesce(a.attname::text, '') "
+      "FROM pg_depend d "
+      "JOIN pg_rewrite r ON r.oid = d.objid "
+      "JOIN pg_class t ON t.oid = d.refobjid "
+      "JOIN pg_namespace n ON n.oid = t.relnamespace "
+      "LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid "
+      "WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass "
+      "  AND r.ev_class <> t.oid AND n.nspname = $1",
+      schema);
+  for (const auto& row : views) {
+    live.views.push_back(
+        {row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()});
+  }
+  auto functions = tx.exec_params(
+      "SELECT p.oid::regprocedure::text, p.prosrc FROM pg_proc p "
+      "JOIN pg_namespace n ON n.oid = p.pronamespace "
+      "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', $1) "
+      "  AND n.nspname NOT LIKE 'pg\\_%' AND p.prosrc IS NOT NULL "
+      "  AND p.prolang <> (SELECT oid FROM pg_language WHERE lanname = 'c') "
+      "  AND p.prolang <> (SELECT oid FROM pg_language WHERE lanname = 'internal')",
+      state_schema);
+  for (const auto& row : functions) {
+    live.functions.push_back({row[0].as<std::string>(), row[1].as<std::string>()});
+  }
+}
+
+} // namespace orchestrate

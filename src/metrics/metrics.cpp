@@ -1,0 +1,89 @@
+#include "metrics/metrics.hpp"
+
+#include <fmt/format.h>
+
+namespace orchestrate {
+
+namespace {
+// Label values escape backslash, double quote and newline.
+std::string label(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+void metric(std::string& out,
+            const char* name,
+            const char* type,
+            const char* help,
+            const std::string& labels,
+            double value) {
+  out += fmt::format("# HELP {} {}\n# TYPE {} {}\n{}{{{}}} {}\n", name, help, name, type, name,
+                     labels, value);
+}
+} // namespace
+
+BackfillMetrics::BackfillMetrics(std::string plan) : m_plan(std::move(plan)) {}
+
+void BackfillMetrics::update(const Progress& p) {
+  std::lock_guard lock(m_mutex);
+  const auto now = Clock::now();
+  if (m_updates > 0) {
+    const double since = std::chrono::duration<double>(now - m_last_at).count();
+    // Throttled time is charged to the reason in force during the interval that just ended.
+    if (!m_last.throttled_by.empty()) {
+      m_throttled_seconds[m_last.throttled_by] += since;
+    }
+  }
+  m_last = p;
+  m_last_at = now;
+  ++m_updates;
+}
+
+std::string BackfillMetrics::render() const {
+  std::lock_guard lock(m_mutex);
+  const std::string plan = "plan=\"" + label(m_plan) + "\"";
+  std::string out;
+  metric(out, "orchestrate_backfill_rows_done", "gauge", "Rows the backfill has covered.", plan,
+         static_cast<double>(m_last.rows_done));
+  metric(out, "orchestrate_backfill_rows_total", "gauge",
+         "Rows the backfill expects to cover (an estimate until it is done).", plan,
+         static_cast<double>(m_last.rows_total));
+  metric(out, "orchestrate_backfill_rows_per_second", "gauge", "Current backfill rate.", plan,
+         m_last.rows_per_second);
+  metric(out, "orchestrate_backfill_eta_seconds", "gauge",
+         "Estimated seconds left (-1 when unknown).", plan, m_last.eta_seconds);
+  metric(out, "orchestrate_backfill_batch_size", "gauge", "Current batch size in rows.", plan,
+         static_cast<double>(m_last.batch_size));
+  metric(out, "orchestrate_backfill_progress_reports_total", "counter",
+         "Progress reports received from the backfill engine.", plan,
+         static_cast<double>(m_updates));
+  metric(out, "orchestrate_backfill_throttled", "gauge",
+         "1 while the backfill is throttled, 0 while it runs freely.", plan,
+         m_last.throttled_by.empty() ? 0.0 : 1.0);
+  out += "# HELP orchestrate_backfill_throttled_seconds_total Seconds the backfill spent "
+         "throttled, by reason.\n# TYPE orchestrate_backfill_throttled_seconds_total counter\n";
+  for (const auto& [reason, seconds] : m_throttled_seconds) {
+    out += fmt::format("orchestrate_backfill_throttled_seconds_total{{{},reason=\"{}\"}} {}\n",
+                       plan, label(reason), seconds);
+  }
+  if (m_throttled_seconds.empty()) {
+    out += fmt::format("orchestrate_backfill_throttled_seconds_total{{{},reason=\"none\"}} 0\n",
+                       plan);
+  }
+  metric(out, "orchestrate_backfill_running_seconds", "gauge",
+         "Seconds since this process started serving metrics.", plan,
+         std::chrono::duration<double>(Clock::now() - m_started).count());
+  return out;
+}
+
+} // namespace orchestrate

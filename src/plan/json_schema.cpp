@@ -1,0 +1,212 @@
+#include "plan/json_schema.hpp"
+
+#include <string>
+
+namespace orchestrate {
+
+namespace {
+using json = nlohmann::json;
+
+json str(const std::string& description) {
+  return {{"type", "string"}, {"description", description}};
+}
+
+// SQL written by the plan's author; YAML reads `default: 0` as a number, which is fine too.
+json expr(const std::string& description) {
+  return {{"type", json::array({"string", "number", "boolean"})}, {"description", description}};
+}
+
+json ident(const std::string& description) {
+  return {{"type", "string"},
+          {"pattern", "^[A-Za-z_][A-Za-z0-9_]{0,62}$"},
+          {"description", description + " (a plain name: letter or _, then letters, digits, _)"}};
+}
+
+json ident_list(const std::string& description) {
+  return {{"type", "array"}, {"minItems", 1}, {"items", ident("a column")},
+          {"description", description}};
+}
+
+json boolean(const std::string& description) {
+  return {{"type", "boolean"}, {"description", description}};
+}
+
+json object(json properties, const std::vector<std::string>& required) {
+  json o = {{"type", "object"}, {"properties", std::move(properties)},
+            {"additionalProperties", false}};
+  if (!required.empty()) {
+    o["required"] = required;
+  }
+  return o;
+}
+
+json column_reference() {
+  return {{"description", "the referenced column, as table(column) or {table, column}"},
+          {"oneOf",
+           json::array({{{"type", "string"}, {"pattern", "^[A-Za-z_][A-Za-z0-9_]*\\([A-Za-z_][A-Za-z0-9_]*\\)$"}},
+                        object({{"table", ident("referenced table")},
+                                {"column", ident("referenced column")}},
+                               {"table", "column"})})}};
+}
+
+json remap_target() {
+  return object({{"name", ident("the new column")},
+                 {"type", str("its SQL type")},
+                 {"up", expr("SQL expression over the old row giving its value")}},
+                {"name", "type", "up"});
+}
+
+// Each change kind: its fields, and which of them are required.
+json kinds() {
+  json k;
+  k["rename_column"] = object({{"table", ident("table")},
+                               {"from", ident("current column name")},
+                               {"to", ident("new column name")}},
+                              {"table", "from", "to"});
+  k["add_column"] = object(
+      {{"table", ident("table")},
+       {"column", ident("new column")},
+       {"type", str("SQL type, e.g. text or timestamptz")},
+       {"default", expr("SQL default for new rows (volatile defaults move at contract)")},
+       {"fill", expr("SQL expression for existing rows, copied by the backfill")},
+       {"nullable", boolean("false adds NOT NULL through a validated CHECK (default true)")},
+       {"unique", boolean("add a unique constraint (index built CONCURRENTLY)")},
+       {"check", expr("SQL boolean expression, added NOT VALID then validated")},
+       {"references", column_reference()}},
+      {"table", "column", "type"});
+  k["drop_column"] = object({{"table", ident("table")}, {"column", ident("column to drop")}},
+                            {"table", "column"});
+  k["change_type"] = object({{"table", ident("table")},
+                             {"column", ident("column")},
+                             {"type", str("the new SQL type")},
+                             {"up", expr("old row -> new value, e.g. balance::bigint")},
+                             {"down", expr("new row -> old value, e.g. balance::integer")}},
+                            {"table", "column", "type"});
+  k["set_not_null"] = object({{"table", ident("table")},
+                              {"column", ident("column")},
+                              {"fill", expr("SQL expression for rows where the column is NULL")}},
+                             {"table", "column", "fill"});
+  k["split_column"] = object(
+      {{"table", ident("table")},
+       {"from", ident("the column to split")},
+       {"into", {{"type", "array"}, {"minItems", 2}, {"items", remap_target()}}},
+       {"down", expr("SQL expression over the new columns rebuilding the old one")}},
+      {"table", "from", "into", "down"});
+  k["merge_columns"] = object(
+      {{"table", ident("table")},
+       {"from", {{"type", "array"}, {"minItems", 2}, {"items", ident("a column")}}},
+       {"into", remap_target()},
+       {"down", {{"type", "object"},
+                 {"description", "each column of `from` mapped to an SQL expression over the "
+                                 "new column"},
+                 {"additionalProperties", expr("SQL expression")}}}},
+      {"table", "from", "into", "down"});
+  k["add_check"] = object({{"table", ident("table")},
+                           {"name", ident("constraint name")},
+                           {"check", expr("SQL boolean expression")}},
+                          {"table", "name", "check"});
+  k["add_unique"] = object({{"table", ident("table")},
+                            {"name", ident("constraint name")},
+                            {"columns", ident_list("columns of the unique key")}},
+                           {"table", "name", "columns"});
+  k["add_foreign_key"] = object(
+      {{"table", ident("table")},
+       {"name", ident("constraint name")},
+       {"columns", ident_list("referencing columns")},
+       {"references", object({{"table", ident("referenced table")},
+                              {"columns", ident_list("referenced columns")}},
+                             {"table", "columns"})},
+       {"on_delete", {{"type", "string"},
+                      {"enum", {"cascade", "restrict", "no_action", "set_null", "set_default",
+                                "CASCADE", "RESTRICT", "NO ACTION", "SET NULL", "SET DEFAULT"}}}}},
+      {"table", "name", "columns", "references"});
+  k["create_index"] = object(
+      {{"table", ident("table")},
+       {"name", ident("index name")},
+       {"columns", ident_list("indexed columns (or give `expression`)")},
+       {"expression", expr("an index expression instead of columns, e.g. lower(email)")},
+       {"unique", boolean("a unique index")},
+       {"where", expr("predicate of a partial index")},
+       {"method", str("access method: btree (default), hash, gin, gist, brin, spgist")}},
+      {"table", "name"});
+  k["rename_table"] = object({{"from", ident("current table name")},
+                              {"to", ident("new table name")}},
+                             {"from", "to"});
+  k["create_table"] = object(
+      {{"table", ident("new table")},
+       {"columns",
+        {{"type", "array"},
+         {"minItems", 1},
+         {"items", object({{"name", ident("column")},
+                           {"type", str("SQL type")},
+                           {"nullable", boolean("default true")},
+                           {"default", expr("SQL default")},
+                           {"primary_key", boolean("this column is the primary key")},
+                           {"references", column_reference()}},
+                          {"name", "type"})}}},
+       {"primary_key", {{"oneOf", json::array({ident("a column"), ident_list("key columns")})}}}},
+      {"table", "columns"});
+  k["drop_table"] = object({{"table", ident("table to drop at contract")}}, {"table"});
+  k["sql"] = object({{"up", expr("SQL run at expand, in one transaction; must be safe to run "
+                                "twice")},
+                     {"down", expr("SQL that undoes `up`, run by rollback")}},
+                    {"up", "down"});
+  return k;
+}
+
+json change_schema() {
+  json one_of = json::array();
+  const json all = kinds();
+  for (const auto& [kind, fields] : all.items()) {
+    one_of.push_back(object({{kind, fields}}, {kind}));
+  }
+  return {{"description", "one change: a mapping with exactly one key, the change kind"},
+          {"oneOf", one_of}};
+}
+
+json gates_schema() {
+  const json checks = {{"type", "array"},
+                       {"items", object({{"name", str("check name")},
+                                         {"sql", expr("SQL returning one boolean")}},
+                                        {"name", "sql"})}};
+  json props;
+  for (const char* phase : {"expand", "dual_write", "backfill", "transition", "contract"}) {
+    props[phase] = checks;
+  }
+  return object(props, {});
+}
+
+json backfill_schema() {
+  return object(
+      {{"batch_size", {{"type", "integer"}, {"minimum", 1}, {"maximum", 10000000}}},
+       {"max_rows_per_second", {{"type", "number"}, {"minimum", 1}}},
+       {"window", {{"type", "string"},
+                   {"pattern", "^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$"},
+                   {"description", "HH:MM-HH:MM, the hours the backfill may run"}}},
+       {"workers", {{"type", "integer"}, {"minimum", 1}, {"maximum", 64}}},
+       {"target_batch_ms", {{"type", "integer"}, {"minimum", 1}, {"maximum", 600000}}},
+       {"max_replica_lag", {{"type", "string"},
+                            {"pattern", "^\\s*[0-9]+(\\.[0-9]+)?\\s*(ms|s|sec|min|m|h)?\\s*$"},
+                            {"description", "pause while replicas lag more than this, e.g. 30s"}}}},
+      {});
+}
+} // namespace
+
+json plan_json_schema() {
+  json schema = object(
+      {{"name", {{"type", "string"},
+                 {"pattern", "^[A-Za-z0-9_][A-Za-z0-9_-]{0,62}$"},
+                 {"description", "plan name (defaults to the file's stem)"}}},
+       {"description", str("what the plan does, for people")},
+       {"schema", ident("the schema the tables live in (default public)")},
+       {"changes", {{"type", "array"}, {"minItems", 1}, {"items", change_schema()}}},
+       {"backfill", backfill_schema()},
+       {"gates", gates_schema()},
+       {"hooks", str("directory of event hooks (a relative path is taken from the working directory of `orchestrate next`)")}},
+      {"changes"});
+  schema["$schema"] = "https://json-schema.org/draft/2020-12/schema";
+  schema["title"] = "orchestrate change plan";
+  return schema;
+}
+
+} // namespace orchestrate

@@ -1,0 +1,340 @@
+// On-call conveniences against a real database: hooks, the metrics endpoint, `status --watch`
+// from another process, `url`, and `lint`/`validate --strict` on the command line.
+#include <doctest/doctest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "app/verify.hpp"
+#include "app/writer.hpp"
+#include "fixture.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+void finish(example::Writer& writer,
+            const itest::TestDb& db,
+            const example::WriterOptions& o,
+            std::vector<std::string> columns = {}) {
+  if (columns.empty()) {
+    columns = {o.old_column, o.new_column};
+  }
+  writer.stop();
+  INFO("writer errors: " << (writer.error_messages().empty() ? "" : writer.error_messages()[0]));
+  CHECK(writer.errors() == 0);
+  CHECK(writer.commits() > 0);
+  auto report =
+      example::verify_writes(db.url(), o, writer.committed(), columns);
+  INFO("verify samples: " << (report.samples.empty() ? "" : report.samples[0]));
+  CHECK(report.ok());
+}
+
+std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// A hooks directory whose every event appends one line with the hook's environment to `log`;
+// before-phase exits with `before_phase_exit`.
+std::filesystem::path make_hooks(const itest::TestDb& db, int before_phase_exit = 0) {
+  const auto dir = std::filesystem::path(db.write_plan("hooks-marker", "")).parent_path() /
+                   "hooks";
+  std::filesystem::create_directories(dir);
+  const auto log = dir / "log";
+  for (const char* event : {"before-phase", "after-phase", "gate-failed", "backfill-progress",
+                            "backfill-done", "failure"}) {
+    const auto path = dir / event;
+    std::ofstream out(path);
+    out << "#!/bin/sh\n"
+        << "echo \"$ORCHESTRATE_EVENT|$ORCHESTRATE_PLAN|$ORCHESTRATE_PHASE|"
+           "$ORCHESTRATE_ROWS_DONE|$ORCHESTRATE_ROWS_TOTAL|$ORCHESTRATE_REASON\" >> "
+        << log.string() << "\n";
+    if (std::string(event) == "before-phase") {
+      out << "exit " << before_phase_exit << "\n";
+    }
+    out.close();
+    std::filesystem::permissions(path, std::filesystem::perms::owner_all);
+  }
+  return dir;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    out.push_back(line);
+  }
+  return out;
+}
+
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// A plain HTTP GET over TCP; empty when nothing listens.
+std::string http_get(int port, const std::string& path) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return {};
+  }
+  const std::string request = "GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n";
+  (void)::write(fd, request.data(), request.size());
+  std::string response;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) {
+    response.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return response;
+}
+
+// The value of a sample line `name{...} value` in a Prometheus text body, or -1.
+double sample(const std::string& body, const std::string& name) {
+  for (const auto& line : lines_of(body)) {
+    if (line.rfind(name + "{", 0) == 0) {
+      return std::stod(line.substr(line.rfind(' ') + 1));
+    }
+  }
+  return -1;
+}
+
+} // namespace
+
+TEST_SUITE_BEGIN("ecosystem");
+
+TEST_CASE("hooks fire in order with the plan, phase and progress in their environment") {
+  itest::TestDb db("eco_hooks", 20000);
+  example::WriterOptions o;
+  o.url = db.url();
+  example::Writer app(o);
+  app.start(example::Version::old_app);
+  const auto hooks = make_hooks(db);
+  REQUIRE(db.orchestrate({"start", itest::rename_plan_path()}).exit_code == 0);
+  for (int i = 0; i < 3; ++i) {
+    auto r = db.orchestrate({"next", "--hook", hooks.string(), "--batch-size", "500"});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
+  }
+  finish(app, db, o);
+
+  const auto log = lines_of(read_file(hooks / "log"));
+  std::vector<std::string> moves;
+  for (const auto& l : log) {
+    if (l.rfind("backfill-progress|", 0) != 0) {
+      moves.push_back(l.substr(0, l.find('|', l.find('|', l.find('|') + 1) + 1)));
+    }
+  }
+  const std::vector<std::string> expected = {
+      "before-phase|rename-users-phone|expand",   "after-phase|rename-users-phone|expand",
+      "before-phase|rename-users-phone|dual_write", "after-phase|rename-users-phone|dual_write",
+      "before-phase|rename-users-phone|backfill", "backfill-done|rename-users-phone|backfill",
+      "after-phase|rename-users-phone|backfill"};
+  CHECK(moves == expected);
+  // backfill-done carries the rows the run covered (the 20000 rows and the writer's inserts).
+  for (const auto& l : log) {
+    if (l.rfind("backfill-done|rename-users-phone|backfill|", 0) == 0) {
+      const auto rows = l.substr(std::string("backfill-done|rename-users-phone|backfill|").size());
+      CHECK_NOTHROW((void)std::stoll(rows.substr(0, rows.find('|'))));
+    }
+  }
+}
+
+TEST_CASE("a failing before-phase hook from the plan's hooks key stops the move with exit 3") {
+  itest::TestDb db("eco_veto", 2000);
+  example::WriterOptions o;
+  o.url = db.url();
+  example::Writer app(o);
+  app.start(example::Version::old_app);
+  const auto hooks = make_hooks(db, 1);
+  const auto plan = db.write_plan("vetoed.yaml",
+                                  "name: vetoed\nhooks: " + hooks.string() + "\nchanges:\n"
+                                  "  - rename_column: {table: users, from: phone_number, "
+                                  "to: phone}\n");
+  REQUIRE(db.orchestrate({"start", plan}).exit_code == 0);
+  auto r = db.orchestrate({"next"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("before-phase") != std::string::npos);
+  CHECK(db.value("SELECT state FROM orchestrate.plans") == "planned");
+  CHECK(db.value("SELECT count(*) FROM pg_attribute WHERE attrelid = 'users'::regclass AND "
+                 "attname = 'phone'") == "0");
+  CHECK(lines_of(read_file(hooks / "log")) ==
+        std::vector<std::string>{"before-phase|vetoed|expand|||"});
+  finish(app, db, o, {"phone_number"});
+}
+
+TEST_CASE("the metrics endpoint serves backfill progress while a throttled backfill runs") {
+  itest::TestDb db("eco_metrics", 30000);
+  example::WriterOptions o;
+  o.url = db.url();
+  example::Writer app(o);
+  app.start(example::Version::old_app);
+  REQUIRE(db.orchestrate({"start", itest::rename_plan_path()}).exit_code == 0);
+  for (int i = 0; i < 2; ++i) {
+    REQUIRE(db.orchestrate({"next"}).exit_code == 0);
+  }
+  const int port = free_port();
+  test_support::Child child(db.orchestrate_argv({"next", "--max-rows-per-second", "5000",
+                                                 "--batch-size", "500", "--metrics-port",
+                                                 std::to_string(port)}));
+  std::string body;
+  for (int i = 0; i < 200; ++i) {
+    body = http_get(port, "/metrics");
+    if (sample(body, "orchestrate_backfill_rows_done") > 0) {
+      break;
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  INFO(body);
+  CHECK(body.find("HTTP/1.1 200") == 0);
+  CHECK(body.find("text/plain; version=0.0.4") != std::string::npos);
+  CHECK(sample(body, "orchestrate_backfill_rows_done") > 0);
+  CHECK(sample(body, "orchestrate_backfill_rows_total") >= 30000 * 0.5);
+  CHECK(sample(body, "orchestrate_backfill_rows_per_second") >= 0);
+  CHECK(sample(body, "orchestrate_backfill_batch_size") > 0);
+  CHECK(body.find("orchestrate_backfill_throttled_seconds_total{plan=\"rename-users-phone\"") !=
+        std::string::npos);
+  CHECK(body.find("plan=\"rename-users-phone\"") != std::string::npos);
+
+  // Status from another process sees the same backfill.
+  auto status = nlohmann::json::parse(db.orchestrate({"--json", "status"}).out);
+  CHECK(status["phase"] == "backfill");
+
+  auto done = child.wait();
+  INFO(done.out << done.err);
+  CHECK(done.exit_code == 0);
+  CHECK(http_get(port, "/metrics").empty()); // the endpoint lives as long as the command
+  finish(app, db, o);
+}
+
+TEST_CASE("status --watch refreshes while a backfill runs in another process") {
+  itest::TestDb db("eco_watch", 20000);
+  example::WriterOptions o;
+  o.url = db.url();
+  example::Writer app(o);
+  app.start(example::Version::old_app);
+  REQUIRE(db.orchestrate({"start", itest::rename_plan_path()}).exit_code == 0);
+  for (int i = 0; i < 2; ++i) {
+    REQUIRE(db.orchestrate({"next"}).exit_code == 0);
+  }
+  test_support::Child backfill(db.orchestrate_argv({"next", "--max-rows-per-second", "4000"}));
+  test_support::Child watch(db.orchestrate_argv({"status", "--watch"}));
+  std::this_thread::sleep_for(3500ms);
+  watch.signal(SIGINT);
+  auto w = watch.wait();
+  INFO(w.out << w.err);
+  CHECK(w.exit_code == 0);
+  std::size_t refreshes = 0;
+  for (std::size_t at = 0; (at = w.out.find("plan rename-users-phone: backfill", at)) !=
+                           std::string::npos;
+       ++at) {
+    ++refreshes;
+  }
+  CHECK(refreshes >= 2);
+  CHECK(w.out.find("rows/s") != std::string::npos);
+  CHECK(w.out.find("recent events") != std::string::npos);
+  CHECK(backfill.wait().exit_code == 0);
+  finish(app, db, o);
+
+  // With no name, status lists every active plan.
+  db.exec("CREATE TABLE notes (id bigint PRIMARY KEY, body text)");
+  auto second = db.write_plan("second.yaml",
+                              "name: second\nchanges:\n"
+                              "  - create_index: {table: notes, name: notes_body_idx, "
+                              "columns: [body]}\n");
+  REQUIRE(db.orchestrate({"start", second}).exit_code == 0);
+  auto all = db.orchestrate({"status"});
+  CHECK(all.out.find("plan rename-users-phone") != std::string::npos);
+  CHECK(all.out.find("plan second") != std::string::npos);
+  auto json = nlohmann::json::parse(db.orchestrate({"--json", "status"}).out);
+  CHECK(json.is_array());
+  CHECK(json.size() == 2);
+}
+
+TEST_CASE("url gives the new application a connection string with the version schema first") {
+  itest::TestDb db("eco_url", 500);
+  example::WriterOptions o;
+  o.url = db.url();
+  example::Writer app(o);
+  app.start(example::Version::old_app);
+  auto plan = db.write_plan("widen.yaml",
+                            "name: widen-name\nchanges:\n"
+                            "  - change_type: {table: users, column: name, type: varchar(200), "
+                            "up: name::varchar(200), down: name::text}\n");
+  REQUIRE(db.orchestrate({"start", plan}).exit_code == 0);
+  for (int i = 0; i < 2; ++i) {
+    auto r = db.orchestrate({"next"});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
+  }
+  auto r = db.orchestrate({"url"});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  std::string url = r.out.substr(0, r.out.find('\n'));
+  CHECK(url.find("search_path") != std::string::npos);
+  pqxx::connection conn(url);
+  pqxx::work tx(conn);
+  const std::string path = tx.exec1("SHOW search_path")[0].as<std::string>();
+  CHECK(path.find("widen-name") != std::string::npos);
+  CHECK(path.find("public") != std::string::npos);
+  // The new application sees the new type under the old name, through the version schema.
+  CHECK(tx.exec1("SELECT pg_typeof(name)::text FROM users LIMIT 1")[0].as<std::string>() ==
+        "character varying");
+  tx.commit();
+  finish(app, db, o, {"phone_number"});
+}
+
+TEST_CASE("lint warns about unsafe sql and views a change breaks; --strict makes them errors") {
+  itest::TestDb db("eco_lint", 100);
+  db.exec("CREATE VIEW user_phones AS SELECT id, phone_number FROM users");
+  auto unsafe = db.write_plan("unsafe.yaml",
+                              "name: unsafe\nchanges:\n  - sql:\n"
+                              "      up: CREATE INDEX users_email_idx ON users (email)\n"
+                              "      down: DROP INDEX IF EXISTS users_email_idx\n");
+  auto r = db.orchestrate({"lint", unsafe});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("unsafe.yaml:4:") != std::string::npos);
+  CHECK(r.out.find("[index-not-concurrent]") != std::string::npos);
+  CHECK(r.out.find("safe alternative: use a create_index change") != std::string::npos);
+  CHECK(db.orchestrate({"lint", "--strict", unsafe}).exit_code == 2);
+  CHECK(db.orchestrate({"validate", "--strict", unsafe}).exit_code == 2);
+  auto v = db.orchestrate({"validate", unsafe});
+  CHECK(v.exit_code == 0);
+  CHECK(v.out.find("[index-not-concurrent]") != std::string::npos);
+
+  auto rename = db.orchestrate({"lint", itest::rename_plan_path()});
+  INFO(rename.out << rename.err);
+  CHECK(rename.out.find("[dependent-view]") != std::string::npos);
+  CHECK(rename.out.find("user_phones") != std::string::npos);
+  db.exec("DROP VIEW user_phones");
+  CHECK(db.orchestrate({"lint", "--strict", itest::rename_plan_path()}).exit_code == 0);
+}
+
+TEST_SUITE_END();

@@ -1,0 +1,97 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "kinds_basic_catalog.hpp"
+#include "lint/lint.hpp"
+
+using namespace orchestrate;
+
+namespace {
+std::vector<LintWarning> lint(const std::string& changes, const LintLive& live = {}) {
+  return lint_plan("name: p\nchanges:\n" + changes, "public", live);
+}
+
+bool has(const std::vector<LintWarning>& w, const std::string& rule) {
+  return std::any_of(w.begin(), w.end(), [&](const LintWarning& x) { return x.rule == rule; });
+}
+} // namespace
+
+TEST_SUITE_BEGIN("lint_plan");
+
+TEST_CASE("plans of orchestrate's own change kinds are clean") {
+  const Catalog c = kinds_basic::catalog();
+  LintLive live;
+  live.catalog = &c;
+  CHECK(lint("  - rename_column: {table: users, from: email, to: mail}\n", live).empty());
+  CHECK(lint("  - create_index: {table: users, name: i, columns: [email]}\n", live).empty());
+  CHECK(lint("  - add_column: {table: users, column: note, type: text, fill: \"'x'\"}\n", live)
+            .empty());
+  CHECK(lint("  - create_table:\n      table: notes\n      columns:\n"
+             "        - {name: id, type: bigint, primary_key: true}\n")
+            .empty());
+}
+
+TEST_CASE("unsafe sql in a plan is flagged at the up field's line") {
+  const auto w = lint("  - sql:\n      up: CREATE INDEX i ON users (email)\n"
+                      "      down: DROP INDEX IF EXISTS i\n");
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].rule == "index-not-concurrent");
+  CHECK(w[0].mark.line == 4);
+}
+
+TEST_CASE("views reading a column that contract removes are flagged") {
+  const Catalog c = kinds_basic::catalog();
+  LintLive live;
+  live.catalog = &c;
+  live.views = {{"public.user_emails", "public.users", "email"},
+                {"public.user_names", "public.users", "name"}};
+  const auto w = lint("  - rename_column: {table: users, from: email, to: mail}\n", live);
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].rule == "dependent-view");
+  CHECK(w[0].message.find("public.user_emails") != std::string::npos);
+  CHECK(has(lint("  - drop_table: {table: users}\n", live), "dependent-view"));
+  CHECK(lint("  - drop_column: {table: users, column: nickname}\n", live).empty());
+}
+
+TEST_CASE("functions whose source mentions a removed column are flagged, best effort") {
+  const Catalog c = kinds_basic::catalog();
+  LintLive live;
+  live.catalog = &c;
+  live.functions = {{"public.mailer()", "BEGIN PERFORM email FROM users; END"},
+                    {"public.other()", "BEGIN PERFORM emailer FROM users; END"}};
+  const auto w = lint("  - drop_column: {table: users, column: email}\n", live);
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].rule == "dependent-function");
+  CHECK(w[0].message.find("public.mailer()") != std::string::npos);
+  CHECK(w[0].message.find("best effort") != std::string::npos);
+}
+
+TEST_CASE("a backfill on a table without a key to page by is flagged") {
+  Catalog c = kinds_basic::catalog();
+  Table logs;
+  logs.schema = "public";
+  logs.name = "logs";
+  logs.columns = {{"line", "text", false, std::nullopt, std::nullopt, false, false, false}};
+  c.tables.emplace("public.logs", logs);
+  LintLive live;
+  live.catalog = &c;
+  CHECK(has(lint("  - change_type: {table: logs, column: line, type: varchar(200), "
+                 "up: line::varchar(200), down: line::text}\n",
+                 live),
+            "no-key-to-page-by"));
+  CHECK(!has(lint("  - change_type: {table: users, column: name, type: varchar(200), "
+                  "up: name::varchar(200), down: name::text}\n",
+                  live),
+             "no-key-to-page-by"));
+  CHECK(has(lint("  - create_table:\n      table: notes\n      columns:\n"
+                 "        - {name: body, type: text}\n"),
+            "no-primary-key"));
+}
+
+TEST_CASE("offline, the rules that need the live schema are skipped") {
+  CHECK(lint("  - rename_column: {table: users, from: email, to: mail}\n").empty());
+}
+
+TEST_SUITE_END();
