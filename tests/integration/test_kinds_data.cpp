@@ -319,6 +319,43 @@ changes:
   check_clean(db);
 }
 
+TEST_CASE("the dual-write trigger means the same for a client with its own search_path") {
+  itest::TestDb db("ct_search_path", 300);
+  db.exec("CREATE TABLE accounts (id int PRIMARY KEY, balance integer NOT NULL DEFAULT 0);\n"
+          "INSERT INTO accounts SELECT n, n FROM generate_series(1, 100) n;\n"
+          "CREATE FUNCTION widen(v integer) RETURNS bigint LANGUAGE sql IMMUTABLE AS "
+          "'SELECT v::bigint'");
+  example::WriterOptions options;
+  options.url = db.url();
+  example::Writer app(options);
+  app.start(example::Version::old_app);
+  auto plan = db.write_plan("widen.yaml", R"yaml(name: widen
+changes:
+  - change_type: {table: accounts, column: balance, type: bigint, up: widen(balance), down: balance::integer}
+)yaml");
+  REQUIRE(db.orchestrate({"start", plan}).exit_code == 0);
+  next(db, "expand");
+  next(db, "dual_write");
+  // `widen` lives in public; this client cannot see it, yet its writes are synced both ways.
+  db.exec("SET search_path TO pg_catalog;\n"
+          "UPDATE public.accounts SET balance = 41 WHERE id = 1;\n"
+          "INSERT INTO public.accounts (id, balance) VALUES (1000, 42)");
+  db.exec("SET search_path TO widen, public;\n"
+          "UPDATE accounts SET balance = 43 WHERE id = 2;\n"
+          "INSERT INTO accounts (id, balance) VALUES (1001, 44)");
+  CHECK(db.value("SELECT string_agg(balance || '=' || _orc_new_balance, ',' ORDER BY id) FROM "
+                 "accounts WHERE id IN (1, 2, 1000, 1001)") == "41=41,43=43,42=42,44=44");
+  for (const char* state : {"backfill", "transition", "done"}) {
+    next(db, state);
+  }
+  CHECK(db.value("SELECT sum(balance) FROM accounts") ==
+        std::to_string(100 * 101 / 2 - 1 - 2 + 41 + 43 + 42 + 44));
+  std::map<long long, std::string> written;
+  stop(app, written);
+  CHECK(example::verify_writes(db.url(), options, written, {"phone_number"}).ok());
+  check_clean(db);
+}
+
 TEST_CASE("set_not_null: NULLs become the fill for the new app, the old app keeps its NULLs") {
   itest::TestDb db("snn_life", 2000);
   db.exec("UPDATE users SET email = 'user' || id || '@example.com' WHERE id % 2 = 0");
