@@ -13,6 +13,8 @@
 //   transition; `check` and `references` are added NOT VALID and validated at transition.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "changes/common.hpp"
 #include "changes/fill_trigger.hpp"
 #include "changes/kinds.hpp"
@@ -336,6 +338,17 @@ std::unique_ptr<Change> parse_add_column(Fields& fields) {
   }
   if (spec.type.value.find(';') != std::string::npos) {
     fields.fail(spec.type.mark, "add_column: 'type' must be a type name");
+  }
+  std::string lowered = spec.type.value;
+  std::transform(lowered.begin(), lowered.end(), lowered.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  // Both give every existing row a value drawn at ADD COLUMN, which rewrites the table under an
+  // exclusive lock.
+  if (lowered.find("serial") != std::string::npos || lowered.find("generated") != std::string::npos) {
+    fields.fail(spec.type.mark,
+                "add_column: serial, identity and generated columns rewrite the table when added; "
+                "use an integer type with default: nextval('a_sequence') (existing rows are "
+                "backfilled) instead");
   }
   return std::make_unique<AddColumn>(std::move(spec));
 }

@@ -123,6 +123,11 @@ TEST_CASE("add_column refuses what cannot apply, at the offending field") {
             .find("must look like table(column)") != std::string::npos);
   CHECK(plan_error("  - add_column: {table: logs, column: x, type: text, fill: line}\n")
             .find("no primary key") != std::string::npos);
+  CHECK(plan_error("  - add_column: {table: users, column: x, type: bigserial}\n")
+            .find("rewrite the table") != std::string::npos);
+  CHECK(plan_error("  - add_column: {table: users, column: x, type: int GENERATED ALWAYS AS "
+                   "IDENTITY}\n")
+            .find("rewrite the table") != std::string::npos);
   CHECK(plan_error("  - add_column: {table: users, column: x, type: text, colour: red}\n")
             .find("unknown key 'colour'") != std::string::npos);
 }
