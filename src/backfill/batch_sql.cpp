@@ -36,21 +36,23 @@ BatchStatement integer_batch(const BackfillSpec& spec,
                              const RangeRow& range,
                              long long from,
                              long long to,
+                             long long estimate,
                              bool last) {
   BatchStatement b;
-  b.params = {std::to_string(from), std::to_string(to), last ? "true" : "false"};
+  b.params = {std::to_string(from), std::to_string(to), last ? "true" : "false",
+              std::to_string(estimate)};
   const std::string where = range_params(range, b.params);
   const std::string key = quote_ident(spec.key.at(0));
   const std::string table = quote_qualified(spec.schema, spec.table);
-  const std::string span = fmt::format("{0} > $1::bigint AND {0} <= $2::bigint", key);
   b.sql = fmt::format(
-      "WITH c AS (SELECT count(*) AS n FROM {table} WHERE {span}),\n"
-      "u AS (UPDATE {table} SET {assign} WHERE {span} AND ({differs}) RETURNING 1),\n"
+      "WITH u AS (UPDATE {table} SET {assign} WHERE {key} > $1::bigint AND {key} <= $2::bigint "
+      "AND ({differs}) RETURNING 1),\n"
+      "n AS (SELECT greatest($4::bigint, (SELECT count(*) FROM u)) AS covered),\n"
       "r AS (UPDATE {ranges} SET cursor = jsonb_build_array($2::text), "
-      "rows_done = rows_done + (SELECT n FROM c), done = $3::boolean, updated_at = now() "
+      "rows_done = rows_done + (SELECT covered FROM n), done = $3::boolean, updated_at = now() "
       "WHERE {where} RETURNING 1)\n"
-      "SELECT (SELECT count(*) FROM u), (SELECT n FROM c), (SELECT count(*) FROM r)",
-      fmt::arg("table", table), fmt::arg("span", span), fmt::arg("assign", spec.assignments),
+      "SELECT (SELECT count(*) FROM u), (SELECT covered FROM n), (SELECT count(*) FROM r)",
+      fmt::arg("table", table), fmt::arg("key", key), fmt::arg("assign", spec.assignments),
       fmt::arg("differs", spec.differs), fmt::arg("ranges", range.table),
       fmt::arg("where", where));
   return b;

@@ -25,12 +25,15 @@ struct RangeRow {
   int range_no = 0;
 };
 
-// Integer keys in (from, to], found by value: no query for the batch's upper bound. The
-// result row holds (rows updated, rows in the key span). `last` marks the range done.
+// Integer keys in (from, to], found by value: no query for the batch's upper bound, and no
+// count of the span either (it would cost a second scan): the rows passed over are
+// `estimate` (from the range's planned density) or the rows updated, whichever is more. The
+// result row holds (rows updated, rows passed over). `last` marks the range done.
 BatchStatement integer_batch(const BackfillSpec& spec,
                              const RangeRow& range,
                              long long from,
                              long long to,
+                             long long estimate,
                              bool last);
 
 // Any key: the next `limit` keys after `cursor` (from the start when none), up to `hi`

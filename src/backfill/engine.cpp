@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <ctime>
 #include <deque>
 #include <random>
@@ -227,6 +228,7 @@ private:
         m_bucket->refund(size - std::min(size, r.covered), clock::now());
       }
       m_rows_run += r.covered;
+      range.rows_done += r.covered;
       range.cursor = r.cursor;
       batch = next_batch_size(size, took, m_job.options.target_batch_ms, m_job.options.min_batch,
                               m_job.options.max_batch);
@@ -299,7 +301,18 @@ private:
       const long long lo = std::stoll(from->at(0));
       const long long hi = std::stoll(range.hi->at(0));
       const long long to = lo >= hi - size ? hi : lo + size;
-      auto st = integer_batch(spec, row, lo, to, to >= hi);
+      // Rows passed over, from the density planned for the range; the last batch tops the
+      // range up to its estimate, so that a finished range never shows less than planned.
+      double density = 1;
+      if (range.lo && hi > std::stoll(range.lo->at(0))) {
+        density = static_cast<double>(range.rows_estimate) /
+                  static_cast<double>(hi - std::stoll(range.lo->at(0)));
+      }
+      long long estimate = std::llround(static_cast<double>(to - lo) * std::min(density, 1.0));
+      if (to >= hi) {
+        estimate = std::max(estimate, range.rows_estimate - range.rows_done);
+      }
+      auto st = integer_batch(spec, row, lo, to, estimate, to >= hi);
       auto r = co_await conn.query(st.sql, st.params);
       out.updated = r.number(0, 0);
       out.covered = r.number(0, 1);

@@ -179,7 +179,7 @@ std::vector<KeyRange> prepare_ranges(pqxx::connection& conn,
   }
   std::vector<KeyRange> out;
   for (std::size_t s = 0; s < specs.size(); ++s) {
-    auto r = tx.exec_params("SELECT range_no, lo::text, hi::text, cursor::text, rows_estimate FROM " +
+    auto r = tx.exec_params("SELECT range_no, lo::text, hi::text, cursor::text, rows_estimate, rows_done FROM " +
                                 ranges + " WHERE plan = $1 AND backfill_id = $2 AND NOT done "
                                          "ORDER BY range_no",
                             plan, specs[s].id);
@@ -191,6 +191,7 @@ std::vector<KeyRange> prepare_ranges(pqxx::connection& conn,
       k.hi = parse_key(row[2]);
       k.cursor = parse_key(row[3]);
       k.rows_estimate = row[4].as<long long>();
+      k.rows_done = row[5].as<long long>();
       out.push_back(std::move(k));
     }
   }

@@ -23,6 +23,7 @@ struct KeyRange {
   std::optional<KeyText> hi;
   std::optional<KeyText> cursor;
   long long rows_estimate = 0;
+  long long rows_done = 0;
 };
 
 // How many ranges a table of about `rows` rows gets: enough for every worker to take several
