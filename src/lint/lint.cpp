@@ -31,7 +31,32 @@ std::vector<std::string> names(const YAML::Node& n) {
   return out;
 }
 
-LintChange read_change(const YAML::Node& item) {
+// The indentation of the literal block (`|`) at `mark`, whose lines map one to one onto the
+// file; 0 when the scalar there is not a literal block.
+int literal_block_indent(const std::string& text, const Mark& mark) {
+  std::size_t pos = 0;
+  for (int line = 1; line < mark.line && pos != std::string::npos; ++line) {
+    pos = text.find('\n', pos);
+    pos = pos == std::string::npos ? pos : pos + 1;
+  }
+  if (pos == std::string::npos) {
+    return 0;
+  }
+  pos += static_cast<std::size_t>(mark.column - 1);
+  if (pos >= text.size() || text[pos] != '|') {
+    return 0;
+  }
+  // The first line after the indicator that is not blank sets the indentation.
+  for (pos = text.find('\n', pos); pos != std::string::npos; pos = text.find('\n', pos + 1)) {
+    const auto first = text.find_first_not_of(' ', pos + 1);
+    if (first != std::string::npos && text[first] != '\n') {
+      return static_cast<int>(first - pos - 1);
+    }
+  }
+  return 0;
+}
+
+LintChange read_change(const YAML::Node& item, const std::string& text) {
   LintChange c;
   c.mark = mark_at(item);
   if (!item.IsMap() || item.size() != 1) {
@@ -68,6 +93,7 @@ LintChange read_change(const YAML::Node& item) {
   } else if (k == "sql") {
     c.sql_up = scalar(f, "up");
     c.sql_mark = f["up"] ? mark_at(f["up"]) : c.mark;
+    c.sql_block_indent = f["up"] ? literal_block_indent(text, c.sql_mark) : 0;
   }
   return c;
 }
@@ -81,7 +107,7 @@ std::vector<LintChange> lint_changes(const std::string& text) {
     return out;
   }
   for (const auto& item : changes) {
-    out.push_back(read_change(item));
+    out.push_back(read_change(item, text));
   }
   return out;
 }
@@ -93,7 +119,7 @@ std::vector<LintWarning> lint_plan(const std::string& text,
   std::vector<LintWarning> out;
   for (const auto& c : changes) {
     if (c.kind == "sql" && !c.sql_up.empty()) {
-      auto w = lint_sql(c.sql_up, c.sql_mark);
+      auto w = lint_sql(c.sql_up, c.sql_mark, c.sql_block_indent);
       out.insert(out.end(), w.begin(), w.end());
     }
   }

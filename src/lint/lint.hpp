@@ -46,13 +46,16 @@ struct LintChange {
   bool needs_backfill = false;       // copies data by key range
   std::string sql_up;                // kind sql
   Mark sql_mark;
+  int sql_block_indent = 0;          // `up: |`: the block's indentation; 0 for other scalars
 };
 
 // Reads the plan file's changes for lint (the plan itself is assumed valid).
 std::vector<LintChange> lint_changes(const std::string& text);
 
 // The rule families; each returns its warnings in plan order.
-std::vector<LintWarning> lint_sql(const std::string& sql, const Mark& mark);
+// For a literal block (`up: |`, indented by `block_indent`), each warning points at its
+// statement's own line and column in the file; otherwise at `mark`.
+std::vector<LintWarning> lint_sql(const std::string& sql, const Mark& mark, int block_indent = 0);
 std::vector<LintWarning> lint_dependencies(const std::vector<LintChange>& changes,
                                            const std::string& schema,
                                            const LintLive& live);

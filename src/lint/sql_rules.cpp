@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <set>
 
 #include "lint/lint.hpp"
@@ -72,8 +73,9 @@ class SqlLinter {
 public:
   SqlLinter(Mark mark, std::vector<LintWarning>& out) : m_mark(mark), m_out(out) {}
 
-  void statement(const json& stmt, int n) {
+  void statement(const json& stmt, int n, Mark at) {
     m_n = n;
+    m_at = at;
     if (stmt.contains("IndexStmt")) {
       index(stmt["IndexStmt"]);
     } else if (stmt.contains("AlterTableStmt")) {
@@ -109,7 +111,7 @@ private:
   }
 
   void warn(const std::string& rule, const std::string& message, const std::string& alternative) {
-    m_out.push_back({rule, m_mark, fmt::format("sql statement {}: {}", m_n, message),
+    m_out.push_back({rule, m_at, fmt::format("sql statement {}: {}", m_n, message),
                      alternative});
   }
 
@@ -259,12 +261,13 @@ private:
   }
 
   Mark m_mark;
+  Mark m_at;
   std::vector<LintWarning>& m_out;
   int m_n = 0;
 };
 } // namespace
 
-std::vector<LintWarning> lint_sql(const std::string& sql, const Mark& mark) {
+std::vector<LintWarning> lint_sql(const std::string& sql, const Mark& mark, int block_indent) {
   std::vector<LintWarning> out;
   PgQueryParseResult result = pg_query_parse(sql.c_str());
   if (result.error != nullptr) {
@@ -280,7 +283,17 @@ std::vector<LintWarning> lint_sql(const std::string& sql, const Mark& mark) {
   SqlLinter linter(mark, out);
   int n = 0;
   for (const auto& s : tree.value("stmts", json::array())) {
-    linter.statement(s.value("stmt", json::object()), ++n);
+    Mark at = mark;
+    if (block_indent > 0) {
+      // The statement starts at its first non-blank byte after stmt_location.
+      std::size_t pos = std::min<std::size_t>(s.value("stmt_location", 0), sql.size());
+      pos = std::min(sql.find_first_not_of(" \t\n", pos), sql.size());
+      const auto line_start = sql.rfind('\n', pos == 0 ? 0 : pos - 1);
+      at.line = mark.line + 1 + static_cast<int>(std::count(sql.begin(), sql.begin() + pos, '\n'));
+      at.column = block_indent + 1 + static_cast<int>(
+                               pos - (line_start == std::string::npos || pos == 0 ? 0 : line_start + 1));
+    }
+    linter.statement(s.value("stmt", json::object()), ++n, at);
   }
   return out;
 }

@@ -41,6 +41,15 @@ TEST_CASE("unsafe sql in a plan is flagged at the up field's line") {
   CHECK(w[0].mark.line == 4);
 }
 
+TEST_CASE("statements of a literal block are flagged at their own line") {
+  const auto w = lint("  - sql:\n      up: |\n        ALTER TABLE users ADD COLUMN a int;\n\n"
+                      "        CREATE INDEX i ON users (a);\n"
+                      "      down: DROP INDEX IF EXISTS i\n");
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].mark.line == 7);
+  CHECK(w[0].mark.column == 9);
+}
+
 TEST_CASE("views reading a column that contract removes are flagged") {
   const Catalog c = kinds_basic::catalog();
   LintLive live;
