@@ -5,6 +5,7 @@
 #include <ctime>
 #include <thread>
 
+#include "cli/search_path.hpp"
 #include "cli/session.hpp"
 #include "core/ident.hpp"
 
@@ -68,8 +69,8 @@ nlohmann::json status_json(Session& s, const PlanRecord& r) {
                       {"who", e.who}});
   }
   nlohmann::json search_path = nullptr;
-  if (!r.work.version_schema.empty()) {
-    search_path = quote_ident(r.work.version_schema) + ", public";
+  if (const auto path = new_app_search_path(r, ", "); !path.empty()) {
+    search_path = path;
   }
   return {{"name", r.name},
           {"phase", r.state.name()},

@@ -36,13 +36,15 @@ void from_json(const nlohmann::json& j, PhaseWork& w) {
 }
 
 void to_json(nlohmann::json& j, const PlanWork& w) {
-  j = {{"phases", w.phases}, {"rollback", w.rollback}, {"version_schema", w.version_schema}};
+  j = {{"phases", w.phases}, {"rollback", w.rollback}, {"version_schema", w.version_schema},
+       {"base_schema", w.base_schema}};
 }
 
 void from_json(const nlohmann::json& j, PlanWork& w) {
   j.at("phases").get_to(w.phases);
   j.at("rollback").get_to(w.rollback);
   w.version_schema = j.value("version_schema", "");
+  w.base_schema = j.value("base_schema", "public");
 }
 
 } // namespace orchestrate

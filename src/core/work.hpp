@@ -61,8 +61,10 @@ struct PlanWork {
   std::array<PhaseWork, 5> phases;
   // rollback[p]: undoes every phase up to and including p.
   std::array<std::vector<Step>, 5> rollback;
-  // The version schema the new application must put first on its search_path, if any.
+  // The version schema the new application must put first on its search_path, if any, and
+  // the plan's own schema, which follows it.
   std::string version_schema;
+  std::string base_schema = "public";
 
   PhaseWork& at(Phase p) { return phases[static_cast<int>(p)]; }
   const PhaseWork& at(Phase p) const { return phases[static_cast<int>(p)]; }

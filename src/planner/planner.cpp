@@ -37,6 +37,7 @@ void add_version_schema(PlanWork& out,
     return;
   }
   out.version_schema = version_schema_name(plan.name.value);
+  out.base_schema = plan.schema;
   // The schema is the plan's own: rollback and contract drop it.
   if (live.has_schema(out.version_schema) || out.version_schema.rfind("pg_", 0) == 0) {
     throw PlanError(plan.file, plan.name.mark.line, plan.name.mark.column,

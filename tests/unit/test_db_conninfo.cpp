@@ -1,10 +1,10 @@
 #include <doctest/doctest.h>
 
-#include "cli/url_options.hpp"
+#include "db/conninfo.hpp"
 
 using namespace orchestrate;
 
-TEST_SUITE_BEGIN("cli_url");
+TEST_SUITE_BEGIN("db_conninfo");
 
 TEST_CASE("a URI gets a URL-encoded options parameter, keeping its password and fragment") {
   CHECK(url_with_search_path("postgresql://app:s3cret@db:5432/app", "\"add-x\",public") ==
