@@ -75,8 +75,16 @@ std::string add_constraint_sql(const std::string& schema,
 std::string validate_constraint_sql(const std::string& schema,
                                     const std::string& table,
                                     const std::string& name) {
-  return fmt::format("ALTER TABLE {} VALIDATE CONSTRAINT {}", quote_qualified(schema, table),
-                     quote_ident(name));
+  // Guarded, so a step run again after a later step of the same phase dropped the constraint
+  // (set_not_null's temporary NOT NULL check) is a no-op; the gate still requires it validated
+  // wherever it must remain.
+  const std::string qualified = quote_qualified(schema, table);
+  return fmt::format("DO $orc$ BEGIN\n"
+                     "  IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = {}::regclass "
+                     "AND conname = {} AND NOT convalidated) THEN\n"
+                     "    ALTER TABLE {} VALIDATE CONSTRAINT {};\n"
+                     "  END IF;\nEND $orc$",
+                     quote_literal(qualified), quote_literal(name), qualified, quote_ident(name));
 }
 
 std::vector<Step> build_index_steps(const std::string& id_prefix,
