@@ -1,5 +1,6 @@
 #include "cli/backfill_settings.hpp"
 #include "cli/observers.hpp"
+#include "cli/reconnecting.hpp"
 #include "cli/session.hpp"
 #include "planner/runner.hpp"
 #include "state/lock.hpp"
@@ -26,7 +27,8 @@ int run_backfill_command(const BackfillCommandOptions& o, const GlobalOptions& g
   Observers observers(o.observers, record, s.reporter);
   ro.hooks = observers.hooks();
   Runner runner(*s.store, observers.reporter(), ro);
-  observers.guard("backfill", [&] { runner.backfill(name); });
+  observers.guard("backfill",
+                  [&] { run_reconnecting(s, lock, name, backfill_move(runner, name)); });
   return 0;
 }
 } // namespace

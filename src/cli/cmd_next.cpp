@@ -1,5 +1,6 @@
 #include "cli/backfill_settings.hpp"
 #include "cli/observers.hpp"
+#include "cli/reconnecting.hpp"
 #include "cli/session.hpp"
 #include "planner/runner.hpp"
 #include "state/lock.hpp"
@@ -28,7 +29,8 @@ int run_next(const NextOptions& o, const GlobalOptions& g) {
   Observers observers(o.observers, record, s.reporter);
   ro.hooks = observers.hooks();
   Runner runner(*s.store, observers.reporter(), ro);
-  observers.guard(record.state.name(), [&] { runner.next(name); });
+  observers.guard(record.state.name(),
+                  [&] { run_reconnecting(s, lock, name, next_move(runner, name)); });
   return 0;
 }
 } // namespace

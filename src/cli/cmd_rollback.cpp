@@ -1,4 +1,5 @@
 #include "cli/observers.hpp"
+#include "cli/reconnecting.hpp"
 #include "cli/session.hpp"
 #include "planner/runner.hpp"
 #include "state/lock.hpp"
@@ -25,7 +26,8 @@ int run_rollback(const RollbackOptions& o, const GlobalOptions& g) {
     observers.hooks()->before_phase(name, "rollback");
   }
   Runner runner(*s.store, observers.reporter(), ro);
-  observers.guard("rollback", [&] { runner.rollback(name); });
+  observers.guard("rollback",
+                  [&] { run_reconnecting(s, lock, name, rollback_move(runner, name)); });
   if (observers.hooks() != nullptr) {
     observers.hooks()->notify({"after-phase", name, "rollback", "rolled back", -1, -1});
   }

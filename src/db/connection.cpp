@@ -1,5 +1,8 @@
 #include "db/connection.hpp"
 
+#include <algorithm>
+#include <thread>
+
 #include <cstdlib>
 #include <regex>
 
@@ -66,8 +69,11 @@ std::unique_ptr<pqxx::connection> open_connection(const std::string& url,
                                                   const std::string& application_name) {
   try {
     auto conn = std::make_unique<pqxx::connection>(url);
-    pqxx::nontransaction tx(*conn);
-    tx.exec("SET application_name = " + tx.quote(application_name));
+    // Restored by libpqxx when the connection is brought back (see reconnect).
+    conn->set_variable("application_name", conn->quote(application_name));
+    // libpqxx would otherwise reconnect silently on next use, and a session-level advisory
+    // lock taken on the lost session would be gone without anyone noticing.
+    conn->inhibit_reactivation(true);
     return conn;
   } catch (const pqxx::broken_connection& e) {
     throw Error(k_exit_runtime, "cannot connect to " + redact_connection_string(url) + ": " +
@@ -75,6 +81,40 @@ std::unique_ptr<pqxx::connection> open_connection(const std::string& url,
   } catch (const pqxx::sql_error& e) {
     throw Error(k_exit_runtime, "cannot connect to " + redact_connection_string(url) + " [" +
                                     e.sqlstate() + "]: " + scrub(e.what(), url));
+  }
+}
+
+bool reconnect(pqxx::connection& conn,
+               std::chrono::milliseconds give_up_after,
+               const std::function<void(const std::string&)>& log) {
+  const auto deadline = std::chrono::steady_clock::now() + give_up_after;
+  for (int attempt = 1;; ++attempt) {
+    std::string why;
+    try {
+      conn.inhibit_reactivation(false);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+      // A session libpq still believes open is dropped first; activate() then connects anew.
+      conn.disconnect();
+      conn.activate();
+#pragma GCC diagnostic pop
+      conn.inhibit_reactivation(true);
+      pqxx::nontransaction(conn).exec("SELECT 1");
+      return true;
+    } catch (const pqxx::sql_error& e) {
+      why = "[" + e.sqlstate() + "] " + e.what(); // e.g. 57P03 while the server starts up
+    } catch (const pqxx::failure& e) {
+      why = e.what();
+    }
+    conn.inhibit_reactivation(true);
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) {
+      why.pop_back();
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return false;
+    }
+    log("reconnect attempt " + std::to_string(attempt) + " failed: " + why);
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(2000, 100 << std::min(attempt, 5))));
   }
 }
 

@@ -31,8 +31,9 @@ void kill_if_asked_after(const std::string& step_id) {
   }
 }
 
-// The plan's advisory lock lived on the lost connection, so this run cannot safely go on; the
-// phase is still marked `applying` and every step is idempotent, so the same command resumes it.
+// The plan's advisory lock lived on the lost connection, so this run cannot simply go on: the
+// caller reconnects and takes the lock again (see cli/reconnecting.hpp), or the operator runs
+// the same command again; the phase is still marked `applying` and every step is idempotent.
 [[noreturn]] void throw_connection_lost(const std::string& plan,
                                         const std::string& command,
                                         const std::string& step_id,
@@ -41,10 +42,9 @@ void kill_if_asked_after(const std::string& step_id) {
   while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) {
     why.pop_back();
   }
-  throw Error(k_exit_runtime,
-              fmt::format("lost the database connection during step {} of plan {} ({}); nothing "
-                          "is lost: run `orchestrate {} {}` again to resume",
-                          step_id, plan, why, command, plan));
+  throw ConnectionLost(fmt::format("lost the database connection during step {} of plan {} ({}); "
+                                   "nothing is lost: run `orchestrate {} {}` again to resume",
+                                   step_id, plan, why, command, plan));
 }
 } // namespace
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "backfill/options.hpp"
+#include "core/errors.hpp"
 #include "core/reporter.hpp"
 #include "db/executor.hpp"
 #include "state/store.hpp"
@@ -16,6 +17,13 @@
 namespace orchestrate {
 
 class Hooks;
+
+// The database connection was lost while a phase ran. Every step is idempotent and the phase is
+// still marked `applying`, so reconnecting and running the same command again resumes it.
+class ConnectionLost : public Error {
+public:
+  explicit ConnectionLost(const std::string& message) : Error(k_exit_runtime, message) {}
+};
 
 struct RunnerOptions {
   std::string url;

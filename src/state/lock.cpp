@@ -8,6 +8,10 @@ namespace orchestrate {
 
 PlanLock::PlanLock(pqxx::connection& conn, const std::string& state_schema, const std::string& plan)
     : m_conn(conn), m_schema(state_schema), m_plan(plan) {
+  acquire();
+}
+
+void PlanLock::acquire() {
   pqxx::nontransaction tx(m_conn);
   auto got = tx.exec_params("SELECT pg_try_advisory_lock(hashtext($1), hashtext($2))", m_schema,
                             m_plan)[0][0]

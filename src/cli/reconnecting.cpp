@@ -1,0 +1,100 @@
+#include "cli/reconnecting.hpp"
+
+#include <fmt/format.h>
+
+#include "db/connection.hpp"
+#include "planner/runner.hpp"
+
+namespace orchestrate {
+
+namespace {
+constexpr int k_max_losses = 5;
+
+std::string trimmed(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
+    text.pop_back();
+  }
+  return text;
+}
+} // namespace
+
+void run_reconnecting(Session& s, PlanLock& lock, const std::string& plan, const PlanMove& move) {
+  const PlanRecord before = *s.store->find(plan);
+  bool first = true;
+  for (int losses = 0;; ++losses) {
+    std::string why;
+    try {
+      if (first) {
+        move.run();
+        return;
+      }
+      const PlanRecord now = *s.store->find(plan);
+      if (!move.resume(before, now)) {
+        s.reporter.info(fmt::format("plan {} is {} after reconnecting; `orchestrate status {}` "
+                                    "shows its gate",
+                                    plan, now.state.name(), plan));
+      }
+      return;
+    } catch (const ConnectionLost& e) {
+      why = e.what();
+    } catch (const pqxx::broken_connection& e) {
+      why = "lost the database connection: " + trimmed(e.what());
+    }
+    if (losses + 1 >= k_max_losses) {
+      throw ConnectionLost(fmt::format("{} ({} times in this run; giving up: run the same "
+                                       "command again to resume)",
+                                       why, losses + 1));
+    }
+    s.reporter.warn(why);
+    s.reporter.warn(fmt::format("reconnecting (for up to {} s), then resuming plan {}",
+                                k_reconnect_for.count(), plan));
+    const bool back = reconnect(*s.conn, k_reconnect_for,
+                                [&](const std::string& line) { s.reporter.warn("  " + line); });
+    if (!back) {
+      throw ConnectionLost(fmt::format("{}; could not reconnect within {} s: run the same command "
+                                       "again to resume",
+                                       why, k_reconnect_for.count()));
+    }
+    // The lock went with the lost session; another orchestrator may have taken it since.
+    lock.reacquire();
+    s.store->event(plan, "", "", "reconnected", why);
+    first = false;
+  }
+}
+
+PlanMove next_move(Runner& runner, const std::string& plan) {
+  return {[&runner, plan] { runner.next(plan); },
+          [&runner, plan](const PlanRecord& before, const PlanRecord& now) {
+            if (now.applying || (now.state == before.state && !before.applying)) {
+              // A phase was interrupted, or nothing moved yet: `next` resumes or moves.
+              runner.next(plan);
+              return true;
+            }
+            if (now.state == PlanState::at(Phase::backfill)) {
+              runner.backfill(plan);
+              return true;
+            }
+            return false; // the phase was applied; only its closing gate report was lost
+          }};
+}
+
+PlanMove backfill_move(Runner& runner, const std::string& plan) {
+  return {[&runner, plan] { runner.backfill(plan); },
+          [&runner, plan](const PlanRecord&, const PlanRecord&) {
+            runner.backfill(plan);
+            return true;
+          }};
+}
+
+PlanMove rollback_move(Runner& runner, const std::string& plan) {
+  return {[&runner, plan] { runner.rollback(plan); },
+          [&runner, plan](const PlanRecord&, const PlanRecord& now) {
+            if (now.state == PlanState::rolled_back()) {
+              return false;
+            }
+            runner.rollback(plan);
+            return true;
+          }};
+}
+
+} // namespace orchestrate
