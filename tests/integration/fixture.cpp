@@ -2,6 +2,7 @@
 
 #include <pqxx/pqxx>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -85,7 +86,42 @@ std::string TestDb::write_plan(const std::string& file_name, const std::string& 
 }
 
 std::string rename_plan_path() {
-  return std::string(SOURCE_DIR) + "/plans/001-rename-users-phone.yaml";
+  return std::string(SOURCE_DIR) + "/plans/004-rename-users-phone.yaml";
+}
+
+std::vector<std::filesystem::path> reference_plans() {
+  std::vector<std::filesystem::path> plans;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(SOURCE_DIR) + "/plans")) {
+    if (entry.path().extension() == ".yaml") {
+      plans.push_back(entry.path());
+    }
+  }
+  std::sort(plans.begin(), plans.end());
+  return plans;
+}
+
+void load_example_schema(const TestDb& db) {
+  db.exec("DROP TABLE users");
+  auto& cluster = test_support::shared_cluster();
+  auto load = test_support::run_process(
+      {"psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", cluster.socket_dir(), "-p",
+       std::to_string(cluster.port()), "-U", "postgres", "-d", db.name(), "-f",
+       std::string(SOURCE_DIR) + "/examples/schema.sql"},
+      {{"PATH", "/usr/lib/postgresql/15/bin:/usr/bin:/bin"}});
+  if (load.exit_code != 0) {
+    throw std::runtime_error("loading examples/schema.sql failed: " + load.err);
+  }
+}
+
+test_support::ProcessResult up_only(const TestDb& db,
+                                    const std::vector<std::filesystem::path>& plans) {
+  static int runs = 0;
+  const auto dir = db.dir() / ("up-" + std::to_string(++runs));
+  std::filesystem::create_directories(dir);
+  for (const auto& plan : plans) {
+    std::filesystem::copy_file(plan, dir / plan.filename());
+  }
+  return db.orchestrate({"up", dir.string()});
 }
 
 } // namespace itest

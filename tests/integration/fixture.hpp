@@ -20,6 +20,8 @@ public:
 
   const std::string& url() const { return m_url; }
   const std::string& name() const { return m_name; }
+  // A temporary directory of this test's own, removed with it.
+  const std::filesystem::path& dir() const { return m_dir; }
   // Runs build/orchestrate with --db pointing here.
   test_support::ProcessResult orchestrate(const std::vector<std::string>& args,
                                           const test_support::Environment& env = {}) const;
@@ -40,5 +42,15 @@ private:
 
 // The reference rename plan from plans/.
 std::string rename_plan_path();
+
+// The reference plans, plans/*.yaml, in file-name order (the order `up plans/` runs them).
+std::vector<std::filesystem::path> reference_plans();
+
+// Replaces the fixture's users table with examples/schema.sql (and its sample data).
+void load_example_schema(const TestDb& db);
+
+// Runs `orchestrate up` on a directory holding only `plans`, so exactly those are applied.
+test_support::ProcessResult up_only(const TestDb& db,
+                                    const std::vector<std::filesystem::path>& plans);
 
 } // namespace itest

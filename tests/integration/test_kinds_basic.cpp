@@ -186,7 +186,7 @@ TEST_CASE("add_column scenario plans: mobile_phone with an index, and timestamps
     auto options = options_for(db, "accounts", "note");
     example::Writer app(options);
     app.start(example::Version::old_app);
-    start_plan(db, fixture_plan("add-accounts-timestamps.yaml"));
+    start_plan(db, std::string(SOURCE_DIR) + "/plans/006-add-accounts-timestamps.yaml");
     advance(db, 5);
     check_writes(app, options, "note");
     CHECK(value(db, "SELECT count(*) FROM accounts WHERE created_at IS NULL OR updated_at IS "

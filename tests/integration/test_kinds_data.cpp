@@ -156,6 +156,8 @@ TEST_CASE("change_type: old app on the table, new app through the version schema
   final_app.start(example::Version::new_app);
   let_it_write();
   next(db, "done");
+  // Contract dropped the version schema: nothing left to put on a search_path.
+  CHECK(search_path_of(db, "phone-varchar").empty());
   let_it_write();
   stop(final_app, written);
   report = example::verify_writes(db.url(), both, written, {"phone_number"});
@@ -621,33 +623,48 @@ TEST_CASE("set_not_null, split_column and merge_columns: rollback from every pha
   }
 }
 
-TEST_CASE("the example plans run on examples/schema.sql while the application writes") {
+TEST_CASE("the reference plans run in order on examples/schema.sql while the application writes") {
   itest::TestDb db("example_plans", 1);
-  db.exec("DROP TABLE users");
-  auto& cluster = test_support::shared_cluster();
-  auto load = test_support::run_process(
-      {"psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", cluster.socket_dir(), "-p",
-       std::to_string(cluster.port()), "-U", "postgres", "-d", db.name(), "-f",
-       std::string(SOURCE_DIR) + "/examples/schema.sql"},
-      {{"PATH", "/usr/lib/postgresql/15/bin:/usr/bin:/bin"}});
-  REQUIRE_MESSAGE(load.exit_code == 0, load.err);
-  const std::string dir = std::string(SOURCE_DIR) + "/tests/integration/plans/";
+  itest::load_example_schema(db);
+  const auto plans = itest::reference_plans();
+  REQUIRE(plans.size() >= 7);
+  auto plan = [&](const std::string& prefix) {
+    for (const auto& p : plans) {
+      if (p.filename().string().rfind(prefix, 0) == 0) {
+        return p.string();
+      }
+    }
+    FAIL("no plan " << prefix << " in plans/");
+    return std::string();
+  };
+  // 001-004 give users phone (through phone_number) and email, so the application can write.
+  {
+    auto r = itest::up_only(db, {plans.begin(), plans.begin() + 4});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+  }
   const long long sum_before = std::stoll(db.value("SELECT sum(balance) FROM accounts"));
 
-  // The balance becomes bigint while the application keeps writing users.
+  // The balance becomes bigint while the application keeps writing users.phone.
   example::WriterOptions plain;
   plain.url = db.url();
+  plain.old_column = "phone";
   std::map<long long, std::string> phones;
   example::Writer app(plain);
   app.start(example::Version::old_app);
-  REQUIRE(db.orchestrate({"start", dir + "change-accounts-balance-type.yaml"}).exit_code == 0);
+  REQUIRE(db.orchestrate({"start", plan("005-")}).exit_code == 0);
   for (const char* state : {"expand", "dual_write", "backfill", "transition", "done"}) {
     next(db, state);
   }
   let_it_write();
   stop(app, phones);
-  CHECK(example::verify_writes(db.url(), plain, phones, {"phone_number"}).ok());
+  CHECK(example::verify_writes(db.url(), plain, phones, {"phone"}).ok());
   CHECK(std::stoll(db.value("SELECT sum(balance) FROM accounts")) == sum_before);
+  {
+    auto r = itest::up_only(db, {plan("006-")});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+  }
   CHECK(db.value("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
                  "'accounts'::regclass AND attname = 'balance'") == "bigint");
 
@@ -660,7 +677,7 @@ TEST_CASE("the example plans run on examples/schema.sql while the application wr
   std::map<long long, std::string> written;
   example::Writer old_app(options);
   old_app.start(example::Version::old_app);
-  REQUIRE(db.orchestrate({"start", dir + "split-users-name.yaml"}).exit_code == 0);
+  REQUIRE(db.orchestrate({"start", plan("007-")}).exit_code == 0);
   for (const char* state : {"expand", "dual_write", "backfill"}) {
     let_it_write();
     next(db, state);

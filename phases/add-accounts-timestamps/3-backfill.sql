@@ -1,0 +1,15 @@
+-- plan add-accounts-timestamps: phase 3 of 5, backfill
+-- (no steps: this phase passes at once for this plan)
+
+-- gate (checked before `next` leaves this phase):
+--   (nothing to check)
+
+-- rollback from this phase:
+-- step rollback.add_column.accounts.updated_at.drop_column
+--   DROP TRIGGER IF EXISTS "_orc_fill_accounts_updated_at" ON "public"."accounts";
+--   DROP FUNCTION IF EXISTS "public"."_orc_fill_accounts_updated_at"();
+--   ALTER TABLE "public"."accounts" DROP COLUMN IF EXISTS "updated_at";
+-- step rollback.add_column.accounts.created_at.drop_column
+--   DROP TRIGGER IF EXISTS "_orc_fill_accounts_created_at" ON "public"."accounts";
+--   DROP FUNCTION IF EXISTS "public"."_orc_fill_accounts_created_at"();
+--   ALTER TABLE "public"."accounts" DROP COLUMN IF EXISTS "created_at";

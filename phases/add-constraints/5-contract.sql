@@ -1,0 +1,12 @@
+-- plan add-constraints: phase 5 of 5, contract
+-- (no steps: this phase passes at once for this plan)
+
+-- gate (checked before `next` leaves this phase):
+-- check add_check.comments.comments_body_not_empty.validated: constraint comments_body_not_empty exists and is validated
+--   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."comments"') AND conname = 'comments_body_not_empty' AND convalidated)
+-- check add_unique.accounts.accounts_user_id_key.constraint: constraint accounts_user_id_key exists and is validated
+--   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."accounts"') AND conname = 'accounts_user_id_key' AND convalidated)
+-- check add_unique.accounts.accounts_user_id_key.index: index accounts_user_id_key exists and is valid
+--   SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass('"public"."accounts_user_id_key"') AND indisvalid AND indisready)
+-- check add_foreign_key.audit_log.audit_log_account_id_fkey.validated: constraint audit_log_account_id_fkey exists and is validated
+--   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."audit_log"') AND conname = 'audit_log_account_id_fkey' AND convalidated)

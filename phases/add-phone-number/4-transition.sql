@@ -1,0 +1,28 @@
+-- plan add-phone-number: phase 4 of 5, transition
+
+-- step add_column.users.phone_number.validate._orc_nn_users_phone_number
+DO $orc$ BEGIN
+  IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = '"public"."users"'::regclass AND conname = '_orc_nn_users_phone_number' AND NOT convalidated) THEN
+    ALTER TABLE "public"."users" VALIDATE CONSTRAINT "_orc_nn_users_phone_number";
+  END IF;
+END $orc$;
+
+-- step add_column.users.phone_number.set_not_null
+ALTER TABLE "public"."users" ALTER COLUMN "phone_number" SET NOT NULL;
+ALTER TABLE "public"."users" DROP CONSTRAINT IF EXISTS "_orc_nn_users_phone_number";
+
+-- gate (checked before `next` leaves this phase):
+-- check add_column.users.phone_number.not_null: column users.phone_number is NOT NULL
+--   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."users"') AND attname = 'phone_number' AND attnotnull AND NOT attisdropped)
+-- check add_column.users.phone_number.parity: no row of users where "phone_number" IS NULL AND ('+1-555-' || lpad(id::text, 7, '0')) IS NOT NULL
+--   batched scan of public.users along (id) for rows where "phone_number" IS NULL AND ('+1-555-' || lpad(id::text, 7, '0')) IS NOT NULL
+-- check create_index.users.users_phone_number_idx.valid: index users_phone_number_idx exists and is valid
+--   SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass('"public"."users_phone_number_idx"') AND indisvalid AND indisready)
+
+-- rollback from this phase:
+-- step rollback.create_index.users.users_phone_number_idx
+--   DROP INDEX CONCURRENTLY IF EXISTS "public"."users_phone_number_idx";
+-- step rollback.add_column.users.phone_number.drop_column
+--   DROP TRIGGER IF EXISTS "_orc_fill_users_phone_number" ON "public"."users";
+--   DROP FUNCTION IF EXISTS "public"."_orc_fill_users_phone_number"();
+--   ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "phone_number";

@@ -1,0 +1,33 @@
+-- plan add-users-email: phase 4 of 5, transition
+
+-- step add_column.users.email.validate.users_email_check
+DO $orc$ BEGIN
+  IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = '"public"."users"'::regclass AND conname = 'users_email_check' AND NOT convalidated) THEN
+    ALTER TABLE "public"."users" VALIDATE CONSTRAINT "users_email_check";
+  END IF;
+END $orc$;
+
+-- step add_column.users.email.validate._orc_nn_users_email
+DO $orc$ BEGIN
+  IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = '"public"."users"'::regclass AND conname = '_orc_nn_users_email' AND NOT convalidated) THEN
+    ALTER TABLE "public"."users" VALIDATE CONSTRAINT "_orc_nn_users_email";
+  END IF;
+END $orc$;
+
+-- step add_column.users.email.set_not_null
+ALTER TABLE "public"."users" ALTER COLUMN "email" SET NOT NULL;
+ALTER TABLE "public"."users" DROP CONSTRAINT IF EXISTS "_orc_nn_users_email";
+
+-- gate (checked before `next` leaves this phase):
+-- check add_column.users.email.validated.users_email_check: constraint users_email_check exists and is validated
+--   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."users"') AND conname = 'users_email_check' AND convalidated)
+-- check add_column.users.email.not_null: column users.email is NOT NULL
+--   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."users"') AND attname = 'email' AND attnotnull AND NOT attisdropped)
+-- check add_column.users.email.parity: no row of users where "email" IS NULL AND ('user' || id || '@example.com') IS NOT NULL
+--   batched scan of public.users along (id) for rows where "email" IS NULL AND ('user' || id || '@example.com') IS NOT NULL
+
+-- rollback from this phase:
+-- step rollback.add_column.users.email.drop_column
+--   DROP TRIGGER IF EXISTS "_orc_fill_users_email" ON "public"."users";
+--   DROP FUNCTION IF EXISTS "public"."_orc_fill_users_email"();
+--   ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "email";

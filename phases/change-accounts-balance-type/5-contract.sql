@@ -1,0 +1,31 @@
+-- plan change-accounts-balance-type: phase 5 of 5, contract
+
+-- step change_type.accounts.balance.swap
+DROP TRIGGER IF EXISTS "_orc_sync_accounts_balance" ON "public"."accounts";
+DROP FUNCTION IF EXISTS "public"."_orc_sync_accounts_balance"();
+DO $orc$ DECLARE s text; BEGIN
+  IF EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '"public"."accounts"'::regclass AND attname = '_orc_new_balance' AND NOT attisdropped) THEN
+    ALTER TABLE "public"."accounts" DROP COLUMN "balance";
+    ALTER TABLE "public"."accounts" RENAME COLUMN "_orc_new_balance" TO "balance";
+  END IF;
+END $orc$;
+
+-- step version_schema.drop
+DROP VIEW IF EXISTS "change-accounts-balance-type"."accounts";
+DROP SCHEMA IF EXISTS "change-accounts-balance-type";
+
+-- gate (checked before `next` leaves this phase):
+-- check change_type.accounts.balance.temporary_gone: column accounts._orc_new_balance is gone
+--   SELECT NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."accounts"') AND attname = '_orc_new_balance' AND NOT attisdropped)
+-- check change_type.accounts.balance.type: column accounts.balance is of type bigint
+--   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."accounts"') AND attname = 'balance' AND NOT attisdropped AND atttypid = 'bigint'::regtype)
+-- check change_type.accounts.balance.not_null: column accounts.balance is NOT NULL
+--   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."accounts"') AND attname = 'balance' AND attnotnull AND NOT attisdropped)
+-- check change_type.accounts.balance.sync_gone: trigger _orc_sync_accounts_balance and function _orc_sync_accounts_balance dropped
+--   SELECT NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = '_orc_sync_accounts_balance' AND tgrelid = to_regclass('"public"."accounts"')) AND to_regprocedure('"public"."_orc_sync_accounts_balance"()') IS NULL
+-- check change_type.accounts.balance.no_helpers: no helper objects (_orc_*) left on accounts
+--   SELECT NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."accounts"') AND conname LIKE '\_orc\_%')
+--      AND NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass('"public"."accounts"') AND tgname LIKE '\_orc\_%')
+--      AND NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."accounts"') AND attname LIKE '\_orc\_%' AND NOT attisdropped)
+-- check version_schema.gone: version schema change-accounts-balance-type dropped
+--   SELECT NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'change-accounts-balance-type')

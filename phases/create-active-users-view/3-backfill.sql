@@ -1,0 +1,9 @@
+-- plan create-active-users-view: phase 3 of 5, backfill
+-- (no steps: this phase passes at once for this plan)
+
+-- gate (checked before `next` leaves this phase):
+--   (nothing to check)
+
+-- rollback from this phase:
+-- step rollback.sql.line5.down
+--   DROP VIEW IF EXISTS active_users;

@@ -1,0 +1,36 @@
+-- plan set-accounts-user-not-null: phase 4 of 5, transition
+
+-- step set_not_null.accounts.user_id.validate._orc_nn_accounts_user_id
+DO $orc$ BEGIN
+  IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = '"public"."accounts"'::regclass AND conname = '_orc_nn_accounts_user_id' AND NOT convalidated) THEN
+    ALTER TABLE "public"."accounts" VALIDATE CONSTRAINT "_orc_nn_accounts_user_id";
+  END IF;
+END $orc$;
+
+-- step set_not_null.accounts.user_id.validate._orc_accounts_user_id_fkey
+DO $orc$ BEGIN
+  IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = '"public"."accounts"'::regclass AND conname = '_orc_accounts_user_id_fkey' AND NOT convalidated) THEN
+    ALTER TABLE "public"."accounts" VALIDATE CONSTRAINT "_orc_accounts_user_id_fkey";
+  END IF;
+END $orc$;
+
+-- step set_not_null.accounts.user_id.set_not_null
+ALTER TABLE "public"."accounts" ALTER COLUMN "_orc_new_user_id" SET NOT NULL;
+ALTER TABLE "public"."accounts" DROP CONSTRAINT IF EXISTS "_orc_nn_accounts_user_id";
+
+-- gate (checked before `next` leaves this phase):
+-- check set_not_null.accounts.user_id.validated._orc_accounts_user_id_fkey: constraint _orc_accounts_user_id_fkey exists and is validated
+--   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."accounts"') AND conname = '_orc_accounts_user_id_fkey' AND convalidated)
+-- check set_not_null.accounts.user_id.not_null: column accounts._orc_new_user_id is NOT NULL
+--   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."accounts"') AND attname = '_orc_new_user_id' AND attnotnull AND NOT attisdropped)
+-- check set_not_null.accounts.user_id.parity: no row of accounts where "_orc_new_user_id" IS DISTINCT FROM (COALESCE("user_id", (id)))
+--   batched scan of public.accounts along (id) for rows where "_orc_new_user_id" IS DISTINCT FROM (COALESCE("user_id", (id)))
+
+-- rollback from this phase:
+-- step rollback.version_schema.drop
+--   DROP VIEW IF EXISTS "set-accounts-user-not-null"."accounts";
+--   DROP SCHEMA IF EXISTS "set-accounts-user-not-null";
+-- step rollback.set_not_null.accounts.user_id.drop
+--   DROP TRIGGER IF EXISTS "_orc_sync_accounts_user_id" ON "public"."accounts";
+--   DROP FUNCTION IF EXISTS "public"."_orc_sync_accounts_user_id"();
+--   ALTER TABLE "public"."accounts" DROP COLUMN IF EXISTS "_orc_new_user_id";

@@ -1,0 +1,16 @@
+-- plan split-users-name: phase 5 of 5, contract
+
+-- step split_column.users.name.drop_old
+DROP TRIGGER IF EXISTS "_orc_sync_users_first_name" ON "public"."users";
+DROP FUNCTION IF EXISTS "public"."_orc_sync_users_first_name"();
+ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "name";
+
+-- gate (checked before `next` leaves this phase):
+-- check split_column.users.name.old_gone.name: column users.name is gone
+--   SELECT NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."users"') AND attname = 'name' AND NOT attisdropped)
+-- check split_column.users.name.sync_gone: trigger _orc_sync_users_first_name and function _orc_sync_users_first_name dropped
+--   SELECT NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = '_orc_sync_users_first_name' AND tgrelid = to_regclass('"public"."users"')) AND to_regprocedure('"public"."_orc_sync_users_first_name"()') IS NULL
+-- check split_column.users.name.no_helpers: no helper objects (_orc_*) left on users
+--   SELECT NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."users"') AND conname LIKE '\_orc\_%')
+--      AND NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass('"public"."users"') AND tgname LIKE '\_orc\_%')
+--      AND NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."users"') AND attname LIKE '\_orc\_%' AND NOT attisdropped)

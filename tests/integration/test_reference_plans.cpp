@@ -1,0 +1,151 @@
+// plans/ as one ordered history of the example application: applied in file-name order to
+// examples/schema.sql it reaches the final schema; phases/ holds exactly what `orchestrate plan
+// --out` renders for each plan at its point in that history; a second `up` does nothing; and a
+// plan whose file changed after it ran is refused without touching the schema.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "fixture.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The files under `dir`, by path relative to it.
+std::set<std::string> files_under(const fs::path& dir) {
+  std::set<std::string> files;
+  if (fs::is_directory(dir)) {
+    for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+      if (entry.is_regular_file()) {
+        files.insert(fs::relative(entry.path(), dir).string());
+      }
+    }
+  }
+  return files;
+}
+
+// What in `committed` differs from `rendered` (both directories of one plan's phase files).
+std::string differences(const fs::path& rendered, const fs::path& committed) {
+  std::string out;
+  const auto want = files_under(rendered);
+  const auto have = files_under(committed);
+  for (const auto& f : want) {
+    if (!have.count(f)) {
+      out += " missing " + f + ";";
+    } else if (read_file(rendered / f) != read_file(committed / f)) {
+      out += " " + f + " differs;";
+    }
+  }
+  for (const auto& f : have) {
+    if (!want.count(f)) {
+      out += " extra " + f + ";";
+    }
+  }
+  return out;
+}
+
+std::string combined(const test_support::ProcessResult& r) {
+  return r.out + r.err;
+}
+
+} // namespace
+
+TEST_SUITE_BEGIN("reference_plans");
+
+TEST_CASE("phases/ is what each plan in plans/ renders at its point in the history") {
+  itest::TestDb db("reference_phases", 1);
+  itest::load_example_schema(db);
+  const fs::path phases = fs::path(SOURCE_DIR) / "phases";
+  const fs::path rendered = db.dir() / "rendered";
+  std::string stale;
+  std::set<std::string> plan_dirs;
+  for (const auto& plan : itest::reference_plans()) {
+    fs::remove_all(rendered);
+    auto r = db.orchestrate({"plan", plan.string(), "--out", rendered.string()});
+    INFO(plan.filename().string() << ": " << combined(r));
+    REQUIRE(r.exit_code == 0);
+    for (const auto& entry : fs::directory_iterator(rendered)) {
+      const auto name = entry.path().filename().string();
+      plan_dirs.insert(name);
+      const auto diff = differences(entry.path(), phases / name);
+      if (!diff.empty()) {
+        stale += "\n  phases/" + name + ":" + diff;
+      }
+    }
+    // The next plan is rendered against the schema this one leaves.
+    auto up = itest::up_only(db, {plan});
+    INFO(combined(up));
+    REQUIRE(up.exit_code == 0);
+  }
+  for (const auto& entry : fs::directory_iterator(phases)) {
+    if (!plan_dirs.count(entry.path().filename().string())) {
+      stale += "\n  phases/" + entry.path().filename().string() + ": no plan renders it";
+    }
+  }
+  INFO("phases/ is stale; run scripts/render-phases and commit the result:" << stale);
+  CHECK(stale.empty());
+}
+
+TEST_CASE("up plans/ reaches the final schema, does nothing the second time, and refuses a "
+          "changed plan") {
+  itest::TestDb db("reference_up", 1);
+  itest::load_example_schema(db);
+  const std::string plans = std::string(SOURCE_DIR) + "/plans";
+  const auto first = db.orchestrate({"up", plans});
+  INFO(combined(first));
+  REQUIRE(first.exit_code == 0);
+
+  // Every plan is done, and the schema is the end of the story.
+  CHECK(db.value("SELECT count(*) FROM orchestrate.plans WHERE state = 'done'") ==
+        std::to_string(itest::reference_plans().size()));
+  CHECK(db.value("SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute WHERE "
+                 "attrelid = 'users'::regclass AND attnum > 0 AND NOT attisdropped") ==
+        "id,created_at,email,phone,display_name");
+  CHECK(db.value("SELECT count(*) FROM users WHERE phone = '' OR email = '' OR display_name IS "
+                 "NULL") == "0");
+  CHECK(db.value("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
+                 "'accounts'::regclass AND attname = 'balance'") == "bigint");
+  CHECK(db.value("SELECT attnotnull FROM pg_attribute WHERE attrelid = 'accounts'::regclass AND "
+                 "attname = 'user_id'") == "t");
+  CHECK(db.value("SELECT string_agg(relname || ':' || relkind::text, ',' ORDER BY relname) FROM "
+                 "pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', "
+                 "'v')") == "accounts:r,active_users:v,posts:r,users:r");
+  CHECK(db.value("SELECT count(*) FROM posts") == "20000");
+  CHECK(db.value("SELECT count(*) FROM pg_namespace WHERE nspname NOT IN ('public', "
+                 "'orchestrate', 'information_schema') AND nspname NOT LIKE 'pg\\_%'") == "0");
+  const std::string final_schema = db.dump();
+
+  const auto second = db.orchestrate({"up", plans});
+  INFO(combined(second));
+  CHECK(second.exit_code == 0);
+  CHECK(combined(second).find("nothing to do") != std::string::npos);
+  CHECK(db.dump() == final_schema);
+
+  // The same history with 004 edited after it ran: refused, naming the plan, nothing moves.
+  const fs::path edited = db.dir() / "edited";
+  fs::create_directories(edited);
+  for (const auto& plan : itest::reference_plans()) {
+    fs::copy_file(plan, edited / plan.filename());
+  }
+  std::ofstream(edited / "004-rename-users-phone.yaml", std::ios::app) << "# edited\n";
+  const auto third = db.orchestrate({"up", edited.string()});
+  INFO(combined(third));
+  CHECK(third.exit_code == 2);
+  CHECK(combined(third).find("rename-users-phone") != std::string::npos);
+  CHECK(combined(third).find("must not change once registered") != std::string::npos);
+  CHECK(db.dump() == final_schema);
+}
+
+TEST_SUITE_END();
