@@ -127,7 +127,7 @@ TEST_CASE("change_type: old app on the table, new app through the version schema
   let_it_write();
   next(db, "dual_write");
   const std::string search_path = search_path_of(db, "phone-varchar");
-  CHECK(search_path == "\"phone-varchar\", public");
+  CHECK(search_path == "\"phone-varchar\", \"public\"");
   let_it_write();
   next(db, "backfill");
   let_it_write();
