@@ -58,18 +58,30 @@ std::vector<std::string> require_row_key(const ChangeContext& ctx, const Table& 
   return key;
 }
 
+namespace {
+// `statement` in a DO block that runs it only while `condition` holds, so the step can run again.
+std::string guarded_sql(const std::string& condition, const std::string& statement) {
+  return fmt::format("DO $orc$ BEGIN\n  IF {} THEN\n    {};\n  END IF;\nEND $orc$", condition,
+                     statement);
+}
+
+std::string constraint_exists(const std::string& qualified_table,
+                              const std::string& name,
+                              const std::string& extra = "") {
+  return fmt::format("EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = {}::regclass AND "
+                     "conname = {}{})",
+                     quote_literal(qualified_table), quote_literal(name), extra);
+}
+} // namespace
+
 std::string add_constraint_sql(const std::string& schema,
                                const std::string& table,
                                const std::string& name,
                                const std::string& definition) {
   const std::string qualified = quote_qualified(schema, table);
-  return fmt::format("DO $orc$ BEGIN\n"
-                     "  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = {}::regclass "
-                     "AND conname = {}) THEN\n"
-                     "    ALTER TABLE {} ADD CONSTRAINT {} {};\n"
-                     "  END IF;\nEND $orc$",
-                     quote_literal(qualified), quote_literal(name), qualified, quote_ident(name),
-                     definition);
+  return guarded_sql("NOT " + constraint_exists(qualified, name),
+                     fmt::format("ALTER TABLE {} ADD CONSTRAINT {} {}", qualified,
+                                 quote_ident(name), definition));
 }
 
 std::string validate_constraint_sql(const std::string& schema,
@@ -79,12 +91,9 @@ std::string validate_constraint_sql(const std::string& schema,
   // (set_not_null's temporary NOT NULL check) is a no-op; the gate still requires it validated
   // wherever it must remain.
   const std::string qualified = quote_qualified(schema, table);
-  return fmt::format("DO $orc$ BEGIN\n"
-                     "  IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = {}::regclass "
-                     "AND conname = {} AND NOT convalidated) THEN\n"
-                     "    ALTER TABLE {} VALIDATE CONSTRAINT {};\n"
-                     "  END IF;\nEND $orc$",
-                     quote_literal(qualified), quote_literal(name), qualified, quote_ident(name));
+  return guarded_sql(constraint_exists(qualified, name, " AND NOT convalidated"),
+                     fmt::format("ALTER TABLE {} VALIDATE CONSTRAINT {}", qualified,
+                                 quote_ident(name)));
 }
 
 std::vector<Step> build_index_steps(const std::string& id_prefix,
@@ -96,13 +105,11 @@ std::vector<Step> build_index_steps(const std::string& id_prefix,
   const std::string qualified_index = quote_qualified(schema, index);
   // A failed or interrupted CONCURRENTLY build leaves an invalid index that IF NOT EXISTS would
   // then accept; drop it first so the build really happens.
-  const std::string drop_invalid = fmt::format(
-      "DO $orc$ BEGIN\n"
-      "  IF EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass({}) AND NOT indisvalid) "
-      "THEN\n"
-      "    DROP INDEX {};\n"
-      "  END IF;\nEND $orc$",
-      quote_literal(qualified_index), qualified_index);
+  const std::string drop_invalid = guarded_sql(
+      fmt::format("EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass({}) AND NOT "
+                  "indisvalid)",
+                  quote_literal(qualified_index)),
+      "DROP INDEX " + qualified_index);
   Step clean{id_prefix + ".clean", drop_invalid};
   Step build{id_prefix + ".build",
              fmt::format("CREATE {}INDEX CONCURRENTLY IF NOT EXISTS {} ON {} {}",
