@@ -13,7 +13,7 @@ $orc$;
 -- step add_column.accounts.created_at.fill_trigger
 DO $orc$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"public"."accounts"'::regclass AND tgname = '_orc_fill_accounts_created_at') THEN
-    CREATE TRIGGER "_orc_fill_accounts_created_at" BEFORE INSERT OR UPDATE ON "public"."accounts" FOR EACH ROW EXECUTE FUNCTION "public"."_orc_fill_accounts_created_at"();
+    CREATE TRIGGER "_orc_fill_accounts_created_at" BEFORE INSERT OR UPDATE ON "public"."accounts" FOR EACH ROW WHEN (current_setting('orchestrate.backfill', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION "public"."_orc_fill_accounts_created_at"();
   END IF;
 END $orc$;
 
@@ -37,7 +37,7 @@ $orc$;
 -- step add_column.accounts.updated_at.fill_trigger
 DO $orc$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"public"."accounts"'::regclass AND tgname = '_orc_fill_accounts_updated_at') THEN
-    CREATE TRIGGER "_orc_fill_accounts_updated_at" BEFORE INSERT OR UPDATE ON "public"."accounts" FOR EACH ROW EXECUTE FUNCTION "public"."_orc_fill_accounts_updated_at"();
+    CREATE TRIGGER "_orc_fill_accounts_updated_at" BEFORE INSERT OR UPDATE ON "public"."accounts" FOR EACH ROW WHEN (current_setting('orchestrate.backfill', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION "public"."_orc_fill_accounts_updated_at"();
   END IF;
 END $orc$;
 

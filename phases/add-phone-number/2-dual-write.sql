@@ -13,7 +13,7 @@ $orc$;
 -- step add_column.users.phone_number.fill_trigger
 DO $orc$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"public"."users"'::regclass AND tgname = '_orc_fill_users_phone_number') THEN
-    CREATE TRIGGER "_orc_fill_users_phone_number" BEFORE INSERT OR UPDATE ON "public"."users" FOR EACH ROW EXECUTE FUNCTION "public"."_orc_fill_users_phone_number"();
+    CREATE TRIGGER "_orc_fill_users_phone_number" BEFORE INSERT OR UPDATE ON "public"."users" FOR EACH ROW WHEN (current_setting('orchestrate.backfill', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION "public"."_orc_fill_users_phone_number"();
   END IF;
 END $orc$;
 

@@ -43,7 +43,7 @@ $orc$;
 -- step change_type.accounts.balance.sync_trigger
 DO $orc$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"public"."accounts"'::regclass AND tgname = '_orc_sync_accounts_balance') THEN
-    CREATE TRIGGER "_orc_sync_accounts_balance" BEFORE INSERT OR UPDATE ON "public"."accounts" FOR EACH ROW EXECUTE FUNCTION "public"."_orc_sync_accounts_balance"();
+    CREATE TRIGGER "_orc_sync_accounts_balance" BEFORE INSERT OR UPDATE ON "public"."accounts" FOR EACH ROW WHEN (current_setting('orchestrate.backfill', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION "public"."_orc_sync_accounts_balance"();
   END IF;
 END $orc$;
 

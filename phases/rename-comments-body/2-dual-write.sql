@@ -31,7 +31,7 @@ $orc$;
 -- step rename_column.comments.body.sync_trigger
 DO $orc$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"public"."comments"'::regclass AND tgname = '_orc_sync_comments_body') THEN
-    CREATE TRIGGER "_orc_sync_comments_body" BEFORE INSERT OR UPDATE ON "public"."comments" FOR EACH ROW EXECUTE FUNCTION "public"."_orc_sync_comments_body"();
+    CREATE TRIGGER "_orc_sync_comments_body" BEFORE INSERT OR UPDATE ON "public"."comments" FOR EACH ROW WHEN (current_setting('orchestrate.backfill', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION "public"."_orc_sync_comments_body"();
   END IF;
 END $orc$;
 

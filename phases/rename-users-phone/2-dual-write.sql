@@ -31,7 +31,7 @@ $orc$;
 -- step rename_column.users.phone.sync_trigger
 DO $orc$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"public"."users"'::regclass AND tgname = '_orc_sync_users_phone') THEN
-    CREATE TRIGGER "_orc_sync_users_phone" BEFORE INSERT OR UPDATE ON "public"."users" FOR EACH ROW EXECUTE FUNCTION "public"."_orc_sync_users_phone"();
+    CREATE TRIGGER "_orc_sync_users_phone" BEFORE INSERT OR UPDATE ON "public"."users" FOR EACH ROW WHEN (current_setting('orchestrate.backfill', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION "public"."_orc_sync_users_phone"();
   END IF;
 END $orc$;
 

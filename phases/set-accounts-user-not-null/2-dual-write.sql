@@ -39,7 +39,7 @@ $orc$;
 -- step set_not_null.accounts.user_id.sync_trigger
 DO $orc$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"public"."accounts"'::regclass AND tgname = '_orc_sync_accounts_user_id') THEN
-    CREATE TRIGGER "_orc_sync_accounts_user_id" BEFORE INSERT OR UPDATE ON "public"."accounts" FOR EACH ROW EXECUTE FUNCTION "public"."_orc_sync_accounts_user_id"();
+    CREATE TRIGGER "_orc_sync_accounts_user_id" BEFORE INSERT OR UPDATE ON "public"."accounts" FOR EACH ROW WHEN (current_setting('orchestrate.backfill', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION "public"."_orc_sync_accounts_user_id"();
   END IF;
 END $orc$;
 

@@ -51,7 +51,7 @@ $orc$;
 -- step split_column.users.name.sync_trigger
 DO $orc$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"public"."users"'::regclass AND tgname = '_orc_sync_users_first_name') THEN
-    CREATE TRIGGER "_orc_sync_users_first_name" BEFORE INSERT OR UPDATE ON "public"."users" FOR EACH ROW EXECUTE FUNCTION "public"."_orc_sync_users_first_name"();
+    CREATE TRIGGER "_orc_sync_users_first_name" BEFORE INSERT OR UPDATE ON "public"."users" FOR EACH ROW WHEN (current_setting('orchestrate.backfill', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION "public"."_orc_sync_users_first_name"();
   END IF;
 END $orc$;
 

@@ -158,6 +158,8 @@ private:
         auto conn = co_await AsyncConnection::connect(m_job.url, name);
         const std::string set = "SET lock_timeout = '" + format_ms(m_job.exec.lock_timeout) + "'";
         co_await conn->query(set);
+        // This session's copies skip the dual-write and fill triggers (see k_backfill_setting).
+        co_await conn->query(std::string("SET ") + k_backfill_setting + " = on");
         co_return conn;
       } catch (const PgError& e) {
         error = e;

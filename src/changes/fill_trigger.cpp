@@ -46,11 +46,12 @@ std::string fill_trigger_sql(const FillSpec& spec) {
       "DO $orc$ BEGIN\n"
       "  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = {}::regclass AND tgname = {}) "
       "THEN\n"
-      "    CREATE TRIGGER {} BEFORE INSERT OR UPDATE ON {} FOR EACH ROW EXECUTE FUNCTION {}();\n"
+      "    CREATE TRIGGER {} BEFORE INSERT OR UPDATE ON {} FOR EACH ROW {} EXECUTE FUNCTION "
+      "{}();\n"
       "  END IF;\nEND $orc$",
       quote_literal(quote_qualified(spec.schema, spec.table)), quote_literal(spec.trigger),
       quote_ident(spec.trigger), quote_qualified(spec.schema, spec.table),
-      quote_qualified(spec.schema, spec.function));
+      skip_backfill_when_clause(), quote_qualified(spec.schema, spec.function));
 }
 
 std::string drop_fill_sql(const FillSpec& spec) {

@@ -26,6 +26,16 @@ struct Step {
   std::string before_retry;
 };
 
+// The session setting the backfill's workers turn on. A row the backfill copies already gets
+// exactly what the dual-write and fill triggers would compute, so those triggers skip the
+// backfill's own writes through a WHEN clause (evaluated without calling the trigger function):
+// the copy then costs what a plain UPDATE costs. Application sessions never set it.
+inline constexpr const char* k_backfill_setting = "orchestrate.backfill";
+inline std::string skip_backfill_when_clause() {
+  return std::string("WHEN (current_setting('") + k_backfill_setting +
+         "', true) IS DISTINCT FROM 'on')";
+}
+
 // How to copy one change's data for existing rows, batch by batch along a key.
 struct BackfillSpec {
   std::string id;

@@ -38,6 +38,7 @@ TEST_CASE("a NOT NULL column with a fill gets a fill trigger, a NOT VALID check 
                              "\"id\", NEW.\"name\" AS \"name\"") != std::string::npos);
   CHECK(dw.steps[0].sql.find("search_path") == std::string::npos);
   CHECK(dw.steps[1].sql.find("BEFORE INSERT OR UPDATE") != std::string::npos);
+  CHECK(dw.steps[1].sql.find(skip_backfill_when_clause()) != std::string::npos);
   // The check comes after the trigger, so no write of the old application is refused.
   CHECK(dw.steps[2].sql.find("CHECK (\"handle\" IS NOT NULL) NOT VALID") != std::string::npos);
   CHECK(has_check(dw, "add_column.users.handle.probe_fill"));

@@ -85,6 +85,9 @@ TEST_CASE("dual-write installs one trigger that copies both ways") {
   CHECK(dw.steps[0].sql.find("NEW.\"phone\" := _up0") != std::string::npos);
   CHECK(dw.steps[0].sql.find("search_path") == std::string::npos);
   CHECK(dw.steps[1].sql.find("BEFORE INSERT OR UPDATE") != std::string::npos);
+  // The backfill's own sessions skip it: what they write is what it would compute.
+  CHECK(dw.steps[1].sql.find("FOR EACH ROW WHEN (current_setting('orchestrate.backfill', true) "
+                             "IS DISTINCT FROM 'on') EXECUTE FUNCTION") != std::string::npos);
   REQUIRE(dw.gate.size() == 4);
   // Both probes write, so both run in a transaction that is rolled back.
   CHECK(std::count_if(dw.gate.begin(), dw.gate.end(), [](const Check& c) { return c.rolled_back; }) ==
