@@ -25,6 +25,10 @@ std::string trimmed(std::string s) {
 int run_cli(int argc, char** argv) {
   CLI::App app{"orchestrate: zero-downtime PostgreSQL schema changes (expand/contract)"};
   app.require_subcommand(1);
+  app.footer("Exit codes: 0 done; 1 runtime failure (database error after retries, lost "
+             "connection); 2 bad input (plan, flags, unknown plan); 3 a gate did not pass; 4 "
+             "another orchestrate holds the plan's lock; 75 the backfill stopped early and can be "
+             "resumed.\nRun 'orchestrate SUBCOMMAND --help' for a command's own options.");
   app.fallthrough();
   GlobalOptions g;
   add_flag(app, "--db", g.db,

@@ -36,7 +36,7 @@ void setup_url(CLI::App& app, const GlobalOptions& g, Action& action) {
   auto o = std::make_shared<UrlOptions>();
   auto* sub = app.add_subcommand(
       "url", "Print the database URL for the new application: the connection string as given "
-             "(--db, DATABASE_URL) with options=-c search_path=<version schema>,public");
+             "(--db, DATABASE_URL) with options=-c search_path=<version schema>,<plan schema>");
   sub->add_option("NAME", o->name, "plan name (may be left out when one plan is active)");
   sub->callback([&action, o, &g] { action = [o, &g] { return run_url(*o, g); }; });
 }
