@@ -183,6 +183,17 @@ void Runner::run_backfill_phase(const PlanRecord& record) {
                               outcome.rows_done));
 }
 
+bool Runner::backfill_unfinished(const PlanRecord& record) {
+  if (record.work.at(Phase::backfill).backfills.empty()) {
+    return false;
+  }
+  pqxx::read_transaction tx(m_store.connection());
+  auto r = tx.exec_params1("SELECT count(*) FILTER (WHERE NOT done) > 0 OR count(*) = 0 FROM " +
+                               m_store.table("backfill_ranges") + " WHERE plan = $1",
+                           record.name);
+  return r[0].as<bool>();
+}
+
 void Runner::next(const std::string& plan) {
   PlanRecord record = load(plan);
   if (record.state.kind == PlanState::Kind::done) {
@@ -198,6 +209,12 @@ void Runner::next(const std::string& plan) {
     m_reporter.info(fmt::format("resuming phase {} (interrupted earlier)", phase_name(target)));
   } else if (record.state.kind == PlanState::Kind::in_phase) {
     const Phase current = record.state.phase;
+    if (current == Phase::backfill && !m_options.dry_run && backfill_unfinished(record)) {
+      // A backfill stopped early (a signal, a kill, pause and resume) is finished first, from
+      // its recorded cursors, rather than gated half-done.
+      m_reporter.info("resuming the backfill, which stopped before its end");
+      run_backfill_phase(record);
+    }
     m_reporter.info(fmt::format("gate of {}:", phase_name(current)));
     auto results = gate(record, current, true);
     report_gate(current, results);

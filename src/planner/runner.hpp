@@ -58,6 +58,8 @@ private:
   void run_phase(const PlanRecord& record, Phase phase);
   std::set<std::string> steps_recorded_done(const std::string& plan, Phase phase);
   void run_backfill_phase(const PlanRecord& record);
+  // True while some range of the plan's backfill has not reached its end (or none was planned).
+  bool backfill_unfinished(const PlanRecord& record);
   void report_gate(Phase phase, const std::vector<CheckResult>& results);
 
   StateStore& m_store;

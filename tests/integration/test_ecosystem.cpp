@@ -310,7 +310,7 @@ TEST_CASE("url gives the new application a connection string with the version sc
   finish(app, db, o, {"phone_number"});
 }
 
-TEST_CASE("lint warns about unsafe sql and views a change breaks; --strict makes them errors") {
+TEST_CASE("lint warns about unsafe sql and views a change breaks, --strict makes them errors") {
   itest::TestDb db("eco_lint", 100);
   db.exec("CREATE VIEW user_phones AS SELECT id, phone_number FROM users");
   auto unsafe = db.write_plan("unsafe.yaml",

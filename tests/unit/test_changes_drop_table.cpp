@@ -7,7 +7,7 @@ using namespace kinds_basic;
 
 TEST_SUITE_BEGIN("changes_drop_table");
 
-TEST_CASE("expand hides the table behind a view of its old name; contract drops both") {
+TEST_CASE("expand hides the table behind a view of its old name, contract drops both") {
   auto w = render("  - drop_table: {table: accounts}\n");
   const auto& expand = w.at(Phase::expand);
   REQUIRE(expand.steps.size() == 1);

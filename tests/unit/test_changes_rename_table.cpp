@@ -18,7 +18,7 @@ TEST_CASE("expand renames and leaves an updatable view under the old name, in on
   CHECK(work.version_schema.empty());
 }
 
-TEST_CASE("the middle phases pass at once; contract drops the view") {
+TEST_CASE("the middle phases pass at once, contract drops the view") {
   PlanWork work = render("rename_table: {from: users, to: members}");
   for (Phase p : {Phase::dual_write, Phase::backfill, Phase::transition}) {
     CHECK(work.at(p).steps.empty());

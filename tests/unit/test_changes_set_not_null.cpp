@@ -29,7 +29,7 @@ TEST_CASE("the trigger fills NULLs going up and copies the new value back as it 
   CHECK(has_step(dw, "\"_orc_new_email\" AS \"email\""));
 }
 
-TEST_CASE("transition validates and sets NOT NULL; contract swaps and keeps the unique name") {
+TEST_CASE("transition validates and sets NOT NULL, contract swaps and keeps the unique name") {
   PlanWork work = render(k_change);
   const auto& tr = work.at(Phase::transition);
   CHECK(has_step(tr, "VALIDATE CONSTRAINT \"_orc_nn_users_email\""));

@@ -31,7 +31,7 @@ TEST_CASE("the trigger computes every new column up and the original down") {
   CHECK(f.find("NEW.\"name\" := _down0") != std::string::npos);
 }
 
-TEST_CASE("backfill sets both columns; contract drops the original with the trigger") {
+TEST_CASE("backfill sets both columns, contract drops the original with the trigger") {
   PlanWork work = render(k_change);
   CHECK(work.at(Phase::backfill).backfills[0].assignments ==
         "\"first_name\" = (split_part(name, ' ', 1)), \"last_name\" = (split_part(name, ' ', 2))");

@@ -13,7 +13,7 @@ TEST_CASE("a URI gets a URL-encoded options parameter, keeping its password and 
         "postgres://db/app?sslmode=require&options=-c%20search_path%3Dv1%2Cpublic");
 }
 
-TEST_CASE("a key=value string gets a quoted options keyword; an empty one only the keyword") {
+TEST_CASE("a key=value string gets a quoted options keyword, an empty one only the keyword") {
   CHECK(url_with_search_path("host=/tmp dbname=app", "\"add-x\",public") ==
         "host=/tmp dbname=app options='-c search_path=\"add-x\",public'");
   CHECK(url_with_search_path("", "v1,public") == "options='-c search_path=v1,public'");
