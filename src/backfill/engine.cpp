@@ -226,6 +226,7 @@ private:
       const auto started = clock::now();
       const BatchResult r = co_await batch_with_retries(conn, index, range, size);
       const double took = std::chrono::duration<double, std::milli>(clock::now() - started).count();
+      m_last_batch_ms = took;
       if (m_bucket) {
         m_bucket->refund(size - std::min(size, r.covered), clock::now());
       }
@@ -275,6 +276,7 @@ private:
       if (attempt >= k_batch_attempts) {
         throw StepError("backfill." + spec.id, error->sqlstate(), error->what());
       }
+      ++m_retries;
       size = std::max(m_job.options.min_batch, size / 2);
       const int base = std::min(2000, 50 << std::min(attempt, 6));
       co_await sleep_for(milliseconds(base / 2 + static_cast<int>(jitter() % (base / 2 + 1))));
@@ -412,6 +414,8 @@ private:
       sum += b;
     }
     p.batch_size = sum / static_cast<long long>(m_batches.size());
+    p.batch_ms = m_last_batch_ms;
+    p.retries = m_retries;
     if (!m_stop.empty()) {
       p.throttled_by = m_stop;
     } else if (!m_hold.empty()) {
@@ -471,6 +475,8 @@ private:
   std::string m_ranges_table;
   std::string m_control;
   std::deque<KeyRange> m_queue;
+  double m_last_batch_ms = 0;
+  long long m_retries = 0;
   std::vector<int> m_pids;          // workers' backend pids, 0 while not connected
   std::vector<long long> m_batches; // each worker's current batch size
   std::optional<TokenBucket> m_bucket;

@@ -11,6 +11,8 @@ struct Progress {
   double rows_per_second = 0;
   double eta_seconds = -1; // unknown when negative
   long long batch_size = 0;
+  double batch_ms = 0;      // how long the latest batch took, round trip included
+  long long retries = 0;    // batches run again after a retryable error or a lost connection
   std::string throttled_by; // empty when running freely
 };
 

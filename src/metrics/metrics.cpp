@@ -64,6 +64,12 @@ std::string BackfillMetrics::render() const {
          "Estimated seconds left (-1 when unknown).", plan, m_last.eta_seconds);
   metric(out, "orchestrate_backfill_batch_size", "gauge", "Current batch size in rows.", plan,
          static_cast<double>(m_last.batch_size));
+  metric(out, "orchestrate_backfill_batch_seconds", "gauge",
+         "How long the latest batch took, round trip included.", plan, m_last.batch_ms / 1000);
+  metric(out, "orchestrate_backfill_retries_total", "counter",
+         "Batches run again after a retryable error (lock timeout, serialization failure, "
+         "deadlock) or a lost connection.",
+         plan, static_cast<double>(m_last.retries));
   metric(out, "orchestrate_backfill_progress_reports_total", "counter",
          "Progress reports received from the backfill engine.", plan,
          static_cast<double>(m_updates));
