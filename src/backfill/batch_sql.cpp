@@ -46,12 +46,11 @@ BatchStatement integer_batch(const BackfillSpec& spec,
   const std::string table = quote_qualified(spec.schema, spec.table);
   b.sql = fmt::format(
       "WITH u AS (UPDATE {table} SET {assign} WHERE {key} > $1::bigint AND {key} <= $2::bigint "
-      "AND ({differs}) RETURNING 1),\n"
-      "n AS (SELECT greatest($4::bigint, (SELECT count(*) FROM u)) AS covered),\n"
+      "AND ({differs})),\n"
       "r AS (UPDATE {ranges} SET cursor = jsonb_build_array($2::text), "
-      "rows_done = rows_done + (SELECT covered FROM n), done = $3::boolean, updated_at = now() "
+      "rows_done = rows_done + $4::bigint, done = $3::boolean, updated_at = now() "
       "WHERE {where} RETURNING 1)\n"
-      "SELECT (SELECT count(*) FROM u), (SELECT covered FROM n), (SELECT count(*) FROM r)",
+      "SELECT $4::bigint, (SELECT count(*) FROM r)",
       fmt::arg("table", table), fmt::arg("key", key), fmt::arg("assign", spec.assignments),
       fmt::arg("differs", spec.differs), fmt::arg("ranges", range.table),
       fmt::arg("where", where));
@@ -96,13 +95,12 @@ BatchStatement keyset_batch(const BackfillSpec& spec,
       "${limit}::bigint),\n"
       "last AS (SELECT * FROM page ORDER BY {order_desc} LIMIT 1),\n"
       "u AS (UPDATE {table} SET {assign} WHERE {bounds} AND ({key_cols}) <= ({last_row}) AND "
-      "({differs}) RETURNING 1),\n"
+      "({differs})),\n"
       "r AS (UPDATE {ranges} SET cursor = coalesce((SELECT jsonb_build_array({alias_text}) "
       "FROM last), cursor), rows_done = rows_done + (SELECT count(*) FROM page), "
       "done = (SELECT count(*) FROM page) < ${limit}::bigint, updated_at = now() "
       "WHERE {where} RETURNING 1)\n"
-      "SELECT (SELECT count(*) FROM u), (SELECT count(*) FROM page), "
-      "(SELECT json_build_array({alias_text})::text FROM last)",
+      "SELECT (SELECT count(*) FROM page), (SELECT json_build_array({alias_text})::text FROM last)",
       fmt::arg("cols", cols), fmt::arg("table", table), fmt::arg("bounds", bounds),
       fmt::arg("order", order), fmt::arg("limit", limit_param),
       fmt::arg("order_desc", order_desc), fmt::arg("assign", spec.assignments),

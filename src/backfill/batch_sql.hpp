@@ -27,8 +27,9 @@ struct RangeRow {
 
 // Integer keys in (from, to], found by value: no query for the batch's upper bound, and no
 // count of the span either (it would cost a second scan): the rows passed over are
-// `estimate` (from the range's planned density) or the rows updated, whichever is more. The
-// result row holds (rows updated, rows passed over). `last` marks the range done.
+// `estimate`, from the range's planned density. The UPDATE returns nothing (a RETURNING list
+// and its count cost about a quarter of the batch's time). The result row holds (rows passed
+// over, ranges updated). `last` marks the range done.
 BatchStatement integer_batch(const BackfillSpec& spec,
                              const RangeRow& range,
                              long long from,
@@ -37,8 +38,8 @@ BatchStatement integer_batch(const BackfillSpec& spec,
                              bool last);
 
 // Any key: the next `limit` keys after `cursor` (from the start when none), up to `hi`
-// (to the end when none), compared as row values. The result row holds (rows updated, rows
-// covered, the last covered key as a JSON array of text or NULL). The range is marked done
+// (to the end when none), compared as row values. The result row holds (rows covered, the last
+// covered key as a JSON array of text or NULL). The range is marked done
 // when fewer than `limit` keys were left.
 BatchStatement keyset_batch(const BackfillSpec& spec,
                             const RangeRow& range,

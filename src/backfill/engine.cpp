@@ -59,7 +59,6 @@ awaitable<void> sleep_for(clock::duration d) {
 }
 
 struct BatchResult {
-  long long updated = 0;
   long long covered = 0;
   std::optional<KeyText> cursor;
   bool done = false;
@@ -318,17 +317,15 @@ private:
       }
       auto st = integer_batch(spec, row, lo, to, estimate, to >= hi);
       auto r = co_await conn.query(st.sql, st.params);
-      out.updated = r.number(0, 0);
-      out.covered = r.number(0, 1);
+      out.covered = r.number(0, 0);
       out.cursor = KeyText{std::to_string(to)};
       out.done = to >= hi;
       co_return out;
     }
     auto st = keyset_batch(spec, row, from, range.hi, size);
     auto r = co_await conn.query(st.sql, st.params);
-    out.updated = r.number(0, 0);
-    out.covered = r.number(0, 1);
-    out.cursor = r.is_null(0, 2) ? from : nlohmann::json::parse(r.text(0, 2)).get<KeyText>();
+    out.covered = r.number(0, 0);
+    out.cursor = r.is_null(0, 1) ? from : nlohmann::json::parse(r.text(0, 1)).get<KeyText>();
     out.done = out.covered < size;
     co_return out;
   }
