@@ -89,6 +89,13 @@ std::string rename_plan_path() {
   return std::string(SOURCE_DIR) + "/plans/004-rename-users-phone.yaml";
 }
 
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 std::vector<std::filesystem::path> reference_plans() {
   std::vector<std::filesystem::path> plans;
   for (const auto& entry : std::filesystem::directory_iterator(std::string(SOURCE_DIR) + "/plans")) {

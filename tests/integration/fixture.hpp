@@ -43,6 +43,9 @@ private:
 // The reference rename plan from plans/.
 std::string rename_plan_path();
 
+// The whole content of a file ("" when it cannot be read).
+std::string read_file(const std::filesystem::path& path);
+
 // The reference plans, plans/*.yaml, in file-name order (the order `up plans/` runs them).
 std::vector<std::filesystem::path> reference_plans();
 

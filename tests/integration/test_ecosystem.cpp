@@ -42,13 +42,6 @@ void finish(example::Writer& writer,
   CHECK(report.ok());
 }
 
-std::string read_file(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // A hooks directory whose every event appends one line with the hook's environment to `log`;
 // before-phase exits with `before_phase_exit`.
 std::filesystem::path make_hooks(const itest::TestDb& db, int before_phase_exit = 0) {
@@ -144,7 +137,7 @@ TEST_CASE("hooks fire in order with the plan, phase and progress in their enviro
   }
   finish(app, db, o);
 
-  const auto log = lines_of(read_file(hooks / "log"));
+  const auto log = lines_of(itest::read_file(hooks / "log"));
   std::vector<std::string> moves;
   for (const auto& l : log) {
     if (l.rfind("backfill-progress|", 0) != 0) {
@@ -185,7 +178,7 @@ TEST_CASE("a failing before-phase hook from the plan's hooks key stops the move 
   CHECK(db.value("SELECT state FROM orchestrate.plans") == "planned");
   CHECK(db.value("SELECT count(*) FROM pg_attribute WHERE attrelid = 'users'::regclass AND "
                  "attname = 'phone'") == "0");
-  CHECK(lines_of(read_file(hooks / "log")) ==
+  CHECK(lines_of(itest::read_file(hooks / "log")) ==
         std::vector<std::string>{"before-phase|vetoed|expand|||"});
   finish(app, db, o, {"phone_number"});
 }

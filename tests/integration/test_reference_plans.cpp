@@ -16,13 +16,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // The files under `dir`, by path relative to it.
 std::set<std::string> files_under(const fs::path& dir) {
   std::set<std::string> files;
@@ -44,7 +37,7 @@ std::string differences(const fs::path& rendered, const fs::path& committed) {
   for (const auto& f : want) {
     if (!have.count(f)) {
       out += " missing " + f + ";";
-    } else if (read_file(rendered / f) != read_file(committed / f)) {
+    } else if (itest::read_file(rendered / f) != itest::read_file(committed / f)) {
       out += " " + f + " differs;";
     }
   }

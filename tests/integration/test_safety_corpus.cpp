@@ -16,13 +16,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 std::string first_line(const std::string& text) {
   return text.substr(0, text.find('\n'));
 }
@@ -71,7 +64,7 @@ TEST_CASE("every broken plan of the corpus exits 2 with its position and changes
     auto expected_file = plan;
     expected_file.replace_extension(".expected");
     REQUIRE_MESSAGE(fs::exists(expected_file), "every corpus plan needs a .expected file");
-    const std::string expected = first_line(read_file(expected_file));
+    const std::string expected = first_line(itest::read_file(expected_file));
     REQUIRE(!expected.empty());
     check_refused(db, plan.string(), expected);
   }
