@@ -1,4 +1,5 @@
 #include "backfill/pg_async.hpp"
+#include "core/text.hpp"
 
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -12,11 +13,7 @@ using Wait = asio::posix::stream_descriptor::wait_type;
 namespace {
 
 std::string first_line(const char* text) {
-  std::string s = text == nullptr ? "" : text;
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) {
-    s.pop_back();
-  }
-  return s;
+  return trim_end(text == nullptr ? "" : text);
 }
 
 } // namespace

@@ -5,6 +5,7 @@
 #include "cli/session.hpp"
 #include "core/errors.hpp"
 #include "db/connection.hpp"
+#include "core/text.hpp"
 
 namespace orchestrate {
 
@@ -14,12 +15,6 @@ void print_error(const std::string& message) {
   std::fprintf(stderr, "orchestrate: error: %s\n", message.c_str());
 }
 
-std::string trimmed(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) {
-    s.pop_back();
-  }
-  return s;
-}
 } // namespace
 
 int run_cli(int argc, char** argv) {
@@ -80,10 +75,10 @@ int run_cli(int argc, char** argv) {
     print_error(e.what());
     return e.exit_code();
   } catch (const pqxx::broken_connection& e) {
-    print_error("lost the database connection: " + trimmed(e.what()));
+    print_error("lost the database connection: " + trim_end(e.what()));
     return k_exit_runtime;
   } catch (const pqxx::sql_error& e) {
-    print_error("database error [" + e.sqlstate() + "]: " + trimmed(e.what()));
+    print_error("database error [" + e.sqlstate() + "]: " + trim_end(e.what()));
     return k_exit_runtime;
   } catch (const std::exception& e) {
     print_error(e.what());

@@ -18,17 +18,17 @@ int run_backfill_command(const BackfillCommandOptions& o, const GlobalOptions& g
   Session s(g, "backfill");
   const std::string name = s.resolve_plan(o.name);
   PlanLock lock(*s.conn, g.state_schema, name);
+  const PlanRecord record = *s.store->find(name);
   RunnerOptions ro;
   ro.url = s.url;
   ro.exec = g.exec();
-  ro.backfill = resolve_backfill_options(*s.store->find(name), o.backfill);
+  ro.backfill = resolve_backfill_options(record, o.backfill);
   ro.stop = install_stop_handlers();
-  const PlanRecord record = *s.store->find(name);
   Observers observers(o.observers, record, s.reporter);
   ro.hooks = observers.hooks();
   Runner runner(*s.store, observers.reporter(), ro);
   observers.guard("backfill",
-                  [&] { run_reconnecting(s, lock, name, backfill_move(runner, name)); });
+                  [&] { run_reconnecting(s, lock, record, backfill_move(runner, name)); });
   return 0;
 }
 } // namespace

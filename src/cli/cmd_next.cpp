@@ -19,18 +19,18 @@ int run_next(const NextOptions& o, const GlobalOptions& g) {
   Session s(g, "next");
   const std::string name = s.resolve_plan(o.name);
   PlanLock lock(*s.conn, g.state_schema, name);
+  const PlanRecord record = *s.store->find(name);
   RunnerOptions ro;
   ro.url = s.url;
   ro.exec = g.exec();
-  ro.backfill = resolve_backfill_options(*s.store->find(name), o.backfill);
+  ro.backfill = resolve_backfill_options(record, o.backfill);
   ro.dry_run = o.dry_run;
   ro.stop = install_stop_handlers();
-  const PlanRecord record = *s.store->find(name);
   Observers observers(o.observers, record, s.reporter);
   ro.hooks = observers.hooks();
   Runner runner(*s.store, observers.reporter(), ro);
   observers.guard(record.state.name(),
-                  [&] { run_reconnecting(s, lock, name, next_move(runner, name)); });
+                  [&] { run_reconnecting(s, lock, record, next_move(runner, name)); });
   return 0;
 }
 } // namespace

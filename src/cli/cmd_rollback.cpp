@@ -27,7 +27,7 @@ int run_rollback(const RollbackOptions& o, const GlobalOptions& g) {
   }
   Runner runner(*s.store, observers.reporter(), ro);
   observers.guard("rollback",
-                  [&] { run_reconnecting(s, lock, name, rollback_move(runner, name)); });
+                  [&] { run_reconnecting(s, lock, record, rollback_move(runner, name)); });
   if (observers.hooks() != nullptr) {
     observers.hooks()->notify({"after-phase", name, "rollback", "rolled back", -1, -1});
   }

@@ -4,32 +4,22 @@
 
 #include "db/connection.hpp"
 #include "planner/runner.hpp"
+#include "core/text.hpp"
 
 namespace orchestrate {
 
 namespace {
 constexpr int k_max_losses = 5;
-
-std::string trimmed(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
-    text.pop_back();
-  }
-  return text;
-}
 } // namespace
 
-void run_reconnecting(Session& s, PlanLock& lock, const std::string& plan, const PlanMove& move) {
-  const PlanRecord before = *s.store->find(plan);
-  bool first = true;
+void run_reconnecting(Session& s, PlanLock& lock, const PlanRecord& before, const PlanMove& move) {
+  const std::string& plan = before.name;
   for (int losses = 0;; ++losses) {
     std::string why;
     try {
-      if (first) {
+      if (losses == 0) {
         move.run();
-        return;
-      }
-      const PlanRecord now = *s.store->find(plan);
-      if (!move.resume(before, now)) {
+      } else if (const PlanRecord now = *s.store->find(plan); !move.resume(before, now)) {
         s.reporter.info(fmt::format("plan {} is {} after reconnecting; `orchestrate status {}` "
                                     "shows its gate",
                                     plan, now.state.name(), plan));
@@ -38,7 +28,7 @@ void run_reconnecting(Session& s, PlanLock& lock, const std::string& plan, const
     } catch (const ConnectionLost& e) {
       why = e.what();
     } catch (const pqxx::broken_connection& e) {
-      why = "lost the database connection: " + trimmed(e.what());
+      why = "lost the database connection: " + trim_end(e.what());
     }
     if (losses + 1 >= k_max_losses) {
       throw ConnectionLost(fmt::format("{} ({} times in this run; giving up: run the same "
@@ -56,9 +46,8 @@ void run_reconnecting(Session& s, PlanLock& lock, const std::string& plan, const
                                        why, k_reconnect_for.count()));
     }
     // The lock went with the lost session; another orchestrator may have taken it since.
-    lock.reacquire();
+    lock.acquire();
     s.store->event(plan, "", "", "reconnected", why);
-    first = false;
   }
 }
 

@@ -20,11 +20,11 @@ struct PlanMove {
   std::function<bool(const PlanRecord& before, const PlanRecord& now)> resume;
 };
 
-// Runs `move.run` and, when the database session is lost part-way (a terminated backend, a
+// Runs `move.run` on the plan of `before` (its record as the command found it) and, when the database session is lost part-way (a terminated backend, a
 // server restart), reconnects for up to k_reconnect_for, takes the plan's lock again (LockHeld,
 // exit 4, if another session took it meanwhile) and calls `move.resume`, the way running the
 // same command again would. Gives up (exit 1, saying how to resume) after repeated losses.
-void run_reconnecting(Session& s, PlanLock& lock, const std::string& plan, const PlanMove& move);
+void run_reconnecting(Session& s, PlanLock& lock, const PlanRecord& before, const PlanMove& move);
 
 // `next` after a loss: resumes an interrupted phase or backfill, or moves on if nothing moved.
 PlanMove next_move(Runner& runner, const std::string& plan);

@@ -26,10 +26,12 @@ struct Step {
   std::string before_retry;
 };
 
-// The session setting the backfill's workers turn on. A row the backfill copies already gets
-// exactly what the dual-write and fill triggers would compute, so those triggers skip the
-// backfill's own writes through a WHEN clause (evaluated without calling the trigger function):
-// the copy then costs what a plain UPDATE costs. Application sessions never set it.
+// The session setting the backfill's workers turn on. A backfill write derives the new columns
+// from the old ones and needs nothing from the dual-write or fill trigger (which would at most
+// recompute the old columns from the new, a round trip split_column cannot promise to be
+// exact), so those triggers skip it through a WHEN clause, evaluated without calling the
+// trigger function: the copy then costs what a plain UPDATE costs. Application sessions never
+// set it.
 inline constexpr const char* k_backfill_setting = "orchestrate.backfill";
 inline std::string skip_backfill_when_clause() {
   return std::string("WHEN (current_setting('") + k_backfill_setting +

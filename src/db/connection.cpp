@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "core/errors.hpp"
+#include "core/text.hpp"
 
 namespace orchestrate {
 
@@ -58,11 +59,26 @@ std::string scrub(std::string message, const std::string& url) {
   if (std::regex_search(url, m, k_userinfo)) {
     hide(m[1].str());
   }
-  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {
-    message.pop_back();
-  }
-  return message;
+  return trim_end(message);
 }
+
+// libpqxx 6.4 marks its reactivation controls deprecated (7.x drops reactivation altogether);
+// these two are the only places that touch them.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+void set_reactivation(pqxx::connection& conn, bool allowed) {
+  conn.inhibit_reactivation(!allowed);
+}
+
+// Drops a session libpq may still believe open, then connects anew (settings made with
+// set_variable are replayed).
+void reopen(pqxx::connection& conn) {
+  set_reactivation(conn, true);
+  conn.disconnect();
+  conn.activate();
+  set_reactivation(conn, false);
+}
+#pragma GCC diagnostic pop
 } // namespace
 
 std::unique_ptr<pqxx::connection> open_connection(const std::string& url,
@@ -73,7 +89,7 @@ std::unique_ptr<pqxx::connection> open_connection(const std::string& url,
     conn->set_variable("application_name", conn->quote(application_name));
     // libpqxx would otherwise reconnect silently on next use, and a session-level advisory
     // lock taken on the lost session would be gone without anyone noticing.
-    conn->inhibit_reactivation(true);
+    set_reactivation(*conn, false);
     return conn;
   } catch (const pqxx::broken_connection& e) {
     throw Error(k_exit_runtime, "cannot connect to " + redact_connection_string(url) + ": " +
@@ -91,14 +107,7 @@ bool reconnect(pqxx::connection& conn,
   for (int attempt = 1;; ++attempt) {
     std::string why;
     try {
-      conn.inhibit_reactivation(false);
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-      // A session libpq still believes open is dropped first; activate() then connects anew.
-      conn.disconnect();
-      conn.activate();
-#pragma GCC diagnostic pop
-      conn.inhibit_reactivation(true);
+      reopen(conn);
       pqxx::nontransaction(conn).exec("SELECT 1");
       return true;
     } catch (const pqxx::sql_error& e) {
@@ -106,14 +115,11 @@ bool reconnect(pqxx::connection& conn,
     } catch (const pqxx::failure& e) {
       why = e.what();
     }
-    conn.inhibit_reactivation(true);
-    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) {
-      why.pop_back();
-    }
+    set_reactivation(conn, false);
     if (std::chrono::steady_clock::now() >= deadline) {
       return false;
     }
-    log("reconnect attempt " + std::to_string(attempt) + " failed: " + why);
+    log("reconnect attempt " + std::to_string(attempt) + " failed: " + trim_end(why));
     std::this_thread::sleep_for(std::chrono::milliseconds(std::min(2000, 100 << std::min(attempt, 5))));
   }
 }

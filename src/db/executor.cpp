@@ -8,6 +8,7 @@
 
 #include "core/errors.hpp"
 #include "db/blockers.hpp"
+#include "core/text.hpp"
 
 namespace orchestrate {
 
@@ -96,10 +97,7 @@ void run_step(pqxx::connection& conn,
         throw pqxx::broken_connection(e.what());
       }
       if (!is_retryable_sqlstate(e.sqlstate()) || clock::now() - started > settings.lock_retry_for) {
-        std::string message = e.what();
-        while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {
-          message.pop_back();
-        }
+        std::string message = trim_end(e.what());
         if (!blockers.empty()) {
           message += "; blocked by " + blockers;
         }

@@ -11,6 +11,7 @@
 #include "backfill/engine.hpp"
 #include "core/errors.hpp"
 #include "hooks/hooks.hpp"
+#include "core/text.hpp"
 
 namespace orchestrate {
 
@@ -38,10 +39,7 @@ void kill_if_asked_after(const std::string& step_id) {
                                         const std::string& command,
                                         const std::string& step_id,
                                         const pqxx::broken_connection& e) {
-  std::string why = e.what();
-  while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) {
-    why.pop_back();
-  }
+  const std::string why = trim_end(e.what());
   throw ConnectionLost(fmt::format("lost the database connection during step {} of plan {} ({}); "
                                    "nothing is lost: run `orchestrate {} {}` again to resume",
                                    step_id, plan, why, command, plan));

@@ -16,12 +16,11 @@ public:
   PlanLock(const PlanLock&) = delete;
   PlanLock& operator=(const PlanLock&) = delete;
 
-  // Takes the lock again on `conn` after its session was lost and reconnected (the lock went
-  // with the old session). Throws LockHeld when another session took it meanwhile.
-  void reacquire() { acquire(); }
+  // Takes the lock (the constructor does); again after the session was lost and reconnected,
+  // since the lock went with the old session. Throws LockHeld when another session holds it.
+  void acquire();
 
 private:
-  void acquire();
 
   pqxx::connection& m_conn;
   std::string m_schema;

@@ -3,17 +3,11 @@
 #include <fmt/format.h>
 
 #include "db/keyset.hpp"
+#include "core/text.hpp"
 
 namespace orchestrate {
 
 namespace {
-
-std::string trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) {
-    s.pop_back();
-  }
-  return s;
-}
 
 CheckResult run_sql_check(pqxx::connection& conn, const Check& check, const ExecSettings& settings) {
   CheckResult result{check.id, check.description, false, ""};
@@ -38,7 +32,7 @@ CheckResult run_sql_check(pqxx::connection& conn, const Check& check, const Exec
       tx.commit();
     }
   } catch (const pqxx::sql_error& e) {
-    result.detail = fmt::format("error [{}]: {}", e.sqlstate(), trim(e.what()));
+    result.detail = fmt::format("error [{}]: {}", e.sqlstate(), trim_end(e.what()));
   } catch (const pqxx::conversion_error& e) {
     result.detail = std::string("the check must return a boolean: ") + e.what();
   }
@@ -112,7 +106,7 @@ std::vector<CheckResult> run_gate(pqxx::connection& conn,
                                           "backfill` to finish the copy",
                                           parity.differing, parity.scanned, parity.first_key);
       } catch (const pqxx::sql_error& e) {
-        result.detail = fmt::format("error [{}]: {}", e.sqlstate(), trim(e.what()));
+        result.detail = fmt::format("error [{}]: {}", e.sqlstate(), trim_end(e.what()));
       }
       results.push_back(std::move(result));
     } else {
