@@ -127,6 +127,10 @@ int main(int argc, char **argv) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   app.add_option("--table", settings.writer.table, "table to write")->capture_default_str();
+  app.add_option("--new-app-plan",
+                 settings.writer.new_app_plan,
+                 "as the new version, mark every transaction as the new application of this "
+                 "plan (what `orchestrate url` puts in the connection options)");
   app.add_option("--old-column", settings.writer.old_column, "column the old version writes")
       ->capture_default_str();
   app.add_option("--new-column", settings.writer.new_column, "column the new version writes")

@@ -85,6 +85,13 @@ std::vector<std::string> Writer::error_messages() const {
   return m_error_messages;
 }
 
+void Writer::mark(pqxx::work &tx, Version version) const {
+  if (version == Version::new_app && !m_options.new_app_plan.empty()) {
+    tx.exec("SELECT set_config('orchestrate.new_app', " + tx.quote(m_options.new_app_plan) +
+            ", true)");
+  }
+}
+
 void Writer::run(std::stop_token stop, int thread_index) {
   std::mt19937_64 rng(std::random_device{}() + static_cast<unsigned>(thread_index));
   std::unique_ptr<pqxx::connection> conn;
@@ -126,6 +133,7 @@ void Writer::write_once(pqxx::connection &conn,
     return;
   }
   pqxx::work tx(conn);
+  mark(tx, version);
   const auto table = tx.quote_name(m_options.table);
   const auto key = tx.quote_name(m_options.key);
   const auto target = tx.quote_name(column);
@@ -178,6 +186,7 @@ void Writer::write_shaped(pqxx::connection &conn,
                           Version version,
                           const std::string &value) {
   pqxx::work tx(conn);
+  mark(tx, version);
   auto writes = version == Version::old_app ? m_options.old_writes : m_options.new_writes;
   if (writes.empty()) {
     writes.emplace_back(version == Version::old_app ? m_options.old_column : m_options.new_column,

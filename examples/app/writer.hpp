@@ -1,6 +1,7 @@
 #pragma once
 
 #include <pqxx/connection>
+#include <pqxx/transaction>
 
 #include <atomic>
 #include <map>
@@ -23,6 +24,10 @@ struct WriterOptions {
   // When set, applied with SET search_path on every connection: the new application puts a
   // plan's version schema first (orchestrate status prints the setting).
   std::string search_path;
+  // When set, every transaction of the new version marks itself as the new application of this
+  // plan (`orchestrate url` puts the same marker in the connection's options), so the
+  // dual-write trigger knows which side it wrote.
+  std::string new_app_plan;
   // Inserts also set this column to a readable label; empty: they set only what they write.
   std::string label_column = "name";
   // When not empty, what a version writes instead of `<its column> = value`: each column with
@@ -74,6 +79,7 @@ private:
                     Version version,
                     const std::string &value);
   void record_error(int thread_index, const std::string &message);
+  void mark(pqxx::work &tx, Version version) const;
   void note_id(long long id);
 
   WriterOptions m_options;

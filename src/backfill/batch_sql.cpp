@@ -30,6 +30,18 @@ std::string range_params(const RangeRow& range, PgParams& params) {
                      n);
 }
 
+// A CTE and a condition for the UPDATE: the condition is an uncorrelated subquery, evaluated
+// once before the scan yields its first row, so the setting is in force before any trigger
+// could fire.
+std::string quiet_cte(bool quiet) {
+  return quiet ? "_orc_quiet AS (SELECT pg_catalog.set_config('session_replication_role', "
+                 "'replica', true) AS v),\n"
+               : "";
+}
+std::string quiet_condition(bool quiet) {
+  return quiet ? " AND (SELECT v FROM _orc_quiet) IS NOT NULL" : "";
+}
+
 } // namespace
 
 BatchStatement integer_batch(const BackfillSpec& spec,
@@ -37,7 +49,8 @@ BatchStatement integer_batch(const BackfillSpec& spec,
                              long long from,
                              long long to,
                              long long estimate,
-                             bool last) {
+                             bool last,
+                             bool quiet_triggers) {
   BatchStatement b;
   b.params = {std::to_string(from), std::to_string(to), last ? "true" : "false",
               std::to_string(estimate)};
@@ -45,15 +58,16 @@ BatchStatement integer_batch(const BackfillSpec& spec,
   const std::string key = quote_ident(spec.key.at(0));
   const std::string table = quote_qualified(spec.schema, spec.table);
   b.sql = fmt::format(
-      "WITH u AS (UPDATE {table} SET {assign} WHERE {key} > $1::bigint AND {key} <= $2::bigint "
-      "AND ({differs})),\n"
+      "WITH {quiet}u AS (UPDATE {table} SET {assign} WHERE {key} > $1::bigint AND {key} <= "
+      "$2::bigint AND ({differs}){quiet_on}),\n"
       "r AS (UPDATE {ranges} SET cursor = jsonb_build_array($2::text), "
       "rows_done = rows_done + $4::bigint, done = $3::boolean, updated_at = now() "
       "WHERE {where} RETURNING 1)\n"
       "SELECT $4::bigint, (SELECT count(*) FROM r)",
       fmt::arg("table", table), fmt::arg("key", key), fmt::arg("assign", spec.assignments),
       fmt::arg("differs", spec.differs), fmt::arg("ranges", range.table),
-      fmt::arg("where", where));
+      fmt::arg("where", where), fmt::arg("quiet", quiet_cte(quiet_triggers)),
+      fmt::arg("quiet_on", quiet_condition(quiet_triggers)));
   return b;
 }
 
@@ -61,7 +75,8 @@ BatchStatement keyset_batch(const BackfillSpec& spec,
                             const RangeRow& range,
                             const std::optional<KeyText>& cursor,
                             const std::optional<KeyText>& hi,
-                            long long limit) {
+                            long long limit,
+                            bool quiet_triggers) {
   BatchStatement b;
   std::string bounds = "true";
   if (cursor) {
@@ -91,11 +106,11 @@ BatchStatement keyset_batch(const BackfillSpec& spec,
   // The UPDATE walks the same key span as a range scan; its upper end is the page's last key
   // (scalar subqueries, so the comparison stays usable as an index condition).
   b.sql = fmt::format(
-      "WITH page AS (SELECT {cols} FROM {table} WHERE {bounds} ORDER BY {order} LIMIT "
+      "WITH {quiet}page AS (SELECT {cols} FROM {table} WHERE {bounds} ORDER BY {order} LIMIT "
       "${limit}::bigint),\n"
       "last AS (SELECT * FROM page ORDER BY {order_desc} LIMIT 1),\n"
       "u AS (UPDATE {table} SET {assign} WHERE {bounds} AND ({key_cols}) <= ({last_row}) AND "
-      "({differs})),\n"
+      "({differs}){quiet_on}),\n"
       "r AS (UPDATE {ranges} SET cursor = coalesce((SELECT jsonb_build_array({alias_text}) "
       "FROM last), cursor), rows_done = rows_done + (SELECT count(*) FROM page), "
       "done = (SELECT count(*) FROM page) < ${limit}::bigint, updated_at = now() "
@@ -106,7 +121,9 @@ BatchStatement keyset_batch(const BackfillSpec& spec,
       fmt::arg("order_desc", order_desc), fmt::arg("assign", spec.assignments),
       fmt::arg("key_cols", key_cols), fmt::arg("last_row", last_row),
       fmt::arg("differs", spec.differs), fmt::arg("ranges", range.table),
-      fmt::arg("alias_text", alias_text), fmt::arg("where", where));
+      fmt::arg("alias_text", alias_text), fmt::arg("where", where),
+      fmt::arg("quiet", quiet_cte(quiet_triggers)),
+      fmt::arg("quiet_on", quiet_condition(quiet_triggers)));
   return b;
 }
 

@@ -30,12 +30,17 @@ struct RangeRow {
 // `estimate`, from the range's planned density. The UPDATE returns nothing (a RETURNING list
 // and its count cost about a quarter of the batch's time). The result row holds (rows passed
 // over, ranges updated). `last` marks the range done.
+// With `quiet_triggers`, the batch sets session_replication_role = replica for its own
+// transaction before its first row is written, so the application's own triggers (an updated_at
+// toucher, an audit trigger) do not fire for copies; the setting ends with the transaction, so
+// nothing leaks to whoever uses the connection next.
 BatchStatement integer_batch(const BackfillSpec& spec,
                              const RangeRow& range,
                              long long from,
                              long long to,
                              long long estimate,
-                             bool last);
+                             bool last,
+                             bool quiet_triggers = false);
 
 // Any key: the next `limit` keys after `cursor` (from the start when none), up to `hi`
 // (to the end when none), compared as row values. The result row holds (rows covered, the last
@@ -45,6 +50,7 @@ BatchStatement keyset_batch(const BackfillSpec& spec,
                             const RangeRow& range,
                             const std::optional<KeyText>& cursor,
                             const std::optional<KeyText>& hi,
-                            long long limit);
+                            long long limit,
+                            bool quiet_triggers = false);
 
 } // namespace orchestrate

@@ -84,6 +84,7 @@ public:
     auto pending = prepare_ranges(*conn, m_job.state_schema, m_job.plan, m_job.specs,
                                   m_job.options);
     m_queue.assign(pending.begin(), pending.end());
+    m_quiet_triggers = may_quiet_triggers(*conn);
     read_totals(*conn);
     m_started = clock::now();
     m_stop = early_stop(*conn);
@@ -114,6 +115,20 @@ private:
       m_failure = e;
       m_stop = "error";
     }
+  }
+
+  // Whether this role may set session_replication_role (a superuser, or a role granted SET on
+  // it, as PostgreSQL 15 allows): then copies fire none of the application's triggers.
+  bool may_quiet_triggers(pqxx::connection& conn) {
+    pqxx::read_transaction tx(conn);
+    const bool v15 = tx.exec("SELECT current_setting('server_version_num')::int >= 150000")[0][0]
+                         .as<bool>();
+    const std::string sql =
+        v15 ? "SELECT rolsuper OR has_parameter_privilege('session_replication_role', 'SET') "
+              "FROM pg_roles WHERE rolname = current_user"
+            : "SELECT rolsuper FROM pg_roles WHERE rolname = current_user";
+    auto r = tx.exec(sql);
+    return !r.empty() && r[0][0].as<bool>();
   }
 
   void read_totals(pqxx::connection& conn) {
@@ -157,8 +172,6 @@ private:
         auto conn = co_await AsyncConnection::connect(m_job.url, name);
         const std::string set = "SET lock_timeout = '" + format_ms(m_job.exec.lock_timeout) + "'";
         co_await conn->query(set);
-        // This session's copies skip the dual-write and fill triggers (see k_backfill_setting).
-        co_await conn->query(std::string("SET ") + k_backfill_setting + " = on");
         co_return conn;
       } catch (const PgError& e) {
         error = e;
@@ -315,14 +328,14 @@ private:
       if (to >= hi) {
         estimate = std::max(estimate, range.rows_estimate - range.rows_done);
       }
-      auto st = integer_batch(spec, row, lo, to, estimate, to >= hi);
+      auto st = integer_batch(spec, row, lo, to, estimate, to >= hi, m_quiet_triggers);
       auto r = co_await conn.query(st.sql, st.params);
       out.covered = r.number(0, 0);
       out.cursor = KeyText{std::to_string(to)};
       out.done = to >= hi;
       co_return out;
     }
-    auto st = keyset_batch(spec, row, from, range.hi, size);
+    auto st = keyset_batch(spec, row, from, range.hi, size, m_quiet_triggers);
     auto r = co_await conn.query(st.sql, st.params);
     out.covered = r.number(0, 0);
     out.cursor = r.is_null(0, 1) ? from : nlohmann::json::parse(r.text(0, 1)).get<KeyText>();
@@ -485,6 +498,7 @@ private:
   int m_active = 0;
   int m_unfinished = 0; // ranges taken from the queue and not finished
   long long m_rows_before = 0;
+  bool m_quiet_triggers = false;
   long long m_rows_total = 0;
   long long m_rows_run = 0;
   clock::time_point m_started;

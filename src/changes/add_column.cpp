@@ -3,12 +3,14 @@
 // - A default that is not volatile is part of ADD COLUMN (metadata only: existing rows read it
 //   without a rewrite). A volatile one (random(), nextval(), an unknown function) is set with
 //   SET DEFAULT after the column exists, for new rows, and the backfill gives it to existing rows.
-// - `fill` is what existing rows get; the backfill copies it into rows where the column is NULL.
-// - When the column will be NOT NULL, or rows need `fill` or a volatile default, a trigger gives
-//   the column its value whenever a write leaves it NULL: the old application does not know the
-//   column, and its inserts must still satisfy the final schema. NOT NULL itself goes through
-//   CHECK (...) NOT VALID added after that trigger, VALIDATE at transition, SET NOT NULL (which
-//   then skips its scan) and dropping the check.
+// - `fill` is what existing rows get. With a fill or a volatile default the column is a column
+//   transition (column_transition.hpp): the dual-write trigger gives the column its fill for
+//   the old application's writes that leave it NULL (it does not know the column) and for rows
+//   no write reached yet, keeps the new application's writes (explicit NULLs included) as given,
+//   and the backfill fills the rows nobody reached.
+// - NOT NULL goes through CHECK (...) NOT VALID added in dual-write, VALIDATE at transition,
+//   SET NOT NULL (which then skips its scan) and dropping the check. Without a fill, ADD COLUMN's
+//   default gives every row, old application's inserts included, its value.
 // - `unique` builds its index CONCURRENTLY at expand and becomes a constraint USING INDEX at
 //   transition; `check` and `references` are added NOT VALID and validated at transition.
 #include <fmt/format.h>
@@ -16,7 +18,7 @@
 #include <algorithm>
 
 #include "changes/common.hpp"
-#include "changes/fill_trigger.hpp"
+#include "changes/column_transition.hpp"
 #include "changes/kinds.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
@@ -74,28 +76,43 @@ public:
     }
   }
 
+  // With a fill or a volatile default the column is a transition of its own (the engine adds
+  // it, keeps it filled for the old application's writes and backfills it); otherwise ADD
+  // COLUMN with its default gives every row its value at once.
   PhaseWork work(Phase phase, const ChangeContext& ctx) const override {
     const Table& table = *ctx.before.table(ctx.schema, m_spec.table.value);
     const std::string& t = m_spec.table.value;
-    const std::string qualified = quote_qualified(ctx.schema, t);
     const std::string col = quote_ident(m_spec.column.value);
     const std::string id = step_id();
     PhaseWork w;
-    switch (phase) {
-    case Phase::expand: {
-      std::string sql = fmt::format("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {}", qualified,
-                                    col, m_spec.type.value);
-      if (m_spec.default_sql && default_in_add_column()) {
+    if (needs_backfill()) {
+      w = transition_work(describe(ctx), phase, table);
+    } else if (phase == Phase::expand) {
+      std::string sql = fmt::format("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {}",
+                                    quote_qualified(ctx.schema, t), col, m_spec.type.value);
+      if (m_spec.default_sql) {
         sql += " DEFAULT " + m_spec.default_sql->value;
-      } else if (m_spec.default_sql) {
-        // Set after ADD COLUMN, it applies to new rows only: no rewrite; existing rows get
-        // their value from the backfill.
-        sql += fmt::format(";\nALTER TABLE {} ALTER COLUMN {} SET DEFAULT {}", qualified, col,
-                           m_spec.default_sql->value);
       }
-      w.steps.push_back({id + ".add_column", sql});
+      w.steps.push_back({.id = id + ".add_column", .sql = sql});
       w.gate.push_back(column_exists_check(id + ".column", ctx.schema, t, m_spec.column.value,
                                            true));
+    } else if (phase == Phase::dual_write && !m_spec.nullable) {
+      not_null_dual_write(w, id, ctx.schema, t, m_spec.column.value,
+                          helper_name("nn", t, m_spec.column.value));
+    } else if (phase == Phase::transition && !m_spec.nullable) {
+      not_null_transition(w, id, ctx.schema, t, m_spec.column.value,
+                          helper_name("nn", t, m_spec.column.value));
+    } else if (phase == Phase::contract) {
+      w.gate.push_back(column_exists_check(id + ".column", ctx.schema, t, m_spec.column.value,
+                                           true));
+      if (!m_spec.nullable) {
+        w.gate.push_back(column_not_null_check(id + ".not_null", ctx.schema, t,
+                                               m_spec.column.value));
+      }
+      w.gate.push_back(no_helpers_check(id + ".no_helpers", ctx.schema, t));
+    }
+    switch (phase) {
+    case Phase::expand:
       if (m_spec.unique) {
         for (auto& s : build_index_steps(id + ".unique_index", ctx.schema, t, unique_name(), true,
                                          "USING btree (" + col + ")")) {
@@ -104,117 +121,59 @@ public:
         w.gate.push_back(index_valid_check(id + ".unique_index", ctx.schema, unique_name()));
       }
       if (m_spec.check) {
-        w.steps.push_back({id + ".check",
-                           add_constraint_sql(ctx.schema, t, check_name(),
-                                              "CHECK (" + m_spec.check->value + ") NOT VALID")});
+        w.steps.push_back({.id = id + ".check",
+                           .sql = add_constraint_sql(ctx.schema, t, check_name(),
+                                                     "CHECK (" + m_spec.check->value +
+                                                         ") NOT VALID")});
         w.gate.push_back(constraint_check(id + ".check", ctx.schema, t, check_name(), false));
       }
       if (m_spec.references) {
-        w.steps.push_back({id + ".foreign_key",
-                           add_constraint_sql(ctx.schema, t, fkey_name(), fkey_definition(ctx))});
+        w.steps.push_back({.id = id + ".foreign_key",
+                           .sql = add_constraint_sql(ctx.schema, t, fkey_name(),
+                                                     fkey_definition(ctx))});
         w.gate.push_back(constraint_check(id + ".foreign_key", ctx.schema, t, fkey_name(), false));
       }
       break;
-    }
-    case Phase::dual_write:
-      if (needs_trigger()) {
-        auto fill = fill_spec(ctx, table);
-        w.steps.push_back({id + ".fill_function", fill_function_sql(fill)});
-        w.steps.push_back({id + ".fill_trigger", fill_trigger_sql(fill)});
-        for (auto& c : fill_gate_checks(fill, table.row_key(), id)) {
-          w.gate.push_back(std::move(c));
-        }
-      }
-      if (!m_spec.nullable) {
-        // After the trigger: from now on no write can leave the column NULL, so the NOT VALID
-        // check refuses nothing the application sends, including updates of rows the backfill
-        // has not reached (the trigger fills them first).
-        w.steps.push_back({id + ".not_null_check",
-                           add_constraint_sql(ctx.schema, t, not_null_name(),
-                                              fmt::format("CHECK ({} IS NOT NULL) NOT VALID", col))});
-        w.gate.push_back(constraint_check(id + ".not_null_check", ctx.schema, t, not_null_name(),
-                                          false));
-      }
-      break;
-    case Phase::backfill:
-      if (needs_backfill()) {
-        auto spec = backfill_spec(ctx, table);
-        w.backfills.push_back(spec);
-        w.gate.push_back(parity_check(spec));
-      }
-      break;
-    case Phase::transition: {
-      std::vector<std::string> validated;
-      if (m_spec.check) {
-        validated.push_back(check_name());
-      }
-      if (m_spec.references) {
-        validated.push_back(fkey_name());
-      }
-      if (!m_spec.nullable) {
-        validated.push_back(not_null_name());
-      }
-      for (const auto& name : validated) {
-        // VALIDATE takes SHARE UPDATE EXCLUSIVE: writes go on while it scans.
-        w.steps.push_back({id + ".validate." + name, validate_constraint_sql(ctx.schema, t, name)});
-      }
-      for (const auto& name : validated) {
-        if (name != not_null_name()) {
+    case Phase::transition:
+      for (const auto& name : {check_name(), fkey_name()}) {
+        if ((name == check_name() && m_spec.check) || (name == fkey_name() && m_spec.references)) {
+          // VALIDATE takes SHARE UPDATE EXCLUSIVE: writes go on while it scans.
+          w.steps.push_back(
+              {.id = id + ".validate." + name, .sql = validate_constraint_sql(ctx.schema, t, name)});
           w.gate.push_back(constraint_check(id + ".validated." + name, ctx.schema, t, name, true));
         }
       }
-      if (!m_spec.nullable) {
-        // The CHECK is valid, so SET NOT NULL skips its full scan; the CHECK is redundant then.
-        w.steps.push_back({id + ".set_not_null",
-                           fmt::format("ALTER TABLE {} ALTER COLUMN {} SET NOT NULL;\n"
-                                       "ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}",
-                                       qualified, col, qualified, quote_ident(not_null_name()))});
-        w.gate.push_back(column_not_null_check(id + ".not_null", ctx.schema, t,
-                                               m_spec.column.value));
-      }
       if (m_spec.unique) {
-        w.steps.push_back({id + ".unique",
-                           add_constraint_sql(ctx.schema, t, unique_name(),
-                                              "UNIQUE USING INDEX " + quote_ident(unique_name()))});
+        w.steps.push_back({.id = id + ".unique",
+                           .sql = add_constraint_sql(ctx.schema, t, unique_name(),
+                                                     "UNIQUE USING INDEX " +
+                                                         quote_ident(unique_name()))});
         w.gate.push_back(constraint_check(id + ".unique", ctx.schema, t, unique_name(), true));
       }
-      if (needs_backfill()) {
-        w.gate.push_back(parity_check(backfill_spec(ctx, table)));
-      }
       break;
-    }
-    case Phase::contract:
-      if (needs_trigger()) {
-        auto fill = fill_spec(ctx, table);
-        w.steps.push_back({id + ".drop_fill", drop_fill_sql(fill)});
-        w.gate.push_back(fill_gone_check(fill, id));
-      }
-      w.gate.push_back(column_exists_check(id + ".column", ctx.schema, t, m_spec.column.value,
-                                           true));
-      if (!m_spec.nullable) {
-        w.gate.push_back(column_not_null_check(id + ".not_null", ctx.schema, t,
-                                               m_spec.column.value));
-      }
-      w.gate.push_back(no_helpers_check(id + ".no_helpers", ctx.schema, t));
+    default:
       break;
     }
     return w;
   }
 
-  std::vector<Step> rollback(Phase reached, const ChangeContext& ctx) const override {
-    (void)reached;
+  std::vector<Step> rollback(Phase, const ChangeContext& ctx) const override {
     const Table& table = *ctx.before.table(ctx.schema, m_spec.table.value);
-    const std::string id = "rollback." + step_id();
-    // Dropping the column takes its index, constraints and default with it. The trigger goes in
-    // the same transaction: without it, an insert of the old application would break the NOT
-    // NULL check that is still there.
-    std::string sql = fmt::format("ALTER TABLE {} DROP COLUMN IF EXISTS {}",
-                                  quote_qualified(ctx.schema, m_spec.table.value),
-                                  quote_ident(m_spec.column.value));
-    if (needs_trigger()) {
-      sql = drop_fill_sql(fill_spec(ctx, table)) + ";\n" + sql;
+    if (needs_backfill()) {
+      return transition_rollback(describe(ctx), table);
     }
-    return {{id + ".drop_column", sql}};
+    // Dropping the column takes its index, constraints and default with it.
+    return {{.id = "rollback." + step_id() + ".drop_column",
+             .sql = fmt::format("ALTER TABLE {} DROP COLUMN IF EXISTS {}",
+                                quote_qualified(ctx.schema, m_spec.table.value),
+                                quote_ident(m_spec.column.value))}};
+  }
+
+  std::vector<LiveCheck> live_checks(const ChangeContext& ctx) const override {
+    if (!needs_backfill()) {
+      return {};
+    }
+    return transition_live_checks(describe(ctx), *ctx.before.table(ctx.schema, m_spec.table.value));
   }
 
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {
@@ -260,20 +219,12 @@ private:
   std::string fkey_name() const {
     return fit_identifier(m_spec.table.value + "_" + m_spec.column.value + "_fkey");
   }
-  std::string not_null_name() const {
-    return helper_name("nn", m_spec.table.value, m_spec.column.value);
-  }
   bool default_volatile() const {
     return m_spec.default_sql && expression_may_be_volatile(m_spec.default_sql->value);
   }
   // With a fill, existing rows must stay NULL until the backfill gives them the fill.
   bool default_in_add_column() const { return !m_spec.fill && !default_volatile(); }
   bool needs_backfill() const { return m_spec.fill.has_value() || default_volatile(); }
-  bool needs_trigger() const { return needs_backfill() || !m_spec.nullable; }
-  // What a row left NULL gets: the fill if there is one, else the default.
-  std::string value_sql() const {
-    return m_spec.fill ? m_spec.fill->value : m_spec.default_sql->value;
-  }
 
   std::string fkey_definition(const ChangeContext& ctx) const {
     return fmt::format("FOREIGN KEY ({}) REFERENCES {} ({}) NOT VALID",
@@ -282,27 +233,34 @@ private:
                        quote_ident(m_spec.references->column.value));
   }
 
-  FillSpec fill_spec(const ChangeContext& ctx, const Table& table) const {
-    FillSpec f;
-    f.schema = ctx.schema;
-    f.table = m_spec.table.value;
-    f.function = helper_name("fill", m_spec.table.value, m_spec.column.value);
-    f.trigger = f.function;
-    f.column = m_spec.column.value;
-    f.type = m_spec.type.value;
-    f.value = value_sql();
-    for (const auto& c : table.columns) {
-      f.row_columns.push_back(c.name);
+  // The old application does not know the column: a row it writes (or a row no write reached
+  // yet) gets what the column holds, else the fill (or the volatile default). The new
+  // application's writes, explicit NULLs included, are kept as given.
+  ColumnTransition describe(const ChangeContext& ctx) const {
+    const Table& table = *ctx.before.table(ctx.schema, m_spec.table.value);
+    ColumnTransition t;
+    t.kind = "add_column";
+    t.id = step_id();
+    t.plan = ctx.plan;
+    t.schema = ctx.schema;
+    t.table = m_spec.table;
+    t.name = m_spec.column.value;
+    const Located<std::string>& value = m_spec.fill ? *m_spec.fill : *m_spec.default_sql;
+    AddedColumn a{.name = m_spec.column.value,
+                  .type = m_spec.type.value,
+                  .not_null = !m_spec.nullable,
+                  .up = {fmt::format("COALESCE({}, ({}))", quote_ident(m_spec.column.value),
+                                     value.value),
+                         value.mark}};
+    if (m_spec.default_sql) {
+      a.default_sql = m_spec.default_sql->value;
+      a.default_volatile = default_volatile();
     }
-    f.not_null = !m_spec.nullable;
-    return f;
-  }
-
-  BackfillSpec backfill_spec(const ChangeContext& ctx, const Table& table) const {
-    const std::string col = quote_ident(m_spec.column.value);
-    return make_backfill(step_id(), ctx.schema, table,
-                         fmt::format("{} = ({})", col, value_sql()),
-                         fmt::format("{} IS NULL AND ({}) IS NOT NULL", col, value_sql()));
+    t.added.push_back(std::move(a));
+    t.up_reads_added = true;
+    t.new_view = physical_view(table);
+    t.new_view.push_back({m_spec.column.value, m_spec.column.value, m_spec.type.value});
+    return t;
   }
 
   AddColumnSpec m_spec;

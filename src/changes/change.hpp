@@ -28,6 +28,17 @@ struct Touch {
   Mark mark;
 };
 
+// Something `validate` (and `start`) checks against the live database before anything runs, in
+// a transaction that is always rolled back. The SQL is one or more statements; when
+// `counts_rows` is set, the last one returns one row (count, example key, message) and a count
+// above zero refuses the plan. An error refuses it too, pointing at `mark`.
+struct LiveCheck {
+  Mark mark;
+  std::string what; // "change_type.up", for the message
+  std::string sql;
+  bool counts_rows = false;
+};
+
 // One kind of schema change. Changes return the SQL they need; they never run it. The planner
 // concatenates their work phase by phase, `plan` prints it, and the runner executes it.
 class Change {
@@ -44,6 +55,11 @@ public:
   virtual PhaseWork work(Phase phase, const ChangeContext& ctx) const = 0;
   // Steps that undo every phase up to and including `reached`, leaving the schema as before.
   virtual std::vector<Step> rollback(Phase reached, const ChangeContext& ctx) const = 0;
+  // What to check against the live database at `validate` (expressions, existing rows).
+  virtual std::vector<LiveCheck> live_checks(const ChangeContext& ctx) const {
+    (void)ctx;
+    return {};
+  }
   // Updates a catalog to the shape this change leaves behind, so later changes see it.
   virtual void apply(Catalog& catalog, const ChangeContext& ctx) const = 0;
 

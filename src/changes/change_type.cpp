@@ -6,11 +6,20 @@
 #include "changes/kinds.hpp"
 #include "changes/shadow_column.hpp"
 #include "core/errors.hpp"
-#include "core/ident.hpp"
 
 namespace orchestrate {
 
 namespace {
+
+// A conversion no existing value can fail: validate need not scan the table for it.
+bool widens(const std::string& from, const std::string& to) {
+  if (to == "text" || to == "character varying") {
+    return true;
+  }
+  const bool integer = from == "smallint" || from == "integer";
+  return (integer && (to == "bigint" || to == "numeric" || to == "double precision")) ||
+         (from == "smallint" && to == "integer") || (from == "real" && to == "double precision");
+}
 
 class ChangeType final : public Change, public Versioned {
 public:
@@ -31,12 +40,15 @@ public:
   }
 
   PhaseWork work(Phase phase, const ChangeContext& ctx) const override {
-    return shadow_work(resolved(ctx), phase, ctx);
+    return transition_work(shadow_transition(resolved(ctx), ctx), phase, table_of(ctx));
   }
 
-  std::vector<Step> rollback(Phase reached, const ChangeContext& ctx) const override {
-    (void)reached;
-    return shadow_rollback(resolved(ctx), ctx);
+  std::vector<Step> rollback(Phase, const ChangeContext& ctx) const override {
+    return transition_rollback(shadow_transition(resolved(ctx), ctx), table_of(ctx));
+  }
+
+  std::vector<LiveCheck> live_checks(const ChangeContext& ctx) const override {
+    return transition_live_checks(shadow_transition(resolved(ctx), ctx), table_of(ctx));
   }
 
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {
@@ -48,18 +60,18 @@ public:
   }
 
 private:
-  // Without `up`/`down`, a plain cast each way; NOT NULL carries over.
+  const Table& table_of(const ChangeContext& ctx) const {
+    return *ctx.before.table(ctx.schema, m_spec.table.value);
+  }
+
+  // Without `up`/`down`, the column itself each way, assigned as ALTER COLUMN TYPE would; NOT
+  // NULL carries over.
   ShadowSpec resolved(const ChangeContext& ctx) const {
     ShadowSpec s = m_spec;
     const Table* table = ctx.before.table(ctx.schema, s.table.value);
     const Column* column = table ? table->column(s.column.value) : nullptr;
-    if (s.up.empty()) {
-      s.up = fmt::format("CAST({} AS {})", quote_ident(s.column.value), s.type);
-    }
-    if (s.down.empty() && column != nullptr) {
-      s.down = fmt::format("CAST({} AS {})", quote_ident(s.column.value), column->type);
-    }
     s.not_null = column != nullptr && column->not_null;
+    s.up_cannot_fail = s.up.value.empty() && column != nullptr && widens(column->type, s.type);
     return s;
   }
 
@@ -84,8 +96,12 @@ std::unique_ptr<Change> parse_change_type(Fields& fields) {
                            "varchar(64)");
   }
   spec.type = type.value;
-  spec.up = up ? up->value : "";
-  spec.down = down ? down->value : "";
+  if (up) {
+    spec.up = *up;
+  }
+  if (down) {
+    spec.down = *down;
+  }
   return std::make_unique<ChangeType>(std::move(spec), std::move(type));
 }
 

@@ -6,20 +6,21 @@
 #include <vector>
 
 #include "changes/change.hpp"
+#include "changes/column_transition.hpp"
 #include "core/work.hpp"
 
 namespace orchestrate {
 
 // Data moving from some columns to others under new names (split_column, merge_columns). The
-// new columns are added at expand; a trigger computes them from the old ones (`up`, over the
-// row as the old application sees it) and the old ones from them (`down`, over the row as the
-// new application sees it), whichever side a statement wrote; the backfill fills existing rows;
-// contract drops the old columns. The new application simply uses the new names, so no version
-// schema is needed.
+// new columns are added at expand; the dual-write trigger computes them from the old ones (`up`,
+// over the row as the old application sees it) and the old ones from them (`down`, over the
+// row as the new application sees it), depending on which side a statement wrote; the backfill
+// fills existing rows; contract drops the old columns. The new application simply uses the new
+// names, so no version schema is needed.
 struct RemapTarget {
   Located<std::string> name;
   std::string type;
-  std::string expr;
+  Located<std::string> expr;
 };
 
 struct RemapSpec {
@@ -36,8 +37,7 @@ RemapTarget parse_remap_target(const YAML::Node& node, const std::string& file,
                                const std::string& what);
 
 void validate_remap(const RemapSpec& spec, const ChangeContext& ctx);
-PhaseWork remap_work(const RemapSpec& spec, Phase phase, const ChangeContext& ctx);
-std::vector<Step> remap_rollback(const RemapSpec& spec, const ChangeContext& ctx);
+ColumnTransition remap_transition(const RemapSpec& spec, const ChangeContext& ctx);
 std::vector<Touch> remap_touches(const RemapSpec& spec);
 void remap_apply(const RemapSpec& spec, Catalog& catalog, const ChangeContext& ctx);
 

@@ -18,17 +18,23 @@ public:
   std::vector<Touch> touches() const override { return remap_touches(m_spec); }
   void validate(const ChangeContext& ctx) const override { validate_remap(m_spec, ctx); }
   PhaseWork work(Phase phase, const ChangeContext& ctx) const override {
-    return remap_work(m_spec, phase, ctx);
+    return transition_work(remap_transition(m_spec, ctx), phase, table_of(ctx));
   }
-  std::vector<Step> rollback(Phase reached, const ChangeContext& ctx) const override {
-    (void)reached;
-    return remap_rollback(m_spec, ctx);
+  std::vector<Step> rollback(Phase, const ChangeContext& ctx) const override {
+    return transition_rollback(remap_transition(m_spec, ctx), table_of(ctx));
+  }
+  std::vector<LiveCheck> live_checks(const ChangeContext& ctx) const override {
+    return transition_live_checks(remap_transition(m_spec, ctx), table_of(ctx));
   }
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {
     remap_apply(m_spec, catalog, ctx);
   }
 
 private:
+  const Table& table_of(const ChangeContext& ctx) const {
+    return *ctx.before.table(ctx.schema, m_spec.table.value);
+  }
+
   RemapSpec m_spec;
 };
 
@@ -66,7 +72,7 @@ std::unique_ptr<Change> parse_merge_columns(Fields& fields) {
     if (!kv.second.IsScalar()) {
       fields.fail(kv.second, "merge_columns: down." + col + " must be an SQL expression");
     }
-    spec.down.push_back({{col, mark_of(kv.first)}, "", kv.second.Scalar()});
+    spec.down.push_back({{col, mark_of(kv.first)}, "", {kv.second.Scalar(), mark_of(kv.second)}});
   }
   for (const auto& f : spec.from) {
     if (f.value == spec.into.front().name.value) {

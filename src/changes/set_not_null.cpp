@@ -37,12 +37,15 @@ public:
   }
 
   PhaseWork work(Phase phase, const ChangeContext& ctx) const override {
-    return shadow_work(resolved(ctx), phase, ctx);
+    return transition_work(shadow_transition(resolved(ctx), ctx), phase, table_of(ctx));
   }
 
-  std::vector<Step> rollback(Phase reached, const ChangeContext& ctx) const override {
-    (void)reached;
-    return shadow_rollback(resolved(ctx), ctx);
+  std::vector<Step> rollback(Phase, const ChangeContext& ctx) const override {
+    return transition_rollback(shadow_transition(resolved(ctx), ctx), table_of(ctx));
+  }
+
+  std::vector<LiveCheck> live_checks(const ChangeContext& ctx) const override {
+    return transition_live_checks(shadow_transition(resolved(ctx), ctx), table_of(ctx));
   }
 
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {
@@ -54,6 +57,10 @@ public:
   }
 
 private:
+  const Table& table_of(const ChangeContext& ctx) const {
+    return *ctx.before.table(ctx.schema, m_spec.table.value);
+  }
+
   // The type is the column's own; the new application's values go back unchanged.
   ShadowSpec resolved(const ChangeContext& ctx) const {
     ShadowSpec s = m_spec;
@@ -79,7 +86,8 @@ std::unique_ptr<Change> parse_set_not_null(Fields& fields) {
   if (fill.value.empty()) {
     fields.fail(fill.mark, "set_not_null: 'fill' must be an SQL expression");
   }
-  spec.up = fmt::format("COALESCE({}, ({}))", quote_ident(spec.column.value), fill.value);
+  spec.up = {fmt::format("COALESCE({}, ({}))", quote_ident(spec.column.value), fill.value),
+             fill.mark};
   spec.not_null = true;
   return std::make_unique<SetNotNull>(std::move(spec));
 }

@@ -72,12 +72,17 @@ nlohmann::json status_json(Session& s, const PlanRecord& r) {
   if (const auto path = new_app_search_path(r, ", "); !path.empty()) {
     search_path = path;
   }
+  nlohmann::json options = nullptr;
+  if (const auto o = new_app_options(r); !o.empty()) {
+    options = o;
+  }
   return {{"name", r.name},
           {"phase", r.state.name()},
           {"applying", r.applying ? nlohmann::json(std::string(phase_name(*r.applying)))
                                   : nlohmann::json()},
           {"paused", paused},
           {"search_path", search_path},
+          {"new_app_options", options},
           {"checksum", r.checksum},
           {"backfill", backfill},
           {"gate_phase", r.last_gate_phase},
@@ -103,6 +108,13 @@ std::string status_text(const nlohmann::json& j) {
                      j["search_path"].is_null() ? "(none needed)"
                                                 : "SET search_path TO " +
                                                       j["search_path"].get<std::string>());
+  if (!j["new_app_options"].is_null()) {
+    // Its prepared statements keep working through contract (the version schema already has
+    // the final shape); the old application's do not after contract: retire it first.
+    out += fmt::format("  new application connects with: options='{}' (`orchestrate url` prints "
+                       "the whole URL)\n",
+                       j["new_app_options"].get<std::string>());
+  }
   const auto& b = j["backfill"];
   if (b["rows_total"].get<long long>() > 0 || b["rows_done"].get<long long>() > 0) {
     const long long done = b["rows_done"].get<long long>();

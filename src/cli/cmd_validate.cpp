@@ -1,5 +1,6 @@
 #include "cli/lint_report.hpp"
 #include "cli/session.hpp"
+#include "planner/live_checks.hpp"
 #include "planner/planner.hpp"
 
 namespace orchestrate {
@@ -21,6 +22,7 @@ int run_validate(const ValidateOptions& o, const GlobalOptions& g) {
   }
   Session s(g, "validate", true);
   validate_plan(plan, s.catalog());
+  check_plan_live(*s.conn, plan, s.catalog());
   out.info(o.plan + ": plan " + plan.name.value + " is valid against the live schema (" +
            std::to_string(plan.changes.size()) + " changes)");
   return report_lint(o.plan, lint_loaded_plan(plan, &s), o.strict, g);

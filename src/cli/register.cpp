@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "core/errors.hpp"
+#include "planner/live_checks.hpp"
 #include "planner/planner.hpp"
 
 namespace orchestrate {
@@ -29,6 +30,7 @@ Registration register_plan(Session& s, const Plan& plan, const std::string& path
     }
     tx.commit();
   }
+  check_plan_live(*s.conn, plan, s.catalog());
   PlanRecord record;
   record.name = plan.name.value;
   record.checksum = plan.checksum;

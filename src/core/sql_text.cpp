@@ -93,6 +93,17 @@ std::string replace_identifier(std::string_view sql, std::string_view from, std:
   });
 }
 
+std::string substitute_identifier(std::string_view sql,
+                                  std::string_view from,
+                                  std::string_view expression) {
+  return rewrite(sql, [&](const std::string& name, const std::string& original, std::size_t end) {
+    if (name == from && !is_call(sql, end)) {
+      return std::string(expression);
+    }
+    return original;
+  });
+}
+
 bool mentions_identifier(std::string_view sql, std::string_view name) {
   bool found = false;
   rewrite(sql, [&](const std::string& ident, const std::string& original, std::size_t end) {

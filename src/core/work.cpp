@@ -4,12 +4,29 @@ namespace orchestrate {
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(
     Step, id, sql, in_transaction, idempotent, under_lock_timeout, before_retry)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(
-    BackfillSpec, id, schema, table, key, key_types, integer_key, assignments, differs)
+
+void to_json(nlohmann::json& j, const BackfillSpec& s) {
+  j = {{"id", s.id},           {"schema", s.schema},           {"table", s.table},
+       {"key", s.key},         {"key_types", s.key_types},     {"integer_key", s.integer_key},
+       {"assignments", s.assignments}, {"differs", s.differs}, {"invalid", s.invalid}};
+}
+
+// Plans registered by earlier versions lack the newer fields.
+void from_json(const nlohmann::json& j, BackfillSpec& s) {
+  j.at("id").get_to(s.id);
+  j.at("schema").get_to(s.schema);
+  j.at("table").get_to(s.table);
+  j.at("key").get_to(s.key);
+  j.at("key_types").get_to(s.key_types);
+  j.at("integer_key").get_to(s.integer_key);
+  j.at("assignments").get_to(s.assignments);
+  j.at("differs").get_to(s.differs);
+  s.invalid = j.value("invalid", "");
+}
 
 void to_json(nlohmann::json& j, const Check& c) {
   j = {{"id", c.id}, {"description", c.description}, {"sql", c.sql},
-       {"rolled_back", c.rolled_back}};
+       {"rolled_back", c.rolled_back}, {"advice", c.advice}};
   if (c.parity) {
     j["parity"] = *c.parity;
   }
@@ -20,6 +37,7 @@ void from_json(const nlohmann::json& j, Check& c) {
   j.at("description").get_to(c.description);
   j.at("sql").get_to(c.sql);
   c.rolled_back = j.value("rolled_back", false);
+  c.advice = j.value("advice", "");
   if (j.contains("parity")) {
     c.parity = j.at("parity").get<BackfillSpec>();
   }

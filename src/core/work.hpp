@@ -26,17 +26,10 @@ struct Step {
   std::string before_retry;
 };
 
-// The session setting the backfill's workers turn on. A backfill write derives the new columns
-// from the old ones and needs nothing from the dual-write or fill trigger (which would at most
-// recompute the old columns from the new, a round trip split_column cannot promise to be
-// exact), so those triggers skip it through a WHEN clause, evaluated without calling the
-// trigger function: the copy then costs what a plain UPDATE costs. Application sessions never
-// set it.
-inline constexpr const char* k_backfill_setting = "orchestrate.backfill";
-inline std::string skip_backfill_when_clause() {
-  return std::string("WHEN (current_setting('") + k_backfill_setting +
-         "', true) IS DISTINCT FROM 'on')";
-}
+// The setting that marks a session as the new application of a plan: a comma-separated list
+// of plan names (`url` adds `-c orchestrate.new_app=<plan>` to the connection string). The
+// dual-write trigger reads it to know which side an INSERT wrote; see sync_trigger.hpp.
+inline constexpr const char* k_new_app_setting = "orchestrate.new_app";
 
 // How to copy one change's data for existing rows, batch by batch along a key.
 struct BackfillSpec {
@@ -47,11 +40,16 @@ struct BackfillSpec {
   std::vector<std::string> key_types; // their types, to cast cursor values
   bool integer_key = false;          // a single integer column: ranges split by value
   std::string assignments;           // `"phone" = "phone_number"`
-  std::string differs;               // true for a row that still needs the copy
+  std::string differs;               // true for a row the copy has not reached yet
+  // True for a row the gate must refuse: not reached yet, or not consistent with the side that
+  // last wrote it. Empty: `differs`.
+  std::string invalid;
+
+  const std::string& gate_predicate() const { return invalid.empty() ? differs : invalid; }
 };
 
 // One verification check. Either `sql` yields one boolean, or `parity` names a backfill whose
-// `differs` predicate must match no row (scanned in batches along the key, never at once).
+// gate predicate must match no row (scanned in batches along the key, never at once).
 // A probe check runs inside a transaction that is always rolled back.
 struct Check {
   std::string id;
@@ -59,6 +57,8 @@ struct Check {
   std::string sql;
   bool rolled_back = false;
   std::optional<BackfillSpec> parity;
+  // What to do when a parity check fails, as a command that works in the check's phase.
+  std::string advice;
 };
 
 struct PhaseWork {

@@ -37,10 +37,7 @@ std::string conninfo_quote(const std::string& s) {
 }
 } // namespace
 
-std::string url_with_search_path(const std::string& url, const std::string& search_path) {
-  // Inside `options`, a space separates arguments; the search_path has none (quote_ident never
-  // adds spaces to a plain plan name, and ", " is written ",").
-  const std::string option = "-c search_path=" + search_path;
+std::string url_with_options(const std::string& url, const std::string& option) {
   if (is_uri(url)) {
     const auto fragment = url.find('#');
     std::string base = url.substr(0, fragment);

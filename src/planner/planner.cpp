@@ -61,10 +61,41 @@ void add_version_schema(PlanWork& out,
   }
 }
 
+// True when no earlier change of the plan touches a table this change touches.
+bool change_sees_live_tables(const Plan& plan, const Change& change) {
+  for (const auto& earlier : plan.changes) {
+    if (earlier.get() == &change) {
+      return true;
+    }
+    for (const auto& a : earlier->touches()) {
+      for (const auto& b : change.touches()) {
+        if (a.table == b.table) {
+          return false;
+        }
+      }
+    }
+  }
+  return true;
+}
+
 } // namespace
 
 void validate_plan(const Plan& plan, const Catalog& live) {
   for_each_change(plan, live, [](const Change&, const ChangeContext&) {});
+}
+
+std::vector<LiveCheck> plan_live_checks(const Plan& plan, const Catalog& live) {
+  std::vector<LiveCheck> out;
+  for_each_change(plan, live, [&](const Change& change, const ChangeContext& ctx) {
+    // A change that reads what an earlier change of the plan adds cannot be compiled against
+    // the live schema yet; it is checked when its phase runs.
+    if (change_sees_live_tables(plan, change)) {
+      for (auto& c : change.live_checks(ctx)) {
+        out.push_back(std::move(c));
+      }
+    }
+  });
+  return out;
 }
 
 PlanWork render_plan(const Plan& plan, const Catalog& live) {

@@ -45,7 +45,7 @@ std::string render_phase_sql(const std::string& plan_name, const PlanWork& work,
     if (check.parity) {
       out += fmt::format("--   batched scan of {}.{} along ({}) for rows where {}\n",
                          check.parity->schema, check.parity->table,
-                         fmt::join(check.parity->key, ", "), check.parity->differs);
+                         fmt::join(check.parity->key, ", "), check.parity->gate_predicate());
     } else {
       out += commented(check.sql);
     }

@@ -60,7 +60,7 @@ ParityResult parity_scan(pqxx::connection& conn,
         "SELECT (SELECT count(*) FROM page WHERE differs), (SELECT count(*) FROM page),\n"
         "       (SELECT k::text FROM last),\n"
         "       (SELECT k::text FROM first_bad)",
-        fmt::arg("cols", ks.columns), fmt::arg("differs", spec.differs),
+        fmt::arg("cols", ks.columns), fmt::arg("differs", spec.gate_predicate()),
         fmt::arg("table", ks.table), fmt::arg("where", where), fmt::arg("order", ks.order),
         fmt::arg("limit", page_rows), fmt::arg("text", ks.text_columns),
         fmt::arg("desc", ks.order_desc));
@@ -102,9 +102,11 @@ std::vector<CheckResult> run_gate(pqxx::connection& conn,
         result.passed = parity.differing == 0;
         result.detail = result.passed
                             ? fmt::format("{} rows scanned, none differ", parity.scanned)
-                            : fmt::format("{} of {} rows differ (first key {}); run `orchestrate "
-                                          "backfill` to finish the copy",
-                                          parity.differing, parity.scanned, parity.first_key);
+                            : fmt::format("{} of {} rows differ (first key {}); {}",
+                                          parity.differing, parity.scanned, parity.first_key,
+                                          check.advice.empty()
+                                              ? "run `orchestrate backfill` to finish the copy"
+                                              : check.advice);
       } catch (const pqxx::sql_error& e) {
         result.detail = fmt::format("error [{}]: {}", e.sqlstate(), trim_end(e.what()));
       }

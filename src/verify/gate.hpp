@@ -27,7 +27,7 @@ std::vector<CheckResult> run_gate(pqxx::connection& conn,
 
 bool all_passed(const std::vector<CheckResult>& results);
 
-// Counts rows where `spec.differs` holds, scanning `page_rows` rows per transaction.
+// Counts rows where `spec.gate_predicate()` holds, scanning `page_rows` rows per transaction.
 // Returns the count and the key of the first differing row found (empty if none).
 struct ParityResult {
   long long differing = 0;

@@ -22,31 +22,36 @@ TEST_CASE("a nullable column with a constant default is one metadata-only ADD CO
   CHECK(rollback_has(w, Phase::expand, "DROP COLUMN IF EXISTS \"locale\""));
 }
 
-TEST_CASE("a NOT NULL column with a fill gets a fill trigger, a NOT VALID check and a backfill") {
+TEST_CASE("a NOT NULL column with a fill is a column transition with a marker and a backfill") {
   auto w = render("  - add_column:\n      table: users\n      column: handle\n      type: text\n"
                   "      nullable: false\n      fill: lower(name)\n");
   const auto& expand = w.at(Phase::expand);
   REQUIRE(expand.steps.size() == 1);
   CHECK(expand.steps[0].sql ==
-        "ALTER TABLE \"public\".\"users\" ADD COLUMN IF NOT EXISTS \"handle\" text");
+        "ALTER TABLE \"public\".\"users\"\n  ADD COLUMN IF NOT EXISTS \"handle\" text,\n"
+        "  ADD COLUMN IF NOT EXISTS \"_orc_side_users_handle\" \"char\" NOT NULL DEFAULT '0'");
 
   const auto& dw = w.at(Phase::dual_write);
-  REQUIRE(dw.steps.size() == 3);
-  CHECK(dw.steps[0].sql.find("CREATE OR REPLACE FUNCTION \"public\".\"_orc_fill_users_handle\"()") !=
+  REQUIRE(dw.steps.size() == 2);
+  const std::string& sync = dw.steps[0].sql;
+  CHECK(sync.find("CREATE OR REPLACE FUNCTION \"public\".\"_orc_sync_users_handle\"()") !=
         std::string::npos);
-  CHECK(dw.steps[0].sql.find("NEW.\"handle\" := (SELECT (lower(name)) FROM (SELECT NEW.\"id\" AS "
-                             "\"id\", NEW.\"name\" AS \"name\"") != std::string::npos);
-  CHECK(dw.steps[0].sql.find("search_path") == std::string::npos);
-  CHECK(dw.steps[1].sql.find("BEFORE INSERT OR UPDATE") != std::string::npos);
-  CHECK(dw.steps[1].sql.find(skip_backfill_when_clause()) != std::string::npos);
+  // The old application's rows get the column's value, else the fill; the new application's
+  // writes (an explicit NULL included) are kept as given.
+  CHECK(sync.find("_up0 := (COALESCE(\"handle\", (lower(name))))") != std::string::npos);
+  CHECK(sync.find("\"handle\" text := NEW.\"handle\"") != std::string::npos);
+  CHECK(sync.find("LANGUAGE plpgsql SET search_path = pg_catalog, \"public\"") != std::string::npos);
+  CHECK(sync.find("BEFORE INSERT ON") != std::string::npos);
+  CHECK(sync.find("orchestrate.backfill") == std::string::npos);
   // The check comes after the trigger, so no write of the old application is refused.
-  CHECK(dw.steps[2].sql.find("CHECK (\"handle\" IS NOT NULL) NOT VALID") != std::string::npos);
-  CHECK(has_check(dw, "add_column.users.handle.probe_fill"));
+  CHECK(dw.steps[1].sql.find("CHECK (\"handle\" IS NOT NULL) NOT VALID") != std::string::npos);
+  CHECK(has_check(dw, "add_column.users.handle.probe_unreached"));
 
   const auto& bf = w.at(Phase::backfill);
   REQUIRE(bf.backfills.size() == 1);
-  CHECK(bf.backfills[0].assignments == "\"handle\" = (lower(name))");
-  CHECK(bf.backfills[0].differs == "\"handle\" IS NULL AND (lower(name)) IS NOT NULL");
+  CHECK(bf.backfills[0].assignments ==
+        "\"handle\" = (COALESCE(\"handle\", (lower(name)))), \"_orc_side_users_handle\" = 'b'");
+  CHECK(bf.backfills[0].differs == "\"_orc_side_users_handle\" = '0'");
   CHECK(bf.gate.size() == 1);
 
   const auto& tr = w.at(Phase::transition);
@@ -56,13 +61,15 @@ TEST_CASE("a NOT NULL column with a fill gets a fill trigger, a NOT VALID check 
 
   const auto& c = w.at(Phase::contract);
   REQUIRE(c.steps.size() == 1);
-  CHECK(c.steps[0].sql.find("DROP TRIGGER IF EXISTS \"_orc_fill_users_handle\"") !=
+  CHECK(c.steps[0].sql.find("DROP TRIGGER IF EXISTS \"_orc_sync_ins_users_handle\"") !=
+        std::string::npos);
+  CHECK(c.steps[0].sql.find("DROP COLUMN IF EXISTS \"_orc_side_users_handle\"") !=
         std::string::npos);
   CHECK(has_check(c, "add_column.users.handle.no_helpers"));
 
   for (Phase p : {Phase::expand, Phase::dual_write, Phase::backfill, Phase::transition}) {
     CHECK(w.rollback[static_cast<int>(p)].size() == 1);
-    CHECK(rollback_has(w, p, "DROP FUNCTION IF EXISTS \"public\".\"_orc_fill_users_handle\"()"));
+    CHECK(rollback_has(w, p, "DROP FUNCTION IF EXISTS \"public\".\"_orc_sync_users_handle\"()"));
     CHECK(rollback_has(w, p, "DROP COLUMN IF EXISTS \"handle\""));
   }
 }
@@ -72,11 +79,11 @@ TEST_CASE("a volatile default is set for new rows only and reaches old rows by b
                   "gen_random_uuid()}\n");
   const auto& expand = w.at(Phase::expand);
   REQUIRE(expand.steps.size() == 1);
-  CHECK(expand.steps[0].sql.find("ADD COLUMN IF NOT EXISTS \"token\" uuid;\nALTER TABLE "
-                                 "\"public\".\"users\" ALTER COLUMN \"token\" SET DEFAULT "
-                                 "gen_random_uuid()") != std::string::npos);
+  CHECK(expand.steps[0].sql.find("ADD COLUMN IF NOT EXISTS \"token\" uuid,\n  ALTER COLUMN "
+                                 "\"token\" SET DEFAULT gen_random_uuid()") != std::string::npos);
   REQUIRE(w.at(Phase::backfill).backfills.size() == 1);
-  CHECK(w.at(Phase::backfill).backfills[0].assignments == "\"token\" = (gen_random_uuid())");
+  CHECK(w.at(Phase::backfill).backfills[0].assignments ==
+        "\"token\" = (COALESCE(\"token\", (gen_random_uuid()))), \"_orc_side_users_token\" = 'b'");
   // now() is stable: part of ADD COLUMN, no backfill.
   auto stable = render("  - add_column: {table: users, column: seen_at, type: timestamptz, "
                        "default: now()}\n");

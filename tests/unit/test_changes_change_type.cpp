@@ -15,9 +15,13 @@ TEST_SUITE_BEGIN("changes_change_type");
 TEST_CASE("expand adds the temporary column with the default as the new type and twins") {
   PlanWork work = render(k_change);
   const auto& e = work.at(Phase::expand);
-  CHECK(has_step(e, "ALTER TABLE \"public\".\"accounts\" ADD COLUMN IF NOT EXISTS "
-                    "\"_orc_new_balance\" bigint, ALTER COLUMN \"_orc_new_balance\" SET DEFAULT "
-                    "CAST((0) AS bigint)"));
+  // The default means what it meant: up of the old default (balance::bigint of 0).
+  CHECK(has_step(e, "ALTER TABLE \"public\".\"accounts\"\n  ADD COLUMN IF NOT EXISTS "
+                    "\"_orc_new_balance\" bigint,\n  ALTER COLUMN \"_orc_new_balance\" SET DEFAULT "
+                    "(0)::bigint"));
+  // The marker column: which side last wrote each row.
+  CHECK(has_step(e, "ADD COLUMN IF NOT EXISTS \"_orc_side_accounts_balance\" \"char\" NOT NULL "
+                    "DEFAULT '0'"));
   CHECK(has_step(e, "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"_orc_accounts_balance_idx\" ON "
                     "\"public\".\"accounts\" USING btree (\"_orc_new_balance\")"));
   CHECK(has_step(e, "ADD CONSTRAINT \"_orc_accounts_balance_check\" CHECK "
@@ -29,7 +33,7 @@ TEST_CASE("dual-write syncs both ways with the plan's expressions and opens the 
   PlanWork work = render(k_change);
   CHECK(work.version_schema == "p");
   const auto& dw = work.at(Phase::dual_write);
-  REQUIRE(dw.steps.size() == 4);
+  REQUIRE(dw.steps.size() == 3);
   CHECK(dw.steps[0].sql.find("_up0 := (balance::bigint)") != std::string::npos);
   CHECK(dw.steps[0].sql.find("_down0 := (balance::integer)") != std::string::npos);
   // The new application's "balance" is the temporary column, read into the variable "balance".
@@ -39,17 +43,17 @@ TEST_CASE("dual-write syncs both ways with the plan's expressions and opens the 
   CHECK(dw.steps[0].sql.find("LANGUAGE plpgsql SET search_path = pg_catalog, \"public\" AS") !=
         std::string::npos);
   // NOT NULL carries over through a NOT VALID check, after the trigger.
-  CHECK(dw.steps[2].sql.find("CHECK (\"_orc_new_balance\" IS NOT NULL) NOT VALID") !=
+  CHECK(dw.steps[1].sql.find("CHECK (\"_orc_new_balance\" IS NOT NULL) NOT VALID") !=
         std::string::npos);
   // The view shows the final shape: the temporary column under the final name, last step.
-  CHECK(dw.steps[3].sql.rfind(
+  CHECK(dw.steps[2].sql.rfind(
             "CREATE SCHEMA IF NOT EXISTS \"p\";\nCREATE OR REPLACE VIEW \"p\".\"accounts\" AS "
             "SELECT \"id\", \"user_id\", \"_orc_new_balance\" AS \"balance\" FROM "
             "\"public\".\"accounts\";\n",
             0) == 0);
   // An application with its own role may use the view as it uses the table.
-  CHECK(dw.steps[3].sql.find("aclexplode") != std::string::npos);
-  CHECK(dw.steps[3].sql.find("GRANT USAGE ON SCHEMA \"p\" TO PUBLIC") != std::string::npos);
+  CHECK(dw.steps[2].sql.find("aclexplode") != std::string::npos);
+  CHECK(dw.steps[2].sql.find("GRANT USAGE ON SCHEMA \"p\" TO PUBLIC") != std::string::npos);
   CHECK(has_check(dw, "version_schema.view.accounts"));
   CHECK(has_check(dw, "change_type.accounts.balance.probe_new_to_old"));
 }
@@ -58,8 +62,12 @@ TEST_CASE("backfill evaluates up over the old row") {
   PlanWork work = render(k_change);
   const auto& bf = work.at(Phase::backfill);
   REQUIRE(bf.backfills.size() == 1);
-  CHECK(bf.backfills[0].assignments == "\"_orc_new_balance\" = (balance::bigint)");
-  CHECK(bf.backfills[0].differs == "\"_orc_new_balance\" IS DISTINCT FROM (balance::bigint)");
+  CHECK(bf.backfills[0].assignments ==
+        "\"_orc_new_balance\" = (balance::bigint), \"_orc_side_accounts_balance\" = 'b'");
+  // It copies only rows nobody reached; the gate checks each row against the side that wrote it.
+  CHECK(bf.backfills[0].differs == "\"_orc_side_accounts_balance\" = '0'");
+  CHECK(bf.backfills[0].invalid.find("WHEN 'n' THEN (\"balance\" IS DISTINCT FROM (SELECT "
+                                     "CAST((balance::integer) AS integer)") != std::string::npos);
 }
 
 TEST_CASE("transition validates the twins and sets NOT NULL on the temporary column") {
@@ -76,10 +84,12 @@ TEST_CASE("contract swaps the columns in one guarded step, then drops the versio
   REQUIRE(c.steps.size() == 2);
   const std::string& swap = c.steps[0].sql;
   CHECK(c.steps[0].in_transaction);
-  CHECK(swap.find("DROP TRIGGER IF EXISTS \"_orc_sync_accounts_balance\"") != std::string::npos);
+  CHECK(swap.find("DROP TRIGGER IF EXISTS \"_orc_sync_upd_accounts_balance\"") !=
+        std::string::npos);
   CHECK(swap.find("attname = '_orc_new_balance'") != std::string::npos);
-  CHECK(swap.find("DROP COLUMN \"balance\"") < swap.find("RENAME COLUMN \"_orc_new_balance\" TO "
-                                                          "\"balance\""));
+  CHECK(swap.find("DROP COLUMN IF EXISTS \"balance\"") <
+        swap.find("RENAME COLUMN \"_orc_new_balance\" TO \"balance\""));
+  CHECK(swap.find("DROP COLUMN IF EXISTS \"_orc_side_accounts_balance\"") != std::string::npos);
   CHECK(swap.find("ALTER INDEX \"public\".\"_orc_accounts_balance_idx\" RENAME TO "
                   "\"accounts_balance_idx\"") != std::string::npos);
   CHECK(swap.find("RENAME CONSTRAINT \"_orc_accounts_balance_check\" TO "
@@ -103,12 +113,14 @@ TEST_CASE("rollback drops the version schema first, then the trigger and tempora
   }
 }
 
-TEST_CASE("without up and down, plain casts are used") {
+TEST_CASE("without up and down, the column is assigned as ALTER COLUMN TYPE would") {
   PlanWork work = render("change_type: {table: accounts, column: balance, type: bigint}");
+  // A plain assignment: a value that does not fit fails, an explicit cast would truncate.
   CHECK(work.at(Phase::backfill).backfills[0].assignments ==
-        "\"_orc_new_balance\" = (CAST(\"balance\" AS bigint))");
-  CHECK(work.at(Phase::dual_write).steps[0].sql.find("CAST(\"balance\" AS integer)") !=
+        "\"_orc_new_balance\" = (\"balance\"), \"_orc_side_accounts_balance\" = 'b'");
+  CHECK(work.at(Phase::dual_write).steps[0].sql.find("_down0 := (\"balance\")") !=
         std::string::npos);
+  CHECK(work.at(Phase::dual_write).steps[0].sql.find("CAST(\"balance\"") == std::string::npos);
 }
 
 TEST_CASE("is refused at the offending field") {

@@ -55,8 +55,10 @@ TEST_SUITE_BEGIN("changes_rename_column");
 TEST_CASE("expand adds the column, a NOT VALID check and concurrent twins of indexes") {
   PlanWork work = render_plan(rename_plan(), users_catalog());
   const auto& expand = work.at(Phase::expand);
-  CHECK(has_step(expand, "ALTER TABLE \"public\".\"users\" ADD COLUMN IF NOT EXISTS \"phone\" text, "
-                         "ALTER COLUMN \"phone\" SET DEFAULT ''::text"));
+  CHECK(has_step(expand, "ALTER TABLE \"public\".\"users\"\n  ADD COLUMN IF NOT EXISTS \"phone\" "
+                         "text,\n  ALTER COLUMN \"phone\" SET DEFAULT ''::text"));
+  // An exact round trip needs no marker column.
+  CHECK_FALSE(has_step(expand, "_orc_side"));
   // The NOT NULL check waits for the trigger (dual-write): before it, old writes leave NULLs.
   CHECK_FALSE(has_step(expand, "IS NOT NULL"));
   CHECK(has_step(expand, "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"users_phone_idx\" ON "
@@ -74,24 +76,33 @@ TEST_CASE("expand adds the column, a NOT VALID check and concurrent twins of ind
   CHECK(expand.gate.size() == 4);
 }
 
-TEST_CASE("dual-write installs one trigger that copies both ways") {
+TEST_CASE("dual-write installs the function and its two triggers in one probed step") {
   PlanWork work = render_plan(rename_plan(), users_catalog());
   const auto& dw = work.at(Phase::dual_write);
-  REQUIRE(dw.steps.size() == 3);
-  CHECK(dw.steps[2].sql.find("CHECK (\"phone\" IS NOT NULL) NOT VALID") != std::string::npos);
-  CHECK(dw.steps[0].sql.find("CREATE OR REPLACE FUNCTION \"public\".\"_orc_sync_users_phone\"()") !=
+  REQUIRE(dw.steps.size() == 2);
+  CHECK(dw.steps[1].sql.find("CHECK (\"phone\" IS NOT NULL) NOT VALID") != std::string::npos);
+  const std::string& sql = dw.steps[0].sql;
+  CHECK(dw.steps[0].in_transaction);
+  CHECK(sql.find("CREATE OR REPLACE FUNCTION \"public\".\"_orc_sync_users_phone\"()") !=
         std::string::npos);
-  CHECK(dw.steps[0].sql.find("NEW.\"phone_number\" := _down0") != std::string::npos);
-  CHECK(dw.steps[0].sql.find("NEW.\"phone\" := _up0") != std::string::npos);
-  CHECK(dw.steps[0].sql.find("search_path") == std::string::npos);
-  CHECK(dw.steps[1].sql.find("BEFORE INSERT OR UPDATE") != std::string::npos);
-  // The backfill's own sessions skip it: what they write is what it would compute.
-  CHECK(dw.steps[1].sql.find("FOR EACH ROW WHEN (current_setting('orchestrate.backfill', true) "
-                             "IS DISTINCT FROM 'on') EXECUTE FUNCTION") != std::string::npos);
-  REQUIRE(dw.gate.size() == 4);
-  // Both probes write, so both run in a transaction that is rolled back.
+  CHECK(sql.find("NEW.\"phone_number\" := _down0") != std::string::npos);
+  CHECK(sql.find("NEW.\"phone\" := _up0") != std::string::npos);
+  // The new application's marker, not its search_path, says which side an INSERT wrote.
+  CHECK(sql.find("current_setting('orchestrate.new_app', true)") != std::string::npos);
+  CHECK(sql.find("SET search_path") == std::string::npos);
+  CHECK(sql.find("BEFORE INSERT ON \"public\".\"users\"") != std::string::npos);
+  CHECK(sql.find("BEFORE UPDATE ON \"public\".\"users\"") != std::string::npos);
+  // Plain copies: the triggers fire only while the sides disagree, so the backfill's copies and
+  // unrelated updates never call the function, and no session setting can skip it.
+  CHECK(sql.find("WHEN ((NEW.\"phone\" IS DISTINCT FROM NEW.\"phone_number\"))") !=
+        std::string::npos);
+  CHECK(sql.find("orchestrate.backfill") == std::string::npos);
+  // Probed on real rows before it goes live, inside a subtransaction that is rolled back.
+  CHECK(sql.find("RAISE SQLSTATE 'OR000'") != std::string::npos);
+  REQUIRE(dw.gate.size() == 5);
+  // The three probes write, so they run in a transaction that is rolled back.
   CHECK(std::count_if(dw.gate.begin(), dw.gate.end(), [](const Check& c) { return c.rolled_back; }) ==
-        2);
+        3);
 }
 
 TEST_CASE("backfill copies by key and its gate is a parity scan") {
@@ -120,7 +131,10 @@ TEST_CASE("contract drops trigger, function and old column in one step") {
   const auto& c = work.at(Phase::contract);
   REQUIRE(c.steps.size() == 1);
   CHECK(c.steps[0].in_transaction);
-  CHECK(c.steps[0].sql.find("DROP TRIGGER IF EXISTS \"_orc_sync_users_phone\"") != std::string::npos);
+  CHECK(c.steps[0].sql.find("DROP TRIGGER IF EXISTS \"_orc_sync_ins_users_phone\"") !=
+        std::string::npos);
+  CHECK(c.steps[0].sql.find("DROP FUNCTION IF EXISTS \"public\".\"_orc_sync_users_phone\"()") !=
+        std::string::npos);
   CHECK(c.steps[0].sql.find("DROP COLUMN IF EXISTS \"phone_number\"") != std::string::npos);
 }
 

@@ -44,7 +44,8 @@ TEST_CASE("transition validates and sets NOT NULL, contract swaps and keeps the 
 TEST_CASE("backfill fills the NULL rows") {
   PlanWork work = render(k_change);
   CHECK(work.at(Phase::backfill).backfills[0].assignments ==
-        "\"_orc_new_email\" = (COALESCE(\"email\", ('unknown@example.com')))");
+        "\"_orc_new_email\" = (COALESCE(\"email\", ('unknown@example.com'))), "
+        "\"_orc_side_users_email\" = 'b'");
 }
 
 TEST_CASE("is refused for a NOT NULL column and without fill") {

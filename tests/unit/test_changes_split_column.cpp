@@ -16,8 +16,8 @@ TEST_SUITE_BEGIN("changes_split_column");
 TEST_CASE("expand adds the new columns, nullable, in one statement") {
   PlanWork work = render(k_change);
   CHECK(has_step(work.at(Phase::expand),
-                 "ALTER TABLE \"public\".\"users\" ADD COLUMN IF NOT EXISTS \"first_name\" text, "
-                 "ADD COLUMN IF NOT EXISTS \"last_name\" text"));
+                 "ALTER TABLE \"public\".\"users\"\n  ADD COLUMN IF NOT EXISTS \"first_name\" text,\n"
+                 "  ADD COLUMN IF NOT EXISTS \"last_name\" text"));
   // New names: the new application uses them directly, no version schema.
   CHECK(work.version_schema.empty());
 }
@@ -34,7 +34,8 @@ TEST_CASE("the trigger computes every new column up and the original down") {
 TEST_CASE("backfill sets both columns, contract drops the original with the trigger") {
   PlanWork work = render(k_change);
   CHECK(work.at(Phase::backfill).backfills[0].assignments ==
-        "\"first_name\" = (split_part(name, ' ', 1)), \"last_name\" = (split_part(name, ' ', 2))");
+        "\"first_name\" = (split_part(name, ' ', 1)), \"last_name\" = (split_part(name, ' ', 2)), "
+        "\"_orc_side_users_first_name\" = 'b'");
   CHECK(has_check(work.at(Phase::transition), "split_column.users.name.parity"));
   const auto& c = work.at(Phase::contract);
   REQUIRE(c.steps.size() == 1);
@@ -44,7 +45,8 @@ TEST_CASE("backfill sets both columns, contract drops the original with the trig
   REQUIRE(rb.size() == 1);
   CHECK(rb[0].sql.find("DROP TRIGGER IF EXISTS") <
         rb[0].sql.find("ALTER TABLE \"public\".\"users\" DROP COLUMN IF EXISTS \"first_name\", "
-                       "DROP COLUMN IF EXISTS \"last_name\""));
+                       "DROP COLUMN IF EXISTS \"last_name\", DROP COLUMN IF EXISTS "
+                       "\"_orc_side_users_first_name\""));
 }
 
 TEST_CASE("is refused at the offending field") {

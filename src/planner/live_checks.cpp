@@ -1,0 +1,39 @@
+#include "planner/live_checks.hpp"
+
+#include <fmt/format.h>
+
+#include <pqxx/pqxx>
+
+#include "core/errors.hpp"
+#include "core/text.hpp"
+#include "planner/planner.hpp"
+
+namespace orchestrate {
+
+void check_plan_live(pqxx::connection& conn, const Plan& plan, const Catalog& live) {
+  for (const auto& check : plan_live_checks(plan, live)) {
+    auto fail = [&](const std::string& message) {
+      throw PlanError(plan.file, check.mark.line, check.mark.column, check.what + ": " + message);
+    };
+    try {
+      pqxx::work tx(conn);
+      auto r = tx.exec(check.sql);
+      tx.abort();
+      if (check.counts_rows && !r.empty() && !r[0][0].is_null() && r[0][0].as<long long>() > 0) {
+        fail(fmt::format("{} existing rows would be refused ({}; first key {}); fix them, or "
+                         "write an expression that accepts them",
+                         r[0][0].as<long long>(), r[0][2].c_str(), r[0][1].c_str()));
+      }
+    } catch (const pqxx::sql_error& e) {
+      // The server's first line; the rest points into SQL the plan's author never wrote.
+      std::string message = e.what();
+      message = message.substr(0, message.find('\n'));
+      if (message.rfind("ERROR:", 0) == 0) {
+        message = message.substr(message.find_first_not_of(' ', 6));
+      }
+      fail(fmt::format("{} [{}]", trim_end(message), e.sqlstate()));
+    }
+  }
+}
+
+} // namespace orchestrate

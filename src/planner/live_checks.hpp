@@ -1,0 +1,16 @@
+#pragma once
+
+#include <pqxx/connection>
+
+#include "core/catalog.hpp"
+#include "plan/model.hpp"
+
+namespace orchestrate {
+
+// Runs every change's live checks (expressions compiled over their views, existing rows that
+// the change would refuse), each in its own transaction that is always rolled back. Throws
+// PlanError at the expression's line and column, with the SQLSTATE, the count of refused rows
+// and an example key; changes nothing.
+void check_plan_live(pqxx::connection& conn, const Plan& plan, const Catalog& live);
+
+} // namespace orchestrate

@@ -1,0 +1,505 @@
+// The dual-write rules cell by cell. For every kind that keeps two sides in step, both
+// applications write every shape (an INSERT that leaves the column out, an explicit NULL, an
+// explicit value equal to a default, an UPDATE of the synced column, an UPDATE to NULL, an
+// unrelated UPDATE of a row the other application wrote) in dual-write, backfill and
+// transition. The exact stored values of both sides are checked after every write, after every
+// phase, after contract, and (in a second run) after a rollback from transition.
+//
+// The new application connects with what `orchestrate url` prints (its version schema and the
+// marker that tells the trigger which application wrote); the old one with the plain URL.
+#include <doctest/doctest.h>
+
+#include <pqxx/pqxx>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fixture.hpp"
+
+namespace {
+
+// Expected values, each rendered as text, NULL as "~", joined by '|'.
+struct Row {
+  std::string old_side;
+  std::string new_side;
+  bool reached = true; // false: a row that existed before the plan, not copied yet
+};
+
+struct Write {
+  bool new_app;
+  std::string sql; // {id} stands for the row's key
+  int id;
+  std::optional<Row> expect; // nullopt: the write must be refused
+};
+
+struct Scenario {
+  std::string name;
+  std::string setup;  // the table and its rows 1..20
+  std::string plan;   // plan YAML
+  std::string old_cols; // the old side, as SQL over the base table
+  std::string new_cols; // the new side, as SQL over the base table until contract
+  std::string final_cols; // the new side after contract
+  std::function<Row(int id)> pre; // rows 1..20 as they were, with the new side they must get
+  // The writes of one phase; `base` starts the keys of the rows it inserts, `pre` names three
+  // rows of those that existed before the plan for its UPDATEs.
+  std::function<std::vector<Write>(int base, int pre)> writes;
+};
+
+std::string text_of(const std::string& cols) {
+  std::string out;
+  std::size_t start = 0;
+  for (;;) {
+    // Split the select list on top-level commas (the lists here have no nested commas).
+    auto comma = cols.find(',', start);
+    const std::string col = cols.substr(start, comma == std::string::npos ? comma : comma - start);
+    out += (out.empty() ? "" : " || '|' || ") + ("coalesce((" + col + ")::text, '~')");
+    if (comma == std::string::npos) {
+      return out;
+    }
+    start = comma + 1;
+  }
+}
+
+class Run {
+public:
+  Run(const Scenario& s, const std::string& db_name) : m_s(s), m_db(db_name, 0) {
+    m_db.exec("DROP TABLE users");
+    m_db.exec(s.setup);
+    for (int id = 1; id <= 20; ++id) {
+      m_rows[id] = s.pre(id);
+      m_rows[id].reached = false;
+    }
+    m_plan = m_db.write_plan("plan.yaml", s.plan);
+  }
+
+  itest::TestDb& db() { return m_db; }
+
+  void start() {
+    auto r = m_db.orchestrate({"start", m_plan});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+  }
+
+  void next(const std::string& phase) {
+    auto r = m_db.orchestrate({"next"});
+    INFO(phase << ": " << r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    if (phase == "backfill") {
+      for (auto& [id, row] : m_rows) {
+        row.reached = true;
+      }
+    }
+    if (phase != "done") {
+      reconnect_new_app();
+    }
+    check_all(phase, phase == "done" ? m_s.final_cols : m_s.new_cols, true);
+  }
+
+  void write_phase(const std::string& phase, int base, int pre) {
+    for (const auto& w : m_s.writes(base, pre)) {
+      std::string sql = w.sql;
+      for (auto pos = sql.find("{id}"); pos != std::string::npos; pos = sql.find("{id}")) {
+        sql.replace(pos, 4, std::to_string(w.id));
+      }
+      CAPTURE(phase);
+      CAPTURE(sql);
+      CAPTURE(w.new_app);
+      bool refused = false;
+      try {
+        pqxx::work tx(w.new_app ? *m_new_app : *m_old_app);
+        tx.exec(sql);
+        tx.commit();
+      } catch (const pqxx::sql_error& e) {
+        refused = true;
+        if (w.expect) {
+          FAIL_CHECK("refused: " << e.what());
+        }
+      }
+      if (!w.expect) {
+        CHECK(refused);
+        continue;
+      }
+      m_rows[w.id] = *w.expect;
+      check_row(w.id, m_s.new_cols, true);
+    }
+    // Unrelated writes by each application to every row: nothing may change, except that a row
+    // not copied yet gets its new side.
+    for (bool new_app : {false, true}) {
+      pqxx::work tx(new_app ? *m_new_app : *m_old_app);
+      tx.exec("UPDATE t SET note = note || 'x'");
+      tx.commit();
+    }
+    for (auto& [id, row] : m_rows) {
+      row.reached = true;
+    }
+    check_all(phase + " after unrelated updates", m_s.new_cols, true);
+  }
+
+  // After a rollback only the old side remains.
+  void check_old_side_only(const std::string& phase) {
+    check_all(phase, "", false);
+  }
+
+private:
+  void reconnect_new_app() {
+    m_old_app = std::make_unique<pqxx::connection>(m_db.url());
+    auto url = m_db.orchestrate({"url"});
+    REQUIRE(url.exit_code == 0);
+    std::string u = url.out;
+    u.erase(u.find_last_not_of("\n") + 1);
+    m_new_app = std::make_unique<pqxx::connection>(u);
+  }
+
+  void check_all(const std::string& phase, const std::string& new_cols, bool with_old) {
+    CAPTURE(phase);
+    for (const auto& [id, row] : m_rows) {
+      check_row(id, new_cols, with_old);
+    }
+  }
+
+  void check_row(int id, const std::string& new_cols, bool with_old) {
+    const Row& row = m_rows[id];
+    CAPTURE(id);
+    const bool with_new = !new_cols.empty() && row.reached;
+    if (with_old && new_cols != m_s.final_cols) {
+      CHECK(m_db.value("SELECT " + text_of(m_s.old_cols) + " FROM t WHERE id = " +
+                       std::to_string(id)) == row.old_side);
+    }
+    if (!with_new) {
+      return;
+    }
+    CHECK(m_db.value("SELECT " + text_of(new_cols) + " FROM t WHERE id = " + std::to_string(id)) ==
+          row.new_side);
+  }
+
+  const Scenario& m_s;
+  itest::TestDb m_db;
+  std::string m_plan;
+  std::map<int, Row> m_rows;
+  std::unique_ptr<pqxx::connection> m_old_app;
+  std::unique_ptr<pqxx::connection> m_new_app;
+};
+
+// Both runs of a scenario: through contract, and rolled back from transition.
+void run_scenario(const Scenario& s) {
+  {
+    Run run(s, s.name);
+    run.start();
+    run.next("expand");
+    run.next("dual_write");
+    run.write_phase("dual_write", 100, 1);
+    run.next("backfill");
+    run.write_phase("backfill", 200, 6);
+    run.next("transition");
+    run.write_phase("transition", 300, 11);
+    run.next("done");
+  }
+  {
+    Run run(s, s.name + "_rb");
+    const std::string before = run.db().dump();
+    run.start();
+    run.next("expand");
+    run.next("dual_write");
+    run.write_phase("dual_write", 100, 1);
+    run.next("backfill");
+    run.next("transition");
+    run.write_phase("transition", 300, 11);
+    auto r = run.db().orchestrate({"rollback"});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    run.check_old_side_only("rolled back");
+    CHECK(run.db().dump() == before);
+  }
+}
+
+// Writes of the dual-write phase (keys from 100) meet rows the backfill has not reached.
+bool unreached(int base) {
+  return base == 100;
+}
+
+Write old_w(const std::string& sql, int id, Row row) {
+  return {false, sql, id, row};
+}
+Write new_w(const std::string& sql, int id, Row row) {
+  return {true, sql, id, row};
+}
+Write new_refused(const std::string& sql, int id) {
+  return {true, sql, id, std::nullopt};
+}
+
+} // namespace
+
+TEST_SUITE_BEGIN("dual-write matrix");
+
+TEST_CASE("rename_column: an exact round trip, every write kept on both sides") {
+  Scenario s;
+  s.name = "dw_rename";
+  s.setup = "CREATE TABLE t (id int PRIMARY KEY, v text DEFAULT 'd', note text DEFAULT '');\n"
+            "INSERT INTO t (id, v) SELECT i, 'pre' || i FROM generate_series(1, 20) i";
+  s.plan = "name: rn\nchanges:\n  - rename_column: {table: t, from: v, to: w}\n";
+  s.old_cols = "v";
+  s.new_cols = "w";
+  s.final_cols = "w";
+  s.pre = [](int id) { return Row{"pre" + std::to_string(id), "pre" + std::to_string(id)}; };
+  s.writes = [](int b, int p) {
+    return std::vector<Write>{
+        old_w("INSERT INTO t (id) VALUES ({id})", b + 1, {"d", "d"}),
+        old_w("INSERT INTO t (id, v) VALUES ({id}, NULL)", b + 2, {"~", "~"}),
+        old_w("INSERT INTO t (id, v) VALUES ({id}, 'd')", b + 3, {"d", "d"}),
+        new_w("INSERT INTO t (id) VALUES ({id})", b + 4, {"d", "d"}),
+        new_w("INSERT INTO t (id, w) VALUES ({id}, NULL)", b + 5, {"~", "~"}),
+        new_w("INSERT INTO t (id, w) VALUES ({id}, 'd')", b + 6, {"d", "d"}),
+        new_w("INSERT INTO t (id, w) VALUES ({id}, 'new')", b + 7, {"new", "new"}),
+        old_w("UPDATE t SET v = 'old' WHERE id = {id}", p, {"old", "old"}),
+        new_w("UPDATE t SET w = 'new' WHERE id = {id}", p + 1, {"new", "new"}),
+        // Before the backfill the row shows NULL on the new side already: setting NULL changes
+        // nothing, and the row gets its new side like any row a write reaches.
+        new_w("UPDATE t SET w = NULL WHERE id = {id}", p + 2,
+              unreached(b) ? Row{"pre" + std::to_string(p + 2), "pre" + std::to_string(p + 2)}
+                           : Row{"~", "~"}),
+        old_w("UPDATE t SET v = NULL WHERE id = {id}", b + 7, {"~", "~"}),
+    };
+  };
+  run_scenario(s);
+}
+
+TEST_CASE("change_type cents to dollars: defaults keep their meaning, 100.00 stays 100.00") {
+  Scenario s;
+  s.name = "dw_cents";
+  s.setup = "CREATE TABLE t (id int PRIMARY KEY, price integer NOT NULL DEFAULT 100, "
+            "note text DEFAULT '');\n"
+            "INSERT INTO t (id, price) SELECT i, i * 7 FROM generate_series(1, 20) i";
+  s.plan = "name: dollars\nchanges:\n  - change_type: {table: t, column: price, type: "
+           "\"numeric(10,2)\",\n      up: \"price / 100.0\", down: \"round(price * 100)::integer\"}\n";
+  s.old_cols = "price";
+  s.new_cols = "_orc_new_price";
+  s.final_cols = "price";
+  s.pre = [](int id) {
+    char dollars[32];
+    std::snprintf(dollars, sizeof dollars, "%.2f", id * 7 / 100.0);
+    return Row{std::to_string(id * 7), dollars};
+  };
+  s.writes = [](int b, int p) {
+    return std::vector<Write>{
+        old_w("INSERT INTO t (id) VALUES ({id})", b + 1, {"100", "1.00"}),
+        old_w("INSERT INTO t (id, price) VALUES ({id}, 100)", b + 2, {"100", "1.00"}),
+        // Through the version schema: price is the dollars column there.
+        new_w("INSERT INTO t (id) VALUES ({id})", b + 3, {"100", "1.00"}),
+        new_w("INSERT INTO t (id, price) VALUES ({id}, 100.00)", b + 4, {"10000", "100.00"}),
+        new_w("INSERT INTO t (id, price) VALUES ({id}, 1.00)", b + 5, {"100", "1.00"}),
+        new_refused("INSERT INTO t (id, price) VALUES ({id}, NULL)", b + 6),
+        new_w("UPDATE t SET price = 9.99 WHERE id = {id}", p, {"999", "9.99"}),
+        new_w("UPDATE t SET price = price + 1 WHERE id = {id}", p, {"1099", "10.99"}),
+        old_w("UPDATE t SET price = 250 WHERE id = {id}", p + 1, {"250", "2.50"}),
+        new_w("UPDATE t SET price = price * 2 WHERE id = {id}", b + 4, {"20000", "200.00"}),
+    };
+  };
+  run_scenario(s);
+}
+
+TEST_CASE("change_type with a lossy down: the new application's 9.99 is never rounded away") {
+  Scenario s;
+  s.name = "dw_round";
+  s.setup = "CREATE TABLE t (id int PRIMARY KEY, qty integer, note text DEFAULT '');\n"
+            "INSERT INTO t (id, qty) SELECT i, i FROM generate_series(1, 20) i";
+  s.plan = "name: qty-numeric\nchanges:\n  - change_type: {table: t, column: qty, type: "
+           "\"numeric(10,2)\", down: \"round(qty)::integer\"}\n";
+  s.old_cols = "qty";
+  s.new_cols = "_orc_new_qty";
+  s.final_cols = "qty";
+  s.pre = [](int id) { return Row{std::to_string(id), std::to_string(id) + ".00"}; };
+  s.writes = [](int b, int p) {
+    return std::vector<Write>{
+        old_w("INSERT INTO t (id) VALUES ({id})", b + 1, {"~", "~"}),
+        old_w("INSERT INTO t (id, qty) VALUES ({id}, 5)", b + 2, {"5", "5.00"}),
+        new_w("INSERT INTO t (id) VALUES ({id})", b + 3, {"~", "~"}),
+        new_w("INSERT INTO t (id, qty) VALUES ({id}, NULL)", b + 4, {"~", "~"}),
+        new_w("INSERT INTO t (id, qty) VALUES ({id}, 9.99)", b + 5, {"10", "9.99"}),
+        new_w("UPDATE t SET qty = 9.99 WHERE id = {id}", p, {"10", "9.99"}),
+        new_w("UPDATE t SET qty = qty + 1 WHERE id = {id}", p, {"11", "10.99"}),
+        old_w("UPDATE t SET qty = 7 WHERE id = {id}", p + 1, {"7", "7.00"}),
+        new_w("UPDATE t SET qty = NULL WHERE id = {id}", p + 2,
+              unreached(b) ? Row{std::to_string(p + 2), std::to_string(p + 2) + ".00"}
+                           : Row{"~", "~"}),
+        old_w("UPDATE t SET qty = qty + 1 WHERE id = {id}", b + 5, {"11", "11.00"}),
+    };
+  };
+  run_scenario(s);
+}
+
+TEST_CASE("split_column (plans/007): Jean Luc Picard and Prince survive unrelated updates") {
+  Scenario s;
+  s.name = "dw_split";
+  s.setup = "CREATE TABLE t (id int PRIMARY KEY, name text NOT NULL, note text DEFAULT '');\n"
+            "INSERT INTO t (id, name) SELECT i, 'First' || i || ' Last' || i FROM "
+            "generate_series(1, 20) i";
+  s.plan = R"yaml(name: split
+changes:
+  - split_column:
+      table: t
+      from: name
+      into:
+        - {name: first_name, type: text, up: "split_part(name, ' ', 1)"}
+        - {name: last_name, type: text, up: "nullif(substr(name, length(split_part(name, ' ', 1)) + 2), '')"}
+      down: "concat_ws(' ', first_name, last_name)"
+)yaml";
+  s.old_cols = "name";
+  s.new_cols = "first_name, last_name";
+  s.final_cols = "first_name, last_name";
+  s.pre = [](int id) {
+    const auto i = std::to_string(id);
+    return Row{"First" + i + " Last" + i, "First" + i + "|Last" + i};
+  };
+  s.writes = [](int b, int p) {
+    return std::vector<Write>{
+        old_w("INSERT INTO t (id, name) VALUES ({id}, 'Jean Luc Picard')", b + 1,
+              {"Jean Luc Picard", "Jean|Luc Picard"}),
+        new_w("INSERT INTO t (id, first_name, last_name) VALUES ({id}, 'Jean Luc', 'Picard')",
+              b + 2, {"Jean Luc Picard", "Jean Luc|Picard"}),
+        new_w("INSERT INTO t (id, first_name, last_name) VALUES ({id}, NULL, 'Prince')", b + 3,
+              {"Prince", "~|Prince"}),
+        new_w("INSERT INTO t (id, first_name) VALUES ({id}, 'Cher')", b + 4, {"Cher", "Cher|~"}),
+        old_w("INSERT INTO t (id, name) VALUES ({id}, '')", b + 5, {"", "|~"}),
+        new_w("UPDATE t SET last_name = 'Riker' WHERE id = {id}", p, {"First" + std::to_string(p) + " Riker",
+                                                                       "First" + std::to_string(p) + "|Riker"}),
+        old_w("UPDATE t SET name = 'William T Riker' WHERE id = {id}", p + 1,
+              {"William T Riker", "William|T Riker"}),
+        new_w("UPDATE t SET first_name = NULL WHERE id = {id}", b + 2, {"Picard", "~|Picard"}),
+    };
+  };
+  run_scenario(s);
+}
+
+TEST_CASE("merge_columns (plans/011): an explicit NULL stays NULL") {
+  Scenario s;
+  s.name = "dw_merge";
+  s.setup = "CREATE TABLE t (id int PRIMARY KEY, first_name text, last_name text, "
+            "note text DEFAULT '');\n"
+            "INSERT INTO t (id, first_name, last_name) SELECT i, 'F' || i, 'L' || i FROM "
+            "generate_series(1, 20) i";
+  s.plan = R"yaml(name: merge
+changes:
+  - merge_columns:
+      table: t
+      from: [first_name, last_name]
+      into: {name: display_name, type: text, up: "concat_ws(' ', first_name, last_name)"}
+      down:
+        first_name: "split_part(display_name, ' ', 1)"
+        last_name: "nullif(substr(display_name, length(split_part(display_name, ' ', 1)) + 2), '')"
+)yaml";
+  s.old_cols = "first_name, last_name";
+  s.new_cols = "display_name";
+  s.final_cols = "display_name";
+  s.pre = [](int id) {
+    const auto i = std::to_string(id);
+    return Row{"F" + i + "|L" + i, "F" + i + " L" + i};
+  };
+  s.writes = [](int b, int p) {
+    return std::vector<Write>{
+        new_w("INSERT INTO t (id, display_name) VALUES ({id}, NULL)", b + 1, {"~|~", "~"}),
+        new_w("INSERT INTO t (id) VALUES ({id})", b + 2, {"~|~", "~"}),
+        new_w("INSERT INTO t (id, display_name) VALUES ({id}, 'Jean Luc Picard')", b + 3,
+              {"Jean|Luc Picard", "Jean Luc Picard"}),
+        old_w("INSERT INTO t (id) VALUES ({id})", b + 4, {"~|~", ""}),
+        old_w("INSERT INTO t (id, first_name) VALUES ({id}, 'Cher')", b + 5, {"Cher|~", "Cher"}),
+        new_w("UPDATE t SET display_name = NULL WHERE id = {id}", p,
+              unreached(b) ? Row{"F" + std::to_string(p) + "|L" + std::to_string(p),
+                                 "F" + std::to_string(p) + " L" + std::to_string(p)}
+                           : Row{"~|~", "~"}),
+        old_w("UPDATE t SET last_name = 'Data' WHERE id = {id}", p + 1,
+              {"F" + std::to_string(p + 1) + "|Data", "F" + std::to_string(p + 1) + " Data"}),
+    };
+  };
+  run_scenario(s);
+}
+
+TEST_CASE("set_not_null: the old application keeps its NULL, the new one sees the fill") {
+  Scenario s;
+  s.name = "dw_notnull";
+  s.setup = "CREATE TABLE t (id int PRIMARY KEY, email text, note text DEFAULT '');\n"
+            "INSERT INTO t (id, email) SELECT i, CASE WHEN i % 2 = 0 THEN 'u' || i END FROM "
+            "generate_series(1, 20) i";
+  s.plan = "name: email-nn\nchanges:\n  - set_not_null: {table: t, column: email, fill: "
+           "\"'unknown'\"}\n";
+  s.old_cols = "email";
+  s.new_cols = "_orc_new_email";
+  s.final_cols = "email";
+  s.pre = [](int id) {
+    return id % 2 == 0 ? Row{"u" + std::to_string(id), "u" + std::to_string(id)}
+                       : Row{"~", "unknown"};
+  };
+  s.writes = [](int b, int p) {
+    return std::vector<Write>{
+        old_w("INSERT INTO t (id) VALUES ({id})", b + 1, {"~", "unknown"}),
+        old_w("INSERT INTO t (id, email) VALUES ({id}, 'unknown')", b + 2, {"unknown", "unknown"}),
+        new_w("INSERT INTO t (id, email) VALUES ({id}, 'a@b')", b + 3, {"a@b", "a@b"}),
+        new_refused("INSERT INTO t (id, email) VALUES ({id}, NULL)", b + 4),
+        new_refused("INSERT INTO t (id) VALUES ({id})", b + 5),
+        old_w("UPDATE t SET email = NULL WHERE id = {id}", p + 1, {"~", "unknown"}),
+        new_w("UPDATE t SET email = 'n@b' WHERE id = {id}", p, {"n@b", "n@b"}),
+    };
+  };
+  run_scenario(s);
+}
+
+TEST_CASE("add_column with a fill, nullable: the new application's NULL is kept") {
+  Scenario s;
+  s.name = "dw_fill";
+  s.setup = "CREATE TABLE t (id int PRIMARY KEY, name text, note text DEFAULT '');\n"
+            "INSERT INTO t (id, name) SELECT i, 'Name' || i FROM generate_series(1, 20) i";
+  s.plan = "name: nick\nchanges:\n  - add_column: {table: t, column: nick, type: text, fill: "
+           "\"lower(name)\"}\n";
+  s.old_cols = "name";
+  s.new_cols = "nick";
+  s.final_cols = "nick";
+  s.pre = [](int id) {
+    return Row{"Name" + std::to_string(id), "name" + std::to_string(id)};
+  };
+  s.writes = [](int b, int p) {
+    return std::vector<Write>{
+        old_w("INSERT INTO t (id, name) VALUES ({id}, 'Bob')", b + 1, {"Bob", "bob"}),
+        new_w("INSERT INTO t (id, name, nick) VALUES ({id}, 'Al', NULL)", b + 2, {"Al", "~"}),
+        new_w("INSERT INTO t (id, name) VALUES ({id}, 'Al')", b + 3, {"Al", "~"}),
+        new_w("INSERT INTO t (id, name, nick) VALUES ({id}, 'Al', 'al')", b + 4, {"Al", "al"}),
+        new_w("UPDATE t SET nick = NULL WHERE id = {id}", p,
+              {"Name" + std::to_string(p), unreached(b) ? "name" + std::to_string(p) : "~"}),
+        // name is no side of this change: the fill is given once, never recomputed.
+        old_w("UPDATE t SET name = 'Zed' WHERE id = {id}", p,
+              {"Zed", unreached(b) ? "name" + std::to_string(p) : "~"}),
+        new_w("UPDATE t SET nick = 'z' WHERE id = {id}", b + 1, {"Bob", "z"}),
+    };
+  };
+  run_scenario(s);
+}
+
+TEST_CASE("add_column with a fill, NOT NULL: an explicit NULL is refused before and after") {
+  Scenario s;
+  s.name = "dw_fill_nn";
+  s.setup = "CREATE TABLE t (id int PRIMARY KEY, name text, note text DEFAULT '');\n"
+            "INSERT INTO t (id, name) SELECT i, 'Name' || i FROM generate_series(1, 20) i";
+  s.plan = "name: nick-nn\nchanges:\n  - add_column: {table: t, column: nick, type: text, "
+           "default: \"'x'\", fill: \"lower(name)\", nullable: false}\n";
+  s.old_cols = "name";
+  s.new_cols = "nick";
+  s.final_cols = "nick";
+  s.pre = [](int id) {
+    return Row{"Name" + std::to_string(id), "name" + std::to_string(id)};
+  };
+  s.writes = [](int b, int p) {
+    return std::vector<Write>{
+        old_w("INSERT INTO t (id, name) VALUES ({id}, 'Bob')", b + 1, {"Bob", "x"}),
+        new_w("INSERT INTO t (id, name) VALUES ({id}, 'Al')", b + 2, {"Al", "x"}),
+        new_refused("INSERT INTO t (id, name, nick) VALUES ({id}, 'Al', NULL)", b + 3),
+        new_w("INSERT INTO t (id, name, nick) VALUES ({id}, 'Al', 'x')", b + 4, {"Al", "x"}),
+        new_refused("UPDATE t SET nick = NULL WHERE id = {id}", b + 4),
+        new_w("UPDATE t SET nick = 'n' WHERE id = {id}", p + 1, {"Name" + std::to_string(p + 1), "n"}),
+    };
+  };
+  run_scenario(s);
+}
+
+TEST_SUITE_END();
