@@ -6,10 +6,6 @@
 
 -- rollback from this phase:
 -- step rollback.add_column.accounts.updated_at.drop_column
---   DROP TRIGGER IF EXISTS "_orc_fill_accounts_updated_at" ON "public"."accounts";
---   DROP FUNCTION IF EXISTS "public"."_orc_fill_accounts_updated_at"();
 --   ALTER TABLE "public"."accounts" DROP COLUMN IF EXISTS "updated_at";
 -- step rollback.add_column.accounts.created_at.drop_column
---   DROP TRIGGER IF EXISTS "_orc_fill_accounts_created_at" ON "public"."accounts";
---   DROP FUNCTION IF EXISTS "public"."_orc_fill_accounts_created_at"();
 --   ALTER TABLE "public"."accounts" DROP COLUMN IF EXISTS "created_at";

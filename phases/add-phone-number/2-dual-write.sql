@@ -1,20 +1,75 @@
 -- plan add-phone-number: phase 2 of 5, dual_write
 
--- step add_column.users.phone_number.fill_function
-CREATE OR REPLACE FUNCTION "public"."_orc_fill_users_phone_number"() RETURNS trigger LANGUAGE plpgsql AS $orc$
+-- step add_column.users.phone_number.sync
+CREATE OR REPLACE FUNCTION "public"."_orc_sync_users_phone_number"() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, "public" AS $orc$
+DECLARE
+  _side "char";
+  _new_app boolean := COALESCE('add-phone-number' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false);
+  _up0 text;
 BEGIN
-  IF NEW."phone_number" IS NULL THEN
-    NEW."phone_number" := (SELECT ('+1-555-' || lpad(id::text, 7, '0')) FROM (SELECT NEW."id" AS "id", NEW."name" AS "name", NEW."created_at" AS "created_at") AS _row);
+  -- Which side did the statement write? (see sync_trigger.hpp)
+  IF TG_OP = 'INSERT' THEN
+    IF _new_app OR (true AND NOT (NOT NEW."phone_number" IS DISTINCT FROM CAST(('') AS text))) THEN
+      _side := 'n';
+    ELSE
+      _side := 'o';
+    END IF;
+  ELSE
+    IF _new_app THEN
+      IF (NEW."phone_number" IS DISTINCT FROM OLD."phone_number") THEN
+        _side := 'n';
+      ELSIF false THEN
+        _side := 'o';
+      END IF;
+    ELSIF false THEN
+      _side := 'o';
+    ELSIF (NEW."phone_number" IS DISTINCT FROM OLD."phone_number") THEN
+      _side := 'n';
+    END IF;
+    IF _side IS NULL THEN
+      -- Neither side written: only a row nobody reached yet gets its new side.
+      IF OLD."_orc_side_users_phone_number" = '0' THEN
+        _side := 'o';
+      ELSE
+        RETURN NEW;
+      END IF;
+    END IF;
   END IF;
+  -- The written side stays as given; the other side gets its translation.
+  IF _side = 'n' THEN
+    NULL;
+  ELSE
+    DECLARE
+      "id" bigint := NEW."id";
+      "name" text := NEW."name";
+      "created_at" timestamp with time zone := NEW."created_at";
+      "phone_number" text := NEW."phone_number";
+    BEGIN
+      _up0 := (COALESCE("phone_number", ('+1-555-' || lpad(id::text, 7, '0'))));
+    END;
+    NEW."phone_number" := _up0;
+  END IF;
+  NEW."_orc_side_users_phone_number" := _side;
   RETURN NEW;
 END;
 $orc$;
-
--- step add_column.users.phone_number.fill_trigger
 DO $orc$ BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"public"."users"'::regclass AND tgname = '_orc_fill_users_phone_number') THEN
-    CREATE TRIGGER "_orc_fill_users_phone_number" BEFORE INSERT OR UPDATE ON "public"."users" FOR EACH ROW WHEN (current_setting('orchestrate.backfill', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION "public"."_orc_fill_users_phone_number"();
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"public"."users"'::regclass AND tgname = '_orc_sync_ins_users_phone_number') THEN
+    CREATE TRIGGER "_orc_sync_ins_users_phone_number" BEFORE INSERT ON "public"."users" FOR EACH ROW EXECUTE FUNCTION "public"."_orc_sync_users_phone_number"();
   END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"public"."users"'::regclass AND tgname = '_orc_sync_upd_users_phone_number') THEN
+    CREATE TRIGGER "_orc_sync_upd_users_phone_number" BEFORE UPDATE ON "public"."users" FOR EACH ROW WHEN ((OLD."_orc_side_users_phone_number" = '0' AND NEW."_orc_side_users_phone_number" = '0') OR (NEW."_orc_side_users_phone_number" = OLD."_orc_side_users_phone_number" AND (NEW."phone_number" IS DISTINCT FROM OLD."phone_number"))) EXECUTE FUNCTION "public"."_orc_sync_users_phone_number"();
+  END IF;
+END $orc$;
+DO $orc$ DECLARE _row tid; BEGIN
+  BEGIN
+    SELECT ctid INTO _row FROM "public"."users" WHERE "_orc_side_users_phone_number" = '0' LIMIT 1 FOR UPDATE SKIP LOCKED;
+    IF _row IS NOT NULL THEN
+      UPDATE "public"."users" SET "_orc_side_users_phone_number" = "_orc_side_users_phone_number" WHERE ctid = _row;
+    END IF;
+    RAISE SQLSTATE 'OR000';
+  EXCEPTION WHEN SQLSTATE 'OR000' THEN NULL;
+  END;
 END $orc$;
 
 -- step add_column.users.phone_number.not_null_check
@@ -25,22 +80,23 @@ DO $orc$ BEGIN
 END $orc$;
 
 -- gate (checked before `next` leaves this phase):
--- check add_column.users.phone_number.trigger: trigger _orc_fill_users_phone_number present and enabled
---   SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass('"public"."users"') AND tgname = '_orc_fill_users_phone_number' AND tgenabled IN ('O', 'A'))
--- check add_column.users.phone_number.probe_fill: a write that leaves phone_number NULL gets it filled (rolled back) (in a rolled-back transaction)
---   WITH a AS (SELECT "id" FROM "public"."users" ORDER BY "id" LIMIT 1),
---        u AS (UPDATE "public"."users" t SET "phone_number" = NULL FROM a WHERE t."id" = a."id" RETURNING t.*)
---   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM a) THEN true
---               ELSE COALESCE((SELECT bool_and(u."phone_number" IS NOT NULL OR (SELECT ('+1-555-' || lpad(id::text, 7, '0')) FROM (SELECT u."id" AS "id", u."name" AS "name", u."created_at" AS "created_at") AS _row) IS NULL) FROM u), false) END
 -- check add_column.users.phone_number.not_null_check: constraint _orc_nn_users_phone_number exists
 --   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."users"') AND conname = '_orc_nn_users_phone_number')
+-- check add_column.users.phone_number.trigger: triggers _orc_sync_ins_users_phone_number and _orc_sync_upd_users_phone_number present and enabled
+--   SELECT (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('"public"."users"') AND tgname IN ('_orc_sync_ins_users_phone_number', '_orc_sync_upd_users_phone_number') AND tgenabled IN ('O', 'A')) = 2
+-- check add_column.users.phone_number.probe_unreached: an unrelated write to a row not copied yet gives it its new side (rolled back) (in a rolled-back transaction)
+--   WITH a AS (SELECT t."id" AS _k0 FROM "public"."users" t WHERE t."_orc_side_users_phone_number" = '0' ORDER BY t."id" LIMIT 1),
+--        u AS (UPDATE "public"."users" t SET "_orc_side_users_phone_number" = t."_orc_side_users_phone_number" FROM a WHERE t."id" = a._k0 RETURNING t.*)
+--   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM a) THEN true
+--               ELSE COALESCE((SELECT bool_and(NOT u."phone_number" IS DISTINCT FROM CAST((COALESCE("phone_number", ('+1-555-' || lpad(id::text, 7, '0')))) AS text) AND u."_orc_side_users_phone_number" = 'o') FROM u), false) END
 -- check create_index.users.users_phone_number_idx.valid: index users_phone_number_idx exists and is valid
 --   SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass('"public"."users_phone_number_idx"') AND indisvalid AND indisready)
 
 -- rollback from this phase:
 -- step rollback.create_index.users.users_phone_number_idx
 --   DROP INDEX CONCURRENTLY IF EXISTS "public"."users_phone_number_idx";
--- step rollback.add_column.users.phone_number.drop_column
---   DROP TRIGGER IF EXISTS "_orc_fill_users_phone_number" ON "public"."users";
---   DROP FUNCTION IF EXISTS "public"."_orc_fill_users_phone_number"();
---   ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "phone_number";
+-- step rollback.add_column.users.phone_number.drop
+--   DROP TRIGGER IF EXISTS "_orc_sync_ins_users_phone_number" ON "public"."users";
+--   DROP TRIGGER IF EXISTS "_orc_sync_upd_users_phone_number" ON "public"."users";
+--   DROP FUNCTION IF EXISTS "public"."_orc_sync_users_phone_number"();
+--   ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "phone_number", DROP COLUMN IF EXISTS "_orc_side_users_phone_number";

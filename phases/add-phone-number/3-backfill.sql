@@ -1,18 +1,19 @@
 -- plan add-phone-number: phase 3 of 5, backfill
 
 -- backfill add_column.users.phone_number: in batches along (id), each one transaction that also advances the range cursor:
---   UPDATE public.users SET "phone_number" = ('+1-555-' || lpad(id::text, 7, '0')) WHERE <key in batch> AND ("phone_number" IS NULL AND ('+1-555-' || lpad(id::text, 7, '0')) IS NOT NULL);
+--   UPDATE public.users SET "phone_number" = (COALESCE("phone_number", ('+1-555-' || lpad(id::text, 7, '0')))), "_orc_side_users_phone_number" = 'b' WHERE <key in batch> AND ("_orc_side_users_phone_number" = '0');
 
 -- gate (checked before `next` leaves this phase):
--- check add_column.users.phone_number.parity: no row of users where "phone_number" IS NULL AND ('+1-555-' || lpad(id::text, 7, '0')) IS NOT NULL
---   batched scan of public.users along (id) for rows where "phone_number" IS NULL AND ('+1-555-' || lpad(id::text, 7, '0')) IS NOT NULL
+-- check add_column.users.phone_number.parity: no row of users where "_orc_side_users_phone_number" = '0'
+--   batched scan of public.users along (id) for rows where CASE "_orc_side_users_phone_number" WHEN '0' THEN true WHEN 'n' THEN false ELSE ("phone_number" IS DISTINCT FROM CAST((COALESCE("phone_number", ('+1-555-' || lpad(id::text, 7, '0')))) AS text)) END
 -- check create_index.users.users_phone_number_idx.valid: index users_phone_number_idx exists and is valid
 --   SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass('"public"."users_phone_number_idx"') AND indisvalid AND indisready)
 
 -- rollback from this phase:
 -- step rollback.create_index.users.users_phone_number_idx
 --   DROP INDEX CONCURRENTLY IF EXISTS "public"."users_phone_number_idx";
--- step rollback.add_column.users.phone_number.drop_column
---   DROP TRIGGER IF EXISTS "_orc_fill_users_phone_number" ON "public"."users";
---   DROP FUNCTION IF EXISTS "public"."_orc_fill_users_phone_number"();
---   ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "phone_number";
+-- step rollback.add_column.users.phone_number.drop
+--   DROP TRIGGER IF EXISTS "_orc_sync_ins_users_phone_number" ON "public"."users";
+--   DROP TRIGGER IF EXISTS "_orc_sync_upd_users_phone_number" ON "public"."users";
+--   DROP FUNCTION IF EXISTS "public"."_orc_sync_users_phone_number"();
+--   ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "phone_number", DROP COLUMN IF EXISTS "_orc_side_users_phone_number";

@@ -1,20 +1,76 @@
 -- plan add-users-email: phase 2 of 5, dual_write
 
--- step add_column.users.email.fill_function
-CREATE OR REPLACE FUNCTION "public"."_orc_fill_users_email"() RETURNS trigger LANGUAGE plpgsql AS $orc$
+-- step add_column.users.email.sync
+CREATE OR REPLACE FUNCTION "public"."_orc_sync_users_email"() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, "public" AS $orc$
+DECLARE
+  _side "char";
+  _new_app boolean := COALESCE('add-users-email' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false);
+  _up0 text;
 BEGIN
-  IF NEW."email" IS NULL THEN
-    NEW."email" := (SELECT ('user' || id || '@example.com') FROM (SELECT NEW."id" AS "id", NEW."name" AS "name", NEW."created_at" AS "created_at", NEW."phone_number" AS "phone_number") AS _row);
+  -- Which side did the statement write? (see sync_trigger.hpp)
+  IF TG_OP = 'INSERT' THEN
+    IF _new_app OR (true AND NOT (NOT NEW."email" IS DISTINCT FROM CAST(('') AS text))) THEN
+      _side := 'n';
+    ELSE
+      _side := 'o';
+    END IF;
+  ELSE
+    IF _new_app THEN
+      IF (NEW."email" IS DISTINCT FROM OLD."email") THEN
+        _side := 'n';
+      ELSIF false THEN
+        _side := 'o';
+      END IF;
+    ELSIF false THEN
+      _side := 'o';
+    ELSIF (NEW."email" IS DISTINCT FROM OLD."email") THEN
+      _side := 'n';
+    END IF;
+    IF _side IS NULL THEN
+      -- Neither side written: only a row nobody reached yet gets its new side.
+      IF OLD."_orc_side_users_email" = '0' THEN
+        _side := 'o';
+      ELSE
+        RETURN NEW;
+      END IF;
+    END IF;
   END IF;
+  -- The written side stays as given; the other side gets its translation.
+  IF _side = 'n' THEN
+    NULL;
+  ELSE
+    DECLARE
+      "id" bigint := NEW."id";
+      "name" text := NEW."name";
+      "created_at" timestamp with time zone := NEW."created_at";
+      "phone_number" text := NEW."phone_number";
+      "email" text := NEW."email";
+    BEGIN
+      _up0 := (COALESCE("email", ('user' || id || '@example.com')));
+    END;
+    NEW."email" := _up0;
+  END IF;
+  NEW."_orc_side_users_email" := _side;
   RETURN NEW;
 END;
 $orc$;
-
--- step add_column.users.email.fill_trigger
 DO $orc$ BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"public"."users"'::regclass AND tgname = '_orc_fill_users_email') THEN
-    CREATE TRIGGER "_orc_fill_users_email" BEFORE INSERT OR UPDATE ON "public"."users" FOR EACH ROW WHEN (current_setting('orchestrate.backfill', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION "public"."_orc_fill_users_email"();
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"public"."users"'::regclass AND tgname = '_orc_sync_ins_users_email') THEN
+    CREATE TRIGGER "_orc_sync_ins_users_email" BEFORE INSERT ON "public"."users" FOR EACH ROW EXECUTE FUNCTION "public"."_orc_sync_users_email"();
   END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"public"."users"'::regclass AND tgname = '_orc_sync_upd_users_email') THEN
+    CREATE TRIGGER "_orc_sync_upd_users_email" BEFORE UPDATE ON "public"."users" FOR EACH ROW WHEN ((OLD."_orc_side_users_email" = '0' AND NEW."_orc_side_users_email" = '0') OR (NEW."_orc_side_users_email" = OLD."_orc_side_users_email" AND (NEW."email" IS DISTINCT FROM OLD."email"))) EXECUTE FUNCTION "public"."_orc_sync_users_email"();
+  END IF;
+END $orc$;
+DO $orc$ DECLARE _row tid; BEGIN
+  BEGIN
+    SELECT ctid INTO _row FROM "public"."users" WHERE "_orc_side_users_email" = '0' LIMIT 1 FOR UPDATE SKIP LOCKED;
+    IF _row IS NOT NULL THEN
+      UPDATE "public"."users" SET "_orc_side_users_email" = "_orc_side_users_email" WHERE ctid = _row;
+    END IF;
+    RAISE SQLSTATE 'OR000';
+  EXCEPTION WHEN SQLSTATE 'OR000' THEN NULL;
+  END;
 END $orc$;
 
 -- step add_column.users.email.not_null_check
@@ -25,18 +81,19 @@ DO $orc$ BEGIN
 END $orc$;
 
 -- gate (checked before `next` leaves this phase):
--- check add_column.users.email.trigger: trigger _orc_fill_users_email present and enabled
---   SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass('"public"."users"') AND tgname = '_orc_fill_users_email' AND tgenabled IN ('O', 'A'))
--- check add_column.users.email.probe_fill: a write that leaves email NULL gets it filled (rolled back) (in a rolled-back transaction)
---   WITH a AS (SELECT "id" FROM "public"."users" ORDER BY "id" LIMIT 1),
---        u AS (UPDATE "public"."users" t SET "email" = NULL FROM a WHERE t."id" = a."id" RETURNING t.*)
---   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM a) THEN true
---               ELSE COALESCE((SELECT bool_and(u."email" IS NOT NULL OR (SELECT ('user' || id || '@example.com') FROM (SELECT u."id" AS "id", u."name" AS "name", u."created_at" AS "created_at", u."phone_number" AS "phone_number") AS _row) IS NULL) FROM u), false) END
 -- check add_column.users.email.not_null_check: constraint _orc_nn_users_email exists
 --   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."users"') AND conname = '_orc_nn_users_email')
+-- check add_column.users.email.trigger: triggers _orc_sync_ins_users_email and _orc_sync_upd_users_email present and enabled
+--   SELECT (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('"public"."users"') AND tgname IN ('_orc_sync_ins_users_email', '_orc_sync_upd_users_email') AND tgenabled IN ('O', 'A')) = 2
+-- check add_column.users.email.probe_unreached: an unrelated write to a row not copied yet gives it its new side (rolled back) (in a rolled-back transaction)
+--   WITH a AS (SELECT t."id" AS _k0 FROM "public"."users" t WHERE t."_orc_side_users_email" = '0' ORDER BY t."id" LIMIT 1),
+--        u AS (UPDATE "public"."users" t SET "_orc_side_users_email" = t."_orc_side_users_email" FROM a WHERE t."id" = a._k0 RETURNING t.*)
+--   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM a) THEN true
+--               ELSE COALESCE((SELECT bool_and(NOT u."email" IS DISTINCT FROM CAST((COALESCE("email", ('user' || id || '@example.com'))) AS text) AND u."_orc_side_users_email" = 'o') FROM u), false) END
 
 -- rollback from this phase:
--- step rollback.add_column.users.email.drop_column
---   DROP TRIGGER IF EXISTS "_orc_fill_users_email" ON "public"."users";
---   DROP FUNCTION IF EXISTS "public"."_orc_fill_users_email"();
---   ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "email";
+-- step rollback.add_column.users.email.drop
+--   DROP TRIGGER IF EXISTS "_orc_sync_ins_users_email" ON "public"."users";
+--   DROP TRIGGER IF EXISTS "_orc_sync_upd_users_email" ON "public"."users";
+--   DROP FUNCTION IF EXISTS "public"."_orc_sync_users_email"();
+--   ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "email", DROP COLUMN IF EXISTS "_orc_side_users_email";

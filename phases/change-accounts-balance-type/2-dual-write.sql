@@ -1,50 +1,87 @@
 -- plan change-accounts-balance-type: phase 2 of 5, dual_write
 
--- step change_type.accounts.balance.sync_function
+-- step change_type.accounts.balance.sync
 CREATE OR REPLACE FUNCTION "public"."_orc_sync_accounts_balance"() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, "public" AS $orc$
 DECLARE
+  _side "char";
+  _new_app boolean := COALESCE('change-accounts-balance-type' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false);
   _up0 bigint;
   _down0 integer;
-  _new_side boolean;
 BEGIN
-  -- What the new side should hold, computed from the row as the old application sees it.
-  DECLARE
-    "id" integer := NEW."id";
-    "user_id" bigint := NEW."user_id";
-    "balance" integer := NEW."balance";
-  BEGIN
-    _up0 := (balance::bigint);
-  END;
-  IF NEW."_orc_new_balance" IS NOT DISTINCT FROM _up0 THEN
-    RETURN NEW;
-  END IF;
-  -- The sides disagree: whichever side the statement wrote wins (the new one if both).
+  -- Which side did the statement write? (see sync_trigger.hpp)
   IF TG_OP = 'INSERT' THEN
-    _new_side := NEW."_orc_new_balance" IS DISTINCT FROM (CAST((0) AS bigint));
+    IF _new_app OR ((NOT NEW."balance" IS DISTINCT FROM CAST((0) AS integer)) AND NOT (NOT NEW."_orc_new_balance" IS DISTINCT FROM CAST(((0)::bigint) AS bigint))) THEN
+      _side := 'n';
+    ELSE
+      _side := 'o';
+    END IF;
   ELSE
-    _new_side := NEW."_orc_new_balance" IS DISTINCT FROM OLD."_orc_new_balance";
+    IF _new_app THEN
+      IF (NEW."_orc_new_balance" IS DISTINCT FROM OLD."_orc_new_balance") THEN
+        _side := 'n';
+      ELSIF (NEW."balance" IS DISTINCT FROM OLD."balance") THEN
+        _side := 'o';
+      END IF;
+    ELSIF (NEW."balance" IS DISTINCT FROM OLD."balance") THEN
+      _side := 'o';
+    ELSIF (NEW."_orc_new_balance" IS DISTINCT FROM OLD."_orc_new_balance") THEN
+      _side := 'n';
+    END IF;
+    IF _side IS NULL THEN
+      -- Neither side written: only a row nobody reached yet gets its new side.
+      IF OLD."_orc_side_accounts_balance" = '0' THEN
+        _side := 'o';
+      ELSE
+        RETURN NEW;
+      END IF;
+    END IF;
   END IF;
-  IF _new_side THEN
-  DECLARE
-    "id" integer := NEW."id";
-    "user_id" bigint := NEW."user_id";
-    "balance" bigint := NEW."_orc_new_balance";
-  BEGIN
-    _down0 := (balance::integer);
-  END;
+  -- The written side stays as given; the other side gets its translation.
+  IF _side = 'n' THEN
+    DECLARE
+      "id" integer := NEW."id";
+      "user_id" bigint := NEW."user_id";
+      "balance" bigint := NEW."_orc_new_balance";
+    BEGIN
+      _down0 := (balance::integer);
+    END;
     NEW."balance" := _down0;
   ELSE
+    DECLARE
+      "id" integer := NEW."id";
+      "user_id" bigint := NEW."user_id";
+      "balance" integer := NEW."balance";
+    BEGIN
+      _up0 := (balance::bigint);
+    END;
     NEW."_orc_new_balance" := _up0;
   END IF;
+  NEW."_orc_side_accounts_balance" := _side;
   RETURN NEW;
 END;
 $orc$;
-
--- step change_type.accounts.balance.sync_trigger
 DO $orc$ BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"public"."accounts"'::regclass AND tgname = '_orc_sync_accounts_balance') THEN
-    CREATE TRIGGER "_orc_sync_accounts_balance" BEFORE INSERT OR UPDATE ON "public"."accounts" FOR EACH ROW WHEN (current_setting('orchestrate.backfill', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION "public"."_orc_sync_accounts_balance"();
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"public"."accounts"'::regclass AND tgname = '_orc_sync_ins_accounts_balance') THEN
+    CREATE TRIGGER "_orc_sync_ins_accounts_balance" BEFORE INSERT ON "public"."accounts" FOR EACH ROW EXECUTE FUNCTION "public"."_orc_sync_accounts_balance"();
   END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"public"."accounts"'::regclass AND tgname = '_orc_sync_upd_accounts_balance') THEN
+    CREATE TRIGGER "_orc_sync_upd_accounts_balance" BEFORE UPDATE ON "public"."accounts" FOR EACH ROW WHEN ((OLD."_orc_side_accounts_balance" = '0' AND NEW."_orc_side_accounts_balance" = '0') OR (NEW."_orc_side_accounts_balance" = OLD."_orc_side_accounts_balance" AND (NEW."_orc_new_balance" IS DISTINCT FROM OLD."_orc_new_balance" OR NEW."balance" IS DISTINCT FROM OLD."balance"))) EXECUTE FUNCTION "public"."_orc_sync_accounts_balance"();
+  END IF;
+END $orc$;
+DO $orc$ DECLARE _row tid; BEGIN
+  BEGIN
+    SELECT ctid INTO _row FROM "public"."accounts" WHERE "_orc_side_accounts_balance" = '0' LIMIT 1 FOR UPDATE SKIP LOCKED;
+    IF _row IS NOT NULL THEN
+      UPDATE "public"."accounts" SET "_orc_side_accounts_balance" = "_orc_side_accounts_balance" WHERE ctid = _row;
+    END IF;
+    SELECT ctid INTO _row FROM "public"."accounts" WHERE "_orc_side_accounts_balance" = '0' LIMIT 1 FOR UPDATE SKIP LOCKED;
+    IF _row IS NOT NULL THEN
+      PERFORM pg_catalog.set_config('orchestrate.new_app', 'change-accounts-balance-type', true);
+      UPDATE "public"."accounts" SET "_orc_new_balance" = CAST((balance::bigint) AS bigint) WHERE ctid = _row;
+    END IF;
+    RAISE SQLSTATE 'OR000';
+  EXCEPTION WHEN SQLSTATE 'OR000' THEN NULL;
+  END;
 END $orc$;
 
 -- step change_type.accounts.balance.not_null_check
@@ -70,20 +107,26 @@ GRANT USAGE ON SCHEMA "change-accounts-balance-type" TO PUBLIC;
 -- gate (checked before `next` leaves this phase):
 -- check change_type.accounts.balance.not_null_check: constraint _orc_nn_accounts_balance exists
 --   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."accounts"') AND conname = '_orc_nn_accounts_balance')
--- check change_type.accounts.balance.trigger: trigger _orc_sync_accounts_balance present and enabled
---   SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass('"public"."accounts"') AND tgname = '_orc_sync_accounts_balance' AND tgenabled IN ('O', 'A'))
--- check change_type.accounts.balance.probe_old_to_new: a write of the old side reaches the new side (rolled back) (in a rolled-back transaction)
---   WITH a AS (SELECT t."id" AS _k0, t."balance" AS _o0 FROM "public"."accounts" t ORDER BY "id" LIMIT 1),
---        b AS (SELECT t."balance" AS _o0, (SELECT (balance::bigint) FROM (SELECT t."id" AS "id", t."user_id" AS "user_id", t."balance" AS "balance") AS _view) AS _n0 FROM "public"."accounts" t, a WHERE t."balance" IS DISTINCT FROM a._o0 LIMIT 1),
+-- check change_type.accounts.balance.trigger: triggers _orc_sync_ins_accounts_balance and _orc_sync_upd_accounts_balance present and enabled
+--   SELECT (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('"public"."accounts"') AND tgname IN ('_orc_sync_ins_accounts_balance', '_orc_sync_upd_accounts_balance') AND tgenabled IN ('O', 'A')) = 2
+-- check change_type.accounts.balance.probe_unreached: an unrelated write to a row not copied yet gives it its new side (rolled back) (in a rolled-back transaction)
+--   WITH a AS (SELECT t."id" AS _k0 FROM "public"."accounts" t WHERE t."_orc_side_accounts_balance" = '0' ORDER BY t."id" LIMIT 1),
+--        u AS (UPDATE "public"."accounts" t SET "_orc_side_accounts_balance" = t."_orc_side_accounts_balance" FROM a WHERE t."id" = a._k0 RETURNING t.*)
+--   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM a) THEN true
+--               ELSE COALESCE((SELECT bool_and(NOT u."_orc_new_balance" IS DISTINCT FROM CAST((balance::bigint) AS bigint) AND u."_orc_side_accounts_balance" = 'o') FROM u), false) END
+-- check change_type.accounts.balance.probe_old_to_new: a write of the old side by the old application reaches the new side (rolled back) (in a rolled-back transaction)
+--   WITH a AS (SELECT t."id" AS _k0, t."balance" AS _o0, t."_orc_new_balance" AS _m0 FROM "public"."accounts" t ORDER BY t."id" LIMIT 1),
+--        b AS (SELECT t."balance" AS _o0 FROM "public"."accounts" t, a WHERE t."balance" IS DISTINCT FROM a._o0 LIMIT 1),
 --        u AS (UPDATE "public"."accounts" t SET "balance" = b._o0 FROM a, b WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true
---               ELSE COALESCE((SELECT bool_and(u."_orc_new_balance" IS NOT DISTINCT FROM (SELECT (balance::bigint) FROM (SELECT u."id" AS "id", u."user_id" AS "user_id", u."balance" AS "balance") AS _view)) FROM u), false) END
--- check change_type.accounts.balance.probe_new_to_old: a write of the new side reaches the old side (rolled back) (in a rolled-back transaction)
---   WITH a AS (SELECT t."id" AS _k0, t."balance" AS _o0 FROM "public"."accounts" t ORDER BY "id" LIMIT 1),
---        b AS (SELECT t."balance" AS _o0, (SELECT (balance::bigint) FROM (SELECT t."id" AS "id", t."user_id" AS "user_id", t."balance" AS "balance") AS _view) AS _n0 FROM "public"."accounts" t, a WHERE t."balance" IS DISTINCT FROM a._o0 LIMIT 1),
+--               ELSE COALESCE((SELECT bool_and(NOT u."_orc_new_balance" IS DISTINCT FROM CAST((balance::bigint) AS bigint) AND u."_orc_side_accounts_balance" = 'o') FROM u), false) END
+-- check change_type.accounts.balance.probe_new_to_old: a write of the new side by the new application reaches the old side (rolled back) (in a rolled-back transaction)
+--   SELECT pg_catalog.set_config('orchestrate.new_app', 'change-accounts-balance-type', true);
+--   WITH a AS (SELECT t."id" AS _k0, t."balance" AS _o0, t."_orc_new_balance" AS _m0 FROM "public"."accounts" t ORDER BY t."id" LIMIT 1),
+--        b AS (SELECT CAST((balance::bigint) AS bigint) AS _n0 FROM "public"."accounts" t, a WHERE CAST((balance::bigint) AS bigint) IS DISTINCT FROM a._m0 LIMIT 1),
 --        u AS (UPDATE "public"."accounts" t SET "_orc_new_balance" = b._n0 FROM a, b WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true
---               ELSE COALESCE((SELECT bool_and(u."balance" IS NOT DISTINCT FROM (SELECT (balance::integer) FROM (SELECT u."id" AS "id", u."user_id" AS "user_id", u."_orc_new_balance" AS "balance") AS _view)) FROM u), false) END
+--               ELSE COALESCE((SELECT bool_and(NOT u."balance" IS DISTINCT FROM (SELECT CAST((balance::integer) AS integer) FROM (SELECT u."id" AS "id", u."user_id" AS "user_id", u."_orc_new_balance" AS "balance") AS _view) AND u."_orc_side_accounts_balance" = 'n') FROM u), false) END
 -- check version_schema.view.accounts: view change-accounts-balance-type.accounts shows the table's final shape
 --   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'change-accounts-balance-type' AND viewname = 'accounts') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'change-accounts-balance-type' AND table_name = 'accounts' AND is_updatable = 'YES') = 3
 
@@ -92,6 +135,7 @@ GRANT USAGE ON SCHEMA "change-accounts-balance-type" TO PUBLIC;
 --   DROP VIEW IF EXISTS "change-accounts-balance-type"."accounts";
 --   DROP SCHEMA IF EXISTS "change-accounts-balance-type";
 -- step rollback.change_type.accounts.balance.drop
---   DROP TRIGGER IF EXISTS "_orc_sync_accounts_balance" ON "public"."accounts";
+--   DROP TRIGGER IF EXISTS "_orc_sync_ins_accounts_balance" ON "public"."accounts";
+--   DROP TRIGGER IF EXISTS "_orc_sync_upd_accounts_balance" ON "public"."accounts";
 --   DROP FUNCTION IF EXISTS "public"."_orc_sync_accounts_balance"();
---   ALTER TABLE "public"."accounts" DROP COLUMN IF EXISTS "_orc_new_balance";
+--   ALTER TABLE "public"."accounts" DROP COLUMN IF EXISTS "_orc_new_balance", DROP COLUMN IF EXISTS "_orc_side_accounts_balance";

@@ -1,11 +1,12 @@
 -- plan change-accounts-balance-type: phase 5 of 5, contract
 
 -- step change_type.accounts.balance.swap
-DROP TRIGGER IF EXISTS "_orc_sync_accounts_balance" ON "public"."accounts";
+DROP TRIGGER IF EXISTS "_orc_sync_ins_accounts_balance" ON "public"."accounts";
+DROP TRIGGER IF EXISTS "_orc_sync_upd_accounts_balance" ON "public"."accounts";
 DROP FUNCTION IF EXISTS "public"."_orc_sync_accounts_balance"();
-DO $orc$ DECLARE s text; BEGIN
+DO $orc$ BEGIN
   IF EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '"public"."accounts"'::regclass AND attname = '_orc_new_balance' AND NOT attisdropped) THEN
-    ALTER TABLE "public"."accounts" DROP COLUMN "balance";
+    ALTER TABLE "public"."accounts" DROP COLUMN IF EXISTS "balance", DROP COLUMN IF EXISTS "_orc_side_accounts_balance";
     ALTER TABLE "public"."accounts" RENAME COLUMN "_orc_new_balance" TO "balance";
   END IF;
 END $orc$;
@@ -15,14 +16,14 @@ DROP VIEW IF EXISTS "change-accounts-balance-type"."accounts";
 DROP SCHEMA IF EXISTS "change-accounts-balance-type";
 
 -- gate (checked before `next` leaves this phase):
--- check change_type.accounts.balance.temporary_gone: column accounts._orc_new_balance is gone
---   SELECT NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."accounts"') AND attname = '_orc_new_balance' AND NOT attisdropped)
+-- check change_type.accounts.balance.present: column accounts.balance exists
+--   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."accounts"') AND attname = 'balance' AND NOT attisdropped)
 -- check change_type.accounts.balance.type: column accounts.balance is of type bigint
 --   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."accounts"') AND attname = 'balance' AND NOT attisdropped AND atttypid = 'bigint'::regtype)
 -- check change_type.accounts.balance.not_null: column accounts.balance is NOT NULL
 --   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."accounts"') AND attname = 'balance' AND attnotnull AND NOT attisdropped)
--- check change_type.accounts.balance.sync_gone: trigger _orc_sync_accounts_balance and function _orc_sync_accounts_balance dropped
---   SELECT NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = '_orc_sync_accounts_balance' AND tgrelid = to_regclass('"public"."accounts"')) AND to_regprocedure('"public"."_orc_sync_accounts_balance"()') IS NULL
+-- check change_type.accounts.balance.sync_gone: triggers _orc_sync_ins_accounts_balance and _orc_sync_upd_accounts_balance and function _orc_sync_accounts_balance dropped
+--   SELECT NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname IN ('_orc_sync_ins_accounts_balance', '_orc_sync_upd_accounts_balance') AND tgrelid = to_regclass('"public"."accounts"')) AND to_regprocedure('"public"."_orc_sync_accounts_balance"()') IS NULL
 -- check change_type.accounts.balance.no_helpers: no helper objects (_orc_*) left on accounts
 --   SELECT NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."accounts"') AND conname LIKE '\_orc\_%')
 --      AND NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass('"public"."accounts"') AND tgname LIKE '\_orc\_%')

@@ -2,11 +2,12 @@
 -- (no steps: this phase passes at once for this plan)
 
 -- gate (checked before `next` leaves this phase):
--- check merge_columns.users.display_name.parity: no row of users where "display_name" IS DISTINCT FROM (concat_ws(' ', first_name, last_name))
---   batched scan of public.users along (id) for rows where "display_name" IS DISTINCT FROM (concat_ws(' ', first_name, last_name))
+-- check merge_columns.users.display_name.parity: no row of users where "_orc_side_users_display_name" = '0'
+--   batched scan of public.users along (id) for rows where CASE "_orc_side_users_display_name" WHEN '0' THEN true WHEN 'n' THEN ("first_name" IS DISTINCT FROM CAST((split_part(display_name, ' ', 1)) AS text) OR "last_name" IS DISTINCT FROM CAST((nullif(substr(display_name, length(split_part(display_name, ' ', 1)) + 2), '')) AS text)) ELSE ("display_name" IS DISTINCT FROM CAST((concat_ws(' ', first_name, last_name)) AS text)) END
 
 -- rollback from this phase:
 -- step rollback.merge_columns.users.display_name.drop
---   DROP TRIGGER IF EXISTS "_orc_sync_users_display_name" ON "public"."users";
+--   DROP TRIGGER IF EXISTS "_orc_sync_ins_users_display_name" ON "public"."users";
+--   DROP TRIGGER IF EXISTS "_orc_sync_upd_users_display_name" ON "public"."users";
 --   DROP FUNCTION IF EXISTS "public"."_orc_sync_users_display_name"();
---   ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "display_name";
+--   ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "display_name", DROP COLUMN IF EXISTS "_orc_side_users_display_name";

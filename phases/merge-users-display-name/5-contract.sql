@@ -1,17 +1,20 @@
 -- plan merge-users-display-name: phase 5 of 5, contract
 
--- step merge_columns.users.display_name.drop_old
-DROP TRIGGER IF EXISTS "_orc_sync_users_display_name" ON "public"."users";
+-- step merge_columns.users.display_name.swap
+DROP TRIGGER IF EXISTS "_orc_sync_ins_users_display_name" ON "public"."users";
+DROP TRIGGER IF EXISTS "_orc_sync_upd_users_display_name" ON "public"."users";
 DROP FUNCTION IF EXISTS "public"."_orc_sync_users_display_name"();
-ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "first_name", DROP COLUMN IF EXISTS "last_name";
+ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "first_name", DROP COLUMN IF EXISTS "last_name", DROP COLUMN IF EXISTS "_orc_side_users_display_name";
 
 -- gate (checked before `next` leaves this phase):
 -- check merge_columns.users.display_name.old_gone.first_name: column users.first_name is gone
 --   SELECT NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."users"') AND attname = 'first_name' AND NOT attisdropped)
 -- check merge_columns.users.display_name.old_gone.last_name: column users.last_name is gone
 --   SELECT NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."users"') AND attname = 'last_name' AND NOT attisdropped)
--- check merge_columns.users.display_name.sync_gone: trigger _orc_sync_users_display_name and function _orc_sync_users_display_name dropped
---   SELECT NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = '_orc_sync_users_display_name' AND tgrelid = to_regclass('"public"."users"')) AND to_regprocedure('"public"."_orc_sync_users_display_name"()') IS NULL
+-- check merge_columns.users.display_name.present: column users.display_name exists
+--   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."users"') AND attname = 'display_name' AND NOT attisdropped)
+-- check merge_columns.users.display_name.sync_gone: triggers _orc_sync_ins_users_display_name and _orc_sync_upd_users_display_name and function _orc_sync_users_display_name dropped
+--   SELECT NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname IN ('_orc_sync_ins_users_display_name', '_orc_sync_upd_users_display_name') AND tgrelid = to_regclass('"public"."users"')) AND to_regprocedure('"public"."_orc_sync_users_display_name"()') IS NULL
 -- check merge_columns.users.display_name.no_helpers: no helper objects (_orc_*) left on users
 --   SELECT NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."users"') AND conname LIKE '\_orc\_%')
 --      AND NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass('"public"."users"') AND tgname LIKE '\_orc\_%')

@@ -1,14 +1,15 @@
 -- plan rename-comments-body: phase 3 of 5, backfill
 
 -- backfill rename_column.comments.body: in batches along (id), each one transaction that also advances the range cursor:
---   UPDATE public.comments SET "body" = "contents" WHERE <key in batch> AND ("body" IS DISTINCT FROM "contents");
+--   UPDATE public.comments SET "body" = "contents" WHERE <key in batch> AND (("body" IS DISTINCT FROM "contents"));
 
 -- gate (checked before `next` leaves this phase):
--- check rename_column.comments.body.parity: no row of comments where "body" IS DISTINCT FROM "contents"
---   batched scan of public.comments along (id) for rows where "body" IS DISTINCT FROM "contents"
+-- check rename_column.comments.body.parity: no row of comments where ("body" IS DISTINCT FROM "contents")
+--   batched scan of public.comments along (id) for rows where ("body" IS DISTINCT FROM "contents")
 
 -- rollback from this phase:
 -- step rollback.rename_column.comments.body.drop
---   DROP TRIGGER IF EXISTS "_orc_sync_comments_body" ON "public"."comments";
+--   DROP TRIGGER IF EXISTS "_orc_sync_ins_comments_body" ON "public"."comments";
+--   DROP TRIGGER IF EXISTS "_orc_sync_upd_comments_body" ON "public"."comments";
 --   DROP FUNCTION IF EXISTS "public"."_orc_sync_comments_body"();
 --   ALTER TABLE "public"."comments" DROP COLUMN IF EXISTS "body";

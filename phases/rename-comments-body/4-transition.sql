@@ -14,11 +14,12 @@ ALTER TABLE "public"."comments" DROP CONSTRAINT IF EXISTS "_orc_nn_comments_body
 -- gate (checked before `next` leaves this phase):
 -- check rename_column.comments.body.not_null: column comments.body is NOT NULL
 --   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."comments"') AND attname = 'body' AND attnotnull AND NOT attisdropped)
--- check rename_column.comments.body.parity: no row of comments where "body" IS DISTINCT FROM "contents"
---   batched scan of public.comments along (id) for rows where "body" IS DISTINCT FROM "contents"
+-- check rename_column.comments.body.parity: no row of comments where ("body" IS DISTINCT FROM "contents")
+--   batched scan of public.comments along (id) for rows where ("body" IS DISTINCT FROM "contents")
 
 -- rollback from this phase:
 -- step rollback.rename_column.comments.body.drop
---   DROP TRIGGER IF EXISTS "_orc_sync_comments_body" ON "public"."comments";
+--   DROP TRIGGER IF EXISTS "_orc_sync_ins_comments_body" ON "public"."comments";
+--   DROP TRIGGER IF EXISTS "_orc_sync_upd_comments_body" ON "public"."comments";
 --   DROP FUNCTION IF EXISTS "public"."_orc_sync_comments_body"();
 --   ALTER TABLE "public"."comments" DROP COLUMN IF EXISTS "body";

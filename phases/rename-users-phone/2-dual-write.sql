@@ -1,38 +1,69 @@
 -- plan rename-users-phone: phase 2 of 5, dual_write
 
--- step rename_column.users.phone.sync_function
+-- step rename_column.users.phone.sync
 CREATE OR REPLACE FUNCTION "public"."_orc_sync_users_phone"() RETURNS trigger LANGUAGE plpgsql AS $orc$
 DECLARE
+  _side "char";
+  _new_app boolean := COALESCE('rename-users-phone' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false);
   _up0 text;
   _down0 text;
-  _new_side boolean;
 BEGIN
-  -- What the new side should hold, computed from the row as the old application sees it.
-  _up0 := NEW."phone_number";
-  IF NEW."phone" IS NOT DISTINCT FROM _up0 THEN
-    RETURN NEW;
-  END IF;
-  -- The sides disagree: whichever side the statement wrote wins (the new one if both).
+  -- Which side did the statement write? (see sync_trigger.hpp)
   IF TG_OP = 'INSERT' THEN
-    _new_side := NEW."phone" IS DISTINCT FROM (''::text);
+    IF _new_app OR ((NOT NEW."phone_number" IS DISTINCT FROM CAST((''::text) AS text)) AND NOT (NOT NEW."phone" IS DISTINCT FROM CAST((''::text) AS text))) THEN
+      _side := 'n';
+    ELSE
+      _side := 'o';
+    END IF;
   ELSE
-    _new_side := NEW."phone" IS DISTINCT FROM OLD."phone";
+    IF _new_app THEN
+      IF (NEW."phone" IS DISTINCT FROM OLD."phone") THEN
+        _side := 'n';
+      ELSIF (NEW."phone_number" IS DISTINCT FROM OLD."phone_number") THEN
+        _side := 'o';
+      END IF;
+    ELSIF (NEW."phone_number" IS DISTINCT FROM OLD."phone_number") THEN
+      _side := 'o';
+    ELSIF (NEW."phone" IS DISTINCT FROM OLD."phone") THEN
+      _side := 'n';
+    END IF;
+    IF _side IS NULL THEN
+      -- Neither side written: only a row nobody reached yet gets its new side.
+      IF (OLD."phone" IS DISTINCT FROM OLD."phone_number") THEN
+        _side := 'o';
+      ELSE
+        RETURN NEW;
+      END IF;
+    END IF;
   END IF;
-  IF _new_side THEN
-  _down0 := NEW."phone";
+  -- The written side stays as given; the other side gets its translation.
+  IF _side = 'n' THEN
+    _down0 := NEW."phone";
     NEW."phone_number" := _down0;
   ELSE
+    _up0 := NEW."phone_number";
     NEW."phone" := _up0;
   END IF;
   RETURN NEW;
 END;
 $orc$;
-
--- step rename_column.users.phone.sync_trigger
 DO $orc$ BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"public"."users"'::regclass AND tgname = '_orc_sync_users_phone') THEN
-    CREATE TRIGGER "_orc_sync_users_phone" BEFORE INSERT OR UPDATE ON "public"."users" FOR EACH ROW WHEN (current_setting('orchestrate.backfill', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION "public"."_orc_sync_users_phone"();
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"public"."users"'::regclass AND tgname = '_orc_sync_ins_users_phone') THEN
+    CREATE TRIGGER "_orc_sync_ins_users_phone" BEFORE INSERT ON "public"."users" FOR EACH ROW WHEN ((NEW."phone" IS DISTINCT FROM NEW."phone_number")) EXECUTE FUNCTION "public"."_orc_sync_users_phone"();
   END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"public"."users"'::regclass AND tgname = '_orc_sync_upd_users_phone') THEN
+    CREATE TRIGGER "_orc_sync_upd_users_phone" BEFORE UPDATE ON "public"."users" FOR EACH ROW WHEN ((NEW."phone" IS DISTINCT FROM NEW."phone_number")) EXECUTE FUNCTION "public"."_orc_sync_users_phone"();
+  END IF;
+END $orc$;
+DO $orc$ DECLARE _row tid; BEGIN
+  BEGIN
+    SELECT ctid INTO _row FROM "public"."users" WHERE ("phone" IS DISTINCT FROM "phone_number") LIMIT 1 FOR UPDATE SKIP LOCKED;
+    IF _row IS NOT NULL THEN
+      UPDATE "public"."users" SET "phone_number" = "phone_number" WHERE ctid = _row;
+    END IF;
+    RAISE SQLSTATE 'OR000';
+  EXCEPTION WHEN SQLSTATE 'OR000' THEN NULL;
+  END;
 END $orc$;
 
 -- step rename_column.users.phone.not_null_check
@@ -45,23 +76,30 @@ END $orc$;
 -- gate (checked before `next` leaves this phase):
 -- check rename_column.users.phone.not_null_check: constraint _orc_nn_users_phone exists
 --   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."users"') AND conname = '_orc_nn_users_phone')
--- check rename_column.users.phone.trigger: trigger _orc_sync_users_phone present and enabled
---   SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass('"public"."users"') AND tgname = '_orc_sync_users_phone' AND tgenabled IN ('O', 'A'))
--- check rename_column.users.phone.probe_old_to_new: a write of the old side reaches the new side (rolled back) (in a rolled-back transaction)
---   WITH a AS (SELECT t."id" AS _k0, t."phone_number" AS _o0 FROM "public"."users" t ORDER BY "id" LIMIT 1),
---        b AS (SELECT t."phone_number" AS _o0, t."phone_number" AS _n0 FROM "public"."users" t, a WHERE t."phone_number" IS DISTINCT FROM a._o0 LIMIT 1),
+-- check rename_column.users.phone.trigger: triggers _orc_sync_ins_users_phone and _orc_sync_upd_users_phone present and enabled
+--   SELECT (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('"public"."users"') AND tgname IN ('_orc_sync_ins_users_phone', '_orc_sync_upd_users_phone') AND tgenabled IN ('O', 'A')) = 2
+-- check rename_column.users.phone.probe_unreached: an unrelated write to a row not copied yet gives it its new side (rolled back) (in a rolled-back transaction)
+--   WITH a AS (SELECT t."id" AS _k0 FROM "public"."users" t WHERE (t."phone" IS DISTINCT FROM t."phone_number") ORDER BY t."id" LIMIT 1),
+--        u AS (UPDATE "public"."users" t SET "phone_number" = t."phone_number" FROM a WHERE t."id" = a._k0 RETURNING t.*)
+--   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM a) THEN true
+--               ELSE COALESCE((SELECT bool_and(NOT u."phone" IS DISTINCT FROM u."phone_number") FROM u), false) END
+-- check rename_column.users.phone.probe_old_to_new: a write of the old side by the old application reaches the new side (rolled back) (in a rolled-back transaction)
+--   WITH a AS (SELECT t."id" AS _k0, t."phone_number" AS _o0, t."phone" AS _m0 FROM "public"."users" t ORDER BY t."id" LIMIT 1),
+--        b AS (SELECT t."phone_number" AS _o0 FROM "public"."users" t, a WHERE t."phone_number" IS DISTINCT FROM a._o0 LIMIT 1),
 --        u AS (UPDATE "public"."users" t SET "phone_number" = b._o0 FROM a, b WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true
---               ELSE COALESCE((SELECT bool_and(u."phone" IS NOT DISTINCT FROM u."phone_number") FROM u), false) END
--- check rename_column.users.phone.probe_new_to_old: a write of the new side reaches the old side (rolled back) (in a rolled-back transaction)
---   WITH a AS (SELECT t."id" AS _k0, t."phone_number" AS _o0 FROM "public"."users" t ORDER BY "id" LIMIT 1),
---        b AS (SELECT t."phone_number" AS _o0, t."phone_number" AS _n0 FROM "public"."users" t, a WHERE t."phone_number" IS DISTINCT FROM a._o0 LIMIT 1),
+--               ELSE COALESCE((SELECT bool_and(NOT u."phone" IS DISTINCT FROM u."phone_number") FROM u), false) END
+-- check rename_column.users.phone.probe_new_to_old: a write of the new side by the new application reaches the old side (rolled back) (in a rolled-back transaction)
+--   SELECT pg_catalog.set_config('orchestrate.new_app', 'rename-users-phone', true);
+--   WITH a AS (SELECT t."id" AS _k0, t."phone_number" AS _o0, t."phone" AS _m0 FROM "public"."users" t ORDER BY t."id" LIMIT 1),
+--        b AS (SELECT t."phone_number" AS _n0 FROM "public"."users" t, a WHERE t."phone_number" IS DISTINCT FROM a._m0 LIMIT 1),
 --        u AS (UPDATE "public"."users" t SET "phone" = b._n0 FROM a, b WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true
---               ELSE COALESCE((SELECT bool_and(u."phone_number" IS NOT DISTINCT FROM u."phone") FROM u), false) END
+--               ELSE COALESCE((SELECT bool_and(NOT u."phone_number" IS DISTINCT FROM u."phone") FROM u), false) END
 
 -- rollback from this phase:
 -- step rollback.rename_column.users.phone.drop
---   DROP TRIGGER IF EXISTS "_orc_sync_users_phone" ON "public"."users";
+--   DROP TRIGGER IF EXISTS "_orc_sync_ins_users_phone" ON "public"."users";
+--   DROP TRIGGER IF EXISTS "_orc_sync_upd_users_phone" ON "public"."users";
 --   DROP FUNCTION IF EXISTS "public"."_orc_sync_users_phone"();
 --   ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "phone";

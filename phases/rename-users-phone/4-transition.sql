@@ -14,11 +14,12 @@ ALTER TABLE "public"."users" DROP CONSTRAINT IF EXISTS "_orc_nn_users_phone";
 -- gate (checked before `next` leaves this phase):
 -- check rename_column.users.phone.not_null: column users.phone is NOT NULL
 --   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."users"') AND attname = 'phone' AND attnotnull AND NOT attisdropped)
--- check rename_column.users.phone.parity: no row of users where "phone" IS DISTINCT FROM "phone_number"
---   batched scan of public.users along (id) for rows where "phone" IS DISTINCT FROM "phone_number"
+-- check rename_column.users.phone.parity: no row of users where ("phone" IS DISTINCT FROM "phone_number")
+--   batched scan of public.users along (id) for rows where ("phone" IS DISTINCT FROM "phone_number")
 
 -- rollback from this phase:
 -- step rollback.rename_column.users.phone.drop
---   DROP TRIGGER IF EXISTS "_orc_sync_users_phone" ON "public"."users";
+--   DROP TRIGGER IF EXISTS "_orc_sync_ins_users_phone" ON "public"."users";
+--   DROP TRIGGER IF EXISTS "_orc_sync_upd_users_phone" ON "public"."users";
 --   DROP FUNCTION IF EXISTS "public"."_orc_sync_users_phone"();
 --   ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "phone";

@@ -1,46 +1,83 @@
 -- plan set-accounts-user-not-null: phase 2 of 5, dual_write
 
--- step set_not_null.accounts.user_id.sync_function
+-- step set_not_null.accounts.user_id.sync
 CREATE OR REPLACE FUNCTION "public"."_orc_sync_accounts_user_id"() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, "public" AS $orc$
 DECLARE
+  _side "char";
+  _new_app boolean := COALESCE('set-accounts-user-not-null' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false);
   _up0 bigint;
   _down0 bigint;
-  _new_side boolean;
 BEGIN
-  -- What the new side should hold, computed from the row as the old application sees it.
-  DECLARE
-    "id" integer := NEW."id";
-    "user_id" bigint := NEW."user_id";
-    "balance" bigint := NEW."balance";
-    "created_at" timestamp with time zone := NEW."created_at";
-    "updated_at" timestamp with time zone := NEW."updated_at";
-  BEGIN
-    _up0 := (COALESCE("user_id", (id)));
-  END;
-  IF NEW."_orc_new_user_id" IS NOT DISTINCT FROM _up0 THEN
-    RETURN NEW;
-  END IF;
-  -- The sides disagree: whichever side the statement wrote wins (the new one if both).
+  -- Which side did the statement write? (see sync_trigger.hpp)
   IF TG_OP = 'INSERT' THEN
-    _new_side := NEW."_orc_new_user_id" IS DISTINCT FROM NULL;
+    IF _new_app OR ((NOT NEW."user_id" IS DISTINCT FROM CAST((NULL) AS bigint)) AND NOT (NOT NEW."_orc_new_user_id" IS DISTINCT FROM CAST((NULL) AS bigint))) THEN
+      _side := 'n';
+    ELSE
+      _side := 'o';
+    END IF;
   ELSE
-    _new_side := NEW."_orc_new_user_id" IS DISTINCT FROM OLD."_orc_new_user_id";
+    IF _new_app THEN
+      IF (NEW."_orc_new_user_id" IS DISTINCT FROM OLD."_orc_new_user_id") THEN
+        _side := 'n';
+      ELSIF (NEW."user_id" IS DISTINCT FROM OLD."user_id") THEN
+        _side := 'o';
+      END IF;
+    ELSIF (NEW."user_id" IS DISTINCT FROM OLD."user_id") THEN
+      _side := 'o';
+    ELSIF (NEW."_orc_new_user_id" IS DISTINCT FROM OLD."_orc_new_user_id") THEN
+      _side := 'n';
+    END IF;
+    IF _side IS NULL THEN
+      -- Neither side written: only a row nobody reached yet gets its new side.
+      IF OLD."_orc_side_accounts_user_id" = '0' THEN
+        _side := 'o';
+      ELSE
+        RETURN NEW;
+      END IF;
+    END IF;
   END IF;
-  IF _new_side THEN
-  _down0 := NEW."_orc_new_user_id";
+  -- The written side stays as given; the other side gets its translation.
+  IF _side = 'n' THEN
+    _down0 := NEW."_orc_new_user_id";
     NEW."user_id" := _down0;
   ELSE
+    DECLARE
+      "id" integer := NEW."id";
+      "user_id" bigint := NEW."user_id";
+      "balance" bigint := NEW."balance";
+      "created_at" timestamp with time zone := NEW."created_at";
+      "updated_at" timestamp with time zone := NEW."updated_at";
+    BEGIN
+      _up0 := (COALESCE("user_id", (id)));
+    END;
     NEW."_orc_new_user_id" := _up0;
   END IF;
+  NEW."_orc_side_accounts_user_id" := _side;
   RETURN NEW;
 END;
 $orc$;
-
--- step set_not_null.accounts.user_id.sync_trigger
 DO $orc$ BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"public"."accounts"'::regclass AND tgname = '_orc_sync_accounts_user_id') THEN
-    CREATE TRIGGER "_orc_sync_accounts_user_id" BEFORE INSERT OR UPDATE ON "public"."accounts" FOR EACH ROW WHEN (current_setting('orchestrate.backfill', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION "public"."_orc_sync_accounts_user_id"();
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"public"."accounts"'::regclass AND tgname = '_orc_sync_ins_accounts_user_id') THEN
+    CREATE TRIGGER "_orc_sync_ins_accounts_user_id" BEFORE INSERT ON "public"."accounts" FOR EACH ROW EXECUTE FUNCTION "public"."_orc_sync_accounts_user_id"();
   END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"public"."accounts"'::regclass AND tgname = '_orc_sync_upd_accounts_user_id') THEN
+    CREATE TRIGGER "_orc_sync_upd_accounts_user_id" BEFORE UPDATE ON "public"."accounts" FOR EACH ROW WHEN ((OLD."_orc_side_accounts_user_id" = '0' AND NEW."_orc_side_accounts_user_id" = '0') OR (NEW."_orc_side_accounts_user_id" = OLD."_orc_side_accounts_user_id" AND (NEW."_orc_new_user_id" IS DISTINCT FROM OLD."_orc_new_user_id" OR NEW."user_id" IS DISTINCT FROM OLD."user_id"))) EXECUTE FUNCTION "public"."_orc_sync_accounts_user_id"();
+  END IF;
+END $orc$;
+DO $orc$ DECLARE _row tid; BEGIN
+  BEGIN
+    SELECT ctid INTO _row FROM "public"."accounts" WHERE "_orc_side_accounts_user_id" = '0' LIMIT 1 FOR UPDATE SKIP LOCKED;
+    IF _row IS NOT NULL THEN
+      UPDATE "public"."accounts" SET "_orc_side_accounts_user_id" = "_orc_side_accounts_user_id" WHERE ctid = _row;
+    END IF;
+    SELECT ctid INTO _row FROM "public"."accounts" WHERE "_orc_side_accounts_user_id" = '0' LIMIT 1 FOR UPDATE SKIP LOCKED;
+    IF _row IS NOT NULL THEN
+      PERFORM pg_catalog.set_config('orchestrate.new_app', 'set-accounts-user-not-null', true);
+      UPDATE "public"."accounts" SET "_orc_new_user_id" = CAST((COALESCE("user_id", (id))) AS bigint) WHERE ctid = _row;
+    END IF;
+    RAISE SQLSTATE 'OR000';
+  EXCEPTION WHEN SQLSTATE 'OR000' THEN NULL;
+  END;
 END $orc$;
 
 -- step set_not_null.accounts.user_id.not_null_check
@@ -52,7 +89,7 @@ END $orc$;
 
 -- step version_schema.create
 CREATE SCHEMA IF NOT EXISTS "set-accounts-user-not-null";
-CREATE OR REPLACE VIEW "set-accounts-user-not-null"."accounts" AS SELECT "id", "_orc_new_user_id" AS "user_id", "balance", "created_at", "updated_at" FROM "public"."accounts";
+CREATE OR REPLACE VIEW "set-accounts-user-not-null"."accounts" AS SELECT "id", "balance", "created_at", "updated_at", "_orc_new_user_id" AS "user_id" FROM "public"."accounts";
 DO $orc$ DECLARE g record; BEGIN
   FOR g IN SELECT a.grantee, a.privilege_type FROM pg_class c, aclexplode(c.relacl) a
            WHERE c.oid = '"public"."accounts"'::regclass AND a.grantee <> c.relowner
@@ -66,20 +103,26 @@ GRANT USAGE ON SCHEMA "set-accounts-user-not-null" TO PUBLIC;
 -- gate (checked before `next` leaves this phase):
 -- check set_not_null.accounts.user_id.not_null_check: constraint _orc_nn_accounts_user_id exists
 --   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."accounts"') AND conname = '_orc_nn_accounts_user_id')
--- check set_not_null.accounts.user_id.trigger: trigger _orc_sync_accounts_user_id present and enabled
---   SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass('"public"."accounts"') AND tgname = '_orc_sync_accounts_user_id' AND tgenabled IN ('O', 'A'))
--- check set_not_null.accounts.user_id.probe_old_to_new: a write of the old side reaches the new side (rolled back) (in a rolled-back transaction)
---   WITH a AS (SELECT t."id" AS _k0, t."user_id" AS _o0 FROM "public"."accounts" t ORDER BY "id" LIMIT 1),
---        b AS (SELECT t."user_id" AS _o0, (SELECT (COALESCE("user_id", (id))) FROM (SELECT t."id" AS "id", t."user_id" AS "user_id", t."balance" AS "balance", t."created_at" AS "created_at", t."updated_at" AS "updated_at") AS _view) AS _n0 FROM "public"."accounts" t, a WHERE t."user_id" IS DISTINCT FROM a._o0 LIMIT 1),
+-- check set_not_null.accounts.user_id.trigger: triggers _orc_sync_ins_accounts_user_id and _orc_sync_upd_accounts_user_id present and enabled
+--   SELECT (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('"public"."accounts"') AND tgname IN ('_orc_sync_ins_accounts_user_id', '_orc_sync_upd_accounts_user_id') AND tgenabled IN ('O', 'A')) = 2
+-- check set_not_null.accounts.user_id.probe_unreached: an unrelated write to a row not copied yet gives it its new side (rolled back) (in a rolled-back transaction)
+--   WITH a AS (SELECT t."id" AS _k0 FROM "public"."accounts" t WHERE t."_orc_side_accounts_user_id" = '0' ORDER BY t."id" LIMIT 1),
+--        u AS (UPDATE "public"."accounts" t SET "_orc_side_accounts_user_id" = t."_orc_side_accounts_user_id" FROM a WHERE t."id" = a._k0 RETURNING t.*)
+--   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM a) THEN true
+--               ELSE COALESCE((SELECT bool_and(NOT u."_orc_new_user_id" IS DISTINCT FROM CAST((COALESCE("user_id", (id))) AS bigint) AND u."_orc_side_accounts_user_id" = 'o') FROM u), false) END
+-- check set_not_null.accounts.user_id.probe_old_to_new: a write of the old side by the old application reaches the new side (rolled back) (in a rolled-back transaction)
+--   WITH a AS (SELECT t."id" AS _k0, t."user_id" AS _o0, t."_orc_new_user_id" AS _m0 FROM "public"."accounts" t ORDER BY t."id" LIMIT 1),
+--        b AS (SELECT t."user_id" AS _o0 FROM "public"."accounts" t, a WHERE t."user_id" IS DISTINCT FROM a._o0 LIMIT 1),
 --        u AS (UPDATE "public"."accounts" t SET "user_id" = b._o0 FROM a, b WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true
---               ELSE COALESCE((SELECT bool_and(u."_orc_new_user_id" IS NOT DISTINCT FROM (SELECT (COALESCE("user_id", (id))) FROM (SELECT u."id" AS "id", u."user_id" AS "user_id", u."balance" AS "balance", u."created_at" AS "created_at", u."updated_at" AS "updated_at") AS _view)) FROM u), false) END
--- check set_not_null.accounts.user_id.probe_new_to_old: a write of the new side reaches the old side (rolled back) (in a rolled-back transaction)
---   WITH a AS (SELECT t."id" AS _k0, t."user_id" AS _o0 FROM "public"."accounts" t ORDER BY "id" LIMIT 1),
---        b AS (SELECT t."user_id" AS _o0, (SELECT (COALESCE("user_id", (id))) FROM (SELECT t."id" AS "id", t."user_id" AS "user_id", t."balance" AS "balance", t."created_at" AS "created_at", t."updated_at" AS "updated_at") AS _view) AS _n0 FROM "public"."accounts" t, a WHERE t."user_id" IS DISTINCT FROM a._o0 LIMIT 1),
+--               ELSE COALESCE((SELECT bool_and(NOT u."_orc_new_user_id" IS DISTINCT FROM CAST((COALESCE("user_id", (id))) AS bigint) AND u."_orc_side_accounts_user_id" = 'o') FROM u), false) END
+-- check set_not_null.accounts.user_id.probe_new_to_old: a write of the new side by the new application reaches the old side (rolled back) (in a rolled-back transaction)
+--   SELECT pg_catalog.set_config('orchestrate.new_app', 'set-accounts-user-not-null', true);
+--   WITH a AS (SELECT t."id" AS _k0, t."user_id" AS _o0, t."_orc_new_user_id" AS _m0 FROM "public"."accounts" t ORDER BY t."id" LIMIT 1),
+--        b AS (SELECT CAST((COALESCE("user_id", (id))) AS bigint) AS _n0 FROM "public"."accounts" t, a WHERE CAST((COALESCE("user_id", (id))) AS bigint) IS DISTINCT FROM a._m0 LIMIT 1),
 --        u AS (UPDATE "public"."accounts" t SET "_orc_new_user_id" = b._n0 FROM a, b WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true
---               ELSE COALESCE((SELECT bool_and(u."user_id" IS NOT DISTINCT FROM u."_orc_new_user_id") FROM u), false) END
+--               ELSE COALESCE((SELECT bool_and(NOT u."user_id" IS DISTINCT FROM u."_orc_new_user_id" AND u."_orc_side_accounts_user_id" = 'n') FROM u), false) END
 -- check version_schema.view.accounts: view set-accounts-user-not-null.accounts shows the table's final shape
 --   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'set-accounts-user-not-null' AND viewname = 'accounts') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'set-accounts-user-not-null' AND table_name = 'accounts' AND is_updatable = 'YES') = 5
 
@@ -88,6 +131,7 @@ GRANT USAGE ON SCHEMA "set-accounts-user-not-null" TO PUBLIC;
 --   DROP VIEW IF EXISTS "set-accounts-user-not-null"."accounts";
 --   DROP SCHEMA IF EXISTS "set-accounts-user-not-null";
 -- step rollback.set_not_null.accounts.user_id.drop
---   DROP TRIGGER IF EXISTS "_orc_sync_accounts_user_id" ON "public"."accounts";
+--   DROP TRIGGER IF EXISTS "_orc_sync_ins_accounts_user_id" ON "public"."accounts";
+--   DROP TRIGGER IF EXISTS "_orc_sync_upd_accounts_user_id" ON "public"."accounts";
 --   DROP FUNCTION IF EXISTS "public"."_orc_sync_accounts_user_id"();
---   ALTER TABLE "public"."accounts" DROP COLUMN IF EXISTS "_orc_new_user_id";
+--   ALTER TABLE "public"."accounts" DROP COLUMN IF EXISTS "_orc_new_user_id", DROP COLUMN IF EXISTS "_orc_side_accounts_user_id";

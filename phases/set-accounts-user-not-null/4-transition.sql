@@ -7,6 +7,10 @@ DO $orc$ BEGIN
   END IF;
 END $orc$;
 
+-- step set_not_null.accounts.user_id.set_not_null
+ALTER TABLE "public"."accounts" ALTER COLUMN "_orc_new_user_id" SET NOT NULL;
+ALTER TABLE "public"."accounts" DROP CONSTRAINT IF EXISTS "_orc_nn_accounts_user_id";
+
 -- step set_not_null.accounts.user_id.validate._orc_accounts_user_id_fkey
 DO $orc$ BEGIN
   IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = '"public"."accounts"'::regclass AND conname = '_orc_accounts_user_id_fkey' AND NOT convalidated) THEN
@@ -14,23 +18,20 @@ DO $orc$ BEGIN
   END IF;
 END $orc$;
 
--- step set_not_null.accounts.user_id.set_not_null
-ALTER TABLE "public"."accounts" ALTER COLUMN "_orc_new_user_id" SET NOT NULL;
-ALTER TABLE "public"."accounts" DROP CONSTRAINT IF EXISTS "_orc_nn_accounts_user_id";
-
 -- gate (checked before `next` leaves this phase):
--- check set_not_null.accounts.user_id.validated._orc_accounts_user_id_fkey: constraint _orc_accounts_user_id_fkey exists and is validated
---   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."accounts"') AND conname = '_orc_accounts_user_id_fkey' AND convalidated)
 -- check set_not_null.accounts.user_id.not_null: column accounts._orc_new_user_id is NOT NULL
 --   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."accounts"') AND attname = '_orc_new_user_id' AND attnotnull AND NOT attisdropped)
--- check set_not_null.accounts.user_id.parity: no row of accounts where "_orc_new_user_id" IS DISTINCT FROM (COALESCE("user_id", (id)))
---   batched scan of public.accounts along (id) for rows where "_orc_new_user_id" IS DISTINCT FROM (COALESCE("user_id", (id)))
+-- check set_not_null.accounts.user_id.validated._orc_accounts_user_id_fkey: constraint _orc_accounts_user_id_fkey exists and is validated
+--   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."accounts"') AND conname = '_orc_accounts_user_id_fkey' AND convalidated)
+-- check set_not_null.accounts.user_id.parity: no row of accounts where "_orc_side_accounts_user_id" = '0'
+--   batched scan of public.accounts along (id) for rows where CASE "_orc_side_accounts_user_id" WHEN '0' THEN true WHEN 'n' THEN ("user_id" IS DISTINCT FROM "_orc_new_user_id") ELSE ("_orc_new_user_id" IS DISTINCT FROM CAST((COALESCE("user_id", (id))) AS bigint)) END
 
 -- rollback from this phase:
 -- step rollback.version_schema.drop
 --   DROP VIEW IF EXISTS "set-accounts-user-not-null"."accounts";
 --   DROP SCHEMA IF EXISTS "set-accounts-user-not-null";
 -- step rollback.set_not_null.accounts.user_id.drop
---   DROP TRIGGER IF EXISTS "_orc_sync_accounts_user_id" ON "public"."accounts";
+--   DROP TRIGGER IF EXISTS "_orc_sync_ins_accounts_user_id" ON "public"."accounts";
+--   DROP TRIGGER IF EXISTS "_orc_sync_upd_accounts_user_id" ON "public"."accounts";
 --   DROP FUNCTION IF EXISTS "public"."_orc_sync_accounts_user_id"();
---   ALTER TABLE "public"."accounts" DROP COLUMN IF EXISTS "_orc_new_user_id";
+--   ALTER TABLE "public"."accounts" DROP COLUMN IF EXISTS "_orc_new_user_id", DROP COLUMN IF EXISTS "_orc_side_accounts_user_id";

@@ -1,11 +1,12 @@
 -- plan set-accounts-user-not-null: phase 5 of 5, contract
 
 -- step set_not_null.accounts.user_id.swap
-DROP TRIGGER IF EXISTS "_orc_sync_accounts_user_id" ON "public"."accounts";
+DROP TRIGGER IF EXISTS "_orc_sync_ins_accounts_user_id" ON "public"."accounts";
+DROP TRIGGER IF EXISTS "_orc_sync_upd_accounts_user_id" ON "public"."accounts";
 DROP FUNCTION IF EXISTS "public"."_orc_sync_accounts_user_id"();
-DO $orc$ DECLARE s text; BEGIN
+DO $orc$ BEGIN
   IF EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '"public"."accounts"'::regclass AND attname = '_orc_new_user_id' AND NOT attisdropped) THEN
-    ALTER TABLE "public"."accounts" DROP COLUMN "user_id";
+    ALTER TABLE "public"."accounts" DROP COLUMN IF EXISTS "user_id", DROP COLUMN IF EXISTS "_orc_side_accounts_user_id";
     ALTER TABLE "public"."accounts" RENAME COLUMN "_orc_new_user_id" TO "user_id";
     ALTER TABLE "public"."accounts" RENAME CONSTRAINT "_orc_accounts_user_id_fkey" TO "accounts_user_id_fkey";
   END IF;
@@ -16,16 +17,16 @@ DROP VIEW IF EXISTS "set-accounts-user-not-null"."accounts";
 DROP SCHEMA IF EXISTS "set-accounts-user-not-null";
 
 -- gate (checked before `next` leaves this phase):
--- check set_not_null.accounts.user_id.temporary_gone: column accounts._orc_new_user_id is gone
---   SELECT NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."accounts"') AND attname = '_orc_new_user_id' AND NOT attisdropped)
+-- check set_not_null.accounts.user_id.present: column accounts.user_id exists
+--   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."accounts"') AND attname = 'user_id' AND NOT attisdropped)
 -- check set_not_null.accounts.user_id.type: column accounts.user_id is of type bigint
 --   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."accounts"') AND attname = 'user_id' AND NOT attisdropped AND atttypid = 'bigint'::regtype)
 -- check set_not_null.accounts.user_id.not_null: column accounts.user_id is NOT NULL
 --   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."accounts"') AND attname = 'user_id' AND attnotnull AND NOT attisdropped)
 -- check set_not_null.accounts.user_id.constraint.accounts_user_id_fkey: constraint accounts_user_id_fkey exists and is validated
 --   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."accounts"') AND conname = 'accounts_user_id_fkey' AND convalidated)
--- check set_not_null.accounts.user_id.sync_gone: trigger _orc_sync_accounts_user_id and function _orc_sync_accounts_user_id dropped
---   SELECT NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = '_orc_sync_accounts_user_id' AND tgrelid = to_regclass('"public"."accounts"')) AND to_regprocedure('"public"."_orc_sync_accounts_user_id"()') IS NULL
+-- check set_not_null.accounts.user_id.sync_gone: triggers _orc_sync_ins_accounts_user_id and _orc_sync_upd_accounts_user_id and function _orc_sync_accounts_user_id dropped
+--   SELECT NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname IN ('_orc_sync_ins_accounts_user_id', '_orc_sync_upd_accounts_user_id') AND tgrelid = to_regclass('"public"."accounts"')) AND to_regprocedure('"public"."_orc_sync_accounts_user_id"()') IS NULL
 -- check set_not_null.accounts.user_id.no_helpers: no helper objects (_orc_*) left on accounts
 --   SELECT NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."accounts"') AND conname LIKE '\_orc\_%')
 --      AND NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass('"public"."accounts"') AND tgname LIKE '\_orc\_%')

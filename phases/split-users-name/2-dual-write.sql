@@ -1,78 +1,140 @@
 -- plan split-users-name: phase 2 of 5, dual_write
 
--- step split_column.users.name.sync_function
+-- step split_column.users.name.sync
 CREATE OR REPLACE FUNCTION "public"."_orc_sync_users_first_name"() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, "public" AS $orc$
 DECLARE
+  _side "char";
+  _new_app boolean := COALESCE('split-users-name' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false);
   _up0 text;
   _up1 text;
   _down0 text;
-  _new_side boolean;
 BEGIN
-  -- What the new side should hold, computed from the row as the old application sees it.
-  DECLARE
-    "id" bigint := NEW."id";
-    "name" text := NEW."name";
-    "created_at" timestamp with time zone := NEW."created_at";
-    "email" text := NEW."email";
-    "phone" text := NEW."phone";
-  BEGIN
-    _up0 := (split_part(name, ' ', 1));
-    _up1 := (nullif(substr(name, length(split_part(name, ' ', 1)) + 2), ''));
-  END;
-  IF NEW."first_name" IS NOT DISTINCT FROM _up0 AND NEW."last_name" IS NOT DISTINCT FROM _up1 THEN
-    RETURN NEW;
-  END IF;
-  -- The sides disagree: whichever side the statement wrote wins (the new one if both).
+  -- Which side did the statement write? (see sync_trigger.hpp)
   IF TG_OP = 'INSERT' THEN
-    _new_side := NEW."first_name" IS DISTINCT FROM NULL OR NEW."last_name" IS DISTINCT FROM NULL;
+    IF _new_app OR ((NOT NEW."name" IS DISTINCT FROM CAST((NULL) AS text)) AND NOT (NOT NEW."first_name" IS DISTINCT FROM CAST((NULL) AS text) AND NOT NEW."last_name" IS DISTINCT FROM CAST((NULL) AS text))) THEN
+      _side := 'n';
+    ELSE
+      _side := 'o';
+    END IF;
   ELSE
-    _new_side := NEW."first_name" IS DISTINCT FROM OLD."first_name" OR NEW."last_name" IS DISTINCT FROM OLD."last_name";
+    IF _new_app THEN
+      IF (NEW."first_name" IS DISTINCT FROM OLD."first_name" OR NEW."last_name" IS DISTINCT FROM OLD."last_name") THEN
+        _side := 'n';
+      ELSIF (NEW."name" IS DISTINCT FROM OLD."name") THEN
+        _side := 'o';
+      END IF;
+    ELSIF (NEW."name" IS DISTINCT FROM OLD."name") THEN
+      _side := 'o';
+    ELSIF (NEW."first_name" IS DISTINCT FROM OLD."first_name" OR NEW."last_name" IS DISTINCT FROM OLD."last_name") THEN
+      _side := 'n';
+    END IF;
+    IF _side IS NULL THEN
+      -- Neither side written: only a row nobody reached yet gets its new side.
+      IF OLD."_orc_side_users_first_name" = '0' THEN
+        _side := 'o';
+      ELSE
+        RETURN NEW;
+      END IF;
+    END IF;
   END IF;
-  IF _new_side THEN
-  DECLARE
-    "id" bigint := NEW."id";
-    "created_at" timestamp with time zone := NEW."created_at";
-    "email" text := NEW."email";
-    "phone" text := NEW."phone";
-    "first_name" text := NEW."first_name";
-    "last_name" text := NEW."last_name";
-  BEGIN
-    _down0 := (concat_ws(' ', first_name, last_name));
-  END;
+  -- The written side stays as given; the other side gets its translation.
+  IF _side = 'n' THEN
+    IF TG_OP = 'UPDATE' AND OLD."_orc_side_users_first_name" = '0' THEN
+    DECLARE
+      "id" bigint := NEW."id";
+      "name" text := NEW."name";
+      "created_at" timestamp with time zone := NEW."created_at";
+      "email" text := NEW."email";
+      "phone" text := NEW."phone";
+    BEGIN
+      _up0 := (split_part(name, ' ', 1));
+      _up1 := (nullif(substr(name, length(split_part(name, ' ', 1)) + 2), ''));
+    END;
+      IF NOT NEW."first_name" IS DISTINCT FROM OLD."first_name" THEN
+        NEW."first_name" := _up0;
+      END IF;
+      IF NOT NEW."last_name" IS DISTINCT FROM OLD."last_name" THEN
+        NEW."last_name" := _up1;
+      END IF;
+    END IF;
+    DECLARE
+      "id" bigint := NEW."id";
+      "created_at" timestamp with time zone := NEW."created_at";
+      "email" text := NEW."email";
+      "phone" text := NEW."phone";
+      "first_name" text := NEW."first_name";
+      "last_name" text := NEW."last_name";
+    BEGIN
+      _down0 := (concat_ws(' ', first_name, last_name));
+    END;
     NEW."name" := _down0;
   ELSE
+    DECLARE
+      "id" bigint := NEW."id";
+      "name" text := NEW."name";
+      "created_at" timestamp with time zone := NEW."created_at";
+      "email" text := NEW."email";
+      "phone" text := NEW."phone";
+    BEGIN
+      _up0 := (split_part(name, ' ', 1));
+      _up1 := (nullif(substr(name, length(split_part(name, ' ', 1)) + 2), ''));
+    END;
     NEW."first_name" := _up0;
     NEW."last_name" := _up1;
   END IF;
+  NEW."_orc_side_users_first_name" := _side;
   RETURN NEW;
 END;
 $orc$;
-
--- step split_column.users.name.sync_trigger
 DO $orc$ BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"public"."users"'::regclass AND tgname = '_orc_sync_users_first_name') THEN
-    CREATE TRIGGER "_orc_sync_users_first_name" BEFORE INSERT OR UPDATE ON "public"."users" FOR EACH ROW WHEN (current_setting('orchestrate.backfill', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION "public"."_orc_sync_users_first_name"();
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"public"."users"'::regclass AND tgname = '_orc_sync_ins_users_first_name') THEN
+    CREATE TRIGGER "_orc_sync_ins_users_first_name" BEFORE INSERT ON "public"."users" FOR EACH ROW EXECUTE FUNCTION "public"."_orc_sync_users_first_name"();
   END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"public"."users"'::regclass AND tgname = '_orc_sync_upd_users_first_name') THEN
+    CREATE TRIGGER "_orc_sync_upd_users_first_name" BEFORE UPDATE ON "public"."users" FOR EACH ROW WHEN ((OLD."_orc_side_users_first_name" = '0' AND NEW."_orc_side_users_first_name" = '0') OR (NEW."_orc_side_users_first_name" = OLD."_orc_side_users_first_name" AND (NEW."first_name" IS DISTINCT FROM OLD."first_name" OR NEW."last_name" IS DISTINCT FROM OLD."last_name" OR NEW."name" IS DISTINCT FROM OLD."name"))) EXECUTE FUNCTION "public"."_orc_sync_users_first_name"();
+  END IF;
+END $orc$;
+DO $orc$ DECLARE _row tid; BEGIN
+  BEGIN
+    SELECT ctid INTO _row FROM "public"."users" WHERE "_orc_side_users_first_name" = '0' LIMIT 1 FOR UPDATE SKIP LOCKED;
+    IF _row IS NOT NULL THEN
+      UPDATE "public"."users" SET "_orc_side_users_first_name" = "_orc_side_users_first_name" WHERE ctid = _row;
+    END IF;
+    SELECT ctid INTO _row FROM "public"."users" WHERE "_orc_side_users_first_name" = '0' LIMIT 1 FOR UPDATE SKIP LOCKED;
+    IF _row IS NOT NULL THEN
+      PERFORM pg_catalog.set_config('orchestrate.new_app', 'split-users-name', true);
+      UPDATE "public"."users" SET "first_name" = CAST((split_part(name, ' ', 1)) AS text), "last_name" = CAST((nullif(substr(name, length(split_part(name, ' ', 1)) + 2), '')) AS text) WHERE ctid = _row;
+    END IF;
+    RAISE SQLSTATE 'OR000';
+  EXCEPTION WHEN SQLSTATE 'OR000' THEN NULL;
+  END;
 END $orc$;
 
 -- gate (checked before `next` leaves this phase):
--- check split_column.users.name.trigger: trigger _orc_sync_users_first_name present and enabled
---   SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass('"public"."users"') AND tgname = '_orc_sync_users_first_name' AND tgenabled IN ('O', 'A'))
--- check split_column.users.name.probe_old_to_new: a write of the old side reaches the new side (rolled back) (in a rolled-back transaction)
---   WITH a AS (SELECT t."id" AS _k0, t."name" AS _o0 FROM "public"."users" t ORDER BY "id" LIMIT 1),
---        b AS (SELECT t."name" AS _o0, (SELECT (split_part(name, ' ', 1)) FROM (SELECT t."id" AS "id", t."name" AS "name", t."created_at" AS "created_at", t."email" AS "email", t."phone" AS "phone") AS _view) AS _n0, (SELECT (nullif(substr(name, length(split_part(name, ' ', 1)) + 2), '')) FROM (SELECT t."id" AS "id", t."name" AS "name", t."created_at" AS "created_at", t."email" AS "email", t."phone" AS "phone") AS _view) AS _n1 FROM "public"."users" t, a WHERE t."name" IS DISTINCT FROM a._o0 LIMIT 1),
+-- check split_column.users.name.trigger: triggers _orc_sync_ins_users_first_name and _orc_sync_upd_users_first_name present and enabled
+--   SELECT (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('"public"."users"') AND tgname IN ('_orc_sync_ins_users_first_name', '_orc_sync_upd_users_first_name') AND tgenabled IN ('O', 'A')) = 2
+-- check split_column.users.name.probe_unreached: an unrelated write to a row not copied yet gives it its new side (rolled back) (in a rolled-back transaction)
+--   WITH a AS (SELECT t."id" AS _k0 FROM "public"."users" t WHERE t."_orc_side_users_first_name" = '0' ORDER BY t."id" LIMIT 1),
+--        u AS (UPDATE "public"."users" t SET "_orc_side_users_first_name" = t."_orc_side_users_first_name" FROM a WHERE t."id" = a._k0 RETURNING t.*)
+--   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM a) THEN true
+--               ELSE COALESCE((SELECT bool_and(NOT u."first_name" IS DISTINCT FROM CAST((split_part(name, ' ', 1)) AS text) AND NOT u."last_name" IS DISTINCT FROM CAST((nullif(substr(name, length(split_part(name, ' ', 1)) + 2), '')) AS text) AND u."_orc_side_users_first_name" = 'o') FROM u), false) END
+-- check split_column.users.name.probe_old_to_new: a write of the old side by the old application reaches the new side (rolled back) (in a rolled-back transaction)
+--   WITH a AS (SELECT t."id" AS _k0, t."name" AS _o0, t."first_name" AS _m0, t."last_name" AS _m1 FROM "public"."users" t ORDER BY t."id" LIMIT 1),
+--        b AS (SELECT t."name" AS _o0 FROM "public"."users" t, a WHERE t."name" IS DISTINCT FROM a._o0 LIMIT 1),
 --        u AS (UPDATE "public"."users" t SET "name" = b._o0 FROM a, b WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true
---               ELSE COALESCE((SELECT bool_and(u."first_name" IS NOT DISTINCT FROM (SELECT (split_part(name, ' ', 1)) FROM (SELECT u."id" AS "id", u."name" AS "name", u."created_at" AS "created_at", u."email" AS "email", u."phone" AS "phone") AS _view) AND u."last_name" IS NOT DISTINCT FROM (SELECT (nullif(substr(name, length(split_part(name, ' ', 1)) + 2), '')) FROM (SELECT u."id" AS "id", u."name" AS "name", u."created_at" AS "created_at", u."email" AS "email", u."phone" AS "phone") AS _view)) FROM u), false) END
--- check split_column.users.name.probe_new_to_old: a write of the new side reaches the old side (rolled back) (in a rolled-back transaction)
---   WITH a AS (SELECT t."id" AS _k0, t."name" AS _o0 FROM "public"."users" t ORDER BY "id" LIMIT 1),
---        b AS (SELECT t."name" AS _o0, (SELECT (split_part(name, ' ', 1)) FROM (SELECT t."id" AS "id", t."name" AS "name", t."created_at" AS "created_at", t."email" AS "email", t."phone" AS "phone") AS _view) AS _n0, (SELECT (nullif(substr(name, length(split_part(name, ' ', 1)) + 2), '')) FROM (SELECT t."id" AS "id", t."name" AS "name", t."created_at" AS "created_at", t."email" AS "email", t."phone" AS "phone") AS _view) AS _n1 FROM "public"."users" t, a WHERE t."name" IS DISTINCT FROM a._o0 LIMIT 1),
+--               ELSE COALESCE((SELECT bool_and(NOT u."first_name" IS DISTINCT FROM CAST((split_part(name, ' ', 1)) AS text) AND NOT u."last_name" IS DISTINCT FROM CAST((nullif(substr(name, length(split_part(name, ' ', 1)) + 2), '')) AS text) AND u."_orc_side_users_first_name" = 'o') FROM u), false) END
+-- check split_column.users.name.probe_new_to_old: a write of the new side by the new application reaches the old side (rolled back) (in a rolled-back transaction)
+--   SELECT pg_catalog.set_config('orchestrate.new_app', 'split-users-name', true);
+--   WITH a AS (SELECT t."id" AS _k0, t."name" AS _o0, t."first_name" AS _m0, t."last_name" AS _m1 FROM "public"."users" t ORDER BY t."id" LIMIT 1),
+--        b AS (SELECT CAST((split_part(name, ' ', 1)) AS text) AS _n0, CAST((nullif(substr(name, length(split_part(name, ' ', 1)) + 2), '')) AS text) AS _n1 FROM "public"."users" t, a WHERE CAST((split_part(name, ' ', 1)) AS text) IS DISTINCT FROM a._m0 OR CAST((nullif(substr(name, length(split_part(name, ' ', 1)) + 2), '')) AS text) IS DISTINCT FROM a._m1 LIMIT 1),
 --        u AS (UPDATE "public"."users" t SET "first_name" = b._n0, "last_name" = b._n1 FROM a, b WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true
---               ELSE COALESCE((SELECT bool_and(u."name" IS NOT DISTINCT FROM (SELECT (concat_ws(' ', first_name, last_name)) FROM (SELECT u."id" AS "id", u."created_at" AS "created_at", u."email" AS "email", u."phone" AS "phone", u."first_name" AS "first_name", u."last_name" AS "last_name") AS _view)) FROM u), false) END
+--               ELSE COALESCE((SELECT bool_and(NOT u."name" IS DISTINCT FROM CAST((concat_ws(' ', first_name, last_name)) AS text) AND u."_orc_side_users_first_name" = 'n') FROM u), false) END
 
 -- rollback from this phase:
 -- step rollback.split_column.users.name.drop
---   DROP TRIGGER IF EXISTS "_orc_sync_users_first_name" ON "public"."users";
+--   DROP TRIGGER IF EXISTS "_orc_sync_ins_users_first_name" ON "public"."users";
+--   DROP TRIGGER IF EXISTS "_orc_sync_upd_users_first_name" ON "public"."users";
 --   DROP FUNCTION IF EXISTS "public"."_orc_sync_users_first_name"();
---   ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "first_name", DROP COLUMN IF EXISTS "last_name";
+--   ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "first_name", DROP COLUMN IF EXISTS "last_name", DROP COLUMN IF EXISTS "_orc_side_users_first_name";

@@ -1,14 +1,15 @@
 -- plan split-users-name: phase 3 of 5, backfill
 
 -- backfill split_column.users.name: in batches along (id), each one transaction that also advances the range cursor:
---   UPDATE public.users SET "first_name" = (split_part(name, ' ', 1)), "last_name" = (nullif(substr(name, length(split_part(name, ' ', 1)) + 2), '')) WHERE <key in batch> AND ("first_name" IS DISTINCT FROM (split_part(name, ' ', 1)) OR "last_name" IS DISTINCT FROM (nullif(substr(name, length(split_part(name, ' ', 1)) + 2), '')));
+--   UPDATE public.users SET "first_name" = (split_part(name, ' ', 1)), "last_name" = (nullif(substr(name, length(split_part(name, ' ', 1)) + 2), '')), "_orc_side_users_first_name" = 'b' WHERE <key in batch> AND ("_orc_side_users_first_name" = '0');
 
 -- gate (checked before `next` leaves this phase):
--- check split_column.users.name.parity: no row of users where "first_name" IS DISTINCT FROM (split_part(name, ' ', 1)) OR "last_name" IS DISTINCT FROM (nullif(substr(name, length(split_part(name, ' ', 1)) + 2), ''))
---   batched scan of public.users along (id) for rows where "first_name" IS DISTINCT FROM (split_part(name, ' ', 1)) OR "last_name" IS DISTINCT FROM (nullif(substr(name, length(split_part(name, ' ', 1)) + 2), ''))
+-- check split_column.users.name.parity: no row of users where "_orc_side_users_first_name" = '0'
+--   batched scan of public.users along (id) for rows where CASE "_orc_side_users_first_name" WHEN '0' THEN true WHEN 'n' THEN ("name" IS DISTINCT FROM CAST((concat_ws(' ', first_name, last_name)) AS text)) ELSE ("first_name" IS DISTINCT FROM CAST((split_part(name, ' ', 1)) AS text) OR "last_name" IS DISTINCT FROM CAST((nullif(substr(name, length(split_part(name, ' ', 1)) + 2), '')) AS text)) END
 
 -- rollback from this phase:
 -- step rollback.split_column.users.name.drop
---   DROP TRIGGER IF EXISTS "_orc_sync_users_first_name" ON "public"."users";
+--   DROP TRIGGER IF EXISTS "_orc_sync_ins_users_first_name" ON "public"."users";
+--   DROP TRIGGER IF EXISTS "_orc_sync_upd_users_first_name" ON "public"."users";
 --   DROP FUNCTION IF EXISTS "public"."_orc_sync_users_first_name"();
---   ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "first_name", DROP COLUMN IF EXISTS "last_name";
+--   ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "first_name", DROP COLUMN IF EXISTS "last_name", DROP COLUMN IF EXISTS "_orc_side_users_first_name";
