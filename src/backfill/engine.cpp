@@ -20,6 +20,7 @@
 #include "backfill/pacing.hpp"
 #include "backfill/pg_async.hpp"
 #include "backfill/ranges.hpp"
+#include "db/privileges.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
 #include "db/connection.hpp"
@@ -84,7 +85,7 @@ public:
     auto pending = prepare_ranges(*conn, m_job.state_schema, m_job.plan, m_job.specs,
                                   m_job.options);
     m_queue.assign(pending.begin(), pending.end());
-    m_quiet_triggers = may_quiet_triggers(*conn);
+    m_quiet_triggers = may_set_replication_role(*conn);
     read_totals(*conn);
     m_started = clock::now();
     m_stop = early_stop(*conn);
@@ -115,20 +116,6 @@ private:
       m_failure = e;
       m_stop = "error";
     }
-  }
-
-  // Whether this role may set session_replication_role (a superuser, or a role granted SET on
-  // it, as PostgreSQL 15 allows): then copies fire none of the application's triggers.
-  bool may_quiet_triggers(pqxx::connection& conn) {
-    pqxx::read_transaction tx(conn);
-    const bool v15 = tx.exec("SELECT current_setting('server_version_num')::int >= 150000")[0][0]
-                         .as<bool>();
-    const std::string sql =
-        v15 ? "SELECT rolsuper OR has_parameter_privilege('session_replication_role', 'SET') "
-              "FROM pg_roles WHERE rolname = current_user"
-            : "SELECT rolsuper FROM pg_roles WHERE rolname = current_user";
-    auto r = tx.exec(sql);
-    return !r.empty() && r[0][0].as<bool>();
   }
 
   void read_totals(pqxx::connection& conn) {

@@ -207,6 +207,11 @@ BackfillSpec make_backfill(const std::string& id,
                      is_integer_type(table.column(spec.key[0])->type);
   spec.assignments = assignments;
   spec.differs = differs;
+  for (const auto& t : table.triggers) {
+    if (t.rfind("_orc_", 0) != 0) {
+      spec.table_triggers.push_back(t);
+    }
+  }
   return spec;
 }
 

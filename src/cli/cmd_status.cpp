@@ -109,11 +109,15 @@ std::string status_text(const nlohmann::json& j) {
                                                 : "SET search_path TO " +
                                                       j["search_path"].get<std::string>());
   if (!j["new_app_options"].is_null()) {
-    // Its prepared statements keep working through contract (the version schema already has
-    // the final shape); the old application's do not after contract: retire it first.
     out += fmt::format("  new application connects with: options='{}' (`orchestrate url` prints "
                        "the whole URL)\n",
                        j["new_app_options"].get<std::string>());
+    // A version schema already has the shape the tables have after contract.
+    out += j["search_path"].is_null()
+               ? "  prepared statements: the new application's SELECT * changes shape at "
+                 "contract (prepare again); retire the old application before contract\n"
+               : "  prepared statements: the new application's stay valid through contract; "
+                 "retire the old application before contract\n";
   }
   const auto& b = j["backfill"];
   if (b["rows_total"].get<long long>() > 0 || b["rows_done"].get<long long>() > 0) {

@@ -8,7 +8,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(
 void to_json(nlohmann::json& j, const BackfillSpec& s) {
   j = {{"id", s.id},           {"schema", s.schema},           {"table", s.table},
        {"key", s.key},         {"key_types", s.key_types},     {"integer_key", s.integer_key},
-       {"assignments", s.assignments}, {"differs", s.differs}, {"invalid", s.invalid}};
+       {"assignments", s.assignments}, {"differs", s.differs}, {"invalid", s.invalid},
+       {"table_triggers", s.table_triggers}};
 }
 
 // Plans registered by earlier versions lack the newer fields.
@@ -22,6 +23,7 @@ void from_json(const nlohmann::json& j, BackfillSpec& s) {
   j.at("assignments").get_to(s.assignments);
   j.at("differs").get_to(s.differs);
   s.invalid = j.value("invalid", "");
+  s.table_triggers = j.value("table_triggers", std::vector<std::string>{});
 }
 
 void to_json(nlohmann::json& j, const Check& c) {

@@ -45,6 +45,9 @@ struct BackfillSpec {
   // last wrote it. Empty: `differs`.
   std::string invalid;
 
+  // The table's own triggers: they fire for copies unless the backfill's role may quiet them.
+  std::vector<std::string> table_triggers;
+
   const std::string& gate_predicate() const { return invalid.empty() ? differs : invalid; }
 };
 

@@ -69,6 +69,27 @@ LintChange read_change(const YAML::Node& item, const std::string& text) {
     return c;
   }
   c.table = scalar(f, "table");
+  auto expression = [&](const std::string& which, const YAML::Node& n) {
+    if (n && n.IsScalar()) {
+      c.expressions.emplace_back(which, n.as<std::string>(), mark_at(n));
+    }
+  };
+  expression("up", f["up"]);
+  expression("fill", f["fill"]);
+  if (f["down"] && f["down"].IsMap()) {
+    for (const auto& kv : f["down"]) {
+      expression("down", kv.second);
+    }
+  } else {
+    expression("down", f["down"]);
+  }
+  if (f["into"] && f["into"].IsSequence()) {
+    for (const auto& n : f["into"]) {
+      expression("up", n["up"]);
+    }
+  } else if (f["into"] && f["into"].IsMap()) {
+    expression("up", f["into"]["up"]);
+  }
   const std::string& k = c.kind;
   if (k == "rename_column" || k == "split_column") {
     c.removed = names(f["from"]);
@@ -94,6 +115,9 @@ LintChange read_change(const YAML::Node& item, const std::string& text) {
     c.sql_up = scalar(f, "up");
     c.sql_mark = f["up"] ? mark_at(f["up"]) : c.mark;
     c.sql_block_indent = f["up"] ? literal_block_indent(text, c.sql_mark) : 0;
+  }
+  if (k == "sql" || k == "drop_column" || !c.needs_backfill) {
+    c.expressions.clear(); // only the kinds that copy data have up, down and fill
   }
   return c;
 }
@@ -123,6 +147,8 @@ std::vector<LintWarning> lint_plan(const std::string& text,
       out.insert(out.end(), w.begin(), w.end());
     }
   }
+  auto transitions = lint_transitions(changes, schema, live);
+  out.insert(out.end(), transitions.begin(), transitions.end());
   auto deps = lint_dependencies(changes, schema, live);
   out.insert(out.end(), deps.begin(), deps.end());
   auto keys = lint_keys(changes, text, schema, live);

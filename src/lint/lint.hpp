@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/catalog.hpp"
@@ -31,6 +32,7 @@ struct FunctionSource {
 // What of the live database the rules that need it look at; absent when linting offline.
 struct LintLive {
   const Catalog* catalog = nullptr;
+  bool may_quiet_triggers = false; // the role may set session_replication_role
   std::vector<ViewDependency> views;
   std::vector<FunctionSource> functions;
 };
@@ -44,6 +46,8 @@ struct LintChange {
   std::vector<std::string> removed;  // columns whose old name goes away at contract
   bool removes_table = false;        // drop_table, rename_table
   bool needs_backfill = false;       // copies data by key range
+  // Expressions of a column transition: (which, SQL, where), e.g. ("up", "code::varchar(5)").
+  std::vector<std::tuple<std::string, std::string, Mark>> expressions;
   std::string sql_up;                // kind sql
   Mark sql_mark;
   int sql_block_indent = 0;          // `up: |`: the block's indentation; 0 for other scalars
@@ -59,6 +63,11 @@ std::vector<LintWarning> lint_sql(const std::string& sql, const Mark& mark, int 
 std::vector<LintWarning> lint_dependencies(const std::vector<LintChange>& changes,
                                            const std::string& schema,
                                            const LintLive& live);
+// Explicit up/down/fill expressions that narrow (truncate, round) instead of failing, and
+// backfills that will fire the table's own triggers.
+std::vector<LintWarning> lint_transitions(const std::vector<LintChange>& changes,
+                                          const std::string& schema,
+                                          const LintLive& live);
 std::vector<LintWarning> lint_keys(const std::vector<LintChange>& changes,
                                    const std::string& text,
                                    const std::string& schema,

@@ -1,11 +1,14 @@
 #include "lint/live.hpp"
 
+#include "db/privileges.hpp"
+
 namespace orchestrate {
 
 void load_lint_live(pqxx::connection& conn,
                     const std::string& schema,
                     const std::string& state_schema,
                     LintLive& live) {
+  live.may_quiet_triggers = may_set_replication_role(conn);
   pqxx::read_transaction tx(conn);
   // A view's (or rule's) rewrite rule depends on each column it reads (refobjsubid > 0), or on
   // the whole table (0) for SELECT *-free references such as the relation itself.

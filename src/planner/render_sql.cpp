@@ -34,6 +34,13 @@ std::string render_phase_sql(const std::string& plan_name, const PlanWork& work,
                        "advances the range cursor:\n--   UPDATE {}.{} SET {} WHERE <key in batch> "
                        "AND ({});\n",
                        b.id, fmt::join(b.key, ", "), b.schema, b.table, b.assignments, b.differs);
+    if (!b.table_triggers.empty()) {
+      out += fmt::format("--   the table's own triggers ({}) do not fire for these copies when "
+                         "orchestrate's role may set session_replication_role (a superuser, or "
+                         "GRANT SET ON PARAMETER session_replication_role); otherwise they fire "
+                         "for every copied row\n",
+                         fmt::join(b.table_triggers, ", "));
+    }
   }
   out += "\n-- gate (checked before `next` leaves this phase):\n";
   if (w.gate.empty()) {

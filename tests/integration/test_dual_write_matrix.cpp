@@ -446,19 +446,23 @@ TEST_CASE("set_not_null: the old application keeps its NULL, the new one sees th
   run_scenario(s);
 }
 
-TEST_CASE("add_column with a fill, nullable: the new application's NULL is kept") {
+// t.nick added with `fill: lower(name)` and the options given.
+Scenario nick(const std::string& name, const std::string& options) {
   Scenario s;
-  s.name = "dw_fill";
+  s.name = name;
   s.setup = "CREATE TABLE t (id int PRIMARY KEY, name text, note text DEFAULT '');\n"
             "INSERT INTO t (id, name) SELECT i, 'Name' || i FROM generate_series(1, 20) i";
-  s.plan = "name: nick\nchanges:\n  - add_column: {table: t, column: nick, type: text, fill: "
-           "\"lower(name)\"}\n";
+  s.plan = "name: " + name + "\nchanges:\n  - add_column: {table: t, column: nick, type: text, "
+           "fill: \"lower(name)\"" + options + "}\n";
   s.old_cols = "name";
   s.new_cols = "nick";
   s.final_cols = "nick";
-  s.pre = [](int id) {
-    return Row{"Name" + std::to_string(id), "name" + std::to_string(id)};
-  };
+  s.pre = [](int id) { return Row{"Name" + std::to_string(id), "name" + std::to_string(id)}; };
+  return s;
+}
+
+TEST_CASE("add_column with a fill, nullable: the new application's NULL is kept") {
+  Scenario s = nick("dw_fill", "");
   s.writes = [](int b, int p) {
     return std::vector<Write>{
         old_w("INSERT INTO t (id, name) VALUES ({id}, 'Bob')", b + 1, {"Bob", "bob"}),
@@ -477,18 +481,7 @@ TEST_CASE("add_column with a fill, nullable: the new application's NULL is kept"
 }
 
 TEST_CASE("add_column with a fill, NOT NULL: an explicit NULL is refused before and after") {
-  Scenario s;
-  s.name = "dw_fill_nn";
-  s.setup = "CREATE TABLE t (id int PRIMARY KEY, name text, note text DEFAULT '');\n"
-            "INSERT INTO t (id, name) SELECT i, 'Name' || i FROM generate_series(1, 20) i";
-  s.plan = "name: nick-nn\nchanges:\n  - add_column: {table: t, column: nick, type: text, "
-           "default: \"'x'\", fill: \"lower(name)\", nullable: false}\n";
-  s.old_cols = "name";
-  s.new_cols = "nick";
-  s.final_cols = "nick";
-  s.pre = [](int id) {
-    return Row{"Name" + std::to_string(id), "name" + std::to_string(id)};
-  };
+  Scenario s = nick("dw_fill_nn", ", default: \"'x'\", nullable: false");
   s.writes = [](int b, int p) {
     return std::vector<Write>{
         old_w("INSERT INTO t (id, name) VALUES ({id}, 'Bob')", b + 1, {"Bob", "x"}),

@@ -668,12 +668,15 @@ TEST_CASE("the reference plans run in order on examples/schema.sql while the app
   CHECK(db.value("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
                  "'accounts'::regclass AND attname = 'balance'") == "bigint");
 
-  // users.name splits while the old, then the new application writes.
+  // users.name splits while the old, then the new application writes. The new application
+  // writes first names with a space, which the split cannot give back from name alone: each of
+  // its writes must stay exactly as written, also after the old application touches the row.
   example::WriterOptions options;
   options.url = db.url();
   options.label_column = "";
   options.old_writes = {{"name", "$1::text || ' ' || reverse($1::text)"}};
-  options.new_writes = {{"first_name", "$1::text"}, {"last_name", "reverse($1::text)"}};
+  options.new_writes = {{"first_name", "$1::text || ' jr'"}, {"last_name", "reverse($1::text)"}};
+  options.new_app_plan = "split-users-name";
   std::map<long long, std::string> written;
   example::Writer old_app(options);
   old_app.start(example::Version::old_app);
@@ -683,17 +686,29 @@ TEST_CASE("the reference plans run in order on examples/schema.sql while the app
     next(db, state);
   }
   stop(old_app, written);
+  std::map<long long, std::string> split_new;
   example::Writer new_app(options);
   new_app.start(example::Version::new_app);
   next(db, "transition");
   let_it_write();
+  stop(new_app, split_new);
+  // The old application is still deployed: an update of another column of those rows.
+  db.exec("UPDATE users SET created_at = created_at + interval '1 second'");
+  const std::string split_new_side = "t.first_name = e.v || ' jr' AND t.last_name = reverse(e.v)";
+  CHECK(mismatches(db, split_new, "users", split_new_side) == 0);
+  CHECK(mismatches(db, split_new, "users", "t.name = e.v || ' jr ' || reverse(e.v)") == 0);
   next(db, "done");
-  let_it_write();
-  stop(new_app, written);
+  CHECK(mismatches(db, split_new, "users", split_new_side) == 0);
+  for (const auto& [id, v] : split_new) {
+    written.erase(id);
+  }
   CHECK(mismatches(db, written, "users", "t.first_name = e.v AND t.last_name = reverse(e.v)") ==
         0);
   std::string touched = "{0";
   for (const auto& entry : written) {
+    touched += "," + std::to_string(entry.first);
+  }
+  for (const auto& entry : split_new) {
     touched += "," + std::to_string(entry.first);
   }
   for (const auto& entry : phones) {
@@ -701,6 +716,50 @@ TEST_CASE("the reference plans run in order on examples/schema.sql while the app
   }
   CHECK(db.value("SELECT count(*) FROM users WHERE NOT id = ANY ('" + touched + "}') AND "
                  "(first_name, last_name) IS DISTINCT FROM ('User', id::text)") == "0");
+
+  // 011 merges them into display_name. The new application writes NULL for every third value
+  // (which the old pair cannot hold apart from an empty name) and names with a double space.
+  {
+    auto r = itest::up_only(db, {plan("008-"), plan("009-"), plan("010-")});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+  }
+  example::WriterOptions merge;
+  merge.url = db.url();
+  merge.label_column = "";
+  merge.old_writes = {{"first_name", "$1::text"}, {"last_name", "reverse($1::text)"}};
+  const std::string display = "CASE WHEN length($1::text) % 3 = 0 THEN NULL ELSE $1::text || "
+                              "'  ' || reverse($1::text) END";
+  merge.new_writes = {{"display_name", display}};
+  merge.new_app_plan = "merge-users-display-name";
+  std::map<long long, std::string> merged_old;
+  example::Writer merge_old(merge);
+  merge_old.start(example::Version::old_app);
+  REQUIRE(db.orchestrate({"start", plan("011-")}).exit_code == 0);
+  for (const char* state : {"expand", "dual_write", "backfill"}) {
+    let_it_write();
+    next(db, state);
+  }
+  stop(merge_old, merged_old);
+  std::map<long long, std::string> merged_new;
+  example::Writer merge_new(merge);
+  merge_new.start(example::Version::new_app);
+  next(db, "transition");
+  let_it_write();
+  stop(merge_new, merged_new);
+  db.exec("UPDATE users SET created_at = created_at + interval '1 second'");
+  std::string expected = display;
+  for (auto pos = expected.find("$1"); pos != std::string::npos; pos = expected.find("$1")) {
+    expected.replace(pos, 2, "e.v");
+  }
+  const std::string merged_new_side = "t.display_name IS NOT DISTINCT FROM (" + expected + ")";
+  CHECK(mismatches(db, merged_new, "users", merged_new_side) == 0);
+  next(db, "done");
+  CHECK(mismatches(db, merged_new, "users", merged_new_side) == 0);
+  for (const auto& [id, v] : merged_new) {
+    merged_old.erase(id);
+  }
+  CHECK(mismatches(db, merged_old, "users", "t.display_name = e.v || ' ' || reverse(e.v)") == 0);
   check_clean(db);
 }
 

@@ -33,6 +33,40 @@ TEST_CASE("plans of orchestrate's own change kinds are clean") {
             .empty());
 }
 
+TEST_CASE("an up or down that narrows is flagged at its own line, a plain one is not") {
+  auto w = lint("  - change_type:\n      table: users\n      column: email\n"
+                "      type: varchar(5)\n      up: email::varchar(5)\n");
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].rule == "narrowing-expression");
+  CHECK(w[0].mark.line == 7);
+  CHECK(w[0].message.find("`::varchar(5)`") != std::string::npos);
+  w = lint("  - change_type: {table: t, column: qty, type: \"numeric(10,2)\", down: "
+           "\"round(qty)::integer\"}\n");
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].message.find("down of change_type narrows with `round(`") != std::string::npos);
+  CHECK(lint("  - change_type: {table: t, column: c, type: varchar(5)}\n").empty());
+  CHECK(lint("  - split_column:\n      table: users\n      from: name\n      into:\n"
+             "        - {name: a, type: text, up: \"split_part(name, ' ', 1)\"}\n"
+             "        - {name: b, type: text, up: \"left(name, 3)\"}\n      down: a\n")
+            .size() == 1);
+}
+
+TEST_CASE("a backfill on a table with its own triggers is flagged when they cannot be quieted") {
+  Catalog c = kinds_basic::catalog();
+  c.tables.begin()->second.triggers = {"touch_updated_at", "_orc_sync_ins_x_y"};
+  const std::string table = c.tables.begin()->second.name;
+  LintLive live;
+  live.catalog = &c;
+  const std::string change =
+      "  - add_column: {table: " + table + ", column: note2, type: text, fill: \"'x'\"}\n";
+  auto w = lint(change, live);
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].rule == "backfill-fires-triggers");
+  CHECK(w[0].message.find("(touch_updated_at)") != std::string::npos);
+  live.may_quiet_triggers = true;
+  CHECK(lint(change, live).empty());
+}
+
 TEST_CASE("unsafe sql in a plan is flagged at the up field's line") {
   const auto w = lint("  - sql:\n      up: CREATE INDEX i ON users (email)\n"
                       "      down: DROP INDEX IF EXISTS i\n");
