@@ -28,11 +28,19 @@ struct FunctionSource {
   std::string source;
 };
 
+// A statement pg_stat_statements has seen, as it records it (constants replaced by $n).
+struct SeenStatement {
+  std::string query;
+  long long calls = 0;
+};
+
 // What of the live database the rules that need it look at; absent when linting offline.
 struct LintLive {
   const Catalog* catalog = nullptr;
   std::vector<ViewDependency> views;
   std::vector<FunctionSource> functions;
+  // COPY and TRUNCATE statements from pg_stat_statements, when it is installed and loaded.
+  std::vector<SeenStatement> copy_or_truncate;
 };
 
 // One change of the plan as lint sees it: its kind and its YAML fields, read without the
@@ -59,6 +67,11 @@ std::vector<LintWarning> lint_sql(const std::string& sql, const Mark& mark, int 
 std::vector<LintWarning> lint_dependencies(const std::vector<LintChange>& changes,
                                            const std::string& schema,
                                            const LintLive& live);
+// COPY and TRUNCATE the application runs on a table that a change turns into a view: a view
+// takes neither, and pg_dump -t of a view dumps no rows.
+std::vector<LintWarning> lint_view_limits(const std::vector<LintChange>& changes,
+                                          const std::string& schema,
+                                          const LintLive& live);
 std::vector<LintWarning> lint_keys(const std::vector<LintChange>& changes,
                                    const std::string& text,
                                    const std::string& schema,
