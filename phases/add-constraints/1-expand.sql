@@ -7,15 +7,16 @@ DO $orc$ BEGIN
   END IF;
 END $orc$;
 
--- step add_unique.accounts.accounts_user_id_key.index.clean
+-- step add_unique.accounts.accounts_user_id_key.index.build (outside a transaction)
+-- first, in its own transaction (and again right after a failed attempt):
 DO $orc$ BEGIN
   IF EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass('"public"."accounts_user_id_key"') AND NOT indisvalid) THEN
     DROP INDEX "public"."accounts_user_id_key";
   END IF;
 END $orc$;
-
--- step add_unique.accounts.accounts_user_id_key.index.build (outside a transaction)
 CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "accounts_user_id_key" ON "public"."accounts" USING btree ("user_id");
+-- done only when this holds (else it fails, and runs again when resumed):
+--   SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass('"public"."accounts_user_id_key"') AND indisvalid AND indisready)
 
 -- step add_foreign_key.audit_log.audit_log_account_id_fkey.add
 DO $orc$ BEGIN

@@ -6,15 +6,16 @@ ALTER TABLE "public"."users"
   ALTER COLUMN "phone_number" SET DEFAULT '',
   ADD COLUMN IF NOT EXISTS "_orc_side_users_phone_number" "char" NOT NULL DEFAULT '0';
 
--- step create_index.users.users_phone_number_idx.clean
+-- step create_index.users.users_phone_number_idx.build (outside a transaction)
+-- first, in its own transaction (and again right after a failed attempt):
 DO $orc$ BEGIN
   IF EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass('"public"."users_phone_number_idx"') AND NOT indisvalid) THEN
     DROP INDEX "public"."users_phone_number_idx";
   END IF;
 END $orc$;
-
--- step create_index.users.users_phone_number_idx.build (outside a transaction)
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_phone_number_idx" ON "public"."users" USING btree ("phone_number");
+-- done only when this holds (else it fails, and runs again when resumed):
+--   SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass('"public"."users_phone_number_idx"') AND indisvalid AND indisready)
 
 -- gate (checked before `next` leaves this phase):
 -- check add_column.users.phone_number.column: column users.phone_number exists

@@ -10,15 +10,16 @@ CREATE TABLE IF NOT EXISTS "public"."audit_log" (
   PRIMARY KEY ("id")
 );
 
--- step create_index.audit_log.audit_log_account_id_idx.clean
+-- step create_index.audit_log.audit_log_account_id_idx.build (outside a transaction)
+-- first, in its own transaction (and again right after a failed attempt):
 DO $orc$ BEGIN
   IF EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass('"public"."audit_log_account_id_idx"') AND NOT indisvalid) THEN
     DROP INDEX "public"."audit_log_account_id_idx";
   END IF;
 END $orc$;
-
--- step create_index.audit_log.audit_log_account_id_idx.build (outside a transaction)
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "audit_log_account_id_idx" ON "public"."audit_log" USING btree ("account_id");
+-- done only when this holds (else it fails, and runs again when resumed):
+--   SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass('"public"."audit_log_account_id_idx"') AND indisvalid AND indisready)
 
 -- gate (checked before `next` leaves this phase):
 -- check create_table.audit_log.exists: table audit_log exists

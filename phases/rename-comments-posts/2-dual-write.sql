@@ -5,15 +5,10 @@
 --   (nothing to check)
 
 -- rollback from this phase:
--- step rollback.rename_table.comments.posts.drop_view
+-- step rollback.rename_table.comments.posts.restore
 --   DO $orc$ BEGIN
---     IF EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."comments"') AND relkind = 'v') THEN
---       DROP VIEW "public"."comments";
---     END IF;
---   END $orc$;
--- step rollback.rename_table.comments.posts.rename_back
---   DO $orc$ BEGIN
---     IF to_regclass('"public"."comments"') IS NULL AND to_regclass('"public"."posts"') IS NOT NULL THEN
+--     IF to_regclass('"public"."posts"') IS NOT NULL AND (to_regclass('"public"."comments"') IS NULL OR EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."comments"') AND relkind = 'v')) THEN
+--       DROP VIEW IF EXISTS "public"."comments";
 --       ALTER TABLE "public"."posts" RENAME TO "comments";
 --     END IF;
 --   END $orc$;

@@ -96,6 +96,14 @@ std::string validate_constraint_sql(const std::string& schema,
                                  quote_ident(name)));
 }
 
+namespace {
+std::string index_valid_sql(const std::string& schema, const std::string& index) {
+  return fmt::format("SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass({}) "
+                     "AND indisvalid AND indisready)",
+                     quote_literal(quote_qualified(schema, index)));
+}
+} // namespace
+
 std::vector<Step> build_index_steps(const std::string& id_prefix,
                                     const std::string& schema,
                                     const std::string& table,
@@ -103,22 +111,25 @@ std::vector<Step> build_index_steps(const std::string& id_prefix,
                                     bool unique,
                                     const std::string& definition) {
   const std::string qualified_index = quote_qualified(schema, index);
-  // A failed or interrupted CONCURRENTLY build leaves an invalid index that IF NOT EXISTS would
-  // then accept; drop it first so the build really happens.
-  const std::string drop_invalid = guarded_sql(
-      fmt::format("EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass({}) AND NOT "
-                  "indisvalid)",
-                  quote_literal(qualified_index)),
-      "DROP INDEX " + qualified_index);
-  Step clean{id_prefix + ".clean", drop_invalid};
   Step build{id_prefix + ".build",
              fmt::format("CREATE {}INDEX CONCURRENTLY IF NOT EXISTS {} ON {} {}",
                          unique ? "UNIQUE " : "", quote_ident(index),
                          quote_qualified(schema, table), definition),
              false};
   build.under_lock_timeout = false;
-  build.before_retry = drop_invalid;
-  return {clean, build};
+  // A failed or interrupted CONCURRENTLY build leaves an invalid index that IF NOT EXISTS would
+  // then accept, so every attempt starts by dropping it, and the build is done only once the
+  // index is valid.
+  build.clear_leftover = guarded_sql(
+      fmt::format("EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass({}) AND NOT "
+                  "indisvalid)",
+                  quote_literal(qualified_index)),
+      "DROP INDEX " + qualified_index);
+  build.verify = index_valid_sql(schema, index);
+  if (unique) {
+    build.unique_index = qualified_index;
+  }
+  return {build};
 }
 
 Check column_exists_check(const std::string& id,
@@ -152,9 +163,7 @@ Check column_not_null_check(const std::string& id,
 Check index_valid_check(const std::string& id, const std::string& schema, const std::string& index) {
   return {id,
           fmt::format("index {} exists and is valid", index),
-          fmt::format("SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass({}) "
-                      "AND indisvalid AND indisready)",
-                      quote_literal(quote_qualified(schema, index))),
+          index_valid_sql(schema, index),
           false,
           std::nullopt};
 }

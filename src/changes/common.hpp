@@ -32,8 +32,10 @@ std::string validate_constraint_sql(const std::string& schema,
                                     const std::string& table,
                                     const std::string& name);
 
-// Steps that build an index CONCURRENTLY: drop an invalid leftover of an earlier attempt,
-// then build. `definition` is everything after "ON <table> " (e.g. "USING btree (phone)").
+// The step that builds an index CONCURRENTLY. Every attempt first drops an invalid leftover of
+// an earlier one; the step is done only when the index is valid; a unique build that fails
+// drops its leftover at once and reports the duplicate keys. `definition` is everything after
+// "ON <table> " (e.g. "USING btree (phone)").
 std::vector<Step> build_index_steps(const std::string& id_prefix,
                                     const std::string& schema,
                                     const std::string& table,

@@ -5,13 +5,15 @@
 // data is intact, and rollback drops the view and renames the table back, which restores it
 // exactly: indexes, constraints, sequences and foreign keys follow the table, not its name.
 //
-// Writes that a view cannot take (TRUNCATE, COPY ... FROM) fail between expand and contract.
+// The view gets the table's owner and privileges, table- and column-level. Writes that a view
+// cannot take (TRUNCATE, COPY ... FROM) fail between expand and contract.
 // Tables that other tables' foreign keys or views depend on are refused: contract could not
 // drop them.
 #include <fmt/format.h>
 
 #include "changes/common.hpp"
 #include "changes/kinds.hpp"
+#include "changes/version_schema.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
 
@@ -63,8 +65,9 @@ public:
                        "  IF to_regclass({}) IS NULL THEN\n"
                        "    ALTER TABLE {} RENAME TO {};\n"
                        "    CREATE VIEW {} AS SELECT * FROM {};\n"
-                       "  END IF;\nEND $orc$",
-                       quote_literal(hidden), old_name, quote_ident(helper()), old_name, hidden)});
+                       "  END IF;\nEND $orc$;\n{}",
+                       quote_literal(hidden), old_name, quote_ident(helper()), old_name, hidden,
+                       copy_grants_sql(hidden, old_name))});
       [[fallthrough]];
     case Phase::dual_write:
     case Phase::backfill:

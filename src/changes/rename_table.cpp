@@ -71,15 +71,21 @@ public:
   std::vector<Step> rollback(Phase reached, const ChangeContext& ctx) const override {
     (void)reached;
     const std::string id = fmt::format("rollback.rename_table.{}.{}", m_from.value, m_to.value);
-    return {{id + ".drop_view", drop_view_sql(ctx)},
-            {id + ".rename_back",
+    const std::string from = quote_qualified(ctx.schema, m_from.value);
+    const std::string to = quote_qualified(ctx.schema, m_to.value);
+    // One transaction, the view first (the order in which a statement through the view locks
+    // them): behind a long transaction it waits and retries as a whole, and the old name is a
+    // view or the table at every moment, never missing.
+    return {{id + ".restore",
              fmt::format("DO $orc$ BEGIN\n"
-                         "  IF to_regclass({}) IS NULL AND to_regclass({}) IS NOT NULL THEN\n"
-                         "    ALTER TABLE {} RENAME TO {};\n"
+                         "  IF to_regclass({0}) IS NOT NULL AND (to_regclass({1}) IS NULL OR "
+                         "EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass({1}) AND relkind "
+                         "= 'v')) THEN\n"
+                         "    DROP VIEW IF EXISTS {2};\n"
+                         "    ALTER TABLE {3} RENAME TO {4};\n"
                          "  END IF;\nEND $orc$",
-                         quote_literal(quote_qualified(ctx.schema, m_from.value)),
-                         quote_literal(quote_qualified(ctx.schema, m_to.value)),
-                         quote_qualified(ctx.schema, m_to.value), quote_ident(m_from.value))}};
+                         quote_literal(to), quote_literal(from), from, to,
+                         quote_ident(m_from.value))}};
   }
 
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {

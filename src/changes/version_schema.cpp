@@ -102,13 +102,35 @@ Check version_schema_gone_check(const std::string& version_schema) {
 }
 
 std::string copy_grants_sql(const std::string& table, const std::string& view) {
+  // The owner first: an application that connects as the table's owner holds its privileges
+  // through ownership, which no GRANT on the table shows. Where the owner may not own the view
+  // (it lacks CREATE on the view's schema), it gets the privileges instead.
   return fmt::format(
-      "DO $orc$ DECLARE g record; BEGIN\n"
-      "  FOR g IN SELECT a.grantee, a.privilege_type FROM pg_class c, aclexplode(c.relacl) a\n"
-      "           WHERE c.oid = {}::regclass AND a.grantee <> c.relowner\n"
-      "             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE') LOOP\n"
-      "    EXECUTE format('GRANT %s ON %s TO %s', g.privilege_type, {},\n"
-      "                   CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE g.grantee::regrole::text END);\n"
+      "DO $orc$ DECLARE g record; table_owner regrole; BEGIN\n"
+      "  SELECT relowner::regrole INTO table_owner FROM pg_class WHERE oid = {0}::regclass;\n"
+      "  IF table_owner::oid <> (SELECT relowner FROM pg_class WHERE oid = {1}::regclass) THEN\n"
+      "    BEGIN\n"
+      "      EXECUTE format('ALTER VIEW %s OWNER TO %s', {1}, table_owner);\n"
+      "    EXCEPTION WHEN insufficient_privilege THEN\n"
+      "      EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO %s', {1}, table_owner);\n"
+      "    END;\n"
+      "  END IF;\n"
+      "  FOR g IN SELECT NULL::name AS col, a.grantee, a.privilege_type, a.is_grantable\n"
+      "           FROM pg_class c, aclexplode(c.relacl) a\n"
+      "           WHERE c.oid = {0}::regclass AND a.grantee <> c.relowner\n"
+      "             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE')\n"
+      "         UNION ALL\n"
+      "         SELECT t.attname, a.grantee, a.privilege_type, a.is_grantable\n"
+      "           FROM pg_class c JOIN pg_attribute t ON t.attrelid = c.oid, aclexplode(t.attacl) a\n"
+      "           WHERE c.oid = {0}::regclass AND t.attnum > 0 AND NOT t.attisdropped\n"
+      "             AND a.grantee <> c.relowner\n"
+      "             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE')\n"
+      "             AND EXISTS (SELECT 1 FROM pg_attribute v WHERE v.attrelid = {1}::regclass\n"
+      "                           AND v.attname = t.attname AND NOT v.attisdropped) LOOP\n"
+      "    EXECUTE format('GRANT %s%s ON %s TO %s%s', g.privilege_type,\n"
+      "                   CASE WHEN g.col IS NULL THEN '' ELSE format(' (%I)', g.col) END, {1},\n"
+      "                   CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE g.grantee::regrole::text END,\n"
+      "                   CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);\n"
       "  END LOOP;\nEND $orc$",
       quote_literal(table), quote_literal(view));
 }

@@ -62,9 +62,11 @@ Step drop_version_schema_step(const std::string& id, const std::string& version_
                               const std::vector<VersionView>& views);
 Check version_schema_gone_check(const std::string& version_schema);
 
-// Gives `view` the privileges every role holds on `table` (SELECT, INSERT, UPDATE, DELETE), so
-// an application connecting as its own role may use the view exactly as it uses the table.
-// Both names are already quoted and qualified.
+// Gives `view` the table's owner and the privileges every role holds on `table` (SELECT,
+// INSERT, UPDATE, DELETE on the table, SELECT, INSERT, UPDATE on each of its columns the view
+// shows under the same name, grant options included), so an application connecting as its own
+// role may use the view exactly as it uses the table. Both names are already quoted and
+// qualified; safe to run again.
 std::string copy_grants_sql(const std::string& table, const std::string& view);
 
 } // namespace orchestrate

@@ -17,6 +17,27 @@ struct StatusOptions {
   bool watch = false;
 };
 
+// A rollback that started and has not finished: some of its steps may have run, so the schema
+// is no longer exactly the phase's. Null when none is under way.
+nlohmann::json unfinished_rollback(Session& s, const std::string& plan) {
+  pqxx::read_transaction tx(*s.conn);
+  const std::string events = s.store->table("events");
+  // The events from the latest rollback_started on (none, and a NULL bool_or, when no
+  // rollback ever started).
+  auto r = tx.exec_params1(
+      "SELECT count(*) FILTER (WHERE phase = 'rollback' AND outcome = 'done'), "
+      "(array_agg(item ORDER BY id DESC) FILTER (WHERE phase = 'rollback' AND outcome = "
+      "'failed'))[1], bool_or(outcome = 'rolled_back') FROM " +
+          events + " WHERE plan = $1 AND id >= (SELECT max(id) FROM " + events +
+          " WHERE plan = $1 AND outcome = 'rollback_started')",
+      plan);
+  if (r[2].is_null() || r[2].as<bool>()) {
+    return nullptr;
+  }
+  return {{"steps_done", r[0].as<long long>()},
+          {"failed_step", r[1].is_null() ? nlohmann::json() : nlohmann::json(r[1].as<std::string>())}};
+}
+
 nlohmann::json status_json(Session& s, const PlanRecord& r) {
   nlohmann::json backfill = {{"rows_done", 0},         {"rows_total", 0},
                              {"rows_per_second", 0.0}, {"eta_seconds", nullptr},
@@ -68,6 +89,10 @@ nlohmann::json status_json(Session& s, const PlanRecord& r) {
                       {"detail", e.detail},
                       {"who", e.who}});
   }
+  nlohmann::json rollback = nullptr;
+  if (r.state.active()) {
+    rollback = unfinished_rollback(s, r.name);
+  }
   nlohmann::json search_path = nullptr;
   if (const auto path = new_app_search_path(r, ", "); !path.empty()) {
     search_path = path;
@@ -81,6 +106,7 @@ nlohmann::json status_json(Session& s, const PlanRecord& r) {
           {"applying", r.applying ? nlohmann::json(std::string(phase_name(*r.applying)))
                                   : nlohmann::json()},
           {"paused", paused},
+          {"rollback", rollback},
           {"search_path", search_path},
           {"new_app_options", options},
           {"checksum", r.checksum},
@@ -104,6 +130,14 @@ std::string status_text(const nlohmann::json& j) {
                                     : " (phase " + j["applying"].get<std::string>() +
                                           " interrupted; `next` resumes it)",
                                 j["paused"].get<bool>() ? " [paused]" : "");
+  if (const auto& rb = j["rollback"]; !rb.is_null()) {
+    out += fmt::format("  rollback started and not finished: {} of its steps done{}; "
+                       "`orchestrate rollback` finishes it\n",
+                       rb["steps_done"].get<long long>(),
+                       rb["failed_step"].is_null()
+                           ? ""
+                           : ", step " + rb["failed_step"].get<std::string>() + " failed");
+  }
   out += fmt::format("  new application search_path: {}\n",
                      j["search_path"].is_null() ? "(none needed)"
                                                 : "SET search_path TO " +

@@ -21,9 +21,18 @@ struct Step {
   // Statements that take a lock blocking the application run under lock_timeout and are
   // retried; CONCURRENTLY builds never block writes, so they may wait for old snapshots.
   bool under_lock_timeout = true;
-  // Run (in its own short transaction) before every retry of a failed attempt, e.g. to drop
-  // the invalid index a failed CREATE INDEX CONCURRENTLY leaves behind.
-  std::string before_retry;
+  // Removes what an interrupted or failed attempt leaves behind (the invalid index of a
+  // CREATE INDEX CONCURRENTLY, which IF NOT EXISTS would accept and which, once ready, goes on
+  // enforcing uniqueness). Run in its own short transaction under lock_timeout before every
+  // attempt, the first of a rerun included, and right after an attempt that failed for good.
+  std::string clear_leftover;
+  // One boolean: whether the step's effect is in place (an index exists and is valid). A step
+  // counts as done only when it holds: checked right after the step, and again before a step
+  // recorded done is skipped on resume or a completed phase is gated.
+  std::string verify;
+  // The qualified name of the unique index the step builds, if any: a build that fails on
+  // duplicates reports the duplicate keys read from the index's own definition.
+  std::string unique_index;
 };
 
 // The setting that marks a session as the new application of a plan: a comma-separated list

@@ -8,6 +8,7 @@
 
 #include "core/errors.hpp"
 #include "db/blockers.hpp"
+#include "db/duplicates.hpp"
 #include "core/text.hpp"
 
 namespace orchestrate {
@@ -41,6 +42,8 @@ std::string format_ms(std::chrono::milliseconds ms) {
 
 namespace {
 
+using clock = std::chrono::steady_clock;
+
 void run_once(pqxx::connection& conn, const Step& step, const ExecSettings& settings) {
   const std::string lock_timeout =
       step.under_lock_timeout ? format_ms(settings.lock_timeout) : std::string("0");
@@ -60,13 +63,81 @@ void run_once(pqxx::connection& conn, const Step& step, const ExecSettings& sett
   }
 }
 
+void clear_leftover_once(pqxx::connection& conn, const Step& step, const ExecSettings& settings) {
+  pqxx::work tx(conn);
+  tx.exec("SET LOCAL lock_timeout = '" + format_ms(settings.lock_timeout) + "'");
+  tx.exec(step.clear_leftover);
+  tx.commit();
+}
+
+// A terminated backend or a server shutting down reports a SQLSTATE first and then closes the
+// connection: that is a lost connection, for the caller to handle as one.
+bool connection_lost(pqxx::connection& conn, const pqxx::sql_error& e) {
+  return !conn.is_open() || e.sqlstate().rfind("57P0", 0) == 0 ||
+         e.sqlstate().rfind("08", 0) == 0;
+}
+
+// After an attempt that failed for good: what the failed build refused, and the leftover
+// dropped at once, because an invalid index that is ready goes on enforcing uniqueness on the
+// application's writes while nobody runs the step again. Returns what to add to the message.
+std::string after_failure(pqxx::connection& conn,
+                          const Step& step,
+                          const ExecSettings& settings,
+                          const std::string& sqlstate) {
+  std::string out;
+  if (!step.unique_index.empty() && sqlstate == "23505") {
+    try {
+      const auto keys = duplicate_keys(conn, step.unique_index, 10, settings.statement_timeout);
+      if (!keys.empty()) {
+        out += fmt::format("; duplicate keys (at most 10): {}", fmt::join(keys, "; "));
+      }
+    } catch (const pqxx::broken_connection&) {
+      throw;
+    } catch (const std::exception& e) {
+      out += "; the duplicate keys could not be listed: " + trim_end(e.what());
+    }
+  }
+  if (step.clear_leftover.empty()) {
+    return out;
+  }
+  const auto started = clock::now();
+  auto delay = std::chrono::milliseconds(100);
+  for (;;) {
+    try {
+      clear_leftover_once(conn, step, settings);
+      return out + (step.unique_index.empty()
+                        ? "; its leftover was dropped"
+                        : "; its leftover was dropped, so it constrains nothing");
+    } catch (const pqxx::sql_error& e) {
+      if (connection_lost(conn, e)) {
+        throw pqxx::broken_connection(e.what());
+      }
+      if (!is_retryable_sqlstate(e.sqlstate()) ||
+          clock::now() - started > settings.lock_retry_for) {
+        return out + "; its leftover could not be dropped (" + trim_end(e.what()) +
+               "); running the step again drops it";
+      }
+      std::this_thread::sleep_for(delay);
+      delay = std::min(delay * 2, std::chrono::milliseconds(5000));
+    }
+  }
+}
+
+bool effect_in_place(pqxx::connection& conn, const Step& step) {
+  pqxx::read_transaction tx(conn);
+  return tx.exec1(step.verify)[0].as<bool>();
+}
+
 } // namespace
+
+bool step_effect_in_place(pqxx::connection& conn, const Step& step) {
+  return step.verify.empty() || effect_in_place(conn, step);
+}
 
 void run_step(pqxx::connection& conn,
               const Step& step,
               const ExecSettings& settings,
               const WaitNotice& notice) {
-  using clock = std::chrono::steady_clock;
   const auto started = clock::now();
   std::mt19937 rng(std::random_device{}());
   auto delay = std::chrono::milliseconds(100);
@@ -76,24 +147,24 @@ void run_step(pqxx::connection& conn,
   for (int attempt = 1;; ++attempt) {
     std::string blockers;
     try {
-      if (attempt > 1 && !step.before_retry.empty()) {
-        pqxx::work tx(conn);
-        tx.exec("SET LOCAL lock_timeout = '" + format_ms(settings.lock_timeout) + "'");
-        tx.exec(step.before_retry);
-        tx.commit();
+      if (!step.clear_leftover.empty()) {
+        clear_leftover_once(conn, step, settings);
       }
       watch.start(conn.backendpid());
       run_once(conn, step, settings);
       watch.stop();
+      if (!step.verify.empty() && !effect_in_place(conn, step)) {
+        const std::string more = after_failure(conn, step, settings, "");
+        throw StepError(step.id, "",
+                        "the statement ran, but its effect is not in place (" + step.verify +
+                            ")" + more);
+      }
       return;
     } catch (const pqxx::in_doubt_error& e) {
       throw StepError(step.id, "", std::string("outcome of the commit is unknown: ") + e.what());
     } catch (const pqxx::sql_error& e) {
       blockers = watch.stop();
-      // A terminated backend or a server shutting down reports a SQLSTATE first and then
-      // closes the connection: that is a lost connection, for the caller to handle as one.
-      if (!conn.is_open() || e.sqlstate().rfind("57P0", 0) == 0 ||
-          e.sqlstate().rfind("08", 0) == 0) {
+      if (connection_lost(conn, e)) {
         throw pqxx::broken_connection(e.what());
       }
       if (!is_retryable_sqlstate(e.sqlstate()) || clock::now() - started > settings.lock_retry_for) {
@@ -101,6 +172,7 @@ void run_step(pqxx::connection& conn,
         if (!blockers.empty()) {
           message += "; blocked by " + blockers;
         }
+        message += after_failure(conn, step, settings, e.sqlstate());
         throw StepError(step.id, e.sqlstate(), message);
       }
       std::uniform_real_distribution<double> jitter(0.5, 1.5);

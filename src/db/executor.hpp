@@ -26,7 +26,11 @@ using WaitNotice = std::function<void(const std::string&)>;
 bool is_retryable_sqlstate(const std::string& sqlstate);
 
 // Runs one step. Transactional steps run in one transaction with SET LOCAL lock_timeout;
-// others in autocommit. Lock timeouts, deadlocks and serialization failures are retried with
+// others in autocommit. Every attempt starts with the step's `clear_leftover`; a step with a
+// `verify` that does not hold afterwards has failed. An attempt that fails for good runs
+// `clear_leftover` once more (a failed unique build must not go on constraining the
+// application) and, for a unique build refused on duplicates, lists the duplicate keys in the
+// error. Lock timeouts, deadlocks and serialization failures are retried with
 // exponential backoff and jitter until `lock_retry_for` has passed; each wait is reported to
 // `notice` with the pid, application and query of the sessions that blocked the step (sampled
 // from a second connection to `settings.url` while the step sat in the lock queue). Throws
@@ -36,6 +40,9 @@ void run_step(pqxx::connection& conn,
               const Step& step,
               const ExecSettings& settings,
               const WaitNotice& notice);
+
+// True when the step has no `verify` or it holds: the step's effect is in place.
+bool step_effect_in_place(pqxx::connection& conn, const Step& step);
 
 // Parses "500ms", "2s", "1.5min", "10m", "1h" (a bare number means milliseconds).
 std::chrono::milliseconds parse_duration(const std::string& text);

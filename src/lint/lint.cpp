@@ -151,6 +151,8 @@ std::vector<LintWarning> lint_plan(const std::string& text,
   out.insert(out.end(), transitions.begin(), transitions.end());
   auto deps = lint_dependencies(changes, schema, live);
   out.insert(out.end(), deps.begin(), deps.end());
+  auto limits = lint_view_limits(changes, schema, live);
+  out.insert(out.end(), limits.begin(), limits.end());
   auto keys = lint_keys(changes, text, schema, live);
   out.insert(out.end(), keys.begin(), keys.end());
   std::stable_sort(out.begin(), out.end(), [](const LintWarning& a, const LintWarning& b) {

@@ -29,12 +29,20 @@ struct FunctionSource {
   std::string source;
 };
 
+// A statement pg_stat_statements has seen, as it records it (constants replaced by $n).
+struct SeenStatement {
+  std::string query;
+  long long calls = 0;
+};
+
 // What of the live database the rules that need it look at; absent when linting offline.
 struct LintLive {
   const Catalog* catalog = nullptr;
   bool may_quiet_triggers = false; // the role may set session_replication_role
   std::vector<ViewDependency> views;
   std::vector<FunctionSource> functions;
+  // COPY and TRUNCATE statements from pg_stat_statements, when it is installed and loaded.
+  std::vector<SeenStatement> copy_or_truncate;
 };
 
 // One change of the plan as lint sees it: its kind and its YAML fields, read without the
@@ -66,6 +74,11 @@ std::vector<LintWarning> lint_dependencies(const std::vector<LintChange>& change
 // Explicit up/down/fill expressions that narrow (truncate, round) instead of failing, and
 // backfills that will fire the table's own triggers.
 std::vector<LintWarning> lint_transitions(const std::vector<LintChange>& changes,
+                                          const std::string& schema,
+                                          const LintLive& live);
+// COPY and TRUNCATE the application runs on a table that a change turns into a view: a view
+// takes neither, and pg_dump -t of a view dumps no rows.
+std::vector<LintWarning> lint_view_limits(const std::vector<LintChange>& changes,
                                           const std::string& schema,
                                           const LintLive& live);
 std::vector<LintWarning> lint_keys(const std::vector<LintChange>& changes,

@@ -4,6 +4,30 @@
 
 namespace orchestrate {
 
+namespace {
+// pg_stat_statements, wherever its extension lives; nothing when it is not installed, or
+// installed but not loaded (reading it then fails, which is no reason to stop a lint).
+void load_copy_or_truncate(pqxx::connection& conn, LintLive& live) {
+  try {
+    pqxx::read_transaction tx(conn);
+    auto where = tx.exec("SELECT quote_ident(n.nspname) FROM pg_extension e JOIN pg_namespace n "
+                         "ON n.oid = e.extnamespace WHERE e.extname = 'pg_stat_statements'");
+    if (where.empty()) {
+      return;
+    }
+    auto rows = tx.exec("SELECT query, sum(calls)::bigint FROM " + where[0][0].as<std::string>() +
+                        ".pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE "
+                        "datname = current_database()) AND query ~* '^\\s*(copy|truncate)\\M' "
+                        "GROUP BY query");
+    for (const auto& row : rows) {
+      live.copy_or_truncate.push_back({row[0].as<std::string>(), row[1].as<long long>()});
+    }
+  } catch (const pqxx::sql_error&) {
+    live.copy_or_truncate.clear();
+  }
+}
+} // namespace
+
 void load_lint_live(pqxx::connection& conn,
                     const std::string& schema,
                     const std::string& state_schema,
@@ -38,6 +62,8 @@ void load_lint_live(pqxx::connection& conn,
   for (const auto& row : functions) {
     live.functions.push_back({row[0].as<std::string>(), row[1].as<std::string>()});
   }
+  tx.commit();
+  load_copy_or_truncate(conn, live);
 }
 
 } // namespace orchestrate

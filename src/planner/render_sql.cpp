@@ -26,8 +26,17 @@ std::string render_phase_sql(const std::string& plan_name, const PlanWork& work,
     out += "-- (no steps: this phase passes at once for this plan)\n";
   }
   for (const auto& step : w.steps) {
-    out += fmt::format("\n-- step {}{}\n{};\n", step.id,
-                       step.in_transaction ? "" : " (outside a transaction)", step.sql);
+    out += fmt::format("\n-- step {}{}\n", step.id,
+                       step.in_transaction ? "" : " (outside a transaction)");
+    if (!step.clear_leftover.empty()) {
+      out += "-- first, in its own transaction (and again right after a failed attempt):\n" +
+             step.clear_leftover + ";\n";
+    }
+    out += step.sql + ";\n";
+    if (!step.verify.empty()) {
+      out += "-- done only when this holds (else it fails, and runs again when resumed):\n" +
+             commented(step.verify);
+    }
   }
   for (const auto& b : w.backfills) {
     out += fmt::format("\n-- backfill {}: in batches along ({}), each one transaction that also "

@@ -114,30 +114,62 @@ void Runner::run_phase(const PlanRecord& record, Phase phase) {
   m_store.event(record.name, name, "", "phase_started");
   for (const auto& step : steps) {
     if (recorded.count(step.id) != 0) {
-      m_reporter.info(fmt::format("  step {} already done", step.id));
-      continue;
+      if (effect_in_place(record.name, step)) {
+        m_reporter.info(fmt::format("  step {} already done", step.id));
+        continue;
+      }
+      m_reporter.warn(fmt::format("  step {} was recorded done, but its effect is not in place: "
+                                  "running it again",
+                                  step.id));
     }
-    const auto started = clock::now();
-    try {
-      run_step(m_store.connection(), step, m_options.exec, [&](const std::string& line) {
-        m_reporter.warn("  " + line);
-        m_store.event(record.name, name, step.id, "waiting", line);
-      });
-    } catch (const StepError& e) {
-      m_store.event(record.name, name, step.id, "failed", e.what());
-      throw;
-    } catch (const pqxx::broken_connection& e) {
-      throw_connection_lost(record.name, "next", step.id, e);
-    }
-    kill_if_asked_after(step.id);
-    const auto took = ms_since(started);
-    m_store.event(record.name, name, step.id, "done", fmt::format("{} ms", took));
-    m_reporter.info(fmt::format("  step {} done ({} ms)", step.id, took));
+    run_recorded(record, phase, step);
   }
   if (steps.empty() && record.work.at(phase).backfills.empty()) {
     m_reporter.info(fmt::format("  {}: nothing to do for this plan", name));
   }
   m_store.set_state(record.name, PlanState::at(phase), std::nullopt);
+}
+
+void Runner::run_recorded(const PlanRecord& record, Phase phase, const Step& step) {
+  const std::string name(phase_name(phase));
+  const auto started = clock::now();
+  try {
+    run_step(m_store.connection(), step, m_options.exec, [&](const std::string& line) {
+      m_reporter.warn("  " + line);
+      m_store.event(record.name, name, step.id, "waiting", line);
+    });
+  } catch (const StepError& e) {
+    m_store.event(record.name, name, step.id, "failed", e.what());
+    throw;
+  } catch (const pqxx::broken_connection& e) {
+    throw_connection_lost(record.name, "next", step.id, e);
+  }
+  kill_if_asked_after(step.id);
+  const auto took = ms_since(started);
+  m_store.event(record.name, name, step.id, "done", fmt::format("{} ms", took));
+  m_reporter.info(fmt::format("  step {} done ({} ms)", step.id, took));
+}
+
+bool Runner::effect_in_place(const std::string& plan, const Step& step) {
+  try {
+    return step_effect_in_place(m_store.connection(), step);
+  } catch (const pqxx::broken_connection& e) {
+    throw_connection_lost(plan, "next", step.id, e);
+  }
+}
+
+void Runner::repair_phase(const PlanRecord& record, Phase phase) {
+  // Only the current phase's own steps: a later phase may rename or drop what an earlier one
+  // built, so an earlier step's check says nothing once its phase is behind.
+  for (const auto& step : record.work.at(phase).steps) {
+    if (effect_in_place(record.name, step)) {
+      continue;
+    }
+    m_reporter.warn(fmt::format("  the effect of step {} is not in place (an interrupted or "
+                                "failed build, or dropped by hand): running it again",
+                                step.id));
+    run_recorded(record, phase, step);
+  }
 }
 
 std::set<std::string> Runner::steps_recorded_done(const std::string& plan, Phase phase) {
@@ -213,21 +245,14 @@ void Runner::next(const std::string& plan) {
       m_reporter.info("resuming the backfill, which stopped before its end");
       run_backfill_phase(record);
     }
+    if (!m_options.dry_run) {
+      repair_phase(record, current);
+    }
     m_reporter.info(fmt::format("gate of {}:", phase_name(current)));
     auto results = gate(record, current, true);
     report_gate(current, results);
     if (!all_passed(results)) {
-      int failed = 0;
-      for (const auto& r : results) {
-        failed += r.passed ? 0 : 1;
-      }
-      const std::string why = fmt::format("gate of {} did not pass: {} of {} checks failed",
-                                          phase_name(current), failed, results.size());
-      if (m_options.hooks != nullptr) {
-        m_options.hooks->notify(
-            {"gate-failed", plan, std::string(phase_name(current)), why, -1, -1});
-      }
-      throw GateFailed(why);
+      fail_gate(plan, current, results, false);
     }
     if (current == Phase::contract) {
       m_store.set_state(record.name, PlanState::done(), std::nullopt);
@@ -264,11 +289,48 @@ void Runner::next(const std::string& plan) {
                              all_passed(results) ? "gate passed" : "gate not passing yet", -1,
                              -1});
   }
-  if (target == Phase::contract && all_passed(results)) {
+  if (!all_passed(results)) {
+    fail_gate(plan, target, results, true);
+  }
+  if (target == Phase::contract) {
     m_store.set_state(record.name, PlanState::done(), std::nullopt);
     m_store.phase_finished(record.name, Phase::contract);
     m_store.event(record.name, "contract", "", "done");
     m_reporter.info("plan " + plan + " is done");
+  }
+}
+
+void Runner::fail_gate(const std::string& plan,
+                       Phase phase,
+                       const std::vector<CheckResult>& results,
+                       bool after_running) {
+  int failed = 0;
+  for (const auto& r : results) {
+    failed += r.passed ? 0 : 1;
+  }
+  const std::string why =
+      !after_running
+          ? fmt::format("gate of {} did not pass: {} of {} checks failed", phase_name(phase),
+                        failed, results.size())
+          : fmt::format("phase {} ran, but its gate does not pass: {} of {} checks failed; "
+                        "`orchestrate next` runs again what is missing, then gates it",
+                        phase_name(phase), failed, results.size());
+  if (m_options.hooks != nullptr) {
+    m_options.hooks->notify({"gate-failed", plan, std::string(phase_name(phase)), why, -1, -1});
+  }
+  throw GateFailed(why);
+}
+
+void Runner::gate_current(const std::string& plan) {
+  PlanRecord record = load(plan);
+  if (record.state.kind != PlanState::Kind::in_phase || record.applying) {
+    return;
+  }
+  m_reporter.info(fmt::format("gate of {}:", phase_name(record.state.phase)));
+  auto results = gate(record, record.state.phase, true);
+  report_gate(record.state.phase, results);
+  if (!all_passed(results)) {
+    fail_gate(plan, record.state.phase, results, true);
   }
 }
 
@@ -282,6 +344,9 @@ void Runner::backfill(const std::string& plan) {
   run_backfill_phase(record);
   auto results = gate(record, Phase::backfill, true);
   report_gate(Phase::backfill, results);
+  if (!all_passed(results)) {
+    fail_gate(plan, Phase::backfill, results, true);
+  }
 }
 
 std::vector<CheckResult> Runner::verify(const std::string& plan) {

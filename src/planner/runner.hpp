@@ -39,12 +39,19 @@ class Runner {
 public:
   Runner(StateStore& store, Reporter& reporter, RunnerOptions options);
 
-  // Gates the current phase, then runs the next one's steps (and its backfill), then that
-  // phase's gate once, to report. Throws GateFailed (exit 3) when the current gate fails,
-  // StepError (exit 1) when a step fails, StoppedEarly (exit 75) when a backfill stops early.
+  // Runs again any step of the current phase whose effect is not in place, gates the current
+  // phase, then runs the next one's steps (and its backfill), then that phase's gate. Throws
+  // GateFailed (exit 3) when either gate fails (a phase never ends in exit 0 with a failing
+  // gate), StepError (exit 1) when a step fails, StoppedEarly (exit 75) when a backfill stops
+  // early.
   void next(const std::string& plan);
-  // Runs or resumes the backfill of a plan in its backfill phase.
+  // Runs or resumes the backfill of a plan in its backfill phase, then gates it (GateFailed
+  // when the gate does not pass).
   void backfill(const std::string& plan);
+  // Gates the phase the plan is in and throws GateFailed when it does not pass; nothing when
+  // the plan is in no phase or one is being applied. For a run whose closing gate was lost
+  // with its connection.
+  void gate_current(const std::string& plan);
   // Runs the current phase's gate and records it; changes nothing else.
   std::vector<CheckResult> verify(const std::string& plan);
   // Undoes every phase applied so far (refused once contract has started).
@@ -57,6 +64,15 @@ private:
   // skipped; the one that was running when it stopped runs again (every step is idempotent).
   void run_phase(const PlanRecord& record, Phase phase);
   std::set<std::string> steps_recorded_done(const std::string& plan, Phase phase);
+  // Runs one step of `phase` and records it done (or failed).
+  void run_recorded(const PlanRecord& record, Phase phase, const Step& step);
+  bool effect_in_place(const std::string& plan, const Step& step);
+  // Runs again each step of a completed phase whose effect is not in place.
+  void repair_phase(const PlanRecord& record, Phase phase);
+  [[noreturn]] void fail_gate(const std::string& plan,
+                              Phase phase,
+                              const std::vector<CheckResult>& results,
+                              bool after_running);
   void run_backfill_phase(const PlanRecord& record);
   // True while some range of the plan's backfill has not reached its end (or none was planned).
   bool backfill_unfinished(const PlanRecord& record);

@@ -11,12 +11,17 @@ TEST_CASE("an index is built concurrently and every phase checks it is valid") {
   auto w = render("  - create_index: {table: users, name: users_name_idx, columns: [name], "
                   "where: email IS NOT NULL}\n");
   const auto& expand = w.at(Phase::expand);
-  REQUIRE(expand.steps.size() == 2);
-  CHECK(expand.steps[0].sql.find("DROP INDEX \"public\".\"users_name_idx\"") != std::string::npos);
-  CHECK(expand.steps[1].sql == "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"users_name_idx\" ON "
-                               "\"public\".\"users\" USING btree (\"name\") WHERE email IS NOT NULL");
-  CHECK_FALSE(expand.steps[1].in_transaction);
-  CHECK_FALSE(expand.steps[1].before_retry.empty());
+  REQUIRE(expand.steps.size() == 1);
+  const auto& build = expand.steps[0];
+  CHECK(build.sql == "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"users_name_idx\" ON "
+                     "\"public\".\"users\" USING btree (\"name\") WHERE email IS NOT NULL");
+  CHECK_FALSE(build.in_transaction);
+  // Every attempt first drops an invalid leftover; the step counts only once the index is valid.
+  CHECK(build.clear_leftover.find("NOT indisvalid") != std::string::npos);
+  CHECK(build.clear_leftover.find("DROP INDEX \"public\".\"users_name_idx\"") != std::string::npos);
+  CHECK(build.verify.find("to_regclass('\"public\".\"users_name_idx\"') AND indisvalid") !=
+        std::string::npos);
+  CHECK(build.unique_index.empty());
   for (Phase p : {Phase::dual_write, Phase::backfill, Phase::transition, Phase::contract}) {
     CHECK(w.at(p).steps.empty());
     CHECK(w.at(p).backfills.empty());
@@ -32,6 +37,8 @@ TEST_CASE("an expression index with a method and unique") {
   CHECK(has_step(w.at(Phase::expand), "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "
                                       "\"users_lower_email_idx\" ON \"public\".\"users\" USING "
                                       "hash (lower(email))"));
+  // A unique build that fails on duplicates reports them from this index's definition.
+  CHECK(w.at(Phase::expand).steps[0].unique_index == "\"public\".\"users_lower_email_idx\"");
 }
 
 TEST_CASE("create_index refuses taken names, unknown columns and odd methods") {

@@ -16,6 +16,9 @@ TEST_CASE("expand hides the table behind a view of its old name, contract drops 
                                  "\"_orc_dropped_accounts\";\n    CREATE VIEW \"public\".\"accounts\" "
                                  "AS SELECT * FROM \"public\".\"_orc_dropped_accounts\"") !=
         std::string::npos);
+  // The view carries the table's owner and privileges, table- and column-level.
+  CHECK(expand.steps[0].sql.find("ALTER VIEW %s OWNER TO %s") != std::string::npos);
+  CHECK(expand.steps[0].sql.find("aclexplode(t.attacl)") != std::string::npos);
   for (Phase p : {Phase::expand, Phase::dual_write, Phase::backfill, Phase::transition}) {
     CHECK(has_check(w.at(p), "drop_table.accounts.view"));
     CHECK(rollback_has(w, p, "ALTER TABLE \"public\".\"_orc_dropped_accounts\" RENAME TO "

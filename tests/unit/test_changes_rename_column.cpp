@@ -69,7 +69,7 @@ TEST_CASE("expand adds the column, a NOT VALID check and concurrent twins of ind
   for (const auto& s : expand.steps) {
     if (s.sql.find("CONCURRENTLY") != std::string::npos) {
       CHECK_FALSE(s.in_transaction);
-      CHECK_FALSE(s.before_retry.empty());
+      CHECK_FALSE(s.clear_leftover.empty());
     }
   }
   // The gate checks the new column, every twin index and the twin check.

@@ -29,13 +29,24 @@ TEST_CASE("the middle phases pass at once, contract drops the view") {
   CHECK(has_check(work.at(Phase::contract), "rename_table.users.members.old_name_gone"));
 }
 
-TEST_CASE("rollback drops the view and renames the table back") {
+TEST_CASE("rollback drops the view and renames the table back in one transaction") {
   PlanWork work = render("rename_table: {from: users, to: members}");
-  const auto& rb = work.rollback[static_cast<int>(Phase::transition)];
-  REQUIRE(rb.size() == 2);
-  CHECK(rb[0].sql.find("relkind = 'v'") != std::string::npos);
-  CHECK(rb[1].sql.find("ALTER TABLE \"public\".\"members\" RENAME TO \"users\"") !=
-        std::string::npos);
+  for (Phase p : {Phase::expand, Phase::dual_write, Phase::backfill, Phase::transition}) {
+    const auto& rb = work.rollback[static_cast<int>(p)];
+    REQUIRE(rb.size() == 1);
+    CHECK(rb[0].in_transaction);
+    CHECK(rb[0].sql.find("relkind = 'v'") != std::string::npos);
+    CHECK(rb[0].sql.find("DROP VIEW IF EXISTS \"public\".\"users\";\n    ALTER TABLE "
+                         "\"public\".\"members\" RENAME TO \"users\"") != std::string::npos);
+  }
+}
+
+TEST_CASE("the view under the old name gets the table's owner and privileges") {
+  PlanWork work = render("rename_table: {from: users, to: members}");
+  const std::string& sql = work.at(Phase::expand).steps[0].sql;
+  CHECK(sql.find("ALTER VIEW %s OWNER TO %s") != std::string::npos);
+  CHECK(sql.find("aclexplode(c.relacl)") != std::string::npos);
+  CHECK(sql.find("aclexplode(t.attacl)") != std::string::npos);
 }
 
 TEST_CASE("another change of the renamed table in the same plan is refused as a conflict") {

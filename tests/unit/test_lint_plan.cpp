@@ -111,6 +111,35 @@ TEST_CASE("functions whose source mentions a removed column are flagged, best ef
   CHECK(w[0].message.find("best effort") != std::string::npos);
 }
 
+TEST_CASE("COPY and TRUNCATE that pg_stat_statements saw on a table that becomes a view are "
+          "flagged") {
+  const Catalog c = kinds_basic::catalog();
+  LintLive live;
+  live.catalog = &c;
+  live.copy_or_truncate = {{"COPY users FROM STDIN", 3},
+                           {"copy public.users (id, name) TO stdout", 1},
+                           {"TRUNCATE TABLE logs, \"users\"", 2},
+                           {"COPY users_archive FROM STDIN", 5},
+                           {"TRUNCATE accounts", 1}};
+  const auto w = lint("  - rename_table: {from: users, to: members}\n", live);
+  REQUIRE(w.size() == 3);
+  for (const auto& x : w) {
+    CHECK(x.rule == "view-limits");
+    CHECK(x.mark.line == 3);
+    CHECK(x.message.find("users_archive") == std::string::npos);
+  }
+  CHECK(w[0].message.find("COPY users FROM STDIN` (3 calls)") != std::string::npos);
+  CHECK(w[0].message.find("pg_dump") != std::string::npos);
+  CHECK(w[2].message.find("TRUNCATE TABLE logs") != std::string::npos);
+  CHECK(w[0].alternative.find("new name") != std::string::npos);
+  CHECK(lint("  - drop_table: {table: users}\n", live).size() == 3);
+  // Other kinds keep the table a table; nothing seen, nothing said.
+  CHECK_FALSE(has(lint("  - rename_column: {table: users, from: email, to: mail}\n", live),
+                  "view-limits"));
+  live.copy_or_truncate.clear();
+  CHECK_FALSE(has(lint("  - rename_table: {from: users, to: members}\n", live), "view-limits"));
+}
+
 TEST_CASE("a backfill on a table without a key to page by is flagged") {
   Catalog c = kinds_basic::catalog();
   Table logs;
