@@ -116,7 +116,7 @@ TEST_CASE("a gate that does not pass stops next with exit 3 and names the check"
   REQUIRE(db.orchestrate({"next"}).exit_code == 0);
   REQUIRE(db.orchestrate({"next"}).exit_code == 0);
   // Someone drops the dual-write trigger by hand.
-  db.exec("DROP TRIGGER _orc_sync_users_phone ON users");
+  db.exec("DROP TRIGGER _orc_sync_upd_users_phone ON users");
   auto r = db.orchestrate({"next"});
   CHECK(r.exit_code == 3);
   CHECK(r.err.find("FAIL] rename_column.users.phone.trigger") != std::string::npos);
