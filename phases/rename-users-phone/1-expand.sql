@@ -5,15 +5,16 @@ ALTER TABLE "public"."users"
   ADD COLUMN IF NOT EXISTS "phone" text,
   ALTER COLUMN "phone" SET DEFAULT ''::text;
 
--- step rename_column.users.phone.index.users_phone_number_idx.clean
+-- step rename_column.users.phone.index.users_phone_number_idx.build (outside a transaction)
+-- first, in its own transaction (and again right after a failed attempt):
 DO $orc$ BEGIN
   IF EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass('"public"."users_phone_idx"') AND NOT indisvalid) THEN
     DROP INDEX "public"."users_phone_idx";
   END IF;
 END $orc$;
-
--- step rename_column.users.phone.index.users_phone_number_idx.build (outside a transaction)
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_phone_idx" ON "public"."users" USING btree ("phone");
+-- done only when this holds (else it fails, and runs again when resumed):
+--   SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass('"public"."users_phone_idx"') AND indisvalid AND indisready)
 
 -- gate (checked before `next` leaves this phase):
 -- check rename_column.users.phone.column: column users.phone exists

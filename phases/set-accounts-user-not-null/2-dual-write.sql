@@ -90,12 +90,31 @@ END $orc$;
 -- step version_schema.create
 CREATE SCHEMA IF NOT EXISTS "set-accounts-user-not-null";
 CREATE OR REPLACE VIEW "set-accounts-user-not-null"."accounts" AS SELECT "id", "balance", "created_at", "updated_at", "_orc_new_user_id" AS "user_id" FROM "public"."accounts";
-DO $orc$ DECLARE g record; BEGIN
-  FOR g IN SELECT a.grantee, a.privilege_type FROM pg_class c, aclexplode(c.relacl) a
+DO $orc$ DECLARE g record; table_owner regrole; BEGIN
+  SELECT relowner::regrole INTO table_owner FROM pg_class WHERE oid = '"public"."accounts"'::regclass;
+  IF table_owner::oid <> (SELECT relowner FROM pg_class WHERE oid = '"set-accounts-user-not-null"."accounts"'::regclass) THEN
+    BEGIN
+      EXECUTE format('ALTER VIEW %s OWNER TO %s', '"set-accounts-user-not-null"."accounts"', table_owner);
+    EXCEPTION WHEN insufficient_privilege THEN
+      EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO %s', '"set-accounts-user-not-null"."accounts"', table_owner);
+    END;
+  END IF;
+  FOR g IN SELECT NULL::name AS col, a.grantee, a.privilege_type, a.is_grantable
+           FROM pg_class c, aclexplode(c.relacl) a
            WHERE c.oid = '"public"."accounts"'::regclass AND a.grantee <> c.relowner
-             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE') LOOP
-    EXECUTE format('GRANT %s ON %s TO %s', g.privilege_type, '"set-accounts-user-not-null"."accounts"',
-                   CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE g.grantee::regrole::text END);
+             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE')
+         UNION ALL
+         SELECT t.attname, a.grantee, a.privilege_type, a.is_grantable
+           FROM pg_class c JOIN pg_attribute t ON t.attrelid = c.oid, aclexplode(t.attacl) a
+           WHERE c.oid = '"public"."accounts"'::regclass AND t.attnum > 0 AND NOT t.attisdropped
+             AND a.grantee <> c.relowner
+             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE')
+             AND EXISTS (SELECT 1 FROM pg_attribute v WHERE v.attrelid = '"set-accounts-user-not-null"."accounts"'::regclass
+                           AND v.attname = t.attname AND NOT v.attisdropped) LOOP
+    EXECUTE format('GRANT %s%s ON %s TO %s%s', g.privilege_type,
+                   CASE WHEN g.col IS NULL THEN '' ELSE format(' (%I)', g.col) END, '"set-accounts-user-not-null"."accounts"',
+                   CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE g.grantee::regrole::text END,
+                   CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
   END LOOP;
 END $orc$;
 GRANT USAGE ON SCHEMA "set-accounts-user-not-null" TO PUBLIC;
