@@ -2,12 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <random>
 #include <regex>
 #include <thread>
 
 #include "core/errors.hpp"
 #include "db/blockers.hpp"
+#include "db/sqlstate.hpp"
 #include "core/text.hpp"
 
 namespace orchestrate {
@@ -40,6 +42,72 @@ std::string format_ms(std::chrono::milliseconds ms) {
 }
 
 namespace {
+
+// While a step runs, cancels it as soon as `stop` is set: a signal must not wait for a
+// CONCURRENTLY build that may take hours, nor for a lock queue. The cancel comes from a second
+// connection (pg_cancel_backend), since the step's own connection is busy.
+class CancelOnStop {
+public:
+  CancelOnStop(const std::atomic<bool>* stop, const std::string& url, int pid) {
+    if (stop == nullptr || url.empty() || pid <= 0) {
+      return;
+    }
+    m_thread = std::thread([this, stop, url, pid] {
+      while (!m_done.load()) {
+        if (stop->load()) {
+          try {
+            pqxx::connection conn(url);
+            pqxx::nontransaction tx(conn);
+            tx.exec_params("SELECT pg_cancel_backend($1)", pid);
+          } catch (const std::exception&) {
+            // The statement then ends on its own; the caller still stops after it.
+          }
+          return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    });
+  }
+  ~CancelOnStop() {
+    m_done.store(true);
+    if (m_thread.joinable()) {
+      m_thread.join();
+    }
+  }
+  CancelOnStop(const CancelOnStop&) = delete;
+  CancelOnStop& operator=(const CancelOnStop&) = delete;
+
+private:
+  std::atomic<bool> m_done{false};
+  std::thread m_thread;
+};
+
+bool stopping(const ExecSettings& settings) {
+  return settings.stop != nullptr && settings.stop->load();
+}
+
+// Stops a step a signal interrupted, leaving nothing half-built: a cancelled CONCURRENTLY
+// build leaves an invalid index, which before_retry drops (if it cannot, the phase's `clean`
+// step does on the next run).
+[[noreturn]] void stop_step(pqxx::connection& conn,
+                            const Step& step,
+                            const ExecSettings& settings) {
+  std::string cleanup;
+  if (!step.before_retry.empty() && conn.is_open()) {
+    try {
+      pqxx::work tx(conn);
+      tx.exec("SET LOCAL lock_timeout = '" + format_ms(settings.lock_timeout) + "'");
+      tx.exec(step.before_retry);
+      tx.commit();
+      cleanup = " (its leftovers were cleaned up)";
+    } catch (const pqxx::failure& e) {
+      cleanup = " (cleaning up failed, the next run does it: " + trim_end(e.what()) + ")";
+    }
+  }
+  throw StoppedEarly(fmt::format("interrupted by a signal during step {}{}; the phase stays marked "
+                                 "and `orchestrate next` resumes it",
+                                 step.id, cleanup));
+}
 
 void run_once(pqxx::connection& conn, const Step& step, const ExecSettings& settings) {
   const std::string lock_timeout =
@@ -82,38 +150,55 @@ void run_step(pqxx::connection& conn,
         tx.exec(step.before_retry);
         tx.commit();
       }
+      if (stopping(settings)) {
+        stop_step(conn, step, settings);
+      }
       watch.start(conn.backendpid());
-      run_once(conn, step, settings);
+      {
+        CancelOnStop cancel(settings.stop, settings.url, conn.backendpid());
+        run_once(conn, step, settings);
+      }
       watch.stop();
       return;
     } catch (const pqxx::in_doubt_error& e) {
       throw StepError(step.id, "", std::string("outcome of the commit is unknown: ") + e.what());
-    } catch (const pqxx::sql_error& e) {
+    } catch (const pqxx::broken_connection&) {
+      watch.stop();
+      throw;
+    } catch (const pqxx::failure& e) {
+      // sql_error, and transaction_rollback (deadlocks, serialization failures), which
+      // libpqxx 6.4 does not derive from sql_error.
       blockers = watch.stop();
+      const std::string sqlstate = sqlstate_of(e);
+      if (stopping(settings) && conn.is_open()) {
+        stop_step(conn, step, settings); // 57014: our own cancel
+      }
       // A terminated backend or a server shutting down reports a SQLSTATE first and then
       // closes the connection: that is a lost connection, for the caller to handle as one.
-      if (!conn.is_open() || e.sqlstate().rfind("57P0", 0) == 0 ||
-          e.sqlstate().rfind("08", 0) == 0) {
+      if (!conn.is_open() || sqlstate.rfind("57P0", 0) == 0 || sqlstate.rfind("08", 0) == 0) {
         throw pqxx::broken_connection(e.what());
       }
-      if (!is_retryable_sqlstate(e.sqlstate()) || clock::now() - started > settings.lock_retry_for) {
+      if (!is_retryable_sqlstate(sqlstate) || clock::now() - started > settings.lock_retry_for) {
         std::string message = trim_end(e.what());
         if (!blockers.empty()) {
           message += "; blocked by " + blockers;
         }
-        throw StepError(step.id, e.sqlstate(), message);
+        throw StepError(step.id, sqlstate, message);
       }
       std::uniform_real_distribution<double> jitter(0.5, 1.5);
       auto wait = std::chrono::milliseconds(static_cast<long long>(delay.count() * jitter(rng)));
       if (notice) {
         notice(fmt::format("step {}: {} [{}], attempt {}, retrying in {}{}", step.id,
-                           e.sqlstate() == "55P03" ? "lock not available within lock_timeout"
-                                                   : "transient conflict",
-                           e.sqlstate(), attempt, format_ms(wait),
+                           sqlstate == "55P03" ? "lock not available within lock_timeout"
+                                               : "transient conflict",
+                           sqlstate, attempt, format_ms(wait),
                            blockers.empty() ? std::string()
                                             : "; blocked by " + blockers));
       }
-      std::this_thread::sleep_for(wait);
+      for (const auto until = clock::now() + wait; clock::now() < until && !stopping(settings);) {
+        std::this_thread::sleep_for(std::min<clock::duration>(until - clock::now(),
+                                                              std::chrono::milliseconds(50)));
+      }
       delay = std::min(delay * 2, std::chrono::milliseconds(5000));
     }
   }
