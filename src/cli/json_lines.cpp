@@ -36,7 +36,10 @@ void write_json_line(const std::string& type, const std::string& plan, nlohmann:
   for (auto& [key, value] : fields.items()) {
     line[key] = value;
   }
-  std::fputs((line.dump() + "\n").c_str(), stdout);
+  // Bytes that are not UTF-8 (a database message may hold some) become U+FFFD, never an error.
+  const std::string text =
+      line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  std::fputs(text.c_str(), stdout);
   std::fflush(stdout);
 }
 

@@ -77,7 +77,8 @@ std::string write_payload(const HookEvent& e) {
   if (fd < 0) {
     return {};
   }
-  const std::string body = j.dump() + "\n";
+  const std::string body =
+      j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   const bool written = ::write(fd, body.data(), body.size()) == static_cast<ssize_t>(body.size());
   ::close(fd);
   if (!written) {
@@ -96,7 +97,8 @@ void kill_group(pid_t pid, int signal_number) {
 } // namespace
 
 std::string json_string(const std::string& text) {
-  return nlohmann::json(text).dump();
+  // A database message may hold bytes that are not UTF-8; they become U+FFFD, never an error.
+  return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 Hooks::Hooks(std::string dir, std::chrono::milliseconds timeout, HookListener listener)

@@ -1,7 +1,5 @@
 #include "plan/checksum.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <utility>
 #include <vector>
@@ -12,12 +10,14 @@ namespace orchestrate {
 
 namespace {
 
-// One canonical text per meaning: JSON of the node tree, with map keys sorted. The "c:" prefix
-// keeps it from ever equalling the text of a plan file, whose checksum older versions stored.
+// One canonical text per meaning: the node tree with map keys sorted, each scalar as its
+// length and bytes (any bytes: the parser reports invalid UTF-8 later, with its position). The
+// "c:" prefix keeps it from ever equalling the text of a plan file, whose checksum older
+// versions stored.
 std::string canonical(const YAML::Node& node) {
   switch (node.Type()) {
   case YAML::NodeType::Scalar:
-    return nlohmann::json(node.Scalar()).dump();
+    return std::to_string(node.Scalar().size()) + "'" + node.Scalar();
   case YAML::NodeType::Sequence: {
     std::string out = "[";
     for (const auto& item : node) {

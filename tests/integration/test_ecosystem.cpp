@@ -151,13 +151,23 @@ TEST_CASE("hooks fire in order with the plan, phase and progress in their enviro
       "before-phase|rename-users-phone|backfill", "backfill-done|rename-users-phone|backfill",
       "after-phase|rename-users-phone|backfill"};
   CHECK(moves == expected);
-  // backfill-done carries the rows the run covered (the 20000 rows and the writer's inserts).
+  // backfill-done carries the rows the run covered (the 20000 rows and the writer's inserts)
+  // and those of the whole backfill, here the same run.
+  int done_lines = 0;
   for (const auto& l : log) {
     if (l.rfind("backfill-done|rename-users-phone|backfill|", 0) == 0) {
+      ++done_lines;
       const auto rows = l.substr(std::string("backfill-done|rename-users-phone|backfill|").size());
-      CHECK_NOTHROW((void)std::stoll(rows.substr(0, rows.find('|'))));
+      const auto bar = rows.find('|');
+      long long run = -1;
+      long long total = -1;
+      CHECK_NOTHROW(run = std::stoll(rows.substr(0, bar)));
+      CHECK_NOTHROW(total = std::stoll(rows.substr(bar + 1, rows.find('|', bar + 1) - bar - 1)));
+      CHECK(run >= 20000);
+      CHECK(total == run);
     }
   }
+  CHECK(done_lines == 1);
 }
 
 TEST_CASE("a failing before-phase hook from the plan's hooks key stops the move with exit 3") {

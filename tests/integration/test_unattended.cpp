@@ -176,4 +176,43 @@ TEST_CASE("status tells a running backfill from one stopped by a signal and from
   CHECK(backfill_status()["state"] == "done");
 }
 
+TEST_CASE("status --watch rides out a database restart and keeps refreshing") {
+  itest::TestDb db("un_watch", 100);
+  REQUIRE(db.orchestrate({"start", itest::rename_plan_path()}).exit_code == 0);
+  test_support::Child watch(db.orchestrate_argv({"status", "--watch"}));
+  // Watching: the first screen names the plan.
+  for (int i = 0; i < 100 && db.value("SELECT count(*) FROM pg_stat_activity WHERE "
+                                      "application_name = 'orchestrate status'") != "1";
+       ++i) {
+    std::this_thread::sleep_for(100ms);
+  }
+  REQUIRE(db.value("SELECT count(*) FROM pg_stat_activity WHERE application_name = "
+                   "'orchestrate status'") == "1");
+  test_support::shared_cluster().restart();
+  // Back: its session reappears once it has reconnected.
+  std::string back;
+  for (int i = 0; i < 200 && back != "1" && watch.running(); ++i) {
+    std::this_thread::sleep_for(100ms);
+    back = db.value("SELECT count(*) FROM pg_stat_activity WHERE application_name = "
+                    "'orchestrate status'");
+  }
+  CHECK_MESSAGE(back == "1", "status --watch did not reconnect after the restart");
+  // And it refreshes on the new session: its latest query changes.
+  const std::string k_latest = "SELECT coalesce(max(query_start)::text, '') FROM "
+                               "pg_stat_activity WHERE application_name = 'orchestrate status'";
+  const std::string first = db.value(k_latest);
+  std::string later = first;
+  for (int i = 0; i < 100 && later == first; ++i) {
+    std::this_thread::sleep_for(100ms);
+    later = db.value(k_latest);
+  }
+  CHECK_MESSAGE(later != first, "status --watch did not refresh after reconnecting");
+  CHECK(watch.running());
+  watch.signal(SIGINT);
+  auto r = watch.wait();
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("database unreachable") != std::string::npos);
+}
+
 TEST_SUITE_END();
