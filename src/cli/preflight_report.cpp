@@ -31,15 +31,15 @@ void run_preflight(Session& s, const Plan& plan, bool replica_lag_flag, bool ver
       s.reporter.info(line);
     }
     if (n.required && !n.held) {
-      missing += (missing.empty() ? "" : "; ") + n.what + " (" + n.fix + ")";
+      missing += (missing.empty() ? "" : "; ") + n.what;
     }
   }
   if (s.global.json && verbose) {
     std::printf("%s\n", all.dump(2).c_str());
   }
   if (!missing.empty()) {
-    throw InputError(fmt::format("plan {} needs privileges role {} does not hold: {}; README.md "
-                                 "(Privileges) lists the grants",
+    throw InputError(fmt::format("plan {} needs privileges role {} does not hold: {} (each "
+                                 "listed above with the statement that grants it)",
                                  plan.name.value, s.conn->username(), missing));
   }
 }

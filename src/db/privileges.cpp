@@ -101,8 +101,8 @@ std::vector<PrivilegeNeed> check_privileges(pqxx::connection& conn, const Privil
                    "ALTER TABLE, CREATE INDEX CONCURRENTLY, triggers and constraints need the "
                    "table's owner (or a member of the owning role)",
                    true, role.superuser || r[0][0].as<bool>(),
-                   fmt::format("ALTER TABLE {} OWNER TO {}, or GRANT {} TO {}", qualified, me,
-                               owner, me)});
+                   // Never "GRANT <owner> TO ...": the owner may well be a superuser.
+                   fmt::format("ALTER TABLE {} OWNER TO {}", qualified, me)});
   }
   if (q.creates_in_plan_schema) {
     const std::string s = readable_ident(q.plan_schema);
