@@ -22,8 +22,9 @@ void print_error(const std::string& message) {
 int run_cli(int argc, char** argv) {
   CLI::App app{"orchestrate: zero-downtime PostgreSQL schema changes (expand/contract)"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("orchestrate ") + ORCHESTRATE_VERSION)
-      ->envname("ORCHESTRATE_VERSION");
+  // Like --help, never from the environment: an ORCHESTRATE_VERSION a deploy script exports for
+  // its own use would otherwise turn every command into a version print.
+  app.set_version_flag("--version", std::string("orchestrate ") + ORCHESTRATE_VERSION);
   app.footer("Exit codes: 0 done; 1 runtime failure (database error after retries, lost "
              "connection); 2 bad input (plan, flags, unknown plan); 3 a gate did not pass; 4 "
              "another orchestrate holds the plan's lock; 75 the backfill stopped early and can be "
