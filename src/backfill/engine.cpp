@@ -23,6 +23,7 @@
 #include "db/privileges.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
+#include "db/blockers.hpp"
 #include "db/connection.hpp"
 
 namespace orchestrate {
@@ -105,6 +106,7 @@ public:
     }
     BackfillOutcome out;
     out.rows_done = m_rows_run;
+    out.rows_total = m_rows_before + m_rows_run;
     out.finished = m_stop.empty() && m_queue.empty() && m_unfinished == 0;
     out.stopped_because = out.finished ? "" : (m_stop.empty() ? "signal" : m_stop);
     return out;
@@ -125,7 +127,10 @@ private:
                             m_job.plan);
     m_rows_before = r[0][0].as<long long>();
     m_rows_total = std::max(r[0][1].as<long long>(), m_rows_before);
-    tx.exec_params("UPDATE " + m_control + " SET running_on = $2, heartbeat = now() WHERE plan = $1",
+    // A stop reason left by the previous run would tell `status` this one stopped already.
+    tx.exec_params("UPDATE " + m_control +
+                       " SET running_on = $2, heartbeat = now(), throttled_by = NULL "
+                       "WHERE plan = $1",
                    m_job.plan, host_name());
     tx.commit();
   }
@@ -218,8 +223,10 @@ private:
         size = std::min(size, m_rate_cap);
         const auto start = m_bucket->reserve(size, clock::now());
         if (start > clock::now()) {
-          m_rate_waited = clock::now();
-          co_await sleep_for(start - clock::now());
+          // The end of the wait: the gauge stays "throttled" through waits longer than a
+          // progress report's interval, not just for their first second.
+          m_rate_waited = start;
+          co_await sleep_unless_stopped(start - clock::now());
         }
       }
       const auto started = clock::now();
@@ -268,9 +275,17 @@ private:
                                     error->what()));
       } else if (!is_retryable_sqlstate(error->sqlstate())) {
         throw StepError("backfill." + spec.id, error->sqlstate(), error->what());
-      } else if (attempt % 10 == 1) {
-        m_reporter.warn(fmt::format("backfill {}: batch retried after [{}]", spec.id,
-                                    error->sqlstate()));
+      } else if (attempt <= 2 || attempt % 10 == 0) {
+        // The second attempt's warning can name the blocker the monitor sampled meanwhile.
+        m_reporter.warn(fmt::format("backfill {}: batch retried after [{}]{}", spec.id,
+                                    error->sqlstate(), recent_blockers()));
+      }
+      if (m_stop.empty()) {
+        m_stop = local_stop();
+      }
+      if (!m_stop.empty()) {
+        // Stopping waits for no more lock timeouts: nothing of this batch was committed.
+        co_return BatchResult{0, range.cursor, false};
       }
       if (attempt >= k_batch_attempts) {
         throw StepError("backfill." + spec.id, error->sqlstate(), error->what());
@@ -278,8 +293,31 @@ private:
       ++m_retries;
       size = std::max(m_job.options.min_batch, size / 2);
       const int base = std::min(2000, 50 << std::min(attempt, 6));
-      co_await sleep_for(milliseconds(base / 2 + static_cast<int>(jitter() % (base / 2 + 1))));
+      co_await sleep_unless_stopped(
+          milliseconds(base / 2 + static_cast<int>(jitter() % (base / 2 + 1))));
     }
+  }
+
+  // Sleeps in ticks, ending early once the engine is asked to stop.
+  awaitable<void> sleep_unless_stopped(clock::duration d) {
+    for (const auto until = clock::now() + d; clock::now() < until;) {
+      if (m_stop.empty()) {
+        m_stop = local_stop();
+      }
+      if (!m_stop.empty()) {
+        co_return;
+      }
+      co_await sleep_for(std::min<clock::duration>(until - clock::now(), k_tick));
+    }
+  }
+
+  // "; blocked by pid ... (application ..., idle in transaction for 12 s): <query>", as the
+  // monitor last saw whoever holds the rows a batch waits for; "" when it saw nobody lately.
+  std::string recent_blockers() const {
+    if (m_row_blockers.empty() || clock::now() - m_row_blockers_at > std::chrono::seconds(5)) {
+      return "";
+    }
+    return "; blocked by " + m_row_blockers;
   }
 
   awaitable<void> reread_cursor(AsyncConnection& conn, KeyRange& range) {
@@ -379,13 +417,24 @@ private:
         "CASE WHEN $3::boolean THEN coalesce((SELECT extract(epoch FROM max(replay_lag)) * 1000 "
         "FROM pg_stat_replication), 0) ELSE 0 END, "
         "(SELECT count(*) FROM pg_stat_activity a WHERE a.wait_event_type = 'Lock' AND "
-        "a.pid <> ALL ($2::int[]) AND pg_blocking_pids(a.pid) && $2::int[])";
+        "a.pid <> ALL ($2::int[]) AND pg_blocking_pids(a.pid) && $2::int[]), "
+        // Who holds the rows a batch waits for, to name when the batch times out.
+        "(SELECT string_agg(format('pid %s (application ''%s'', %s for %s s): %s', b.pid, "
+        "  coalesce(b.application_name, ''), coalesce(b.state, 'state unknown'), "
+        "  coalesce(round(extract(epoch FROM now() - coalesce(b.xact_start, b.query_start))"
+        "::numeric, 1)::text, '?'), left(regexp_replace(coalesce(b.query, ''), '\\s+', ' ', "
+        "'g'), 120)), '; ' ORDER BY b.pid) FROM pg_stat_activity b WHERE b.pid IN "
+        "(SELECT unnest(pg_blocking_pids(w)) FROM unnest($2::int[]) w))";
     PgParams params{m_job.plan, pids,
                     std::string(m_job.options.max_replica_lag ? "true" : "false")};
     auto r = co_await conn.query(sql, params);
     if (r.text(0, 0) == "t") {
       m_stop = "paused";
       co_return;
+    }
+    if (!r.is_null(0, 3)) {
+      m_row_blockers = hide_passwords(r.text(0, 3));
+      m_row_blockers_at = clock::now();
     }
     std::string hold;
     if (m_job.options.max_replica_lag &&
@@ -482,6 +531,8 @@ private:
   // Everything runs on the io_context's one thread, so plain members need no locks.
   std::string m_stop; // why the engine stops: "signal", "window", "paused", "error"
   std::string m_hold; // why workers wait: "replica_lag", "lock_waiters"
+  std::string m_row_blockers; // sessions holding rows a batch waits for, as last sampled
+  clock::time_point m_row_blockers_at{};
   int m_active = 0;
   int m_unfinished = 0; // ranges taken from the queue and not finished
   long long m_rows_before = 0;
@@ -496,7 +547,7 @@ private:
 
 BackfillOutcome run_backfill(const BackfillJob& job, Reporter& reporter) {
   if (job.specs.empty()) {
-    return {true, "", 0};
+    return {true, "", 0, 0};
   }
   Engine engine(job, reporter);
   return engine.run();

@@ -15,6 +15,7 @@ struct BackfillOutcome {
   bool finished = false;
   std::string stopped_because; // "paused", "window", "signal" when not finished
   long long rows_done = 0;     // rows covered by this run
+  long long rows_total = 0;    // rows covered by every run so far, this one included
 };
 
 struct BackfillJob {

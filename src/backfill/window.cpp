@@ -13,7 +13,7 @@ int default_backfill_workers() {
 }
 
 bool inside_window(const std::string& window, int now_minutes) {
-  static const std::regex k_window(R"(([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d))");
+  static const std::regex k_window(R"(([01]?\d|2[0-3]):([0-5]\d)-([01]?\d|2[0-3]):([0-5]\d))");
   std::smatch m;
   if (!std::regex_match(window, m, k_window)) {
     throw InputError("window '" + window + "' must look like 22:00-06:00");

@@ -2,9 +2,11 @@
 
 #include <cstdio>
 
+#include "cli/json_lines.hpp"
 #include "cli/session.hpp"
 #include "core/errors.hpp"
 #include "db/connection.hpp"
+#include "db/sqlstate.hpp"
 #include "core/text.hpp"
 
 namespace orchestrate {
@@ -20,6 +22,9 @@ void print_error(const std::string& message) {
 int run_cli(int argc, char** argv) {
   CLI::App app{"orchestrate: zero-downtime PostgreSQL schema changes (expand/contract)"};
   app.require_subcommand(1);
+  // Like --help, never from the environment: an ORCHESTRATE_VERSION a deploy script exports for
+  // its own use would otherwise turn every command into a version print.
+  app.set_version_flag("--version", std::string("orchestrate ") + ORCHESTRATE_VERSION);
   app.footer("Exit codes: 0 done; 1 runtime failure (database error after retries, lost "
              "connection); 2 bad input (plan, flags, unknown plan); 3 a gate did not pass; 4 "
              "another orchestrate holds the plan's lock; 75 the backfill stopped early and can be "
@@ -44,6 +49,7 @@ int run_cli(int argc, char** argv) {
   Action action;
   setup_validate(app, g, action);
   setup_plan(app, g, action);
+  setup_preflight(app, g, action);
   setup_start(app, g, action);
   setup_next(app, g, action);
   setup_backfill(app, g, action);
@@ -63,27 +69,38 @@ int run_cli(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
     print_error(e.what());
     std::fprintf(stderr, "run 'orchestrate --help' for usage\n");
     return k_exit_bad_input;
   }
+  int code = k_exit_ok;
+  std::string message;
   try {
     (void)g.exec(); // reject malformed durations before anything connects
-    return action ? action() : k_exit_bad_input;
+    code = action ? action() : k_exit_bad_input;
   } catch (const Error& e) {
-    print_error(e.what());
-    return e.exit_code();
+    message = e.what();
+    code = e.exit_code();
   } catch (const pqxx::broken_connection& e) {
-    print_error("lost the database connection: " + trim_end(e.what()));
-    return k_exit_runtime;
-  } catch (const pqxx::sql_error& e) {
-    print_error("database error [" + e.sqlstate() + "]: " + trim_end(e.what()));
-    return k_exit_runtime;
+    message = "lost the database connection: " + trim_end(e.what());
+    code = k_exit_runtime;
+  } catch (const pqxx::failure& e) {
+    message = "database error " + describe_db_error(e);
+    code = k_exit_runtime;
   } catch (const std::exception& e) {
-    print_error(e.what());
-    return k_exit_runtime;
+    message = e.what();
+    code = k_exit_runtime;
   }
+  if (!message.empty()) {
+    print_error(message);
+  }
+  if (g.json && json_outcome_wanted()) {
+    write_json_outcome(code, message);
+  }
+  return code;
 }
 
 } // namespace orchestrate

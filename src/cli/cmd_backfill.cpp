@@ -1,4 +1,5 @@
 #include "cli/backfill_settings.hpp"
+#include "cli/json_lines.hpp"
 #include "cli/observers.hpp"
 #include "cli/reconnecting.hpp"
 #include "cli/session.hpp"
@@ -15,8 +16,12 @@ struct BackfillCommandOptions {
 };
 
 int run_backfill_command(const BackfillCommandOptions& o, const GlobalOptions& g) {
+  if (g.json) {
+    json_outcome_for(""); // an outcome line even when the command fails before naming its plan
+  }
   Session s(g, "backfill");
   const std::string name = s.resolve_plan(o.name);
+  s.json_lines_for(name);
   PlanLock lock(*s.conn, g.state_schema, name);
   const PlanRecord record = *s.store->find(name);
   RunnerOptions ro;
@@ -24,7 +29,7 @@ int run_backfill_command(const BackfillCommandOptions& o, const GlobalOptions& g
   ro.exec = g.exec();
   ro.backfill = resolve_backfill_options(record, o.backfill);
   ro.stop = install_stop_handlers();
-  Observers observers(o.observers, record, s.reporter);
+  Observers observers(o.observers, record, s.reporter, *s.store);
   ro.hooks = observers.hooks();
   Runner runner(*s.store, observers.reporter(), ro);
   observers.guard("backfill",

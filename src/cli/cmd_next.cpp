@@ -1,4 +1,5 @@
 #include "cli/backfill_settings.hpp"
+#include "cli/json_lines.hpp"
 #include "cli/observers.hpp"
 #include "cli/reconnecting.hpp"
 #include "cli/session.hpp"
@@ -16,8 +17,12 @@ struct NextOptions {
 };
 
 int run_next(const NextOptions& o, const GlobalOptions& g) {
+  if (g.json) {
+    json_outcome_for(""); // an outcome line even when the command fails before naming its plan
+  }
   Session s(g, "next");
   const std::string name = s.resolve_plan(o.name);
+  s.json_lines_for(name);
   PlanLock lock(*s.conn, g.state_schema, name);
   const PlanRecord record = *s.store->find(name);
   RunnerOptions ro;
@@ -26,11 +31,15 @@ int run_next(const NextOptions& o, const GlobalOptions& g) {
   ro.backfill = resolve_backfill_options(record, o.backfill);
   ro.dry_run = o.dry_run;
   ro.stop = install_stop_handlers();
-  Observers observers(o.observers, record, s.reporter);
+  Observers observers(o.observers, record, s.reporter, *s.store);
   ro.hooks = observers.hooks();
   Runner runner(*s.store, observers.reporter(), ro);
-  observers.guard(record.state.name(),
-                  [&] { run_reconnecting(s, lock, record, next_move(runner, name)); });
+  observers.guard(
+      [&] {
+        return runner.phase_in_progress().empty() ? record.state.name()
+                                                  : runner.phase_in_progress();
+      },
+      [&] { run_reconnecting(s, lock, record, next_move(runner, name)); });
   return 0;
 }
 } // namespace

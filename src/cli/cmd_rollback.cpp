@@ -20,7 +20,7 @@ int run_rollback(const RollbackOptions& o, const GlobalOptions& g) {
   ro.url = s.url;
   ro.exec = g.exec();
   const PlanRecord record = *s.store->find(name);
-  Observers observers(o.observers, record, s.reporter);
+  Observers observers(o.observers, record, s.reporter, *s.store);
   // Rollback is a move of its own: before-phase may veto it, after-phase reports it.
   if (observers.hooks() != nullptr) {
     observers.hooks()->before_phase(name, "rollback");

@@ -1,4 +1,5 @@
 #include "cli/overlap.hpp"
+#include "cli/preflight_report.hpp"
 #include "cli/register.hpp"
 #include "cli/session.hpp"
 #include "state/lock.hpp"
@@ -12,7 +13,11 @@ struct StartOptions {
 
 int run_start(const StartOptions& o, const GlobalOptions& g) {
   Plan plan = load_plan(o.plan);
-  Session s(g, "start");
+  // Privileges first: a role that may not create the state schema learns what to grant before
+  // anything is created.
+  Session s(g, "start", true);
+  run_preflight(s, plan, false, false);
+  s.store->ensure_schema();
   PlanLock lock(*s.conn, g.state_schema, plan.name.value);
   refuse_overlapping_plans(*s.store, plan);
   switch (register_plan(s, plan, o.plan)) {

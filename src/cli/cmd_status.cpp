@@ -8,6 +8,10 @@
 #include "cli/search_path.hpp"
 #include "cli/session.hpp"
 #include "core/ident.hpp"
+#include "core/text.hpp"
+#include "db/connection.hpp"
+#include "db/sqlstate.hpp"
+#include "state/backfill_run.hpp"
 
 namespace orchestrate {
 
@@ -38,6 +42,25 @@ nlohmann::json unfinished_rollback(Session& s, const std::string& plan) {
           {"failed_step", r[1].is_null() ? nlohmann::json() : nlohmann::json(r[1].as<std::string>())}};
 }
 
+// A gate result that no longer describes the plan: taken in another phase than the current one,
+// or before a backfill that ran since (a [FAIL] "rows differ" while the copy goes on).
+bool gate_is_stale(Session& s, const PlanRecord& r) {
+  if (r.last_gate.empty()) {
+    return false;
+  }
+  if (r.state.kind != PlanState::Kind::in_phase ||
+      r.last_gate_phase != std::string(phase_name(r.state.phase))) {
+    return true;
+  }
+  pqxx::read_transaction tx(*s.conn);
+  auto row = tx.exec_params1(
+      "SELECT coalesce(max(at) FILTER (WHERE item = 'gate') < max(at) FILTER (WHERE outcome IN "
+      "('backfill_started', 'phase_started')), false) FROM " +
+          s.store->table("events") + " WHERE plan = $1",
+      r.name);
+  return row[0].as<bool>();
+}
+
 nlohmann::json status_json(Session& s, const PlanRecord& r) {
   nlohmann::json backfill = {{"rows_done", 0},         {"rows_total", 0},
                              {"rows_per_second", 0.0}, {"eta_seconds", nullptr},
@@ -47,8 +70,8 @@ nlohmann::json status_json(Session& s, const PlanRecord& r) {
   {
     pqxx::read_transaction tx(*s.conn);
     auto c = tx.exec_params(
-        "SELECT paused, rows_done, rows_total, rows_per_second, throttled_by, batch_size, "
-        "to_char(heartbeat, 'YYYY-MM-DD HH24:MI:SS') FROM " +
+        "SELECT paused, rows_done, rows_total, rows_per_second, throttled_by, batch_size "
+        "FROM " +
             s.store->table("control") + " WHERE plan = $1",
         r.name);
     if (!c.empty()) {
@@ -66,16 +89,34 @@ nlohmann::json status_json(Session& s, const PlanRecord& r) {
         backfill["throttled_by"] = c[0][4].as<std::string>();
       }
       backfill["batch_size"] = c[0][5].as<long long>();
-      if (!c[0][6].is_null()) {
-        backfill["heartbeat"] = c[0][6].as<std::string>();
-      }
     }
+  }
+  const BackfillRun run = read_backfill_run(*s.store, r.name);
+  // JSON null for what is unknown or not applicable.
+  const auto text_or_null = [](const std::string& v) {
+    return v.empty() ? nlohmann::json() : nlohmann::json(v);
+  };
+  backfill["state"] = run.state;
+  backfill["stop_reason"] = text_or_null(run.stop_reason);
+  backfill["heartbeat"] = text_or_null(run.heartbeat);
+  backfill["seconds_since_heartbeat"] = run.seconds_since_heartbeat < 0
+                                            ? nlohmann::json()
+                                            : nlohmann::json(run.seconds_since_heartbeat);
+  backfill["running_on"] = text_or_null(run.running_on);
+  backfill["lock_holder_pid"] =
+      run.lock_holder_pid == 0 ? nlohmann::json() : nlohmann::json(run.lock_holder_pid);
+  backfill["blind"] = run.blind;
+  if (run.state != "running") {
+    // Rate and ETA describe a copy under way; a stopped one has neither.
+    backfill["rows_per_second"] = 0.0;
+    backfill["eta_seconds"] = nullptr;
   }
   if (paused && backfill["throttled_by"].is_null()) {
     backfill["throttled_by"] = "paused";
   }
   nlohmann::json gate = nlohmann::json::array();
-  for (const auto& g : r.last_gate) {
+  const bool gate_stale = gate_is_stale(s, r);
+  for (const auto& g : gate_stale ? nlohmann::json::array() : r.last_gate) {
     gate.push_back({{"id", g.value("id", "")},
                     {"passed", g.value("passed", false)},
                     {"detail", g.value("detail", "")}});
@@ -112,6 +153,7 @@ nlohmann::json status_json(Session& s, const PlanRecord& r) {
           {"checksum", r.checksum},
           {"backfill", backfill},
           {"gate_phase", r.last_gate_phase},
+          {"gate_stale", gate_stale},
           {"gate", gate},
           {"events", events}};
 }
@@ -120,6 +162,49 @@ std::string bar(double fraction, int width) {
   fraction = std::clamp(fraction, 0.0, 1.0);
   const int full = static_cast<int>(fraction * width + 0.5);
   return "[" + std::string(full, '#') + std::string(width - full, '.') + "]";
+}
+
+// The backfill's own state: running, paused, stopped (and why), died, done.
+std::string backfill_line(const nlohmann::json& b) {
+  const std::string state = b["state"].get<std::string>();
+  if (state == "not_started") {
+    return "";
+  }
+  const std::string heartbeat = b["heartbeat"].is_null()
+                                    ? std::string("never")
+                                    : b["heartbeat"].get<std::string>();
+  const std::string ago =
+      b["seconds_since_heartbeat"].is_null()
+          ? std::string()
+          : " (" + format_duration_s(b["seconds_since_heartbeat"].get<double>()) + " ago)";
+  const std::string host =
+      b["running_on"].is_null() ? std::string() : " on " + b["running_on"].get<std::string>();
+  if (state == "running") {
+    return fmt::format("  backfill state: running{}, last heartbeat {}{}\n", host, heartbeat, ago);
+  }
+  if (state == "stopped") {
+    const std::string reason = b["stop_reason"].is_null() ? std::string("its run ended")
+                                                          : b["stop_reason"].get<std::string>();
+    return fmt::format("  backfill state: stopped ({}) at {}{}; `orchestrate backfill` resumes "
+                       "it\n",
+                       reason == "window" ? "outside its window" : reason, heartbeat, ago);
+  }
+  if (state == "died") {
+    return fmt::format(
+        "  backfill state: DIED: no heartbeat for {} (last{} at {}){}; `orchestrate backfill` "
+        "resumes it\n",
+        format_duration_s(b["seconds_since_heartbeat"].get<double>()), host, heartbeat,
+        b["lock_holder_pid"].is_null()
+            ? std::string()
+            : fmt::format("; backend pid {} still holds the plan's lock",
+                          b["lock_holder_pid"].get<int>()));
+  }
+  if (state == "paused") {
+    return fmt::format("  backfill state: paused (last heartbeat {}); `orchestrate resume` lets "
+                       "it go on\n",
+                       heartbeat);
+  }
+  return "  backfill state: " + state + "\n";
 }
 
 std::string status_text(const nlohmann::json& j) {
@@ -164,13 +249,21 @@ std::string status_text(const nlohmann::json& j) {
                        b["eta_seconds"].is_null()
                            ? std::string("-")
                            : format_duration_s(b["eta_seconds"].get<double>()),
-                       b["throttled_by"].is_null()
+                       b["throttled_by"].is_null() || b["state"] != "running"
                            ? ""
                            : ", throttled by " + b["throttled_by"].get<std::string>());
-    if (!b["heartbeat"].is_null()) {
-      out += fmt::format("  last report from the backfill: {}\n",
-                         b["heartbeat"].get<std::string>());
+  }
+  out += backfill_line(b);
+  const std::string state = b["state"].get<std::string>();
+  for (const auto& blind : b["blind"]) {
+    if (state != "done" && state != "not_started") {
+      out += "  BLIND: " + blind.get<std::string>() + "\n";
     }
+  }
+  if (j["gate_stale"].get<bool>()) {
+    out += fmt::format("  last gate ({}): out of date, the plan has moved since; `orchestrate "
+                       "verify` checks it again\n",
+                       j["gate_phase"].get<std::string>());
   }
   if (!j["gate"].empty()) {
     out += fmt::format("  last gate ({}):\n", j["gate_phase"].get<std::string>());
@@ -212,17 +305,31 @@ int run_status(const StatusOptions& o, const GlobalOptions& g) {
   }
   const auto* stop = o.watch ? install_stop_handlers() : nullptr;
   for (;;) {
-    if (o.name.empty()) {
-      // Plans started or finished by others since the last refresh come and go.
-      names = active_plans(s);
-    }
     nlohmann::json all = nlohmann::json::array();
     std::string text;
-    for (const auto& n : names) {
-      auto r = s.store->find(n);
-      auto j = status_json(s, *r);
-      text += status_text(j);
-      all.push_back(std::move(j));
+    try {
+      if (o.name.empty()) {
+        // Plans started or finished by others since the last refresh come and go.
+        names = active_plans(s);
+      }
+      for (const auto& n : names) {
+        auto r = s.store->find(n);
+        auto j = status_json(s, *r);
+        text += status_text(j);
+        all.push_back(std::move(j));
+      }
+    } catch (const pqxx::failure& e) {
+      if (!o.watch) {
+        throw;
+      }
+      // A restart or failover of the database (a lost connection, or 57P01 as the server shuts
+      // down): keep watching, and say so, until it is back.
+      s.reporter.warn("database unreachable (" + describe_db_error(e) + "); reconnecting");
+      reconnect(*s.conn, std::chrono::seconds(1), [](const std::string&) {});
+      if (stop->load()) {
+        return 0;
+      }
+      continue;
     }
     if (names.empty()) {
       text = "no active plan\n";

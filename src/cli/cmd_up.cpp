@@ -54,7 +54,7 @@ int run_up(const UpOptions& o, const GlobalOptions& g) {
     ro.backfill.batch_size = 10000;
     ro.backfill.max_batch = 100000;
     ro.stop = install_stop_handlers();
-    Observers observers(o.observers, *s.store->find(plan.name.value), s.reporter);
+    Observers observers(o.observers, *s.store->find(plan.name.value), s.reporter, *s.store);
     ro.hooks = observers.hooks();
     Runner runner(*s.store, observers.reporter(), ro);
     for (int moves = 0; moves < 6; ++moves) {
@@ -62,7 +62,12 @@ int run_up(const UpOptions& o, const GlobalOptions& g) {
       if (record->state.kind == PlanState::Kind::done) {
         break;
       }
-      observers.guard(record->state.name(), [&] { runner.next(plan.name.value); });
+      observers.guard(
+          [&] {
+            return runner.phase_in_progress().empty() ? record->state.name()
+                                                      : runner.phase_in_progress();
+          },
+          [&] { runner.next(plan.name.value); });
     }
     if (s.store->find(plan.name.value)->state.kind != PlanState::Kind::done) {
       throw GateFailed("plan " + plan.name.value + " did not reach done");

@@ -6,6 +6,8 @@
 
 #include <cstdio>
 
+#include "cli/json_lines.hpp"
+
 namespace orchestrate {
 
 std::string format_duration_s(double seconds) {
@@ -48,20 +50,16 @@ void ConsoleReporter::warn(const std::string& line) {
 void ConsoleReporter::progress(const Progress& p) {
   const double pct = p.rows_total > 0 ? 100.0 * p.rows_done / p.rows_total : 0;
   if (m_json) {
-    nlohmann::json j = {{"event", "backfill_progress"},
-                        {"rows_done", p.rows_done},
-                        {"rows_total", p.rows_total},
-                        {"rows_per_second", p.rows_per_second},
-                        {"eta_seconds", p.eta_seconds},
-                        {"batch_size", p.batch_size},
-                        {"throttled_by", p.throttled_by.empty() ? nlohmann::json()
-                                                                : nlohmann::json(p.throttled_by)}};
-    auto now = std::chrono::steady_clock::now();
-    if (now - m_last_line >= std::chrono::seconds(2)) {
-      m_last_line = now;
-      std::fputs((j.dump() + "\n").c_str(), stderr);
-      std::fflush(stderr);
-    }
+    write_json_line("progress", m_plan,
+                    {{"rows_done", p.rows_done},
+                     {"rows_total", p.rows_total},
+                     {"rows_per_second", p.rows_per_second},
+                     {"eta_seconds",
+                      p.eta_seconds < 0 ? nlohmann::json() : nlohmann::json(p.eta_seconds)},
+                     {"batch_size", p.batch_size},
+                     {"retries", p.retries},
+                     {"throttled_by", p.throttled_by.empty() ? nlohmann::json()
+                                                             : nlohmann::json(p.throttled_by)}});
     return;
   }
   const std::string text =
@@ -84,6 +82,22 @@ void ConsoleReporter::progress(const Progress& p) {
     std::fputs(("backfill: " + text + "\n").c_str(), stdout);
     std::fflush(stdout);
   }
+}
+
+void ConsoleReporter::gate(const std::string& phase, const std::vector<CheckLine>& checks) {
+  if (!m_json) {
+    return; // the lines were printed already
+  }
+  nlohmann::json list = nlohmann::json::array();
+  bool passed = true;
+  for (const auto& c : checks) {
+    passed = passed && c.passed;
+    list.push_back({{"id", c.id},
+                    {"description", c.description},
+                    {"passed", c.passed},
+                    {"detail", c.detail}});
+  }
+  write_json_line("gate", m_plan, {{"phase", phase}, {"passed", passed}, {"checks", list}});
 }
 
 void ConsoleReporter::progress_done() {

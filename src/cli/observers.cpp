@@ -1,8 +1,11 @@
 #include "cli/observers.hpp"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 
 #include "core/errors.hpp"
+#include "db/executor.hpp"
 #include "plan/parse.hpp"
 
 namespace orchestrate {
@@ -33,15 +36,43 @@ void add_hook_flag(CLI::App& sub, ObserverFlags& flags) {
                  "gate-failed, backfill-progress, backfill-done, failure (overrides the plan's "
                  "`hooks:`); a non-zero exit of before-phase stops the move with exit 3")
       ->envname("ORCHESTRATE_HOOK");
+  sub.add_option("--hook-timeout", flags.hook_timeout,
+                 "how long a hook may run before it is killed (an event records it; a "
+                 "before-phase hook that times out refuses the move)")
+      ->capture_default_str()
+      ->envname("ORCHESTRATE_HOOK_TIMEOUT");
 }
 
 void add_metrics_flag(CLI::App& sub, ObserverFlags& flags) {
-  sub.add_option("--metrics-port", flags.metrics_port,
-                 "serve backfill metrics in Prometheus text format on 127.0.0.1:PORT while the "
-                 "command runs")
-      ->check(CLI::Range(0, 65535))
-      ->envname("ORCHESTRATE_METRICS_PORT");
+  auto* port = sub.add_option("--metrics-port", flags.metrics_port,
+                              "serve backfill metrics in Prometheus text format on "
+                              "127.0.0.1:PORT while the command runs")
+                   ->check(CLI::Range(0, 65535))
+                   ->envname("ORCHESTRATE_METRICS_PORT");
+  sub.add_option("--metrics-listen", flags.metrics_listen,
+                 "the same on ADDRESS:PORT, e.g. 0.0.0.0:9187 for a Prometheus on another host "
+                 "([::]:9187 for IPv6)")
+      ->envname("ORCHESTRATE_METRICS_LISTEN")
+      ->excludes(port);
 }
+
+namespace {
+// "0.0.0.0:9187", "[::]:9187" -> address and port; InputError otherwise.
+std::pair<std::string, unsigned short> parse_listen(const std::string& text) {
+  const auto colon = text.rfind(':');
+  std::string host = colon == std::string::npos ? "" : text.substr(0, colon);
+  const std::string port = colon == std::string::npos ? "" : text.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  const bool digits = !port.empty() && port.size() <= 5 &&
+                      port.find_first_not_of("0123456789") == std::string::npos;
+  if (host.empty() || !digits || std::stoi(port) > 65535) {
+    throw InputError("--metrics-listen '" + text + "' must be ADDRESS:PORT, e.g. 0.0.0.0:9187");
+  }
+  return {host, static_cast<unsigned short>(std::stoi(port))};
+}
+} // namespace
 
 ObservingReporter::ObservingReporter(Reporter& inner, std::string plan, Hooks* hooks,
                                      std::shared_ptr<BackfillMetrics> metrics)
@@ -60,24 +91,59 @@ void ObservingReporter::progress(const Progress& p) {
   }
 }
 
-Observers::Observers(const ObserverFlags& flags, const PlanRecord& record, Reporter& console)
-    : m_plan(record.name) {
+Observers::Observers(const ObserverFlags& flags,
+                     const PlanRecord& record,
+                     Reporter& console,
+                     StateStore& store)
+    : m_plan(record.name), m_console(console), m_store(store) {
+  const auto timeout = parse_duration(flags.hook_timeout);
+  if (timeout.count() <= 0) {
+    throw InputError("--hook-timeout must be longer than 0");
+  }
   if (const std::string dir = hook_dir_of(flags, record); !dir.empty()) {
     if (!std::filesystem::is_directory(dir)) {
       throw InputError("hooks directory " + dir + " does not exist");
     }
-    m_hooks = std::make_unique<Hooks>(dir);
+    m_hooks = std::make_unique<Hooks>(dir, timeout,
+                                      [this](const HookEvent& e, const HookEnding& ending) {
+                                        hook_ended(e, ending);
+                                      });
   }
-  if (flags.metrics_port) {
+  if (flags.metrics_port || flags.metrics_listen) {
+    const auto [address, port] =
+        flags.metrics_listen
+            ? parse_listen(*flags.metrics_listen)
+            : std::pair<std::string, unsigned short>{
+                  "127.0.0.1", static_cast<unsigned short>(*flags.metrics_port)};
     m_metrics = std::make_shared<BackfillMetrics>(record.name);
-    m_server = std::make_unique<MetricsServer>(static_cast<unsigned short>(*flags.metrics_port),
-                                               m_metrics);
-    console.info("metrics: http://127.0.0.1:" + std::to_string(m_server->port()) + "/metrics");
+    try {
+      m_server = std::make_unique<MetricsServer>(address, port, m_metrics);
+    } catch (const InputError& e) {
+      throw InputError(std::string(flags.metrics_listen ? "--metrics-listen " : "--metrics-port ") +
+                       e.what());
+    }
+    console.info("metrics: http://" + m_server->endpoint() + "/metrics");
   }
   m_reporter = std::make_unique<ObservingReporter>(console, record.name, m_hooks.get(), m_metrics);
 }
 
-void Observers::guard(const std::string& phase, const std::function<void()>& move) {
+void Observers::hook_ended(const HookEvent& e, const HookEnding& ending) {
+  const std::string what =
+      ending.timed_out
+          ? fmt::format("hook {} ran past its timeout and was killed", ending.path)
+          : fmt::format("hook {} exited with status {}", ending.path, ending.status);
+  m_console.warn(what);
+  try {
+    m_store.event(m_plan, e.phase, e.event, ending.timed_out ? "hook_timed_out" : "hook_failed",
+                  what);
+  } catch (const std::exception& error) {
+    // The session may be the very thing that failed; the warning above still tells.
+    m_console.warn("  (not recorded: " + std::string(error.what()) + ")");
+  }
+}
+
+void Observers::guard(const std::function<std::string()>& phase,
+                      const std::function<void()>& move) {
   try {
     move();
   } catch (const GateFailed&) {
@@ -86,10 +152,14 @@ void Observers::guard(const std::string& phase, const std::function<void()>& mov
     throw;
   } catch (const std::exception& e) {
     if (m_hooks) {
-      m_hooks->notify({"failure", m_plan, phase, e.what(), -1, -1});
+      m_hooks->notify({"failure", m_plan, phase(), e.what(), -1, -1});
     }
     throw;
   }
+}
+
+void Observers::guard(const std::string& phase, const std::function<void()>& move) {
+  guard([&phase] { return phase; }, move);
 }
 
 } // namespace orchestrate

@@ -16,10 +16,13 @@
 
 namespace orchestrate {
 
-// `--hook DIR` and `--metrics-port N`, for the commands that move plans.
+// `--hook DIR`, `--hook-timeout`, `--metrics-port N` and `--metrics-listen ADDR:PORT`, for the
+// commands that move plans.
 struct ObserverFlags {
   std::string hook_dir;
+  std::string hook_timeout = "10s";
   std::optional<int> metrics_port;
+  std::optional<std::string> metrics_listen;
 };
 
 void add_hook_flag(CLI::App& sub, ObserverFlags& flags);
@@ -36,6 +39,9 @@ public:
   void warn(const std::string& line) override { m_inner.warn(line); }
   void progress(const Progress& p) override;
   void progress_done() override { m_inner.progress_done(); }
+  void gate(const std::string& phase, const std::vector<CheckLine>& checks) override {
+    m_inner.gate(phase, checks);
+  }
 
 private:
   Reporter& m_inner;
@@ -46,19 +52,29 @@ private:
 };
 
 // The hooks and metrics of one command run on one plan. The hooks directory is the flag's,
-// else the plan's `hooks:` (a relative path is taken from the working directory).
+// else the plan's `hooks:` (a relative path is taken from the working directory). A hook that
+// exits non-zero or times out is shown as a warning and recorded as an event in `store`.
 class Observers {
 public:
-  Observers(const ObserverFlags& flags, const PlanRecord& record, Reporter& console);
+  Observers(const ObserverFlags& flags,
+            const PlanRecord& record,
+            Reporter& console,
+            StateStore& store);
 
   Reporter& reporter() { return *m_reporter; }
   Hooks* hooks() { return m_hooks.get(); }
   // Runs a move; a failure other than a gate (which has gate-failed) or an early stop fires the
-  // failure hook before the error goes on to the caller.
+  // failure hook, told the phase `phase()` names at that moment, before the error goes on to
+  // the caller.
+  void guard(const std::function<std::string()>& phase, const std::function<void()>& move);
   void guard(const std::string& phase, const std::function<void()>& move);
 
 private:
+  void hook_ended(const HookEvent& e, const HookEnding& ending);
+
   std::string m_plan;
+  Reporter& m_console;
+  StateStore& m_store;
   std::unique_ptr<Hooks> m_hooks;
   std::shared_ptr<BackfillMetrics> m_metrics;
   std::unique_ptr<MetricsServer> m_server;

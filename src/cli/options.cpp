@@ -24,9 +24,9 @@ void add_backfill_flags(CLI::App& app, BackfillFlags& flags) {
   add_flag(app, "--max-rows-per-second", flags.max_rows_per_second, "rate limit")
       ->check(CLI::PositiveNumber);
   add_flag(app, "--window", flags.window,
-           "run only inside this local time window, HH:MM-HH:MM (may cross midnight)")
+           "run only inside this local time window, HH:MM-HH:MM or H:MM-H:MM (may cross midnight)")
       ->check([](const std::string& v) {
-        static const std::regex k_window(R"(([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d)");
+        static const std::regex k_window(R"(([01]?\d|2[0-3]):[0-5]\d-([01]?\d|2[0-3]):[0-5]\d)");
         return std::regex_match(v, k_window) ? std::string() : "window must look like 22:00-06:00";
       });
   add_flag(app, "--max-replica-lag", flags.max_replica_lag,

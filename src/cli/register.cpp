@@ -10,11 +10,12 @@ namespace orchestrate {
 
 Registration register_plan(Session& s, const Plan& plan, const std::string& path) {
   if (auto existing = s.store->find(plan.name.value)) {
-    if (existing->checksum != plan.checksum) {
+    // A plan registered by an older orchestrate is known by the checksum of its file's bytes.
+    if (existing->checksum != plan.checksum && existing->checksum != plan.text_checksum) {
       throw InputError("plan name '" + plan.name.value + "' is already used by a plan with "
                        "checksum " + existing->checksum + " (" + path + " has " + plan.checksum +
-                       "); a plan file must not change once registered: give the changed plan a "
-                       "new name");
+                       "); what a plan says must not change once registered (comments and layout "
+                       "may): give the changed plan a new name");
     }
     if (existing->state.kind == PlanState::Kind::done) {
       return Registration::already_done;

@@ -3,6 +3,7 @@
 #include <csignal>
 #include <filesystem>
 
+#include "cli/json_lines.hpp"
 #include "core/errors.hpp"
 #include "db/catalog_load.hpp"
 #include "db/connection.hpp"
@@ -30,7 +31,7 @@ const std::atomic<bool>* install_stop_handlers() {
 Session::Session(const GlobalOptions& g, const std::string& command, bool read_only)
     : global(g), url(resolve_database_url(g.db)), reporter(g.json) {
   conn = open_connection(url, "orchestrate " + command);
-  store = std::make_unique<StateStore>(*conn, g.state_schema, current_operator());
+  store = std::make_unique<StateStore>(*conn, g.state_schema, operator_identity(*conn));
   if (!read_only) {
     store->ensure_schema();
   }
@@ -60,6 +61,23 @@ std::string Session::resolve_plan(const std::string& name) {
     names += (names.empty() ? "" : ", ") + n;
   }
   throw InputError("several plans are active (" + names + "); name the one you mean");
+}
+
+void Session::json_lines_for(const std::string& plan) {
+  if (!global.json) {
+    return;
+  }
+  reporter.set_plan(plan);
+  json_outcome_for(plan);
+  store->on_event([](const std::string& event_plan, const EventRecord& e) {
+    write_json_line("event", event_plan,
+                    {{"phase", e.phase},
+                     {"item", e.item},
+                     {"outcome", e.outcome},
+                     {"detail", e.detail},
+                     {"who", e.who},
+                     {"recorded_at", e.at}});
+  });
 }
 
 Catalog Session::catalog() {

@@ -30,6 +30,9 @@ struct Session {
 
   // The named plan, or the only active one when `name` is empty (exit 2 otherwise).
   std::string resolve_plan(const std::string& name);
+  // With --json: label JSON lines with `plan`, mirror every event recorded on stdout, and end
+  // with an outcome line (cli/json_lines.hpp). Nothing without --json.
+  void json_lines_for(const std::string& plan);
   Catalog catalog();
 };
 
@@ -53,5 +56,6 @@ void setup_up(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_lint(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_schema(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_url(CLI::App& app, const GlobalOptions& global, Action& action);
+void setup_preflight(CLI::App& app, const GlobalOptions& global, Action& action);
 
 } // namespace orchestrate

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace orchestrate {
 
@@ -16,6 +17,14 @@ struct Progress {
   std::string throttled_by; // empty when running freely
 };
 
+// One check of a gate as reported.
+struct CheckLine {
+  std::string id;
+  std::string description;
+  bool passed = false;
+  std::string detail;
+};
+
 // Where lower layers send what a person should see. Only the CLI implements it (and prints);
 // the library never writes to stdout or stderr itself.
 class Reporter {
@@ -26,6 +35,12 @@ public:
   virtual void progress(const Progress& p) = 0;
   // The progress display is finished (clear a live bar, say, before other output).
   virtual void progress_done() {}
+  // A gate's results, after they were also reported line by line through info/warn; for
+  // machine-readable output.
+  virtual void gate(const std::string& phase, const std::vector<CheckLine>& checks) {
+    (void)phase;
+    (void)checks;
+  }
 };
 
 } // namespace orchestrate

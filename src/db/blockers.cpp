@@ -1,18 +1,17 @@
 #include "db/blockers.hpp"
 
+#include "db/privileges.hpp"
+
 #include <fmt/format.h>
 
 #include <regex>
 
 namespace orchestrate {
 
-namespace {
-// A blocker's query may be `ALTER ROLE ... PASSWORD '...'`; its text is logged, the secret not.
 std::string hide_passwords(const std::string& query) {
   static const std::regex k_password(R"((password\s*=?\s*)('([^']|'')*'|\S+))", std::regex::icase);
   return std::regex_replace(query, k_password, "$1'***'");
 }
-} // namespace
 
 BlockerWatch::BlockerWatch(std::string url, std::chrono::milliseconds lock_timeout)
     : m_url(std::move(url)),
@@ -89,13 +88,21 @@ std::string BlockerWatch::sample(int pid) {
       "FROM pg_stat_activity a WHERE a.pid = ANY (pg_blocking_pids($1)) ORDER BY a.pid",
       pid);
   std::string out;
+  bool hidden = false;
   for (const auto& row : rows) {
     const std::string state = row[2].as<std::string>();
+    const std::string query = row[4].as<std::string>();
+    // Another role's session shows no query, state or times without pg_read_all_stats.
+    hidden = hidden || query == "<insufficient privilege>";
     out += fmt::format("{}pid {} (application '{}', {} for {} s): {}", out.empty() ? "" : "; ",
                        row[0].as<std::string>(), row[1].as<std::string>(),
                        state.empty() ? "state unknown" : state,
-                       row[3].is_null() ? "?" : row[3].as<std::string>(),
-                       hide_passwords(row[4].as<std::string>()));
+                       row[3].is_null() ? "?" : row[3].as<std::string>(), hide_passwords(query));
+  }
+  if (hidden) {
+    out += fmt::format(" (this role may not see other roles' sessions: GRANT pg_read_all_stats "
+                       "TO {})",
+                       readable_ident(m_conn->username()));
   }
   return out;
 }

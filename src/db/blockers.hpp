@@ -11,6 +11,9 @@
 
 namespace orchestrate {
 
+// A blocker's query may be `ALTER ROLE ... PASSWORD '...'`; its text is logged, the secret not.
+std::string hide_passwords(const std::string& query);
+
 // Watches one statement while it runs: if it is still running after a while (it is most likely
 // queued behind another session's lock), a second connection samples pg_blocking_pids() of the
 // statement's backend until the statement ends. The blocker is gone from pg_locks once the

@@ -8,6 +8,7 @@
 
 #include "core/errors.hpp"
 #include "core/text.hpp"
+#include "db/sqlstate.hpp"
 
 namespace orchestrate {
 
@@ -92,11 +93,13 @@ std::unique_ptr<pqxx::connection> open_connection(const std::string& url,
     set_reactivation(*conn, false);
     return conn;
   } catch (const pqxx::broken_connection& e) {
-    throw Error(k_exit_runtime, "cannot connect to " + redact_connection_string(url) + ": " +
+    const std::string code = sqlstate_of(e); // 53300 when the server is full
+    throw Error(k_exit_runtime, "cannot connect to " + redact_connection_string(url) +
+                                    (code.empty() ? "" : " [" + code + "]") + ": " +
                                     scrub(e.what(), url));
-  } catch (const pqxx::sql_error& e) {
+  } catch (const pqxx::failure& e) {
     throw Error(k_exit_runtime, "cannot connect to " + redact_connection_string(url) + " [" +
-                                    e.sqlstate() + "]: " + scrub(e.what(), url));
+                                    sqlstate_of(e) + "]: " + scrub(e.what(), url));
   }
 }
 

@@ -1,6 +1,12 @@
 #include "db/conninfo.hpp"
 
+#include <libpq-fe.h>
+
 #include <cctype>
+#include <memory>
+#include <set>
+
+#include "core/errors.hpp"
 
 namespace orchestrate {
 
@@ -36,6 +42,34 @@ std::string conninfo_quote(const std::string& s) {
   return out + "'";
 }
 } // namespace
+
+std::string url_for_role(const std::string& url, const std::string& role) {
+  static const std::set<std::string> k_credentials = {
+      "user", "password", "passfile", "sslpassword", "sslcert", "sslkey", "service", "options"};
+  // Only where to connect is carried over from the environment's defaults, never who.
+  static const std::set<std::string> k_place = {"host", "hostaddr", "port", "dbname"};
+  char* error = nullptr;
+  using Options = std::unique_ptr<PQconninfoOption, void (*)(PQconninfoOption*)>;
+  Options options(url.empty() ? PQconndefaults() : PQconninfoParse(url.c_str(), &error),
+                  &PQconninfoFree);
+  if (!options) {
+    std::string why = error != nullptr ? error : "out of memory";
+    PQfreemem(error);
+    // The message may quote the string back; it holds the migration role's password.
+    throw InputError("the connection string does not parse: " +
+                     why.substr(0, why.find('"')));
+  }
+  std::string out = "user=" + conninfo_quote(role);
+  for (const PQconninfoOption* o = options.get(); o->keyword != nullptr; ++o) {
+    const std::string key = o->keyword;
+    if (o->val == nullptr || *o->val == '\0' || k_credentials.count(key) != 0 ||
+        (url.empty() && k_place.count(key) == 0)) {
+      continue;
+    }
+    out += " " + key + "=" + conninfo_quote(o->val);
+  }
+  return out;
+}
 
 std::string url_with_options(const std::string& url, const std::string& option) {
   if (is_uri(url)) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <random>
 #include <regex>
 #include <thread>
@@ -9,6 +10,7 @@
 #include "core/errors.hpp"
 #include "db/blockers.hpp"
 #include "db/duplicates.hpp"
+#include "db/sqlstate.hpp"
 #include "core/text.hpp"
 
 namespace orchestrate {
@@ -44,6 +46,73 @@ namespace {
 
 using clock = std::chrono::steady_clock;
 
+// While a step runs, cancels it as soon as `stop` is set: a signal must not wait for a
+// CONCURRENTLY build that may take hours, nor for a lock queue. The cancel comes from a second
+// connection (pg_cancel_backend), since the step's own connection is busy.
+class CancelOnStop {
+public:
+  CancelOnStop(const std::atomic<bool>* stop, const std::string& url, int pid) {
+    if (stop == nullptr || url.empty() || pid <= 0) {
+      return;
+    }
+    m_thread = std::thread([this, stop, url, pid] {
+      while (!m_done.load()) {
+        if (stop->load()) {
+          try {
+            pqxx::connection conn(url);
+            pqxx::nontransaction tx(conn);
+            tx.exec_params("SELECT pg_cancel_backend($1)", pid);
+          } catch (const std::exception&) {
+            // The statement then ends on its own; the caller still stops after it.
+          }
+          return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    });
+  }
+  ~CancelOnStop() {
+    m_done.store(true);
+    if (m_thread.joinable()) {
+      m_thread.join();
+    }
+  }
+  CancelOnStop(const CancelOnStop&) = delete;
+  CancelOnStop& operator=(const CancelOnStop&) = delete;
+
+private:
+  std::atomic<bool> m_done{false};
+  std::thread m_thread;
+};
+
+bool stopping(const ExecSettings& settings) {
+  return settings.stop != nullptr && settings.stop->load();
+}
+
+// Stops a step a signal interrupted, leaving nothing half-built: a cancelled CONCURRENTLY
+// build leaves an invalid index, which clear_leftover drops (if it cannot, the step drops it
+// before its next attempt).
+[[noreturn]] void stop_step(pqxx::connection& conn,
+                            const Step& step,
+                            const ExecSettings& settings) {
+  std::string cleanup;
+  if (!step.clear_leftover.empty() && conn.is_open()) {
+    try {
+      pqxx::work tx(conn);
+      tx.exec("SET LOCAL lock_timeout = '" + format_ms(settings.lock_timeout) + "'");
+      tx.exec(step.clear_leftover);
+      tx.commit();
+      cleanup = " (its leftovers were cleaned up)";
+    } catch (const pqxx::failure& e) {
+      cleanup = " (cleaning up failed, the next run does it: " + trim_end(e.what()) + ")";
+    }
+  }
+  throw StoppedEarly(fmt::format("interrupted by a signal during step {}{}; the phase stays marked "
+                                 "and `orchestrate next` resumes it",
+                                 step.id, cleanup));
+}
+>>>>>>> issue-16
+
 void run_once(pqxx::connection& conn, const Step& step, const ExecSettings& settings) {
   const std::string lock_timeout =
       step.under_lock_timeout ? format_ms(settings.lock_timeout) : std::string("0");
@@ -72,9 +141,8 @@ void clear_leftover_once(pqxx::connection& conn, const Step& step, const ExecSet
 
 // A terminated backend or a server shutting down reports a SQLSTATE first and then closes the
 // connection: that is a lost connection, for the caller to handle as one.
-bool connection_lost(pqxx::connection& conn, const pqxx::sql_error& e) {
-  return !conn.is_open() || e.sqlstate().rfind("57P0", 0) == 0 ||
-         e.sqlstate().rfind("08", 0) == 0;
+bool connection_lost(pqxx::connection& conn, const std::string& sqlstate) {
+  return !conn.is_open() || sqlstate.rfind("57P0", 0) == 0 || sqlstate.rfind("08", 0) == 0;
 }
 
 // After an attempt that failed for good: what the failed build refused, and the leftover
@@ -108,11 +176,11 @@ std::string after_failure(pqxx::connection& conn,
       return out + (step.unique_index.empty()
                         ? "; its leftover was dropped"
                         : "; its leftover was dropped, so it constrains nothing");
-    } catch (const pqxx::sql_error& e) {
-      if (connection_lost(conn, e)) {
+    } catch (const pqxx::failure& e) {
+      if (connection_lost(conn, sqlstate_of(e))) {
         throw pqxx::broken_connection(e.what());
       }
-      if (!is_retryable_sqlstate(e.sqlstate()) ||
+      if (!is_retryable_sqlstate(sqlstate_of(e)) ||
           clock::now() - started > settings.lock_retry_for) {
         return out + "; its leftover could not be dropped (" + trim_end(e.what()) +
                "); running the step again drops it";
@@ -150,8 +218,14 @@ void run_step(pqxx::connection& conn,
       if (!step.clear_leftover.empty()) {
         clear_leftover_once(conn, step, settings);
       }
+      if (stopping(settings)) {
+        stop_step(conn, step, settings);
+      }
       watch.start(conn.backendpid());
-      run_once(conn, step, settings);
+      {
+        CancelOnStop cancel(settings.stop, settings.url, conn.backendpid());
+        run_once(conn, step, settings);
+      }
       watch.stop();
       if (!step.verify.empty() && !effect_in_place(conn, step)) {
         const std::string more = after_failure(conn, step, settings, "");
@@ -162,30 +236,42 @@ void run_step(pqxx::connection& conn,
       return;
     } catch (const pqxx::in_doubt_error& e) {
       throw StepError(step.id, "", std::string("outcome of the commit is unknown: ") + e.what());
-    } catch (const pqxx::sql_error& e) {
+    } catch (const pqxx::broken_connection&) {
+      watch.stop();
+      throw;
+    } catch (const pqxx::failure& e) {
+      // sql_error, and transaction_rollback (deadlocks, serialization failures), which
+      // libpqxx 6.4 does not derive from sql_error.
       blockers = watch.stop();
-      if (connection_lost(conn, e)) {
+      const std::string sqlstate = sqlstate_of(e);
+      if (stopping(settings) && conn.is_open()) {
+        stop_step(conn, step, settings); // 57014: our own cancel
+      }
+      if (connection_lost(conn, sqlstate)) {
         throw pqxx::broken_connection(e.what());
       }
-      if (!is_retryable_sqlstate(e.sqlstate()) || clock::now() - started > settings.lock_retry_for) {
+      if (!is_retryable_sqlstate(sqlstate) || clock::now() - started > settings.lock_retry_for) {
         std::string message = trim_end(e.what());
         if (!blockers.empty()) {
           message += "; blocked by " + blockers;
         }
-        message += after_failure(conn, step, settings, e.sqlstate());
-        throw StepError(step.id, e.sqlstate(), message);
+        message += after_failure(conn, step, settings, sqlstate);
+        throw StepError(step.id, sqlstate, message);
       }
       std::uniform_real_distribution<double> jitter(0.5, 1.5);
       auto wait = std::chrono::milliseconds(static_cast<long long>(delay.count() * jitter(rng)));
       if (notice) {
         notice(fmt::format("step {}: {} [{}], attempt {}, retrying in {}{}", step.id,
-                           e.sqlstate() == "55P03" ? "lock not available within lock_timeout"
-                                                   : "transient conflict",
-                           e.sqlstate(), attempt, format_ms(wait),
+                           sqlstate == "55P03" ? "lock not available within lock_timeout"
+                                               : "transient conflict",
+                           sqlstate, attempt, format_ms(wait),
                            blockers.empty() ? std::string()
                                             : "; blocked by " + blockers));
       }
-      std::this_thread::sleep_for(wait);
+      for (const auto until = clock::now() + wait; clock::now() < until && !stopping(settings);) {
+        std::this_thread::sleep_for(std::min<clock::duration>(until - clock::now(),
+                                                              std::chrono::milliseconds(50)));
+      }
       delay = std::min(delay * 2, std::chrono::milliseconds(5000));
     }
   }

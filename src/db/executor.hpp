@@ -2,6 +2,7 @@
 
 #include <pqxx/pqxx>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <string>
@@ -17,6 +18,9 @@ struct ExecSettings {
   // Where to open a second, short-lived connection that looks up who blocks a step stuck in
   // the lock queue. Empty: blockers are not looked up.
   std::string url;
+  // Set by SIGINT/SIGTERM: a running step is cancelled (pg_cancel_backend from a connection to
+  // `url`) and no step starts any more. Null: steps run to their end.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 // Called with a human-readable line whenever a step waits (lock timeout, deadlock) and retries.
@@ -35,7 +39,9 @@ bool is_retryable_sqlstate(const std::string& sqlstate);
 // `notice` with the pid, application and query of the sessions that blocked the step (sampled
 // from a second connection to `settings.url` while the step sat in the lock queue). Throws
 // StepError naming the step id and SQLSTATE; a commit whose outcome is unknown is never
-// retried. A lost connection surfaces as pqxx::broken_connection.
+// retried. A lost connection surfaces as pqxx::broken_connection. When `settings.stop` is set
+// the step is cancelled, the invalid leftover of a cancelled CONCURRENTLY build is dropped
+// (`before_retry`), and StoppedEarly (exit 75) is thrown: the phase stays marked, resumable.
 void run_step(pqxx::connection& conn,
               const Step& step,
               const ExecSettings& settings,

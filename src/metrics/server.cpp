@@ -81,11 +81,18 @@ struct MetricsServer::Impl {
   }
 };
 
-MetricsServer::MetricsServer(unsigned short port, std::shared_ptr<const BackfillMetrics> metrics)
+MetricsServer::MetricsServer(const std::string& address,
+                             unsigned short port,
+                             std::shared_ptr<const BackfillMetrics> metrics)
     : m_impl(std::make_unique<Impl>()) {
   m_impl->metrics = std::move(metrics);
-  const tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port);
+  const std::string where = address + ":" + std::to_string(port);
   beast::error_code ec;
+  const auto ip = asio::ip::make_address(address, ec);
+  if (ec) {
+    throw InputError("'" + address + "' is not an IP address (examples: 127.0.0.1, 0.0.0.0, ::)");
+  }
+  const tcp::endpoint endpoint(ip, port);
   m_impl->acceptor.open(endpoint.protocol(), ec);
   if (!ec) {
     m_impl->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
@@ -97,9 +104,7 @@ MetricsServer::MetricsServer(unsigned short port, std::shared_ptr<const Backfill
     m_impl->acceptor.listen(asio::socket_base::max_listen_connections, ec);
   }
   if (ec) {
-    throw InputError("--metrics-port " + std::to_string(port) +
-                     ": cannot listen on 127.0.0.1:" + std::to_string(port) + ": " +
-                     ec.message());
+    throw InputError("cannot listen on " + where + ": " + ec.message());
   }
   m_impl->accept();
   m_thread = std::thread([impl = m_impl.get()] { impl->io.run(); });
@@ -118,6 +123,12 @@ MetricsServer::~MetricsServer() {
 
 unsigned short MetricsServer::port() const {
   return m_impl->acceptor.local_endpoint().port();
+}
+
+std::string MetricsServer::endpoint() const {
+  const auto local = m_impl->acceptor.local_endpoint();
+  const std::string host = local.address().to_string();
+  return (local.address().is_v6() ? "[" + host + "]" : host) + ":" + std::to_string(local.port());
 }
 
 } // namespace orchestrate

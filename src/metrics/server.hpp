@@ -7,18 +7,23 @@
 
 namespace orchestrate {
 
-// Serves GET /metrics (any path, in fact) on 127.0.0.1:port in Prometheus text format, with
-// Boost.Beast on a thread of its own so a slow scraper never touches the backfill. Loopback
-// only: metrics are scraped by an agent on the same host, and nothing else should see them.
+// Serves GET /metrics (any path, in fact) on address:port in Prometheus text format, with
+// Boost.Beast on a thread of its own so a slow scraper never touches the backfill. The address
+// is loopback unless the operator names another (a Prometheus on another host).
 class MetricsServer {
 public:
-  // Binds at once, so a port in use fails the command before anything runs (exit 2).
-  MetricsServer(unsigned short port, std::shared_ptr<const BackfillMetrics> metrics);
+  // Binds at once, so a bad address or a port in use fails the command before anything runs
+  // (InputError, exit 2).
+  MetricsServer(const std::string& address,
+                unsigned short port,
+                std::shared_ptr<const BackfillMetrics> metrics);
   ~MetricsServer();
   MetricsServer(const MetricsServer&) = delete;
   MetricsServer& operator=(const MetricsServer&) = delete;
 
   unsigned short port() const;
+  // "host:port" as bound (IPv6 in brackets), for the line that tells where to scrape.
+  std::string endpoint() const;
 
 private:
   struct Impl;

@@ -42,7 +42,8 @@ struct BackfillSettings {
 struct Plan {
   std::string file;
   std::string body;     // the file's bytes, stored with the plan
-  std::string checksum; // of body
+  std::string checksum;      // of the parsed plan (plan_checksum): comments and layout aside
+  std::string text_checksum; // of body byte for byte, as plans registered before were known
   Located<std::string> name;
   std::string description;
   std::string schema = "public";

@@ -10,6 +10,7 @@
 #include "changes/change.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
+#include "plan/checksum.hpp"
 #include "plan/fields.hpp"
 
 namespace orchestrate {
@@ -27,7 +28,7 @@ void parse_backfill(const YAML::Node& node, const std::string& file, BackfillSet
     out.max_rows_per_second = v->value;
   }
   if (auto v = f.optional_string("window")) {
-    static const std::regex k_window(R"(([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d)");
+    static const std::regex k_window(R"(([01]?\d|2[0-3]):[0-5]\d-([01]?\d|2[0-3]):[0-5]\d)");
     if (!std::regex_match(v->value, k_window)) {
       f.fail(v->mark, "backfill: 'window' must look like 22:00-06:00, got '" + v->value + "'");
     }
@@ -141,7 +142,7 @@ Plan parse_plan_text(const std::string& text, const std::string& file) {
   Plan plan;
   plan.file = file;
   plan.body = text;
-  plan.checksum = fnv1a_hex(text);
+  plan.text_checksum = fnv1a_hex(text);
   if (text.find('\0') != std::string::npos) {
     throw PlanError(file, 0, 0, "not a text file (contains a NUL byte)");
   }
@@ -156,6 +157,7 @@ Plan parse_plan_text(const std::string& text, const std::string& file) {
   if (!root.IsDefined() || root.IsNull()) {
     throw PlanError(file, 1, 1, "the plan is empty");
   }
+  plan.checksum = plan_checksum(root);
   try {
     Fields top(root, file, "plan");
     top.expect({"name", "description", "schema", "changes", "backfill", "gates", "hooks"});

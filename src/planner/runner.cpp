@@ -10,6 +10,7 @@
 
 #include "backfill/engine.hpp"
 #include "core/errors.hpp"
+#include "db/privileges.hpp"
 #include "hooks/hooks.hpp"
 #include "core/text.hpp"
 
@@ -60,6 +61,7 @@ Runner::Runner(StateStore& store, Reporter& reporter, RunnerOptions options)
   if (m_options.exec.url.empty()) {
     m_options.exec.url = m_options.url;
   }
+  m_options.exec.stop = m_options.stop;
 }
 
 PlanRecord Runner::load(const std::string& plan) {
@@ -83,9 +85,15 @@ void Runner::report_gate(Phase phase, const std::vector<CheckResult>& results) {
   if (results.empty()) {
     m_reporter.info(fmt::format("  gate of {}: nothing to check", phase_name(phase)));
   }
+  std::vector<CheckLine> lines;
+  for (const auto& r : results) {
+    lines.push_back({r.id, r.description, r.passed, r.detail});
+  }
+  m_reporter.gate(std::string(phase_name(phase)), lines);
 }
 
 std::vector<CheckResult> Runner::gate(const PlanRecord& record, Phase phase, bool record_events) {
+  m_phase_in_progress = phase_name(phase);
   auto results = run_gate(m_store.connection(), record.work.at(phase).gate, m_options.exec);
   m_store.set_gate(record.name, phase, gate_json(results));
   if (record_events) {
@@ -105,6 +113,7 @@ std::vector<CheckResult> Runner::gate(const PlanRecord& record, Phase phase, boo
 
 void Runner::run_phase(const PlanRecord& record, Phase phase) {
   const std::string name(phase_name(phase));
+  m_phase_in_progress = name;
   const auto& steps = record.work.at(phase).steps;
   const bool resuming = record.applying && *record.applying == phase;
   const std::set<std::string> recorded = resuming ? steps_recorded_done(record.name, phase)
@@ -140,6 +149,9 @@ void Runner::run_recorded(const PlanRecord& record, Phase phase, const Step& ste
     });
   } catch (const StepError& e) {
     m_store.event(record.name, name, step.id, "failed", e.what());
+    throw;
+  } catch (const StoppedEarly& e) {
+    m_store.event(record.name, name, step.id, "interrupted", e.what());
     throw;
   } catch (const pqxx::broken_connection& e) {
     throw_connection_lost(record.name, "next", step.id, e);
@@ -194,6 +206,8 @@ void Runner::run_backfill_phase(const PlanRecord& record) {
   if (specs.empty()) {
     return;
   }
+  m_phase_in_progress = "backfill";
+  check_what_the_backfill_sees(record.name);
   BackfillJob job{m_options.url, m_store.schema(), record.name, specs, m_options.backfill,
                   m_options.exec, m_options.stop};
   m_store.event(record.name, "backfill", "", "backfill_started");
@@ -201,16 +215,45 @@ void Runner::run_backfill_phase(const PlanRecord& record) {
   if (!outcome.finished) {
     m_store.event(record.name, "backfill", "", "backfill_stopped", outcome.stopped_because);
     throw StoppedEarly(fmt::format(
-        "backfill of {} stopped early ({}) after {} rows; run `orchestrate backfill {}` to resume",
-        record.name, outcome.stopped_because, outcome.rows_done, record.name));
+        "backfill of {} stopped early ({}) after {} rows ({} in this run); {}",
+        record.name, outcome.stopped_because, outcome.rows_total, outcome.rows_done,
+        outcome.stopped_because == "paused"
+            ? "run `orchestrate resume " + record.name + "`, then `orchestrate backfill " +
+                  record.name + "` to go on"
+            : "run `orchestrate backfill " + record.name + "` to resume"));
   }
   m_store.event(record.name, "backfill", "", "backfill_done",
                 fmt::format("{} rows", outcome.rows_done));
   if (m_options.hooks != nullptr) {
-    m_options.hooks->notify({"backfill-done", record.name, "backfill", "", outcome.rows_done, -1});
+    m_options.hooks->notify({"backfill-done", record.name, "backfill", "", outcome.rows_done,
+                             outcome.rows_total});
   }
   m_reporter.info(fmt::format("  backfill done: {} rows processed in this run",
                               outcome.rows_done));
+}
+
+void Runner::check_what_the_backfill_sees(const std::string& plan) {
+  std::vector<std::string> blind;
+  if (m_options.backfill.throttle && !can_read_all_stats(m_store.connection())) {
+    const std::string grant = read_all_stats_grant(m_store.connection());
+    if (m_options.backfill.max_replica_lag) {
+      // A throttle that reads NULL as "no lag" would copy at full speed while the standby falls
+      // behind: refuse rather than pretend.
+      throw InputError(fmt::format(
+          "--max-replica-lag cannot work: this role cannot read the lag columns of "
+          "pg_stat_replication (they read NULL without pg_read_all_stats); {} (or run without "
+          "--max-replica-lag / the plan's max_replica_lag)",
+          grant));
+    }
+    blind.push_back(fmt::format("lock waiters: sessions of other roles waiting behind a batch "
+                                "are invisible, so the backfill cannot slow down for them; {}",
+                                grant));
+  }
+  m_store.set_blind(plan, blind);
+  for (const auto& line : blind) {
+    m_reporter.warn("warning: the backfill is blind to " + line);
+    m_store.event(plan, "backfill", "lock_waiters", "blind", line);
+  }
 }
 
 bool Runner::backfill_unfinished(const PlanRecord& record) {
@@ -378,6 +421,7 @@ void Runner::rollback(const std::string& plan) {
     m_reporter.info("plan " + plan + " rolled back (nothing had been applied)");
     return;
   }
+  m_phase_in_progress = "rollback";
   m_store.event(plan, std::string(phase_name(reached)), "", "rollback_started");
   for (const auto& step : record.work.rollback[static_cast<int>(reached)]) {
     const auto started = clock::now();

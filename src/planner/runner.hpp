@@ -56,6 +56,9 @@ public:
   std::vector<CheckResult> verify(const std::string& plan);
   // Undoes every phase applied so far (refused once contract has started).
   void rollback(const std::string& plan);
+  // The phase whose steps, backfill or gate ran last ("rollback" for a rollback): the phase a
+  // failure belongs to. Empty before anything ran.
+  const std::string& phase_in_progress() const { return m_phase_in_progress; }
 
 private:
   PlanRecord load(const std::string& plan);
@@ -74,6 +77,9 @@ private:
                               const std::vector<CheckResult>& results,
                               bool after_running);
   void run_backfill_phase(const PlanRecord& record);
+  // Refuses a replica-lag throttle the role cannot feed (InputError, exit 2); records and warns
+  // once about what else the backfill cannot see, naming the grant.
+  void check_what_the_backfill_sees(const std::string& plan);
   // True while some range of the plan's backfill has not reached its end (or none was planned).
   bool backfill_unfinished(const PlanRecord& record);
   void report_gate(Phase phase, const std::vector<CheckResult>& results);
@@ -81,6 +87,7 @@ private:
   StateStore& m_store;
   Reporter& m_reporter;
   RunnerOptions m_options;
+  std::string m_phase_in_progress;
 };
 
 nlohmann::json gate_json(const std::vector<CheckResult>& results);

@@ -21,7 +21,8 @@ void PlanLock::acquire() {
   }
   auto holder = tx.exec_params(
       "SELECT a.pid, coalesce(a.application_name, ''), coalesce(a.client_addr::text, 'local'), "
-      "       to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS') "
+      "       to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS'), coalesce(a.state, ''), "
+      "       coalesce(round(extract(epoch FROM now() - a.state_change))::text, '?') "
       "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
       "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = hashtext($1)::oid "
       "  AND l.objid = hashtext($2)::oid AND l.objsubid = 2 LIMIT 1",
@@ -29,11 +30,20 @@ void PlanLock::acquire() {
   if (holder.empty()) {
     throw LockHeld(fmt::format("plan {} is locked by another orchestrate session", m_plan));
   }
+  const std::string pid = holder[0][0].as<std::string>();
+  const std::string state = holder[0][4].as<std::string>();
+  // An orchestrate killed with -9 leaves its server backend behind, idle and still holding the
+  // lock until the server notices the dead client; say how to end it.
   throw LockHeld(fmt::format(
       "plan {} is locked by another orchestrate session (pid {}, application_name '{}', from {}, "
-      "connected since {}); wait for it to finish or stop it",
-      m_plan, holder[0][0].as<std::string>(), holder[0][1].as<std::string>(),
-      holder[0][2].as<std::string>(), holder[0][3].as<std::string>()));
+      "connected since {}{}); wait for it to finish or stop it. If that orchestrate is gone "
+      "(killed, its session left behind), end the session with: SELECT "
+      "pg_terminate_backend({});",
+      m_plan, pid, holder[0][1].as<std::string>(), holder[0][2].as<std::string>(),
+      holder[0][3].as<std::string>(),
+      state.empty() ? std::string()
+                    : fmt::format(", {} for {} s", state, holder[0][5].as<std::string>()),
+      pid));
 }
 
 PlanLock::~PlanLock() {

@@ -1,6 +1,9 @@
 #include <fmt/format.h>
 
+#include "core/errors.hpp"
 #include "core/ident.hpp"
+#include "core/text.hpp"
+#include "db/privileges.hpp"
 #include "state/store.hpp"
 
 namespace orchestrate {
@@ -89,19 +92,34 @@ void StateStore::ensure_schema() {
       return;
     }
   }
-  pqxx::work tx(m_conn);
-  // Serializes concurrent first runs; the key is derived from the state schema's name.
-  tx.exec_params("SELECT pg_advisory_xact_lock(hashtext('orchestrate.state'), hashtext($1))",
-                 m_schema);
-  tx.exec("CREATE SCHEMA IF NOT EXISTS " + s);
-  tx.exec("CREATE TABLE IF NOT EXISTS " + s +
-          ".meta (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
-  int version = tx.exec("SELECT coalesce(max(version), 0) FROM " + s + ".meta")[0][0].as<int>();
-  for (std::size_t i = static_cast<std::size_t>(version); i < steps.size(); ++i) {
-    tx.exec(steps[i]);
-    tx.exec_params("INSERT INTO " + s + ".meta (version) VALUES ($1)", static_cast<int>(i + 1));
+  try {
+    pqxx::work tx(m_conn);
+    // Serializes concurrent first runs; the key is derived from the state schema's name.
+    tx.exec_params("SELECT pg_advisory_xact_lock(hashtext('orchestrate.state'), hashtext($1))",
+                   m_schema);
+    // CREATE SCHEMA IF NOT EXISTS checks CREATE on the database before it looks whether the
+    // schema exists; a schema a DBA created for a role without that privilege must do.
+    if (tx.exec_params("SELECT 1 FROM pg_namespace WHERE nspname = $1", m_schema).empty()) {
+      tx.exec("CREATE SCHEMA " + s);
+    }
+    tx.exec("CREATE TABLE IF NOT EXISTS " + s +
+            ".meta (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
+    int version = tx.exec("SELECT coalesce(max(version), 0) FROM " + s + ".meta")[0][0].as<int>();
+    for (std::size_t i = static_cast<std::size_t>(version); i < steps.size(); ++i) {
+      tx.exec(steps[i]);
+      tx.exec_params("INSERT INTO " + s + ".meta (version) VALUES ($1)", static_cast<int>(i + 1));
+    }
+    tx.commit();
+  } catch (const pqxx::insufficient_privilege& e) {
+    const char* role = m_conn.username();
+    throw InputError(fmt::format(
+        "cannot create the state schema {} [42501]: {}; have a DBA run `CREATE SCHEMA {} "
+        "AUTHORIZATION {}`, or GRANT CREATE ON DATABASE {} TO {} (`orchestrate preflight PLAN` "
+        "lists every privilege a plan needs)",
+        readable_ident(m_schema), trim_end(e.what()), readable_ident(m_schema),
+        readable_ident(role != nullptr ? role : "?"), readable_ident(m_conn.dbname()),
+        readable_ident(role != nullptr ? role : "?")));
   }
-  tx.commit();
 }
 
 } // namespace orchestrate

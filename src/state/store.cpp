@@ -1,5 +1,6 @@
 #include "state/store.hpp"
 
+#include <pwd.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -10,16 +11,31 @@
 namespace orchestrate {
 
 std::string current_operator() {
-  const char* user = std::getenv("USER");
-  if (user == nullptr || *user == '\0') {
-    user = std::getenv("LOGNAME");
+  std::string user;
+  for (const char* name : {"USER", "LOGNAME"}) {
+    if (const char* v = std::getenv(name); user.empty() && v != nullptr) {
+      user = v;
+    }
+  }
+  if (user.empty()) {
+    // cron, systemd and container runtimes often set neither; the password database knows.
+    if (const passwd* entry = ::getpwuid(::geteuid()); entry != nullptr) {
+      user = entry->pw_name;
+    } else {
+      user = "uid " + std::to_string(::geteuid());
+    }
   }
   char host[256] = {};
   if (gethostname(host, sizeof host - 1) != 0) {
     host[0] = '\0';
   }
-  return std::string(user != nullptr && *user != '\0' ? user : "unknown") + "@" +
-         (host[0] != '\0' ? host : "localhost");
+  return user + "@" + (host[0] != '\0' ? host : "localhost");
+}
+
+std::string operator_identity(pqxx::connection& conn) {
+  const char* role = conn.username();
+  return std::string(role != nullptr && *role != '\0' ? role : "?") + " (" + current_operator() +
+         ")";
 }
 
 StateStore::StateStore(pqxx::connection& conn, std::string schema, std::string who)
@@ -125,10 +141,15 @@ void StateStore::event(const std::string& plan,
                        const std::string& outcome,
                        const std::string& detail) {
   pqxx::work tx(m_conn);
-  tx.exec_params("INSERT INTO " + table("events") +
-                     " (plan, phase, item, outcome, detail, who) VALUES ($1, $2, $3, $4, $5, $6)",
-                 plan, phase, item, outcome, detail, m_who);
+  auto r = tx.exec_params(
+      "INSERT INTO " + table("events") +
+          " (plan, phase, item, outcome, detail, who) VALUES ($1, $2, $3, $4, $5, $6) "
+          "RETURNING to_char(at, 'YYYY-MM-DD\"T\"HH24:MI:SS.MSTZH:TZM')",
+      plan, phase, item, outcome, detail, m_who);
   tx.commit();
+  if (m_on_event) {
+    m_on_event(plan, {r[0][0].as<std::string>(), phase, item, outcome, detail, m_who});
+  }
 }
 
 std::vector<EventRecord> StateStore::recent_events(const std::string& plan, int limit) {
@@ -185,6 +206,14 @@ void StateStore::set_paused(const std::string& plan, bool paused) {
   tx.exec_params("INSERT INTO " + table("events") +
                      " (plan, outcome, who) VALUES ($1, $2, $3)",
                  plan, std::string(paused ? "paused" : "resumed"), m_who);
+  tx.commit();
+}
+
+void StateStore::set_blind(const std::string& plan, const std::vector<std::string>& blind) {
+  pqxx::work tx(m_conn);
+  tx.exec_params("UPDATE " + table("control") +
+                     " SET settings = jsonb_set(settings, '{blind}', $2::jsonb) WHERE plan = $1",
+                 plan, nlohmann::json(blind).dump());
   tx.commit();
 }
 

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -74,6 +75,15 @@ public:
 
   void set_paused(const std::string& plan, bool paused);
   bool paused(const std::string& plan);
+  // What the running backfill cannot see (a throttle without the privilege it needs, with the
+  // grant that fixes it), for `status` to show; empty when it sees everything.
+  void set_blind(const std::string& plan, const std::vector<std::string>& blind);
+
+  // Told about every event once event() committed it (with `at` as ISO 8601), so a caller can
+  // mirror the event log, as `--json` does on stdout. Set by the CLI; none by default.
+  void on_event(std::function<void(const std::string& plan, const EventRecord&)> listener) {
+    m_on_event = std::move(listener);
+  }
 
   const std::string& schema() const { return m_schema; }
   const std::string& who() const { return m_who; }
@@ -84,9 +94,13 @@ private:
   pqxx::connection& m_conn;
   std::string m_schema;
   std::string m_who;
+  std::function<void(const std::string& plan, const EventRecord&)> m_on_event;
 };
 
-// "user@host" of this process, recorded with every event.
+// "user@host" of this process: $USER, else $LOGNAME, else the effective uid's name (or number).
 std::string current_operator();
+// Who runs a command, as recorded with every event and phase: the database role the session
+// logged in as, then current_operator() in parentheses: "app_owner (deploy@ci-7)".
+std::string operator_identity(pqxx::connection& conn);
 
 } // namespace orchestrate

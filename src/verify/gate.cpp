@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "db/keyset.hpp"
+#include "db/sqlstate.hpp"
 #include "core/text.hpp"
 
 namespace orchestrate {
@@ -31,8 +32,10 @@ CheckResult run_sql_check(pqxx::connection& conn, const Check& check, const Exec
     } else {
       tx.commit();
     }
-  } catch (const pqxx::sql_error& e) {
-    result.detail = fmt::format("error [{}]: {}", e.sqlstate(), trim_end(e.what()));
+  } catch (const pqxx::broken_connection&) {
+    throw;
+  } catch (const pqxx::failure& e) {
+    result.detail = "error " + describe_db_error(e);
   } catch (const pqxx::conversion_error& e) {
     result.detail = std::string("the check must return a boolean: ") + e.what();
   }
@@ -107,8 +110,10 @@ std::vector<CheckResult> run_gate(pqxx::connection& conn,
                                           check.advice.empty()
                                               ? "run `orchestrate backfill` to finish the copy"
                                               : check.advice);
-      } catch (const pqxx::sql_error& e) {
-        result.detail = fmt::format("error [{}]: {}", e.sqlstate(), trim_end(e.what()));
+      } catch (const pqxx::broken_connection&) {
+        throw;
+      } catch (const pqxx::failure& e) {
+        result.detail = "error " + describe_db_error(e);
       }
       results.push_back(std::move(result));
     } else {

@@ -44,6 +44,35 @@ std::vector<std::string> TestDb::orchestrate_argv(const std::vector<std::string>
   return argv;
 }
 
+test_support::ProcessResult TestDb::orchestrate_as(const std::string& url,
+                                                   const std::vector<std::string>& args,
+                                                   const test_support::Environment& env) const {
+  return test_support::run_process(orchestrate_argv_as(url, args), env);
+}
+
+std::vector<std::string> TestDb::orchestrate_argv_as(const std::string& url,
+                                                     const std::vector<std::string>& args) const {
+  std::vector<std::string> argv{ORCHESTRATE_BIN, "--db", url};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return argv;
+}
+
+std::string TestDb::url_as(const std::string& role) const {
+  const auto& cluster = test_support::shared_cluster();
+  return "host=" + cluster.socket_dir() + " port=" + std::to_string(cluster.port()) +
+         " user=" + role + " dbname=" + m_name;
+}
+
+std::string TestDb::make_owner_role(const std::string& role) const {
+  exec("CREATE ROLE " + role + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE");
+  exec("DO $$DECLARE t record; BEGIN FOR t IN SELECT c.oid::regclass AS name FROM pg_class c "
+       "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind "
+       "IN ('r', 'p') LOOP EXECUTE format('ALTER TABLE %s OWNER TO " + role +
+       "', t.name); END LOOP; END$$");
+  exec("GRANT USAGE, CREATE ON SCHEMA public TO " + role);
+  return url_as(role);
+}
+
 void TestDb::exec(const std::string& sql) const {
   pqxx::connection conn(m_url);
   pqxx::work tx(conn);

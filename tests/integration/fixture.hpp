@@ -27,6 +27,18 @@ public:
                                           const test_support::Environment& env = {}) const;
   // The orchestrate command line, for a background Child.
   std::vector<std::string> orchestrate_argv(const std::vector<std::string>& args) const;
+  // The same, connecting with `url` (another role's, say) instead of the superuser's.
+  test_support::ProcessResult orchestrate_as(const std::string& url,
+                                             const std::vector<std::string>& args,
+                                             const test_support::Environment& env = {}) const;
+  std::vector<std::string> orchestrate_argv_as(const std::string& url,
+                                               const std::vector<std::string>& args) const;
+  // This database, connecting as `role` (the cluster trusts local connections).
+  std::string url_as(const std::string& role) const;
+  // A migration role as a managed PostgreSQL has it: LOGIN, NOSUPERUSER, no CREATE on the
+  // database, owner of the fixture's tables (and of every table created before this call).
+  // Returns url_as(role).
+  std::string make_owner_role(const std::string& role) const;
   void exec(const std::string& sql) const;
   std::string value(const std::string& sql) const;
   // pg_dump --schema-only of the application's schema (the state schema left out).

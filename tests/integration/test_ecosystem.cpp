@@ -14,6 +14,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -150,13 +151,23 @@ TEST_CASE("hooks fire in order with the plan, phase and progress in their enviro
       "before-phase|rename-users-phone|backfill", "backfill-done|rename-users-phone|backfill",
       "after-phase|rename-users-phone|backfill"};
   CHECK(moves == expected);
-  // backfill-done carries the rows the run covered (the 20000 rows and the writer's inserts).
+  // backfill-done carries the rows the run covered (the 20000 rows and the writer's inserts)
+  // and those of the whole backfill, here the same run.
+  int done_lines = 0;
   for (const auto& l : log) {
     if (l.rfind("backfill-done|rename-users-phone|backfill|", 0) == 0) {
+      ++done_lines;
       const auto rows = l.substr(std::string("backfill-done|rename-users-phone|backfill|").size());
-      CHECK_NOTHROW((void)std::stoll(rows.substr(0, rows.find('|'))));
+      const auto bar = rows.find('|');
+      long long run = -1;
+      long long total = -1;
+      CHECK_NOTHROW(run = std::stoll(rows.substr(0, bar)));
+      CHECK_NOTHROW(total = std::stoll(rows.substr(bar + 1, rows.find('|', bar + 1) - bar - 1)));
+      CHECK(run >= 20000);
+      CHECK(total == run);
     }
   }
+  CHECK(done_lines == 1);
 }
 
 TEST_CASE("a failing before-phase hook from the plan's hooks key stops the move with exit 3") {
@@ -181,6 +192,88 @@ TEST_CASE("a failing before-phase hook from the plan's hooks key stops the move 
   CHECK(lines_of(itest::read_file(hooks / "log")) ==
         std::vector<std::string>{"before-phase|vetoed|expand|||"});
   finish(app, db, o, {"phone_number"});
+}
+
+TEST_CASE("a hung backfill-progress hook is killed after --hook-timeout and keeps neither the "
+          "process nor the plan's lock") {
+  itest::TestDb db("eco_hang", 20000);
+  REQUIRE(db.orchestrate({"start", itest::rename_plan_path()}).exit_code == 0);
+  for (int i = 0; i < 2; ++i) {
+    REQUIRE(db.orchestrate({"next"}).exit_code == 0);
+  }
+  const auto dir = db.dir() / "hang-hooks";
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream hook(dir / "backfill-progress");
+    hook << "#!/bin/sh\nsleep 60 & echo $! >> " << (dir / "pids").string() << "\necho $$ >> "
+         << (dir / "pids").string() << "\nwait\n";
+  }
+  std::filesystem::permissions(dir / "backfill-progress", std::filesystem::perms::owner_all);
+  const auto started = std::chrono::steady_clock::now();
+  auto r = db.orchestrate({"next", "--hook", dir.string(), "--hook-timeout", "1s",
+                           "--max-rows-per-second", "10000"});
+  const double took =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  INFO(r.out << r.err);
+  MESSAGE("next with a hung progress hook took " << took << " s");
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("ran past its timeout and was killed") != std::string::npos);
+  CHECK(took < 30);
+  // Every hung hook and its child are gone the moment orchestrate is.
+  const auto pids = lines_of(itest::read_file(dir / "pids"));
+  CHECK(!pids.empty());
+  for (const auto& pid : pids) {
+    CAPTURE(pid);
+    std::ifstream stat("/proc/" + pid + "/stat");
+    std::string line;
+    const bool exists = static_cast<bool>(std::getline(stat, line));
+    CHECK((!exists || line.substr(line.rfind(')') + 2, 1) == "Z"));
+  }
+  CHECK(std::stoi(db.value("SELECT count(*) FROM orchestrate.events WHERE outcome = "
+                           "'hook_timed_out' AND item = 'backfill-progress'")) >= 1);
+  // The lock went with the process: the next command runs at once.
+  auto again = db.orchestrate({"backfill"});
+  INFO(again.out << again.err);
+  CHECK(again.exit_code == 0);
+}
+
+TEST_CASE("a failing after-phase hook is shown and recorded, and the failure hook is told the phase "
+          "that failed, in a payload that survives quotes and newlines") {
+  itest::TestDb db("eco_hook_fail", 100);
+  const auto dir = db.dir() / "fail-hooks";
+  std::filesystem::create_directories(dir);
+  const std::map<std::string, std::string> bodies = {
+      {"after-phase", "exit 3\n"},
+      {"failure", "cp \"$ORCHESTRATE_PAYLOAD_FILE\" " + (dir / "payload.json").string() + "\n"}};
+  for (const auto& [event, body] : bodies) {
+    std::ofstream(dir / event) << "#!/bin/sh\n" << body;
+    std::filesystem::permissions(dir / event, std::filesystem::perms::owner_all);
+  }
+  REQUIRE(db.orchestrate({"start", itest::rename_plan_path()}).exit_code == 0);
+  auto r = db.orchestrate({"next", "--hook", dir.string()});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("after-phase exited with status 3") != std::string::npos);
+  CHECK(db.value("SELECT phase || ' ' || item FROM orchestrate.events WHERE outcome = "
+                 "'hook_failed'") == "expand after-phase");
+  auto status = db.orchestrate({"status"});
+  CHECK(status.out.find("hook_failed") != std::string::npos);
+
+  const auto boom = db.write_plan(
+      "boom.yaml", "name: boom\nchanges:\n  - sql:\n      up: \"DO $$BEGIN RAISE EXCEPTION "
+                   "'he said \\\"stop\\\"' USING DETAIL = 'on a second line'; END$$\"\n"
+                   "      down: SELECT 1\n");
+  REQUIRE(db.orchestrate({"start", boom}).exit_code == 0);
+  r = db.orchestrate({"next", "boom", "--hook", dir.string()});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 1);
+  const auto payload = nlohmann::json::parse(itest::read_file(dir / "payload.json"));
+  CHECK(payload["event"] == "failure");
+  CHECK(payload["phase"] == "expand"); // the phase that failed, not the plan's state (planned)
+  const std::string reason = payload["reason"];
+  CHECK(reason.find("he said \"stop\"") != std::string::npos);
+  CHECK(reason.find("\nDETAIL:  on a second line") != std::string::npos);
+  CHECK(reason.find("[P0001]") != std::string::npos);
 }
 
 TEST_CASE("the metrics endpoint serves backfill progress while a throttled backfill runs") {
@@ -227,6 +320,56 @@ TEST_CASE("the metrics endpoint serves backfill progress while a throttled backf
   CHECK(done.exit_code == 0);
   CHECK(http_get(port, "/metrics").empty()); // the endpoint lives as long as the command
   finish(app, db, o);
+}
+
+TEST_CASE("--metrics-listen serves on the address given, --window takes H:MM, --version "
+          "answers") {
+  itest::TestDb db("eco_listen", 20000);
+  auto version = db.orchestrate({"--version"});
+  CHECK(version.exit_code == 0);
+  CHECK(version.out.rfind("orchestrate ", 0) == 0);
+  REQUIRE(db.orchestrate({"start", itest::rename_plan_path()}).exit_code == 0);
+  for (int i = 0; i < 2; ++i) {
+    REQUIRE(db.orchestrate({"next"}).exit_code == 0);
+  }
+  const int port = free_port();
+  test_support::Child child(
+      db.orchestrate_argv({"next", "--max-rows-per-second", "3000", "--window", "0:00-0:00",
+                           "--metrics-listen", "0.0.0.0:" + std::to_string(port)}));
+  std::string body;
+  for (int i = 0; i < 200; ++i) {
+    body = http_get(port, "/metrics");
+    if (sample(body, "orchestrate_backfill_rows_done") > 0) {
+      break;
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  INFO(body);
+  CHECK(sample(body, "orchestrate_backfill_rows_done") > 0);
+  CHECK(sample(body, "orchestrate_backfill_throttled") == 1); // held to 3000 rows/s
+  // Bound to every interface (0.0.0.0), not to loopback alone: /proc/net/tcp lists it LISTENing.
+  char local[32];
+  std::snprintf(local, sizeof local, "00000000:%04X", port);
+  bool listening = false;
+  for (const auto& line : lines_of(itest::read_file("/proc/net/tcp"))) {
+    listening = listening || (line.find(local) != std::string::npos &&
+                              line.find(" 0A ") != std::string::npos);
+  }
+  CHECK(listening);
+  auto done = child.wait();
+  INFO(done.out << done.err);
+  CHECK(done.exit_code == 0);
+  CHECK(done.out.find("metrics: http://0.0.0.0:" + std::to_string(port) + "/metrics") !=
+        std::string::npos);
+  for (const char* bad : {"localhost:9187", "127.0.0.1", "127.0.0.1:99999"}) {
+    CAPTURE(bad);
+    auto r = db.orchestrate({"next", "--metrics-listen", bad});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("--metrics-listen") != std::string::npos);
+  }
+  CHECK(db.orchestrate({"next", "--metrics-listen", "0.0.0.0:1", "--metrics-port", "2"})
+            .exit_code == 2);
+  CHECK(db.value("SELECT state FROM orchestrate.plans") == "backfill");
 }
 
 TEST_CASE("status --watch refreshes while a backfill runs in another process") {

@@ -126,18 +126,29 @@ TEST_CASE("up plans/ reaches the final schema, does nothing the second time, and
   CHECK(combined(second).find("nothing to do") != std::string::npos);
   CHECK(db.dump() == final_schema);
 
-  // The same history with 004 edited after it ran: refused, naming the plan, nothing moves.
+  // The same history with 004's comments and layout edited after it ran: still the same plan.
   const fs::path edited = db.dir() / "edited";
   fs::create_directories(edited);
   for (const auto& plan : itest::reference_plans()) {
     fs::copy_file(plan, edited / plan.filename());
   }
-  std::ofstream(edited / "004-rename-users-phone.yaml", std::ios::app) << "# edited\n";
+  const auto plan_004 = edited / "004-rename-users-phone.yaml";
+  std::string text = itest::read_file(plan_004);
+  text.replace(text.find("batch_size: 5000"), 16, "batch_size:   5000   # tuned");
+  std::ofstream(plan_004) << "# reviewed again\n" << text << "\n\n";
   const auto third = db.orchestrate({"up", edited.string()});
   INFO(combined(third));
-  CHECK(third.exit_code == 2);
-  CHECK(combined(third).find("rename-users-phone") != std::string::npos);
-  CHECK(combined(third).find("must not change once registered") != std::string::npos);
+  CHECK(third.exit_code == 0);
+  CHECK(combined(third).find("nothing to do") != std::string::npos);
+
+  // What it says edited: refused, naming the plan, nothing moves.
+  text.replace(text.find("batch_size:   5000"), 18, "batch_size: 4000");
+  std::ofstream(plan_004) << text;
+  const auto fourth = db.orchestrate({"up", edited.string()});
+  INFO(combined(fourth));
+  CHECK(fourth.exit_code == 2);
+  CHECK(combined(fourth).find("rename-users-phone") != std::string::npos);
+  CHECK(combined(fourth).find("must not change once registered") != std::string::npos);
   CHECK(db.dump() == final_schema);
 }
 

@@ -336,6 +336,88 @@ std::string PgCluster::log_tail() const {
   return tail.str();
 }
 
+PgStandby::PgStandby(const PgCluster &primary, const std::string &settings)
+    : m_bindir(postgres_bindir()), m_as_root(::geteuid() == 0) {
+  m_dir = make_temp_dir();
+  const auto data = m_dir / "data";
+  const auto owner_argv = [this](std::vector<std::string> argv) {
+    if (!m_as_root) {
+      return argv;
+    }
+    std::vector<std::string> wrapped{"runuser", "-u", superuser, "--"};
+    wrapped.insert(wrapped.end(), argv.begin(), argv.end());
+    return wrapped;
+  };
+  try {
+    std::filesystem::permissions(m_dir, std::filesystem::perms(0755));
+    if (m_as_root) {
+      const auto owner = postgres_account();
+      if (::chown(m_dir.c_str(), owner.uid, owner.gid) != 0) {
+        throw std::system_error(errno, std::generic_category(), "chown " + m_dir.string());
+      }
+    }
+    m_guard = std::make_unique<ExitGuard>(
+        "cd /\n" +
+        shell_command(owner_argv(
+            {(m_bindir / "pg_ctl").string(), "-D", data.string(), "-m", "immediate", "-w", "stop"})) +
+        " >/dev/null 2>&1\nrm -rf -- " + shell_quote(m_dir.string()) + "\n");
+    require_success(run_process(owner_argv({(m_bindir / "pg_basebackup").string(), "-h",
+                                            primary.socket_dir(), "-p",
+                                            std::to_string(primary.port()), "-U", superuser, "-D",
+                                            data.string(), "-R", "-X", "stream", "-c", "fast", "--no-sync"}),
+                                {}, tool_timeout, m_dir),
+                    "pg_basebackup");
+    m_port = pick_port();
+    // Later lines win: the copy of the primary's settings keeps everything but where to listen.
+    std::ofstream conf(data / "postgresql.conf", std::ios::app);
+    conf << "\n# standby of the throwaway test cluster\n"
+         << "port = " << m_port << "\n"
+         << "unix_socket_directories = '" << m_dir.string() << "'\n"
+         << "hot_standby = on\n"
+         << settings << "\n";
+    conf.close();
+    require_success(run_process(owner_argv({(m_bindir / "pg_ctl").string(), "-D", data.string(),
+                                            "-l", (m_dir / "postgres.log").string(), "-w", "-t",
+                                            "60", "start"}),
+                                {}, tool_timeout, m_dir),
+                    "pg_ctl start (standby)");
+  } catch (...) {
+    stop();
+    throw;
+  }
+}
+
+PgStandby::~PgStandby() {
+  stop();
+}
+
+std::string PgStandby::url(const std::string &dbname) const {
+  return "host=" + conninfo_value(m_dir.string()) + " port=" + std::to_string(m_port) +
+         " user=" + superuser + " dbname=" + conninfo_value(dbname);
+}
+
+void PgStandby::stop() noexcept {
+  if (m_dir.empty()) {
+    return;
+  }
+  try {
+    std::vector<std::string> argv{(m_bindir / "pg_ctl").string(), "-D", (m_dir / "data").string(),
+                                  "-m", "immediate", "-w", "-t", "30", "stop"};
+    if (m_as_root) {
+      argv.insert(argv.begin(), {"runuser", "-u", superuser, "--"});
+    }
+    (void)run_process(argv, {}, std::chrono::seconds(60), m_dir);
+  } catch (...) {
+    // The guard's script still stops it when this process ends.
+  }
+  std::error_code ignored;
+  std::filesystem::remove_all(m_dir, ignored);
+  if (m_guard) {
+    m_guard->dismiss();
+  }
+  m_dir.clear();
+}
+
 PgCluster &shared_cluster() {
   static PgCluster cluster;
   return cluster;

@@ -54,4 +54,27 @@ private:
 // One cluster per test process, started on first use and stopped at exit.
 PgCluster &shared_cluster();
 
+// A streaming standby of a PgCluster: pg_basebackup -R of the primary into a temp directory of
+// its own, with its own port and socket, started at once and stopped (and removed) by the
+// destructor, or by a helper process if this one crashes. `settings` are appended to its
+// postgresql.conf (e.g. "recovery_min_apply_delay = '5s'" for a standby that lags).
+class PgStandby {
+public:
+  PgStandby(const PgCluster &primary, const std::string &settings = "");
+  PgStandby(const PgStandby &) = delete;
+  PgStandby &operator=(const PgStandby &) = delete;
+  ~PgStandby();
+
+  std::string url(const std::string &dbname = "postgres") const;
+
+private:
+  void stop() noexcept;
+
+  std::filesystem::path m_bindir;
+  std::filesystem::path m_dir;
+  int m_port = 0;
+  bool m_as_root = false;
+  std::unique_ptr<ExitGuard> m_guard;
+};
+
 } // namespace test_support

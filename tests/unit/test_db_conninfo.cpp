@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include "core/errors.hpp"
 #include "db/conninfo.hpp"
 
 using namespace orchestrate;
@@ -17,6 +18,33 @@ TEST_CASE("a key=value string gets a quoted options keyword, an empty one only t
   CHECK(url_with_options("host=/tmp dbname=app", "-c search_path=\"add-x\",public") ==
         "host=/tmp dbname=app options='-c search_path=\"add-x\",public'");
   CHECK(url_with_options("", "-c search_path=v1,public") == "options='-c search_path=v1,public'");
+}
+
+TEST_CASE("a connection string for another role keeps the place and drops every credential") {
+  const std::string uri = url_for_role(
+      "postgresql://app_owner:ownerpw@db.internal:6432/app?sslmode=require&sslkey=/k&"
+      "sslpassword=kpw&passfile=/p",
+      "app_rw");
+  CHECK(uri.find("user='app_rw'") == 0);
+  CHECK(uri.find("host='db.internal'") != std::string::npos);
+  CHECK(uri.find("port='6432'") != std::string::npos);
+  CHECK(uri.find("dbname='app'") != std::string::npos);
+  CHECK(uri.find("sslmode='require'") != std::string::npos);
+  for (const char* secret : {"app_owner", "ownerpw", "password", "sslkey", "kpw", "passfile"}) {
+    CAPTURE(secret);
+    CHECK(uri.find(secret) == std::string::npos);
+  }
+  const std::string kv =
+      url_for_role("host=/tmp port=5433 dbname=app user=app_owner password='o w'", "app_rw");
+  CHECK(kv.find("user='app_rw'") == 0);
+  CHECK(kv.find("host='/tmp'") != std::string::npos);
+  CHECK(kv.find("dbname='app'") != std::string::npos);
+  CHECK(kv.find("app_owner") == std::string::npos);
+  CHECK(kv.find("o w") == std::string::npos);
+  CHECK_THROWS_AS(url_for_role("host=/tmp password='unterminated", "x"), InputError);
+}
+
+TEST_CASE("the options alone are what PGOPTIONS takes") {
 }
 
 TEST_SUITE_END();

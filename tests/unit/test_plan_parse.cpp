@@ -2,6 +2,7 @@
 
 #include "changes/change.hpp"
 #include "core/errors.hpp"
+#include "core/ident.hpp"
 #include "plan/parse.hpp"
 
 using namespace orchestrate;
@@ -46,6 +47,31 @@ gates:
   REQUIRE(plan.gates.count(Phase::transition) == 1);
   CHECK(plan.gates[Phase::transition][0].name == "no-reads-of-old-column");
   CHECK(plan.checksum.size() == 16);
+}
+
+TEST_CASE("the checksum ignores comments and layout and follows what the plan says") {
+  const std::string base =
+      "name: p\nchanges:\n  - rename_column: {table: t, from: a, to: b}\nbackfill:\n"
+      "  batch_size: 5000\n";
+  const std::string relaid = "# reviewed\nname: 'p'\nchanges:\n  - rename_column:\n"
+                             "      from: a   # old name\n      table: t\n      to: \"b\"\n"
+                             "\nbackfill: {batch_size: 5000}\n\n";
+  const std::string changed =
+      "name: p\nchanges:\n  - rename_column: {table: t, from: a, to: b}\nbackfill:\n"
+      "  batch_size: 4000\n";
+  const std::string reordered =
+      "name: p\nchanges:\n  - rename_column: {table: t, from: a, to: b}\n"
+      "  - rename_column: {table: u, from: a, to: b}\n";
+  const std::string swapped =
+      "name: p\nchanges:\n  - rename_column: {table: u, from: a, to: b}\n"
+      "  - rename_column: {table: t, from: a, to: b}\n";
+  const Plan p1 = parse_plan_text(base, "p.yaml");
+  CHECK(parse_plan_text(relaid, "p.yaml").checksum == p1.checksum);
+  CHECK(parse_plan_text(relaid, "p.yaml").text_checksum != p1.text_checksum);
+  CHECK(parse_plan_text(changed, "p.yaml").checksum != p1.checksum);
+  CHECK(parse_plan_text(reordered, "p.yaml").checksum !=
+        parse_plan_text(swapped, "p.yaml").checksum);
+  CHECK(p1.text_checksum == fnv1a_hex(base));
 }
 
 TEST_CASE("the plan name defaults to the file's stem") {
