@@ -46,13 +46,11 @@ int run_url(const UrlOptions& o, const GlobalOptions& g) {
   }
   if (o.options_only) {
     if (options.empty()) {
-      std::fprintf(stderr, "plan %s (%s) is not under way: no options needed
-", name.c_str(),
+      std::fprintf(stderr, "plan %s (%s) is not under way: no options needed\n", name.c_str(),
                    record->state.name().c_str());
       return 0;
     }
-    std::printf("%s
-", options.c_str());
+    std::printf("%s\n", options.c_str());
     return 0;
   }
   // With --role, nothing of the migration role's (user, password, certificates) is printed.
@@ -65,8 +63,7 @@ int run_url(const UrlOptions& o, const GlobalOptions& g) {
     return 0;
   }
   // Printed, never logged: without --role the application gets the URL as given.
-  std::printf("%s
-", url_with_options(base, options).c_str());
+  std::printf("%s\n", url_with_options(base, options).c_str());
   return 0;
 }
 } // namespace

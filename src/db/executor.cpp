@@ -111,7 +111,6 @@ bool stopping(const ExecSettings& settings) {
                                  "and `orchestrate next` resumes it",
                                  step.id, cleanup));
 }
->>>>>>> issue-16
 
 void run_once(pqxx::connection& conn, const Step& step, const ExecSettings& settings) {
   const std::string lock_timeout =
