@@ -29,8 +29,11 @@ TEST_CASE("plans of orchestrate's own change kinds are clean") {
   CHECK(lint("  - add_column: {table: users, column: note, type: text, fill: \"'x'\"}\n", live)
             .empty());
   CHECK(lint("  - create_table:\n      table: notes\n      columns:\n"
-             "        - {name: id, type: bigint, primary_key: true}\n")
+             "        - {name: id, type: bigint, primary_key: true}\n"
+             "        - {name: created_at, type: timestamptz, default: now()}\n"
+             "        - {name: updated_at, type: timestamptz, default: now()}\n")
             .empty());
+  CHECK(lint("  - add_timestamps: {table: users, fill: now()}\n", live).empty());
 }
 
 TEST_CASE("an up or down that narrows is flagged at its own line, a plain one is not") {
