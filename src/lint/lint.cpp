@@ -158,6 +158,8 @@ std::vector<LintWarning> lint_plan(const std::string& text,
   out.insert(out.end(), limits.begin(), limits.end());
   auto keys = lint_keys(changes, text, schema, live);
   out.insert(out.end(), keys.begin(), keys.end());
+  auto design = lint_design(changes, text);
+  out.insert(out.end(), design.begin(), design.end());
   std::stable_sort(out.begin(), out.end(), [](const LintWarning& a, const LintWarning& b) {
     return a.mark.line < b.mark.line;
   });
