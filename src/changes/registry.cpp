@@ -24,6 +24,7 @@ const std::vector<std::pair<std::string_view, ChangeParser>>& registry() {
       {"merge_columns", &parse_merge_columns},
       {"rename_table", &parse_rename_table},
       {"add_timestamps", &parse_add_timestamps},
+      {"explode_list", &parse_explode_list},
   };
   return k_registry;
 }

@@ -199,6 +199,21 @@ std::vector<AuditFinding> audit_schema(pqxx::connection& conn,
       f.type = c.type;
       f.fix_kind = "explode_list";
       f.list_parent = guess_parent(c.name, names);
+      f.list_delimiter = ",";
+      for (const char* d : {",", ";", "|"}) {
+        if (s.examples.find(d) != std::string::npos) {
+          f.list_delimiter = d;
+          break;
+        }
+      }
+      if (!f.list_parent.empty()) {
+        const auto pk = tx.exec_params(
+            "SELECT a.attname::text FROM pg_constraint k JOIN pg_attribute a ON a.attrelid = "
+            "k.conrelid AND a.attnum = k.conkey[1] WHERE k.conrelid = to_regclass($1) AND "
+            "k.contype = 'p' AND cardinality(k.conkey) = 1",
+            quote_qualified(schema, f.list_parent));
+        f.list_parent_key = pk.empty() ? "" : pk[0][0].as<std::string>();
+      }
       f.message = fmt::format("{} ({}) holds a delimited list in a string: no foreign key "
                               "checks its items and no index finds a row by one",
                               c.name, c.type);

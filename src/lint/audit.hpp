@@ -42,6 +42,8 @@ struct AuditFinding {
   std::vector<AuditColumn> columns;
   std::vector<AuditReference> referenced_by;
   std::string list_parent;
+  std::string list_parent_key; // its single-column primary key
+  std::string list_delimiter;  // the delimiter the sampled values use
 };
 
 // Every finding on the ordinary tables of `schema`, largest table first. Reads the catalog and,

@@ -63,6 +63,25 @@ std::string add_timestamps_plan(const AuditFinding& f) {
   return out;
 }
 
+std::string explode_list_plan(const AuditFinding& f) {
+  std::string out = comments(f);
+  out += fmt::format("# Each item of {0}.{1} becomes a row of {0}_{2}, pointing at {2}({3}).\n"
+                     "# malformed: refuse makes validate refuse the plan while any row holds an "
+                     "item\n# that is not an integer or names no {2} row; say skip to leave "
+                     "those out.\n",
+                     f.table, f.column, f.list_parent, f.list_parent_key);
+  out += fmt::format("name: {}\n", fix_plan_file(f).substr(0, fix_plan_file(f).size() - 5));
+  out += fmt::format("description: {}.{} becomes the join table {}_{}\n", f.table, f.column,
+                     f.table, f.list_parent);
+  out += "changes:\n  - explode_list:\n";
+  out += fmt::format("      table: {}\n      column: {}\n      into: {}_{}\n"
+                     "      references: {}({})\n      delimiter: \"{}\"\n"
+                     "      malformed: refuse\n",
+                     f.table, f.column, f.table, f.list_parent, f.list_parent, f.list_parent_key,
+                     f.list_delimiter);
+  return out;
+}
+
 } // namespace
 
 std::string fix_plan_file(const AuditFinding& f) {
@@ -93,6 +112,14 @@ std::optional<std::string> fix_plan(const AuditFinding& f, std::string& why_not)
       return std::nullopt;
     }
     return add_timestamps_plan(f);
+  }
+  if (f.rule == "list-in-string") {
+    if (f.list_parent.empty() || f.list_parent_key.empty() || f.key.size() != 1) {
+      why_not = "no plan written: the table its items point at is not known (or one of the two "
+                "tables has no single-column primary key); write the explode_list change by hand";
+      return std::nullopt;
+    }
+    return explode_list_plan(f);
   }
   why_not = fmt::format("no plan written for {}", f.rule);
   return std::nullopt;

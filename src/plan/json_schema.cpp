@@ -163,6 +163,22 @@ json kinds() {
                                        "contract (default); application: the new application "
                                        "sets it, the trigger covers the old one until contract"}}}},
       {"table", "fill"});
+  k["explode_list"] = object(
+      {{"table", ident("table holding the delimited string")},
+       {"column", ident("the string column, dropped at contract")},
+       {"into", ident("the join table created at expand")},
+       {"references", column_reference()},
+       {"delimiter", str("what separates the items (default ,)")},
+       {"owner_column", ident("join table column pointing at the table (default <table>_id, "
+                              "singular)")},
+       {"item_column", ident("join table column holding an item (default <referenced table>_id, "
+                             "singular)")},
+       {"malformed", {{"type", "string"},
+                      {"enum", {"refuse", "skip"}},
+                      {"description", "refuse (default): validate refuses the plan while rows "
+                                      "hold items that are not integers or name no row; skip: "
+                                      "they get no join row"}}}},
+      {"table", "column", "into", "references"});
   k["drop_table"] = object({{"table", ident("table to drop at contract")}}, {"table"});
   k["sql"] = object({{"up", expr("SQL run at expand, in one transaction; must be safe to run "
                                 "twice")},

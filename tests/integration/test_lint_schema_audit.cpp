@@ -116,13 +116,19 @@ TEST_CASE("lint --schema --write-plans writes a plan that validates and fixes th
   const std::string text = itest::read_file(plan);
   CHECK(text.find("fill: happened_at") != std::string::npos);
   CHECK(text.find("# From `orchestrate lint --schema` [no-timestamps]") == 0);
-  // Kinds this version does not have yet write nothing, and say so.
-  CHECK(r.out.find("no plan written: the explode_list change kind is not available") !=
+  const auto list = dir / "explode-list-orders-tag-ids.yaml";
+  REQUIRE(std::filesystem::exists(list));
+  const std::string list_text = itest::read_file(list);
+  CHECK(list_text.find("      into: orders_tags\n      references: tags(id)\n"
+                       "      delimiter: \",\"\n") != std::string::npos);
+  // A list whose items' table is unknown, and a kind this version does not have, write
+  // nothing and say why.
+  CHECK(r.out.find("no plan written: the table its items point at is not known") !=
         std::string::npos);
   CHECK(r.out.find("no plan written: the surrogate_key change kind is not available") !=
         std::string::npos);
   CHECK(std::distance(std::filesystem::directory_iterator(dir),
-                      std::filesystem::directory_iterator()) == 1);
+                      std::filesystem::directory_iterator()) == 2);
   // A second run never overwrites a plan under review.
   auto again = db.orchestrate({"lint", "--schema", "--write-plans", dir.string()});
   CHECK(again.out.find("exists already: not overwritten") != std::string::npos);
@@ -135,10 +141,14 @@ TEST_CASE("lint --schema --write-plans writes a plan that validates and fixes th
   REQUIRE(up.exit_code == 0);
   CHECK(db.value("SELECT count(*) FROM legacy_events WHERE created_at = happened_at AND "
                  "updated_at = happened_at") == "50000");
+  // Every order's two tags, one row each.
+  CHECK(db.value("SELECT count(*) FROM orders_tags") == "4000");
+  CHECK(db.value("SELECT count(*) FROM orders_tags WHERE order_id = 1") == "2");
   auto after = db.orchestrate({"--json", "lint", "--schema"});
   REQUIRE(after.exit_code == 0);
   const auto remaining = nlohmann::json::parse(after.out);
   CHECK(find(remaining, "no-timestamps", "legacy_events") == nullptr);
+  CHECK(find(remaining, "list-in-string", "orders") == nullptr);
 }
 
 TEST_SUITE_END();
