@@ -37,6 +37,11 @@ struct LiveCheck {
   std::string what; // "change_type.up", for the message
   std::string sql;
   bool counts_rows = false;
+  // The rows counted are shown by `validate` but do not refuse the plan (the change skips
+  // them, and says how in `advice`).
+  bool notice_only = false;
+  // What to do about the rows counted; empty: fix them or write an expression that accepts them.
+  std::string advice;
 };
 
 // One kind of schema change. Changes return the SQL they need; they never run it. The planner

@@ -23,5 +23,7 @@ std::unique_ptr<Change> parse_set_not_null(Fields& fields);
 std::unique_ptr<Change> parse_split_column(Fields& fields);
 std::unique_ptr<Change> parse_merge_columns(Fields& fields);
 std::unique_ptr<Change> parse_rename_table(Fields& fields);
+std::unique_ptr<Change> parse_add_timestamps(Fields& fields);
+std::unique_ptr<Change> parse_explode_list(Fields& fields);
 
 } // namespace orchestrate

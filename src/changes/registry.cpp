@@ -23,6 +23,8 @@ const std::vector<std::pair<std::string_view, ChangeParser>>& registry() {
       {"split_column", &parse_split_column},
       {"merge_columns", &parse_merge_columns},
       {"rename_table", &parse_rename_table},
+      {"add_timestamps", &parse_add_timestamps},
+      {"explode_list", &parse_explode_list},
   };
   return k_registry;
 }

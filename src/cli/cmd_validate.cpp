@@ -22,7 +22,9 @@ int run_validate(const ValidateOptions& o, const GlobalOptions& g) {
   }
   Session s(g, "validate", true);
   validate_plan(plan, s.catalog());
-  check_plan_live(*s.conn, plan, s.catalog());
+  for (const auto& notice : check_plan_live(*s.conn, plan, s.catalog())) {
+    out.info(notice);
+  }
   out.info(o.plan + ": plan " + plan.name.value + " is valid against the live schema (" +
            std::to_string(plan.changes.size()) + " changes)");
   return report_lint(o.plan, lint_loaded_plan(plan, &s), o.strict, g);

@@ -76,6 +76,7 @@ LintChange read_change(const YAML::Node& item, const std::string& text) {
   };
   expression("up", f["up"]);
   expression("fill", f["fill"]);
+  expression("fill", f["updated_fill"]);
   if (f["down"] && f["down"].IsMap()) {
     for (const auto& kv : f["down"]) {
       expression("down", kv.second);
@@ -106,6 +107,8 @@ LintChange read_change(const YAML::Node& item, const std::string& text) {
     c.needs_backfill = true;
   } else if (k == "add_column") {
     c.needs_backfill = f["fill"].IsDefined();
+  } else if (k == "add_timestamps") {
+    c.needs_backfill = true;
   } else if (k == "drop_table") {
     c.removes_table = true;
   } else if (k == "rename_table") {
@@ -155,6 +158,8 @@ std::vector<LintWarning> lint_plan(const std::string& text,
   out.insert(out.end(), limits.begin(), limits.end());
   auto keys = lint_keys(changes, text, schema, live);
   out.insert(out.end(), keys.begin(), keys.end());
+  auto design = lint_design(changes, text);
+  out.insert(out.end(), design.begin(), design.end());
   std::stable_sort(out.begin(), out.end(), [](const LintWarning& a, const LintWarning& b) {
     return a.mark.line < b.mark.line;
   });

@@ -81,6 +81,10 @@ std::vector<LintWarning> lint_transitions(const std::vector<LintChange>& changes
 std::vector<LintWarning> lint_view_limits(const std::vector<LintChange>& changes,
                                           const std::string& schema,
                                           const LintLive& live);
+// Design mistakes a plan creates: a natural primary key, a list stored in a string, a table
+// created without created_at/updated_at.
+std::vector<LintWarning> lint_design(const std::vector<LintChange>& changes,
+                                     const std::string& text);
 std::vector<LintWarning> lint_keys(const std::vector<LintChange>& changes,
                                    const std::string& text,
                                    const std::string& schema,

@@ -146,6 +146,39 @@ json kinds() {
                           {"name", "type"})}}},
        {"primary_key", {{"oneOf", json::array({ident("a column"), ident_list("key columns")})}}}},
       {"table", "columns"});
+  k["add_timestamps"] = object(
+      {{"table", ident("table without creation/update timestamps")},
+       {"fill", expr("existing rows' created_at (and updated_at): a constant, a column, or now() "
+                     "for the backfill's transaction time")},
+       {"updated_fill", expr("existing rows' updated_at, when it differs from fill")},
+       {"created_at", ident("name of the creation column (default created_at)")},
+       {"updated_at", ident("name of the update column (default updated_at)")},
+       {"type", {{"type", "string"},
+                 {"enum", {"timestamptz", "timestamp with time zone", "timestamp",
+                           "timestamp without time zone"}}}},
+       {"default", expr("SQL default for new rows (default now())")},
+       {"updated_by", {{"type", "string"},
+                       {"enum", {"database", "application"}},
+                       {"description", "database: a trigger advances updated_at and stays after "
+                                       "contract (default); application: the new application "
+                                       "sets it, the trigger covers the old one until contract"}}}},
+      {"table", "fill"});
+  k["explode_list"] = object(
+      {{"table", ident("table holding the delimited string")},
+       {"column", ident("the string column, dropped at contract")},
+       {"into", ident("the join table created at expand")},
+       {"references", column_reference()},
+       {"delimiter", str("what separates the items (default ,)")},
+       {"owner_column", ident("join table column pointing at the table (default <table>_id, "
+                              "singular)")},
+       {"item_column", ident("join table column holding an item (default <referenced table>_id, "
+                             "singular)")},
+       {"malformed", {{"type", "string"},
+                      {"enum", {"refuse", "skip"}},
+                      {"description", "refuse (default): validate refuses the plan while rows "
+                                      "hold items that are not integers or name no row; skip: "
+                                      "they get no join row"}}}},
+      {"table", "column", "into", "references"});
   k["drop_table"] = object({{"table", ident("table to drop at contract")}}, {"table"});
   k["sql"] = object({{"up", expr("SQL run at expand, in one transaction; must be safe to run "
                                 "twice")},

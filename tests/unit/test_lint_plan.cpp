@@ -29,8 +29,11 @@ TEST_CASE("plans of orchestrate's own change kinds are clean") {
   CHECK(lint("  - add_column: {table: users, column: note, type: text, fill: \"'x'\"}\n", live)
             .empty());
   CHECK(lint("  - create_table:\n      table: notes\n      columns:\n"
-             "        - {name: id, type: bigint, primary_key: true}\n")
+             "        - {name: id, type: bigint, primary_key: true}\n"
+             "        - {name: created_at, type: timestamptz, default: now()}\n"
+             "        - {name: updated_at, type: timestamptz, default: now()}\n")
             .empty());
+  CHECK(lint("  - add_timestamps: {table: users, fill: now()}\n", live).empty());
 }
 
 TEST_CASE("an up or down that narrows is flagged at its own line, a plain one is not") {
@@ -160,6 +163,90 @@ TEST_CASE("a backfill on a table without a key to page by is flagged") {
   CHECK(has(lint("  - create_table:\n      table: notes\n      columns:\n"
                  "        - {name: body, type: text}\n"),
             "no-primary-key"));
+}
+
+TEST_CASE("a natural primary key in create_table is flagged at its column, with the fix") {
+  auto w = lint("  - create_table:\n      table: people\n      columns:\n"
+                "        - {name: email, type: citext, primary_key: true}\n"
+                "        - {name: created_at, type: timestamptz}\n"
+                "        - {name: updated_at, type: timestamptz}\n");
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].rule == "natural-key");
+  CHECK(w[0].mark.line == 6);
+  CHECK(w[0].message.find("people.email (citext) is the primary key") != std::string::npos);
+  CHECK(w[0].alternative.find("surrogate_key") != std::string::npos);
+  // By name, whatever the type; a key list names it too.
+  w = lint("  - create_table:\n      table: c\n      primary_key: [country_code]\n"
+           "      columns:\n        - {name: country_code, type: integer}\n"
+           "        - {name: created_at, type: timestamptz}\n"
+           "        - {name: updated_at, type: timestamptz}\n");
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].rule == "natural-key");
+  CHECK(w[0].mark.line == 7);
+  // A varchar key; a bigint id is not.
+  CHECK(has(lint("  - create_table:\n      table: c\n      columns:\n"
+                 "        - {name: id, type: varchar(20), primary_key: true}\n"),
+            "natural-key"));
+  CHECK_FALSE(has(lint("  - create_table:\n      table: c\n      columns:\n"
+                       "        - {name: id, type: bigint, primary_key: true}\n"
+                       "        - {name: email, type: text}\n"),
+                  "natural-key"));
+}
+
+TEST_CASE("a list stored in a string is flagged: by its column's name and by string_agg over ids") {
+  auto w = lint("  - create_table:\n      table: posts\n      columns:\n"
+                "        - {name: id, type: bigint, primary_key: true}\n"
+                "        - {name: tag_ids, type: text}\n"
+                "        - {name: tags, type: varchar(200)}\n"
+                "        - {name: reviewer_list, type: text}\n"
+                "        - {name: reviewer_ids, type: \"bigint[]\"}\n"
+                "        - {name: created_at, type: timestamptz}\n"
+                "        - {name: updated_at, type: timestamptz}\n");
+  REQUIRE(w.size() == 3);
+  for (const auto& x : w) {
+    CHECK(x.rule == "list-in-string");
+    CHECK(x.alternative.find("explode_list") != std::string::npos);
+  }
+  CHECK(w[0].mark.line == 7);
+  CHECK(w[0].message.find("posts.tag_ids stores a list in a string") != std::string::npos);
+  w = lint("  - add_column: {table: users, column: group_ids, type: text}\n");
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].rule == "list-in-string");
+  w = lint("  - add_column:\n      table: users\n      column: friends\n      type: text\n"
+           "      fill: \"(SELECT string_agg(f.friend_id::text, ',') FROM friends f WHERE "
+           "f.user_id = users.id)\"\n");
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].rule == "list-in-string");
+  CHECK(w[0].mark.line == 7);
+  CHECK(w[0].message.find("the fill of add_column") != std::string::npos);
+  CHECK(has(lint("  - change_type: {table: t, column: c, type: text, up: \"concat_ws(',', a_id, "
+                 "b_id)\", down: c}\n"),
+            "list-in-string"));
+  CHECK_FALSE(has(lint("  - add_column: {table: users, column: full_name, type: text, fill: "
+                       "\"concat_ws(' ', first, last)\"}\n"),
+                  "list-in-string"));
+}
+
+TEST_CASE("create_table without created_at and updated_at is flagged, naming what is missing") {
+  auto w = lint("  - create_table:\n      table: notes\n      columns:\n"
+                "        - {name: id, type: bigint, primary_key: true}\n");
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].rule == "no-timestamps");
+  CHECK(w[0].mark.line == 3);
+  CHECK(w[0].message.find("has no neither") == std::string::npos);
+  CHECK(w[0].message.find("neither created_at nor updated_at") != std::string::npos);
+  CHECK(w[0].alternative.find("add_timestamps") != std::string::npos);
+  w = lint("  - create_table:\n      table: notes\n      columns:\n"
+           "        - {name: id, type: bigint, primary_key: true}\n"
+           "        - {name: inserted_at, type: timestamp}\n");
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].message.find("has no updated_at") != std::string::npos);
+  // A text column named created_at records no time.
+  CHECK(has(lint("  - create_table:\n      table: notes\n      columns:\n"
+                 "        - {name: id, type: bigint, primary_key: true}\n"
+                 "        - {name: created_at, type: text}\n"
+                 "        - {name: modified_at, type: timestamptz}\n"),
+            "no-timestamps"));
 }
 
 TEST_CASE("offline, the rules that need the live schema are skipped") {

@@ -145,7 +145,7 @@ TEST_CASE("the schema declares draft 2020-12 and every change kind of the design
   for (const char* k : {"rename_column", "add_column", "drop_column", "change_type",
                         "set_not_null", "split_column", "merge_columns", "add_check", "add_unique",
                         "add_foreign_key", "create_index", "rename_table", "create_table",
-                        "drop_table", "sql"}) {
+                        "drop_table", "sql", "add_timestamps", "explode_list"}) {
     CHECK_MESSAGE(kinds.count(k) == 1, k);
   }
   for (const char* key : {"name", "description", "schema", "changes", "backfill", "gates",
@@ -198,6 +198,10 @@ changes:
                                        {name: u, type: bigint, references: {table: users, column: id}}]}
   - drop_table: {table: old}
   - sql: {up: select 1, down: select 1}
+  - add_timestamps: {table: orders, fill: placed_at, updated_fill: now(), created_at: c_at,
+                     updated_at: u_at, type: timestamptz, default: now(), updated_by: application}
+  - explode_list: {table: posts, column: tag_ids, into: post_tags, references: tags(id),
+                   delimiter: ",", owner_column: post_id, item_column: tag_id, malformed: skip}
 )"));
   CHECK(valid(plan, plan_json_schema()));
 }
