@@ -48,6 +48,14 @@ std::vector<Scenario> scenarios() {
                    "down: email::text\n",
                    false});
   }
+  if (has("add_timestamps")) {
+    // users has created_at already: the two columns get other names.
+    out.push_back({"add_timestamps", "timestamps.yaml",
+                   "name: timestamps\nchanges:\n  - add_timestamps: {table: users, fill: "
+                   "created_at, updated_fill: now(), created_at: inserted_at, updated_at: "
+                   "changed_at}\n",
+                   false});
+  }
   return out;
 }
 
