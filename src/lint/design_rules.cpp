@@ -33,8 +33,9 @@ LintWarning natural_key(const std::string& table,
                       "every referencing table at once",
                       table, column, type),
           fmt::format("key the table by `id bigint GENERATED ALWAYS AS IDENTITY` and keep {} "
-                      "unique (add_unique); on an existing table, a `surrogate_key` change",
-                      column)};
+                      "unique; the referencing tables then point at id, and {} can change in "
+                      "one row",
+                      column, column)};
 }
 
 LintWarning list_column(const std::string& table, const std::string& column, Mark mark) {

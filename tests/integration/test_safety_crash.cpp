@@ -28,6 +28,7 @@ struct Scenario {
   std::string file;           // plan file name
   std::string text;           // empty: the reference rename plan from plans/
   bool switches_writer;       // the plan renames the column the writer uses
+  std::string setup = {};     // SQL run on each fresh database before the plan starts
 };
 
 std::vector<Scenario> scenarios() {
@@ -48,7 +49,32 @@ std::vector<Scenario> scenarios() {
                    "down: email::text\n",
                    false});
   }
+  if (has("add_timestamps")) {
+    // users has created_at already: the two columns get other names.
+    out.push_back({"add_timestamps", "timestamps.yaml",
+                   "name: timestamps\nchanges:\n  - add_timestamps: {table: users, fill: "
+                   "created_at, updated_fill: now(), created_at: inserted_at, updated_at: "
+                   "changed_at}\n",
+                   false});
+  }
+  if (has("explode_list")) {
+    out.push_back({"explode_list", "explode.yaml",
+                   "name: explode\nchanges:\n  - explode_list: {table: users, column: group_ids, "
+                   "into: user_groups, references: groups(id)}\n",
+                   false,
+                   "CREATE TABLE groups (id int PRIMARY KEY);\n"
+                   "INSERT INTO groups SELECT generate_series(1, 5);\n"
+                   "ALTER TABLE users ADD COLUMN group_ids text;\n"
+                   "UPDATE users SET group_ids = (id % 5 + 1) || ',' || ((id + 2) % 5 + 1)"});
+  }
   return out;
+}
+
+// A fresh database for `s`: the fixture's users table and the scenario's own setup.
+void prepare(const itest::TestDb& db, const Scenario& s) {
+  if (!s.setup.empty()) {
+    db.exec(s.setup);
+  }
 }
 
 std::string plan_path(const itest::TestDb& db, const Scenario& s) {
@@ -140,6 +166,7 @@ TEST_CASE("killed right after any step of any phase, next converges to the unint
     StepIds ids;
     {
       itest::TestDb db("crash_ref_" + scenario.kind, k_rows);
+      prepare(db, scenario);
       options.url = db.url();
       const std::string plan = plan_path(db, scenario);
       ids = step_ids(db, plan, 3);
@@ -156,6 +183,7 @@ TEST_CASE("killed right after any step of any phase, next converges to the unint
       const std::string& step = ids.forward[i];
       CAPTURE(step);
       itest::TestDb db("crash_" + scenario.kind + "_" + std::to_string(i), k_rows);
+      prepare(db, scenario);
       options.url = db.url();
       REQUIRE(db.orchestrate({"start", plan_path(db, scenario)}).exit_code == 0);
       example::Writer app(options);
@@ -174,6 +202,7 @@ TEST_CASE("killed right after any rollback step, rollback converges to the origi
     StepIds ids;
     {
       itest::TestDb db("crash_rbids_" + scenario.kind, 10);
+      prepare(db, scenario);
       ids = step_ids(db, plan_path(db, scenario), 3);
     }
     MESSAGE(scenario.kind << ": killing after each of " << ids.rollback.size()
@@ -182,6 +211,7 @@ TEST_CASE("killed right after any rollback step, rollback converges to the origi
       const std::string& step = ids.rollback[i];
       CAPTURE(step);
       itest::TestDb db("crash_rb_" + scenario.kind + "_" + std::to_string(i), k_rows);
+      prepare(db, scenario);
       example::WriterOptions options;
       options.url = db.url();
       const std::string original = db.dump();

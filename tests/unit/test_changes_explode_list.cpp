@@ -92,7 +92,7 @@ TEST_CASE("the sync: the string's writes replace join rows, join writes rebuild 
                  "ON \"public\".\"post_tags\"") != std::string::npos);
 }
 
-TEST_CASE("the backfill fills rows nobody reached; transition checks every row; contract drops "
+TEST_CASE("the backfill fills rows nobody reached, transition checks every row, contract drops "
           "the string") {
   auto w = render(k_change);
   const auto& bf = w.at(Phase::backfill);
@@ -118,8 +118,8 @@ TEST_CASE("the backfill fills rows nobody reached; transition checks every row; 
   }
 }
 
-TEST_CASE("names, delimiter and malformed are the plan's; what cannot apply is refused at its "
-          "field") {
+TEST_CASE("names, delimiter and malformed are the plan's, and what cannot apply is refused at "
+          "its field") {
   auto w = render("  - explode_list: {table: posts, column: tag_ids, into: labels, references: "
                   "tags(id), delimiter: \";\", owner_column: post, item_column: tag, malformed: "
                   "skip}\n");
