@@ -9,7 +9,7 @@
 
 namespace orchestrate {
 
-// Version schemas (DESIGN.md, "Old and new application at once"). A change that keeps a name
+// Version schemas (README, "Where this departs from the design"). A change that keeps a name
 // but changes what it holds stores the new data in a temporary physical column; the new
 // application sees it under its final name through an auto-updatable view in a schema named
 // after the plan, which it puts first on its search_path.
