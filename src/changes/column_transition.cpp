@@ -66,6 +66,18 @@ std::string add_columns_sql(const ColumnTransition& t, const SyncSpec& sync) {
   return fmt::format("ALTER TABLE {}\n  {}", quote_qualified(t.schema, t.table.value), sql);
 }
 
+// `DROP COLUMN IF EXISTS` of each column, then of the marker column (when there is one).
+std::string drop_columns_sql(std::vector<std::string> columns, const SyncSpec& sync) {
+  if (!sync.side_column.empty()) {
+    columns.push_back(sync.side_column);
+  }
+  std::string out;
+  for (const auto& c : columns) {
+    out += fmt::format("{}DROP COLUMN IF EXISTS {}", out.empty() ? "" : ", ", quote_ident(c));
+  }
+  return out;
+}
+
 std::string sequence_handover_sql(const ColumnTransition& t) {
   if (!t.sequence_owner) {
     return "";
@@ -87,14 +99,7 @@ std::string sequence_handover_sql(const ColumnTransition& t) {
 std::string contract_sql(const ColumnTransition& t, const SyncSpec& sync) {
   const std::string qualified = quote_qualified(t.schema, t.table.value);
   std::string sql = drop_sync_sql(sync) + ";\n" + sequence_handover_sql(t);
-  std::string drops;
-  for (const auto& c : t.drop_at_contract) {
-    drops += fmt::format("{}DROP COLUMN IF EXISTS {}", drops.empty() ? "" : ", ", quote_ident(c));
-  }
-  if (!sync.side_column.empty()) {
-    drops += fmt::format("{}DROP COLUMN IF EXISTS {}", drops.empty() ? "" : ", ",
-                         quote_ident(sync.side_column));
-  }
+  const std::string drops = drop_columns_sql(t.drop_at_contract, sync);
   if (t.renames.empty()) {
     return drops.empty() ? sql.substr(0, sql.size() - 2)
                          : sql + fmt::format("ALTER TABLE {} {}", qualified, drops);
@@ -365,14 +370,11 @@ PhaseWork transition_work(const ColumnTransition& t, Phase phase, const Table& t
 
 std::vector<Step> transition_rollback(const ColumnTransition& t, const Table& table) {
   const SyncSpec sync = transition_sync(t, table);
-  std::string drops;
+  std::vector<std::string> added;
   for (const auto& a : t.added) {
-    drops += fmt::format("{}DROP COLUMN IF EXISTS {}", drops.empty() ? "" : ", ",
-                         quote_ident(a.name));
+    added.push_back(a.name);
   }
-  if (!sync.side_column.empty()) {
-    drops += fmt::format(", DROP COLUMN IF EXISTS {}", quote_ident(sync.side_column));
-  }
+  const std::string drops = drop_columns_sql(added, sync);
   // The added columns take their twins and NOT NULL checks with them; the old side was never
   // touched, so the table is as it was.
   return {{.id = "rollback." + t.id + ".drop",
