@@ -16,6 +16,7 @@ DEBIAN_PACKAGES=(
   clang-14 libclang-rt-14-dev
   postgresql-15 postgresql-client-15
   util-linux procps time
+  python3-psycopg
 )
 
 log() {
@@ -69,8 +70,11 @@ install_deps() {
     log "dpkg-query not found: not Debian; make sure these are installed: ${DEBIAN_PACKAGES[*]}"
     return 0
   fi
-  local missing=() package status
-  for package in "${DEBIAN_PACKAGES[@]}"; do
+  local missing=() package status wanted=("${DEBIAN_PACKAGES[@]}")
+  # Node.js may come from elsewhere than Debian (with its own npm); only a machine without
+  # npm gets Debian's.
+  command -v npm >/dev/null 2>&1 || wanted+=(nodejs npm)
+  for package in "${wanted[@]}"; do
     status="$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)"
     if [[ "$status" != "install ok installed" ]]; then
       missing+=("$package")
@@ -87,6 +91,17 @@ install_deps() {
   log "installing: ${missing[*]}"
   "${sudo[@]}" apt-get update
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+}
+
+# install_clients: the npm drivers the client-compatibility tests write through
+# (tests/clients/package-lock.json), installed once and again whenever the lock file changes.
+install_clients() {
+  local dir="$ROOT/tests/clients"
+  if [[ ! -f "$dir/node_modules/.package-lock.json" ||
+    "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]]; then
+    log "installing the npm drivers of tests/clients"
+    npm ci --prefix "$dir" --no-audit --no-fund >&2
+  fi
 }
 
 # build_project [build_dir]: configure once (Ninja, RelWithDebInfo), then build everything.

@@ -5,7 +5,13 @@
 --   (nothing to check)
 
 -- rollback from this phase:
+-- step rollback.version_schema.drop
+--   DROP VIEW IF EXISTS "add-accounts-timestamps"."accounts";
+--   DROP SCHEMA IF EXISTS "add-accounts-timestamps";
 -- step rollback.add_column.accounts.updated_at.drop_column
 --   ALTER TABLE "public"."accounts" DROP COLUMN IF EXISTS "updated_at";
 -- step rollback.add_column.accounts.created_at.drop_column
 --   ALTER TABLE "public"."accounts" DROP COLUMN IF EXISTS "created_at";
+-- step rollback.version_schema.old.drop
+--   DROP VIEW IF EXISTS "add-accounts-timestamps_old"."accounts";
+--   DROP SCHEMA IF EXISTS "add-accounts-timestamps_old";

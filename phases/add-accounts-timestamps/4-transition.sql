@@ -29,7 +29,13 @@ ALTER TABLE "public"."accounts" DROP CONSTRAINT IF EXISTS "_orc_nn_accounts_upda
 --   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."accounts"') AND attname = 'updated_at' AND attnotnull AND NOT attisdropped)
 
 -- rollback from this phase:
+-- step rollback.version_schema.drop
+--   DROP VIEW IF EXISTS "add-accounts-timestamps"."accounts";
+--   DROP SCHEMA IF EXISTS "add-accounts-timestamps";
 -- step rollback.add_column.accounts.updated_at.drop_column
 --   ALTER TABLE "public"."accounts" DROP COLUMN IF EXISTS "updated_at";
 -- step rollback.add_column.accounts.created_at.drop_column
 --   ALTER TABLE "public"."accounts" DROP COLUMN IF EXISTS "created_at";
+-- step rollback.version_schema.old.drop
+--   DROP VIEW IF EXISTS "add-accounts-timestamps_old"."accounts";
+--   DROP SCHEMA IF EXISTS "add-accounts-timestamps_old";

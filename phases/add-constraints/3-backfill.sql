@@ -5,6 +5,11 @@
 --   (nothing to check)
 
 -- rollback from this phase:
+-- step rollback.version_schema.drop
+--   DROP VIEW IF EXISTS "add-constraints"."accounts";
+--   DROP VIEW IF EXISTS "add-constraints"."audit_log";
+--   DROP VIEW IF EXISTS "add-constraints"."comments";
+--   DROP SCHEMA IF EXISTS "add-constraints";
 -- step rollback.add_foreign_key.audit_log.audit_log_account_id_fkey
 --   ALTER TABLE "public"."audit_log" DROP CONSTRAINT IF EXISTS "audit_log_account_id_fkey";
 -- step rollback.add_unique.accounts.accounts_user_id_key.constraint
@@ -13,3 +18,8 @@
 --   DROP INDEX CONCURRENTLY IF EXISTS "public"."accounts_user_id_key";
 -- step rollback.add_check.comments.comments_body_not_empty
 --   ALTER TABLE "public"."comments" DROP CONSTRAINT IF EXISTS "comments_body_not_empty";
+-- step rollback.version_schema.old.drop
+--   DROP VIEW IF EXISTS "add-constraints_old"."accounts";
+--   DROP VIEW IF EXISTS "add-constraints_old"."audit_log";
+--   DROP VIEW IF EXISTS "add-constraints_old"."comments";
+--   DROP SCHEMA IF EXISTS "add-constraints_old";

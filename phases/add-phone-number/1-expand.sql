@@ -1,5 +1,54 @@
 -- plan add-phone-number: phase 1 of 5, expand
 
+-- step version_schema.old.create
+CREATE SCHEMA IF NOT EXISTS "add-phone-number_old";
+CREATE OR REPLACE VIEW "add-phone-number_old"."users" AS SELECT "id", "name", "created_at" FROM "public"."users";
+COMMENT ON VIEW "add-phone-number_old"."users" IS 'orchestrate: the old application''s view of "public"."users" while plan add-phone-number runs. Rows live in that table; its primary key is (id)';
+DO $orc$ DECLARE c record; BEGIN
+  FOR c IN SELECT v.name, col_description(a.attrelid, a.attnum) AS note,
+                  CASE WHEN a.attidentity = '' AND a.attgenerated = ''
+                       THEN pg_get_expr(d.adbin, d.adrelid) END AS dflt
+             FROM (VALUES ('id', 'id'), ('name', 'name'), ('created_at', 'created_at')) v(name, physical)
+             JOIN pg_attribute a ON a.attrelid = '"public"."users"'::regclass AND a.attname = v.physical
+             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum LOOP
+    IF c.dflt IS NOT NULL THEN
+      EXECUTE format('ALTER VIEW %s ALTER COLUMN %I SET DEFAULT %s', '"add-phone-number_old"."users"', c.name, c.dflt);
+    END IF;
+    IF c.note IS NOT NULL THEN
+      EXECUTE format('COMMENT ON COLUMN %s.%I IS %L', '"add-phone-number_old"."users"', c.name, c.note);
+    END IF;
+  END LOOP;
+END $orc$;
+DO $orc$ DECLARE g record; table_owner regrole; BEGIN
+  SELECT relowner::regrole INTO table_owner FROM pg_class WHERE oid = '"public"."users"'::regclass;
+  IF table_owner::oid <> (SELECT relowner FROM pg_class WHERE oid = '"add-phone-number_old"."users"'::regclass) THEN
+    BEGIN
+      EXECUTE format('ALTER VIEW %s OWNER TO %s', '"add-phone-number_old"."users"', table_owner);
+    EXCEPTION WHEN insufficient_privilege THEN
+      EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO %s', '"add-phone-number_old"."users"', table_owner);
+    END;
+  END IF;
+  FOR g IN SELECT NULL::name AS col, a.grantee, a.privilege_type, a.is_grantable
+           FROM pg_class c, aclexplode(c.relacl) a
+           WHERE c.oid = '"public"."users"'::regclass AND a.grantee <> c.relowner
+             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE')
+         UNION ALL
+         SELECT t.attname, a.grantee, a.privilege_type, a.is_grantable
+           FROM pg_class c JOIN pg_attribute t ON t.attrelid = c.oid, aclexplode(t.attacl) a
+           WHERE c.oid = '"public"."users"'::regclass AND t.attnum > 0 AND NOT t.attisdropped
+             AND a.grantee <> c.relowner
+             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE')
+             AND EXISTS (SELECT 1 FROM pg_attribute v WHERE v.attrelid = '"add-phone-number_old"."users"'::regclass
+                           AND v.attname = t.attname AND NOT v.attisdropped) LOOP
+    EXECUTE format('GRANT %s%s ON %s TO %s%s', g.privilege_type,
+                   CASE WHEN g.col IS NULL THEN '' ELSE format(' (%I)', g.col) END, '"add-phone-number_old"."users"',
+                   CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE g.grantee::regrole::text END,
+                   CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+  END LOOP;
+END $orc$;
+REVOKE CREATE ON SCHEMA "add-phone-number_old" FROM PUBLIC;
+GRANT USAGE ON SCHEMA "add-phone-number_old" TO PUBLIC;
+
 -- step add_column.users.phone_number.add_columns
 ALTER TABLE "public"."users"
   ADD COLUMN IF NOT EXISTS "phone_number" text,
@@ -24,6 +73,8 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_phone_number_idx" ON "public"."us
 --   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."users"') AND attname = '_orc_side_users_phone_number' AND NOT attisdropped)
 -- check create_index.users.users_phone_number_idx.valid: index users_phone_number_idx exists and is valid
 --   SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass('"public"."users_phone_number_idx"') AND indisvalid AND indisready)
+-- check version_schema.view.add-phone-number_old.users: view add-phone-number_old.users shows the table as it was at start
+--   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'add-phone-number_old' AND viewname = 'users') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'add-phone-number_old' AND table_name = 'users' AND is_updatable = 'YES') = 3
 
 -- rollback from this phase:
 -- step rollback.create_index.users.users_phone_number_idx
@@ -33,3 +84,6 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_phone_number_idx" ON "public"."us
 --   DROP TRIGGER IF EXISTS "_orc_sync_upd_users_phone_number" ON "public"."users";
 --   DROP FUNCTION IF EXISTS "public"."_orc_sync_users_phone_number"();
 --   ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "phone_number", DROP COLUMN IF EXISTS "_orc_side_users_phone_number";
+-- step rollback.version_schema.old.drop
+--   DROP VIEW IF EXISTS "add-phone-number_old"."users";
+--   DROP SCHEMA IF EXISTS "add-phone-number_old";

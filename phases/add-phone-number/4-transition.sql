@@ -20,6 +20,9 @@ ALTER TABLE "public"."users" DROP CONSTRAINT IF EXISTS "_orc_nn_users_phone_numb
 --   SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass('"public"."users_phone_number_idx"') AND indisvalid AND indisready)
 
 -- rollback from this phase:
+-- step rollback.version_schema.drop
+--   DROP VIEW IF EXISTS "add-phone-number"."users";
+--   DROP SCHEMA IF EXISTS "add-phone-number";
 -- step rollback.create_index.users.users_phone_number_idx
 --   DROP INDEX CONCURRENTLY IF EXISTS "public"."users_phone_number_idx";
 -- step rollback.add_column.users.phone_number.drop
@@ -27,3 +30,6 @@ ALTER TABLE "public"."users" DROP CONSTRAINT IF EXISTS "_orc_nn_users_phone_numb
 --   DROP TRIGGER IF EXISTS "_orc_sync_upd_users_phone_number" ON "public"."users";
 --   DROP FUNCTION IF EXISTS "public"."_orc_sync_users_phone_number"();
 --   ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "phone_number", DROP COLUMN IF EXISTS "_orc_side_users_phone_number";
+-- step rollback.version_schema.old.drop
+--   DROP VIEW IF EXISTS "add-phone-number_old"."users";
+--   DROP SCHEMA IF EXISTS "add-phone-number_old";

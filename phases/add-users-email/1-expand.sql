@@ -1,5 +1,54 @@
 -- plan add-users-email: phase 1 of 5, expand
 
+-- step version_schema.old.create
+CREATE SCHEMA IF NOT EXISTS "add-users-email_old";
+CREATE OR REPLACE VIEW "add-users-email_old"."users" AS SELECT "id", "name", "created_at", "phone_number" FROM "public"."users";
+COMMENT ON VIEW "add-users-email_old"."users" IS 'orchestrate: the old application''s view of "public"."users" while plan add-users-email runs. Rows live in that table; its primary key is (id)';
+DO $orc$ DECLARE c record; BEGIN
+  FOR c IN SELECT v.name, col_description(a.attrelid, a.attnum) AS note,
+                  CASE WHEN a.attidentity = '' AND a.attgenerated = ''
+                       THEN pg_get_expr(d.adbin, d.adrelid) END AS dflt
+             FROM (VALUES ('id', 'id'), ('name', 'name'), ('created_at', 'created_at'), ('phone_number', 'phone_number')) v(name, physical)
+             JOIN pg_attribute a ON a.attrelid = '"public"."users"'::regclass AND a.attname = v.physical
+             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum LOOP
+    IF c.dflt IS NOT NULL THEN
+      EXECUTE format('ALTER VIEW %s ALTER COLUMN %I SET DEFAULT %s', '"add-users-email_old"."users"', c.name, c.dflt);
+    END IF;
+    IF c.note IS NOT NULL THEN
+      EXECUTE format('COMMENT ON COLUMN %s.%I IS %L', '"add-users-email_old"."users"', c.name, c.note);
+    END IF;
+  END LOOP;
+END $orc$;
+DO $orc$ DECLARE g record; table_owner regrole; BEGIN
+  SELECT relowner::regrole INTO table_owner FROM pg_class WHERE oid = '"public"."users"'::regclass;
+  IF table_owner::oid <> (SELECT relowner FROM pg_class WHERE oid = '"add-users-email_old"."users"'::regclass) THEN
+    BEGIN
+      EXECUTE format('ALTER VIEW %s OWNER TO %s', '"add-users-email_old"."users"', table_owner);
+    EXCEPTION WHEN insufficient_privilege THEN
+      EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO %s', '"add-users-email_old"."users"', table_owner);
+    END;
+  END IF;
+  FOR g IN SELECT NULL::name AS col, a.grantee, a.privilege_type, a.is_grantable
+           FROM pg_class c, aclexplode(c.relacl) a
+           WHERE c.oid = '"public"."users"'::regclass AND a.grantee <> c.relowner
+             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE')
+         UNION ALL
+         SELECT t.attname, a.grantee, a.privilege_type, a.is_grantable
+           FROM pg_class c JOIN pg_attribute t ON t.attrelid = c.oid, aclexplode(t.attacl) a
+           WHERE c.oid = '"public"."users"'::regclass AND t.attnum > 0 AND NOT t.attisdropped
+             AND a.grantee <> c.relowner
+             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE')
+             AND EXISTS (SELECT 1 FROM pg_attribute v WHERE v.attrelid = '"add-users-email_old"."users"'::regclass
+                           AND v.attname = t.attname AND NOT v.attisdropped) LOOP
+    EXECUTE format('GRANT %s%s ON %s TO %s%s', g.privilege_type,
+                   CASE WHEN g.col IS NULL THEN '' ELSE format(' (%I)', g.col) END, '"add-users-email_old"."users"',
+                   CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE g.grantee::regrole::text END,
+                   CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+  END LOOP;
+END $orc$;
+REVOKE CREATE ON SCHEMA "add-users-email_old" FROM PUBLIC;
+GRANT USAGE ON SCHEMA "add-users-email_old" TO PUBLIC;
+
 -- step add_column.users.email.add_columns
 ALTER TABLE "public"."users"
   ADD COLUMN IF NOT EXISTS "email" text,
@@ -20,6 +69,8 @@ END $orc$;
 --   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."users"') AND attname = '_orc_side_users_email' AND NOT attisdropped)
 -- check add_column.users.email.check: constraint users_email_check exists
 --   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."users"') AND conname = 'users_email_check')
+-- check version_schema.view.add-users-email_old.users: view add-users-email_old.users shows the table as it was at start
+--   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'add-users-email_old' AND viewname = 'users') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'add-users-email_old' AND table_name = 'users' AND is_updatable = 'YES') = 4
 
 -- rollback from this phase:
 -- step rollback.add_column.users.email.drop
@@ -27,3 +78,6 @@ END $orc$;
 --   DROP TRIGGER IF EXISTS "_orc_sync_upd_users_email" ON "public"."users";
 --   DROP FUNCTION IF EXISTS "public"."_orc_sync_users_email"();
 --   ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "email", DROP COLUMN IF EXISTS "_orc_side_users_email";
+-- step rollback.version_schema.old.drop
+--   DROP VIEW IF EXISTS "add-users-email_old"."users";
+--   DROP SCHEMA IF EXISTS "add-users-email_old";

@@ -80,6 +80,55 @@ DO $orc$ BEGIN
   END IF;
 END $orc$;
 
+-- step version_schema.create
+CREATE SCHEMA IF NOT EXISTS "add-users-email";
+CREATE OR REPLACE VIEW "add-users-email"."users" AS SELECT "id", "name", "created_at", "phone_number", "email" FROM "public"."users";
+COMMENT ON VIEW "add-users-email"."users" IS 'orchestrate: the new application''s view of "public"."users" while plan add-users-email runs. Rows live in that table; its primary key is (id)';
+DO $orc$ DECLARE c record; BEGIN
+  FOR c IN SELECT v.name, col_description(a.attrelid, a.attnum) AS note,
+                  CASE WHEN a.attidentity = '' AND a.attgenerated = ''
+                       THEN pg_get_expr(d.adbin, d.adrelid) END AS dflt
+             FROM (VALUES ('id', 'id'), ('name', 'name'), ('created_at', 'created_at'), ('phone_number', 'phone_number'), ('email', 'email')) v(name, physical)
+             JOIN pg_attribute a ON a.attrelid = '"public"."users"'::regclass AND a.attname = v.physical
+             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum LOOP
+    IF c.dflt IS NOT NULL THEN
+      EXECUTE format('ALTER VIEW %s ALTER COLUMN %I SET DEFAULT %s', '"add-users-email"."users"', c.name, c.dflt);
+    END IF;
+    IF c.note IS NOT NULL THEN
+      EXECUTE format('COMMENT ON COLUMN %s.%I IS %L', '"add-users-email"."users"', c.name, c.note);
+    END IF;
+  END LOOP;
+END $orc$;
+DO $orc$ DECLARE g record; table_owner regrole; BEGIN
+  SELECT relowner::regrole INTO table_owner FROM pg_class WHERE oid = '"public"."users"'::regclass;
+  IF table_owner::oid <> (SELECT relowner FROM pg_class WHERE oid = '"add-users-email"."users"'::regclass) THEN
+    BEGIN
+      EXECUTE format('ALTER VIEW %s OWNER TO %s', '"add-users-email"."users"', table_owner);
+    EXCEPTION WHEN insufficient_privilege THEN
+      EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO %s', '"add-users-email"."users"', table_owner);
+    END;
+  END IF;
+  FOR g IN SELECT NULL::name AS col, a.grantee, a.privilege_type, a.is_grantable
+           FROM pg_class c, aclexplode(c.relacl) a
+           WHERE c.oid = '"public"."users"'::regclass AND a.grantee <> c.relowner
+             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE')
+         UNION ALL
+         SELECT t.attname, a.grantee, a.privilege_type, a.is_grantable
+           FROM pg_class c JOIN pg_attribute t ON t.attrelid = c.oid, aclexplode(t.attacl) a
+           WHERE c.oid = '"public"."users"'::regclass AND t.attnum > 0 AND NOT t.attisdropped
+             AND a.grantee <> c.relowner
+             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE')
+             AND EXISTS (SELECT 1 FROM pg_attribute v WHERE v.attrelid = '"add-users-email"."users"'::regclass
+                           AND v.attname = t.attname AND NOT v.attisdropped) LOOP
+    EXECUTE format('GRANT %s%s ON %s TO %s%s', g.privilege_type,
+                   CASE WHEN g.col IS NULL THEN '' ELSE format(' (%I)', g.col) END, '"add-users-email"."users"',
+                   CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE g.grantee::regrole::text END,
+                   CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+  END LOOP;
+END $orc$;
+REVOKE CREATE ON SCHEMA "add-users-email" FROM PUBLIC;
+GRANT USAGE ON SCHEMA "add-users-email" TO PUBLIC;
+
 -- gate (checked before `next` leaves this phase):
 -- check add_column.users.email.not_null_check: constraint _orc_nn_users_email exists
 --   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."users"') AND conname = '_orc_nn_users_email')
@@ -90,10 +139,18 @@ END $orc$;
 --        u AS (UPDATE "public"."users" t SET "_orc_side_users_email" = t."_orc_side_users_email" FROM a WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM a) THEN true
 --               ELSE COALESCE((SELECT bool_and(NOT u."email" IS DISTINCT FROM CAST((COALESCE("email", ('user' || id || '@example.com'))) AS text) AND u."_orc_side_users_email" = 'o') FROM u), false) END
+-- check version_schema.view.add-users-email.users: view add-users-email.users shows the table's final shape
+--   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'add-users-email' AND viewname = 'users') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'add-users-email' AND table_name = 'users' AND is_updatable = 'YES') = 5
 
 -- rollback from this phase:
+-- step rollback.version_schema.drop
+--   DROP VIEW IF EXISTS "add-users-email"."users";
+--   DROP SCHEMA IF EXISTS "add-users-email";
 -- step rollback.add_column.users.email.drop
 --   DROP TRIGGER IF EXISTS "_orc_sync_ins_users_email" ON "public"."users";
 --   DROP TRIGGER IF EXISTS "_orc_sync_upd_users_email" ON "public"."users";
 --   DROP FUNCTION IF EXISTS "public"."_orc_sync_users_email"();
 --   ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "email", DROP COLUMN IF EXISTS "_orc_side_users_email";
+-- step rollback.version_schema.old.drop
+--   DROP VIEW IF EXISTS "add-users-email_old"."users";
+--   DROP SCHEMA IF EXISTS "add-users-email_old";

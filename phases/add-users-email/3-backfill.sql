@@ -8,8 +8,14 @@
 --   batched scan of public.users along (id) for rows where CASE "_orc_side_users_email" WHEN '0' THEN true WHEN 'n' THEN false ELSE ("email" IS DISTINCT FROM CAST((COALESCE("email", ('user' || id || '@example.com'))) AS text)) END
 
 -- rollback from this phase:
+-- step rollback.version_schema.drop
+--   DROP VIEW IF EXISTS "add-users-email"."users";
+--   DROP SCHEMA IF EXISTS "add-users-email";
 -- step rollback.add_column.users.email.drop
 --   DROP TRIGGER IF EXISTS "_orc_sync_ins_users_email" ON "public"."users";
 --   DROP TRIGGER IF EXISTS "_orc_sync_upd_users_email" ON "public"."users";
 --   DROP FUNCTION IF EXISTS "public"."_orc_sync_users_email"();
 --   ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "email", DROP COLUMN IF EXISTS "_orc_side_users_email";
+-- step rollback.version_schema.old.drop
+--   DROP VIEW IF EXISTS "add-users-email_old"."users";
+--   DROP SCHEMA IF EXISTS "add-users-email_old";

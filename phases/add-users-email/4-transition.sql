@@ -27,8 +27,14 @@ END $orc$;
 --   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."users"') AND conname = 'users_email_check' AND convalidated)
 
 -- rollback from this phase:
+-- step rollback.version_schema.drop
+--   DROP VIEW IF EXISTS "add-users-email"."users";
+--   DROP SCHEMA IF EXISTS "add-users-email";
 -- step rollback.add_column.users.email.drop
 --   DROP TRIGGER IF EXISTS "_orc_sync_ins_users_email" ON "public"."users";
 --   DROP TRIGGER IF EXISTS "_orc_sync_upd_users_email" ON "public"."users";
 --   DROP FUNCTION IF EXISTS "public"."_orc_sync_users_email"();
 --   ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "email", DROP COLUMN IF EXISTS "_orc_side_users_email";
+-- step rollback.version_schema.old.drop
+--   DROP VIEW IF EXISTS "add-users-email_old"."users";
+--   DROP SCHEMA IF EXISTS "add-users-email_old";

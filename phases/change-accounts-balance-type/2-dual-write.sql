@@ -94,6 +94,22 @@ END $orc$;
 -- step version_schema.create
 CREATE SCHEMA IF NOT EXISTS "change-accounts-balance-type";
 CREATE OR REPLACE VIEW "change-accounts-balance-type"."accounts" AS SELECT "id", "user_id", "_orc_new_balance" AS "balance" FROM "public"."accounts";
+COMMENT ON VIEW "change-accounts-balance-type"."accounts" IS 'orchestrate: the new application''s view of "public"."accounts" while plan change-accounts-balance-type runs. Rows live in that table; its primary key is (id)';
+DO $orc$ DECLARE c record; BEGIN
+  FOR c IN SELECT v.name, col_description(a.attrelid, a.attnum) AS note,
+                  CASE WHEN a.attidentity = '' AND a.attgenerated = ''
+                       THEN pg_get_expr(d.adbin, d.adrelid) END AS dflt
+             FROM (VALUES ('id', 'id'), ('user_id', 'user_id'), ('balance', '_orc_new_balance')) v(name, physical)
+             JOIN pg_attribute a ON a.attrelid = '"public"."accounts"'::regclass AND a.attname = v.physical
+             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum LOOP
+    IF c.dflt IS NOT NULL THEN
+      EXECUTE format('ALTER VIEW %s ALTER COLUMN %I SET DEFAULT %s', '"change-accounts-balance-type"."accounts"', c.name, c.dflt);
+    END IF;
+    IF c.note IS NOT NULL THEN
+      EXECUTE format('COMMENT ON COLUMN %s.%I IS %L', '"change-accounts-balance-type"."accounts"', c.name, c.note);
+    END IF;
+  END LOOP;
+END $orc$;
 DO $orc$ DECLARE g record; table_owner regrole; BEGIN
   SELECT relowner::regrole INTO table_owner FROM pg_class WHERE oid = '"public"."accounts"'::regclass;
   IF table_owner::oid <> (SELECT relowner FROM pg_class WHERE oid = '"change-accounts-balance-type"."accounts"'::regclass) THEN
@@ -121,6 +137,7 @@ DO $orc$ DECLARE g record; table_owner regrole; BEGIN
                    CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
   END LOOP;
 END $orc$;
+REVOKE CREATE ON SCHEMA "change-accounts-balance-type" FROM PUBLIC;
 GRANT USAGE ON SCHEMA "change-accounts-balance-type" TO PUBLIC;
 
 -- gate (checked before `next` leaves this phase):
@@ -146,7 +163,7 @@ GRANT USAGE ON SCHEMA "change-accounts-balance-type" TO PUBLIC;
 --        u AS (UPDATE "public"."accounts" t SET "_orc_new_balance" = b._n0 FROM a, b WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true
 --               ELSE COALESCE((SELECT bool_and(NOT u."balance" IS DISTINCT FROM (SELECT CAST((balance::integer) AS integer) FROM (SELECT u."id" AS "id", u."user_id" AS "user_id", u."_orc_new_balance" AS "balance") AS _view) AND u."_orc_side_accounts_balance" = 'n') FROM u), false) END
--- check version_schema.view.accounts: view change-accounts-balance-type.accounts shows the table's final shape
+-- check version_schema.view.change-accounts-balance-type.accounts: view change-accounts-balance-type.accounts shows the table's final shape
 --   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'change-accounts-balance-type' AND viewname = 'accounts') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'change-accounts-balance-type' AND table_name = 'accounts' AND is_updatable = 'YES') = 3
 
 -- rollback from this phase:
@@ -158,3 +175,6 @@ GRANT USAGE ON SCHEMA "change-accounts-balance-type" TO PUBLIC;
 --   DROP TRIGGER IF EXISTS "_orc_sync_upd_accounts_balance" ON "public"."accounts";
 --   DROP FUNCTION IF EXISTS "public"."_orc_sync_accounts_balance"();
 --   ALTER TABLE "public"."accounts" DROP COLUMN IF EXISTS "_orc_new_balance", DROP COLUMN IF EXISTS "_orc_side_accounts_balance";
+-- step rollback.version_schema.old.drop
+--   DROP VIEW IF EXISTS "change-accounts-balance-type_old"."accounts";
+--   DROP SCHEMA IF EXISTS "change-accounts-balance-type_old";

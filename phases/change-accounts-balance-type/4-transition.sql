@@ -26,3 +26,6 @@ ALTER TABLE "public"."accounts" DROP CONSTRAINT IF EXISTS "_orc_nn_accounts_bala
 --   DROP TRIGGER IF EXISTS "_orc_sync_upd_accounts_balance" ON "public"."accounts";
 --   DROP FUNCTION IF EXISTS "public"."_orc_sync_accounts_balance"();
 --   ALTER TABLE "public"."accounts" DROP COLUMN IF EXISTS "_orc_new_balance", DROP COLUMN IF EXISTS "_orc_side_accounts_balance";
+-- step rollback.version_schema.old.drop
+--   DROP VIEW IF EXISTS "change-accounts-balance-type_old"."accounts";
+--   DROP SCHEMA IF EXISTS "change-accounts-balance-type_old";

@@ -5,3 +5,9 @@
 --   (nothing to check)
 
 -- rollback from this phase:
+-- step rollback.version_schema.drop
+--   DROP VIEW IF EXISTS "drop-audit-legacy-note"."audit_log";
+--   DROP SCHEMA IF EXISTS "drop-audit-legacy-note";
+-- step rollback.version_schema.old.drop
+--   DROP VIEW IF EXISTS "drop-audit-legacy-note_old"."audit_log";
+--   DROP SCHEMA IF EXISTS "drop-audit-legacy-note_old";

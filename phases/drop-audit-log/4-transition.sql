@@ -8,6 +8,8 @@
 --   SELECT EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."audit_log"') AND relkind = 'v')
 
 -- rollback from this phase:
+-- step rollback.version_schema.drop
+--   DROP SCHEMA IF EXISTS "drop-audit-log";
 -- step rollback.drop_table.audit_log
 --   DO $orc$ BEGIN
 --     IF to_regclass('"public"."_orc_dropped_audit_log"') IS NOT NULL THEN
@@ -15,3 +17,6 @@
 --       ALTER TABLE "public"."_orc_dropped_audit_log" RENAME TO "audit_log";
 --     END IF;
 --   END $orc$;
+-- step rollback.version_schema.old.drop
+--   DROP VIEW IF EXISTS "drop-audit-log_old"."audit_log";
+--   DROP SCHEMA IF EXISTS "drop-audit-log_old";

@@ -1,11 +1,37 @@
 -- plan drop-audit-log: phase 5 of 5, contract
 
+-- before anything runs, check version_schema.only_views: the version schemas hold only the plan's views (else `next` stops, exit 3)
+--   SELECT found = '', CASE WHEN found <> '' THEN format('found %s: an application created them through a search_path that starts with a version schema; move each to "public" (ALTER ... SET SCHEMA "public") or drop it, then run `orchestrate next` again; contract has changed nothing', found) END FROM (SELECT coalesce(string_agg(what, ', ' ORDER BY what), '') AS found FROM (
+--     SELECT format('%s %s', CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'S' THEN 'sequence' WHEN 'f' THEN 'foreign table' WHEN 'c' THEN 'type' ELSE 'table' END, c.oid::regclass) AS what
+--       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+--      WHERE n.nspname IN ('drop-audit-log_old', 'drop-audit-log') AND c.relkind NOT IN ('i', 'I', 't')
+--        AND (n.nspname::text, c.relname::text) NOT IN (VALUES ('drop-audit-log_old', 'audit_log'))
+--     UNION ALL
+--     SELECT format('function %s', p.oid::regprocedure) FROM pg_proc p
+--       JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname IN ('drop-audit-log_old', 'drop-audit-log')
+--     UNION ALL
+--     SELECT format('type %s', t.oid::regtype) FROM pg_type t
+--       JOIN pg_namespace n ON n.oid = t.typnamespace
+--      WHERE n.nspname IN ('drop-audit-log_old', 'drop-audit-log') AND t.typrelid = 0 AND t.typelem = 0
+--   ) objects) f
+
+-- step version_schema.old.drop
+DROP VIEW IF EXISTS "drop-audit-log_old"."audit_log";
+DROP SCHEMA IF EXISTS "drop-audit-log_old";
+
 -- step drop_table.audit_log.drop
 DROP VIEW IF EXISTS "public"."audit_log";
 DROP TABLE IF EXISTS "public"."_orc_dropped_audit_log";
+
+-- step version_schema.drop
+DROP SCHEMA IF EXISTS "drop-audit-log";
 
 -- gate (checked before `next` leaves this phase):
 -- check drop_table.audit_log.gone: audit_log is gone
 --   SELECT to_regclass('"public"."audit_log"') IS NULL
 -- check drop_table.audit_log.table_gone: _orc_dropped_audit_log is gone
 --   SELECT to_regclass('"public"."_orc_dropped_audit_log"') IS NULL
+-- check version_schema.old.gone: version schema drop-audit-log_old dropped
+--   SELECT NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'drop-audit-log_old')
+-- check version_schema.gone: version schema drop-audit-log dropped
+--   SELECT NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'drop-audit-log')

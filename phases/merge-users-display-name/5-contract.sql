@@ -1,10 +1,33 @@
 -- plan merge-users-display-name: phase 5 of 5, contract
 
+-- before anything runs, check version_schema.only_views: the version schemas hold only the plan's views (else `next` stops, exit 3)
+--   SELECT found = '', CASE WHEN found <> '' THEN format('found %s: an application created them through a search_path that starts with a version schema; move each to "public" (ALTER ... SET SCHEMA "public") or drop it, then run `orchestrate next` again; contract has changed nothing', found) END FROM (SELECT coalesce(string_agg(what, ', ' ORDER BY what), '') AS found FROM (
+--     SELECT format('%s %s', CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'S' THEN 'sequence' WHEN 'f' THEN 'foreign table' WHEN 'c' THEN 'type' ELSE 'table' END, c.oid::regclass) AS what
+--       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+--      WHERE n.nspname IN ('merge-users-display-name_old', 'merge-users-display-name') AND c.relkind NOT IN ('i', 'I', 't')
+--        AND (n.nspname::text, c.relname::text) NOT IN (VALUES ('merge-users-display-name_old', 'users'), ('merge-users-display-name', 'users'))
+--     UNION ALL
+--     SELECT format('function %s', p.oid::regprocedure) FROM pg_proc p
+--       JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname IN ('merge-users-display-name_old', 'merge-users-display-name')
+--     UNION ALL
+--     SELECT format('type %s', t.oid::regtype) FROM pg_type t
+--       JOIN pg_namespace n ON n.oid = t.typnamespace
+--      WHERE n.nspname IN ('merge-users-display-name_old', 'merge-users-display-name') AND t.typrelid = 0 AND t.typelem = 0
+--   ) objects) f
+
+-- step version_schema.old.drop
+DROP VIEW IF EXISTS "merge-users-display-name_old"."users";
+DROP SCHEMA IF EXISTS "merge-users-display-name_old";
+
 -- step merge_columns.users.display_name.swap
 DROP TRIGGER IF EXISTS "_orc_sync_ins_users_display_name" ON "public"."users";
 DROP TRIGGER IF EXISTS "_orc_sync_upd_users_display_name" ON "public"."users";
 DROP FUNCTION IF EXISTS "public"."_orc_sync_users_display_name"();
 ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "first_name", DROP COLUMN IF EXISTS "last_name", DROP COLUMN IF EXISTS "_orc_side_users_display_name";
+
+-- step version_schema.drop
+DROP VIEW IF EXISTS "merge-users-display-name"."users";
+DROP SCHEMA IF EXISTS "merge-users-display-name";
 
 -- gate (checked before `next` leaves this phase):
 -- check merge_columns.users.display_name.old_gone.first_name: column users.first_name is gone
@@ -19,3 +42,7 @@ ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "first_name", DROP COLUMN IF 
 --   SELECT NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."users"') AND conname LIKE '\_orc\_%')
 --      AND NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass('"public"."users"') AND tgname LIKE '\_orc\_%')
 --      AND NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."users"') AND attname LIKE '\_orc\_%' AND NOT attisdropped)
+-- check version_schema.old.gone: version schema merge-users-display-name_old dropped
+--   SELECT NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'merge-users-display-name_old')
+-- check version_schema.gone: version schema merge-users-display-name dropped
+--   SELECT NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'merge-users-display-name')

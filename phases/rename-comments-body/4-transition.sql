@@ -18,8 +18,14 @@ ALTER TABLE "public"."comments" DROP CONSTRAINT IF EXISTS "_orc_nn_comments_body
 --   batched scan of public.comments along (id) for rows where ("body" IS DISTINCT FROM "contents")
 
 -- rollback from this phase:
+-- step rollback.version_schema.drop
+--   DROP VIEW IF EXISTS "rename-comments-body"."comments";
+--   DROP SCHEMA IF EXISTS "rename-comments-body";
 -- step rollback.rename_column.comments.body.drop
 --   DROP TRIGGER IF EXISTS "_orc_sync_ins_comments_body" ON "public"."comments";
 --   DROP TRIGGER IF EXISTS "_orc_sync_upd_comments_body" ON "public"."comments";
 --   DROP FUNCTION IF EXISTS "public"."_orc_sync_comments_body"();
 --   ALTER TABLE "public"."comments" DROP COLUMN IF EXISTS "body";
+-- step rollback.version_schema.old.drop
+--   DROP VIEW IF EXISTS "rename-comments-body_old"."comments";
+--   DROP SCHEMA IF EXISTS "rename-comments-body_old";

@@ -73,6 +73,55 @@ DO $orc$ BEGIN
   END IF;
 END $orc$;
 
+-- step version_schema.create
+CREATE SCHEMA IF NOT EXISTS "rename-users-phone";
+CREATE OR REPLACE VIEW "rename-users-phone"."users" AS SELECT "id", "name", "created_at", "email", "phone" FROM "public"."users";
+COMMENT ON VIEW "rename-users-phone"."users" IS 'orchestrate: the new application''s view of "public"."users" while plan rename-users-phone runs. Rows live in that table; its primary key is (id)';
+DO $orc$ DECLARE c record; BEGIN
+  FOR c IN SELECT v.name, col_description(a.attrelid, a.attnum) AS note,
+                  CASE WHEN a.attidentity = '' AND a.attgenerated = ''
+                       THEN pg_get_expr(d.adbin, d.adrelid) END AS dflt
+             FROM (VALUES ('id', 'id'), ('name', 'name'), ('created_at', 'created_at'), ('email', 'email'), ('phone', 'phone')) v(name, physical)
+             JOIN pg_attribute a ON a.attrelid = '"public"."users"'::regclass AND a.attname = v.physical
+             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum LOOP
+    IF c.dflt IS NOT NULL THEN
+      EXECUTE format('ALTER VIEW %s ALTER COLUMN %I SET DEFAULT %s', '"rename-users-phone"."users"', c.name, c.dflt);
+    END IF;
+    IF c.note IS NOT NULL THEN
+      EXECUTE format('COMMENT ON COLUMN %s.%I IS %L', '"rename-users-phone"."users"', c.name, c.note);
+    END IF;
+  END LOOP;
+END $orc$;
+DO $orc$ DECLARE g record; table_owner regrole; BEGIN
+  SELECT relowner::regrole INTO table_owner FROM pg_class WHERE oid = '"public"."users"'::regclass;
+  IF table_owner::oid <> (SELECT relowner FROM pg_class WHERE oid = '"rename-users-phone"."users"'::regclass) THEN
+    BEGIN
+      EXECUTE format('ALTER VIEW %s OWNER TO %s', '"rename-users-phone"."users"', table_owner);
+    EXCEPTION WHEN insufficient_privilege THEN
+      EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO %s', '"rename-users-phone"."users"', table_owner);
+    END;
+  END IF;
+  FOR g IN SELECT NULL::name AS col, a.grantee, a.privilege_type, a.is_grantable
+           FROM pg_class c, aclexplode(c.relacl) a
+           WHERE c.oid = '"public"."users"'::regclass AND a.grantee <> c.relowner
+             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE')
+         UNION ALL
+         SELECT t.attname, a.grantee, a.privilege_type, a.is_grantable
+           FROM pg_class c JOIN pg_attribute t ON t.attrelid = c.oid, aclexplode(t.attacl) a
+           WHERE c.oid = '"public"."users"'::regclass AND t.attnum > 0 AND NOT t.attisdropped
+             AND a.grantee <> c.relowner
+             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE')
+             AND EXISTS (SELECT 1 FROM pg_attribute v WHERE v.attrelid = '"rename-users-phone"."users"'::regclass
+                           AND v.attname = t.attname AND NOT v.attisdropped) LOOP
+    EXECUTE format('GRANT %s%s ON %s TO %s%s', g.privilege_type,
+                   CASE WHEN g.col IS NULL THEN '' ELSE format(' (%I)', g.col) END, '"rename-users-phone"."users"',
+                   CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE g.grantee::regrole::text END,
+                   CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+  END LOOP;
+END $orc$;
+REVOKE CREATE ON SCHEMA "rename-users-phone" FROM PUBLIC;
+GRANT USAGE ON SCHEMA "rename-users-phone" TO PUBLIC;
+
 -- gate (checked before `next` leaves this phase):
 -- check rename_column.users.phone.not_null_check: constraint _orc_nn_users_phone exists
 --   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."users"') AND conname = '_orc_nn_users_phone')
@@ -96,10 +145,18 @@ END $orc$;
 --        u AS (UPDATE "public"."users" t SET "phone" = b._n0 FROM a, b WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true
 --               ELSE COALESCE((SELECT bool_and(NOT u."phone_number" IS DISTINCT FROM u."phone") FROM u), false) END
+-- check version_schema.view.rename-users-phone.users: view rename-users-phone.users shows the table's final shape
+--   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'rename-users-phone' AND viewname = 'users') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'rename-users-phone' AND table_name = 'users' AND is_updatable = 'YES') = 5
 
 -- rollback from this phase:
+-- step rollback.version_schema.drop
+--   DROP VIEW IF EXISTS "rename-users-phone"."users";
+--   DROP SCHEMA IF EXISTS "rename-users-phone";
 -- step rollback.rename_column.users.phone.drop
 --   DROP TRIGGER IF EXISTS "_orc_sync_ins_users_phone" ON "public"."users";
 --   DROP TRIGGER IF EXISTS "_orc_sync_upd_users_phone" ON "public"."users";
 --   DROP FUNCTION IF EXISTS "public"."_orc_sync_users_phone"();
 --   ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "phone";
+-- step rollback.version_schema.old.drop
+--   DROP VIEW IF EXISTS "rename-users-phone_old"."users";
+--   DROP SCHEMA IF EXISTS "rename-users-phone_old";

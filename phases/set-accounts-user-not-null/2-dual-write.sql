@@ -90,6 +90,22 @@ END $orc$;
 -- step version_schema.create
 CREATE SCHEMA IF NOT EXISTS "set-accounts-user-not-null";
 CREATE OR REPLACE VIEW "set-accounts-user-not-null"."accounts" AS SELECT "id", "balance", "created_at", "updated_at", "_orc_new_user_id" AS "user_id" FROM "public"."accounts";
+COMMENT ON VIEW "set-accounts-user-not-null"."accounts" IS 'orchestrate: the new application''s view of "public"."accounts" while plan set-accounts-user-not-null runs. Rows live in that table; its primary key is (id)';
+DO $orc$ DECLARE c record; BEGIN
+  FOR c IN SELECT v.name, col_description(a.attrelid, a.attnum) AS note,
+                  CASE WHEN a.attidentity = '' AND a.attgenerated = ''
+                       THEN pg_get_expr(d.adbin, d.adrelid) END AS dflt
+             FROM (VALUES ('id', 'id'), ('balance', 'balance'), ('created_at', 'created_at'), ('updated_at', 'updated_at'), ('user_id', '_orc_new_user_id')) v(name, physical)
+             JOIN pg_attribute a ON a.attrelid = '"public"."accounts"'::regclass AND a.attname = v.physical
+             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum LOOP
+    IF c.dflt IS NOT NULL THEN
+      EXECUTE format('ALTER VIEW %s ALTER COLUMN %I SET DEFAULT %s', '"set-accounts-user-not-null"."accounts"', c.name, c.dflt);
+    END IF;
+    IF c.note IS NOT NULL THEN
+      EXECUTE format('COMMENT ON COLUMN %s.%I IS %L', '"set-accounts-user-not-null"."accounts"', c.name, c.note);
+    END IF;
+  END LOOP;
+END $orc$;
 DO $orc$ DECLARE g record; table_owner regrole; BEGIN
   SELECT relowner::regrole INTO table_owner FROM pg_class WHERE oid = '"public"."accounts"'::regclass;
   IF table_owner::oid <> (SELECT relowner FROM pg_class WHERE oid = '"set-accounts-user-not-null"."accounts"'::regclass) THEN
@@ -117,6 +133,7 @@ DO $orc$ DECLARE g record; table_owner regrole; BEGIN
                    CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
   END LOOP;
 END $orc$;
+REVOKE CREATE ON SCHEMA "set-accounts-user-not-null" FROM PUBLIC;
 GRANT USAGE ON SCHEMA "set-accounts-user-not-null" TO PUBLIC;
 
 -- gate (checked before `next` leaves this phase):
@@ -142,7 +159,7 @@ GRANT USAGE ON SCHEMA "set-accounts-user-not-null" TO PUBLIC;
 --        u AS (UPDATE "public"."accounts" t SET "_orc_new_user_id" = b._n0 FROM a, b WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true
 --               ELSE COALESCE((SELECT bool_and(NOT u."user_id" IS DISTINCT FROM u."_orc_new_user_id" AND u."_orc_side_accounts_user_id" = 'n') FROM u), false) END
--- check version_schema.view.accounts: view set-accounts-user-not-null.accounts shows the table's final shape
+-- check version_schema.view.set-accounts-user-not-null.accounts: view set-accounts-user-not-null.accounts shows the table's final shape
 --   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'set-accounts-user-not-null' AND viewname = 'accounts') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'set-accounts-user-not-null' AND table_name = 'accounts' AND is_updatable = 'YES') = 5
 
 -- rollback from this phase:
@@ -154,3 +171,6 @@ GRANT USAGE ON SCHEMA "set-accounts-user-not-null" TO PUBLIC;
 --   DROP TRIGGER IF EXISTS "_orc_sync_upd_accounts_user_id" ON "public"."accounts";
 --   DROP FUNCTION IF EXISTS "public"."_orc_sync_accounts_user_id"();
 --   ALTER TABLE "public"."accounts" DROP COLUMN IF EXISTS "_orc_new_user_id", DROP COLUMN IF EXISTS "_orc_side_accounts_user_id";
+-- step rollback.version_schema.old.drop
+--   DROP VIEW IF EXISTS "set-accounts-user-not-null_old"."accounts";
+--   DROP SCHEMA IF EXISTS "set-accounts-user-not-null_old";

@@ -16,3 +16,6 @@
 --   DROP TRIGGER IF EXISTS "_orc_sync_upd_accounts_user_id" ON "public"."accounts";
 --   DROP FUNCTION IF EXISTS "public"."_orc_sync_accounts_user_id"();
 --   ALTER TABLE "public"."accounts" DROP COLUMN IF EXISTS "_orc_new_user_id", DROP COLUMN IF EXISTS "_orc_side_accounts_user_id";
+-- step rollback.version_schema.old.drop
+--   DROP VIEW IF EXISTS "set-accounts-user-not-null_old"."accounts";
+--   DROP SCHEMA IF EXISTS "set-accounts-user-not-null_old";

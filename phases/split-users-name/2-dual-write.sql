@@ -110,6 +110,55 @@ DO $orc$ DECLARE _row tid; BEGIN
   END;
 END $orc$;
 
+-- step version_schema.create
+CREATE SCHEMA IF NOT EXISTS "split-users-name";
+CREATE OR REPLACE VIEW "split-users-name"."users" AS SELECT "id", "created_at", "email", "phone", "first_name", "last_name" FROM "public"."users";
+COMMENT ON VIEW "split-users-name"."users" IS 'orchestrate: the new application''s view of "public"."users" while plan split-users-name runs. Rows live in that table; its primary key is (id)';
+DO $orc$ DECLARE c record; BEGIN
+  FOR c IN SELECT v.name, col_description(a.attrelid, a.attnum) AS note,
+                  CASE WHEN a.attidentity = '' AND a.attgenerated = ''
+                       THEN pg_get_expr(d.adbin, d.adrelid) END AS dflt
+             FROM (VALUES ('id', 'id'), ('created_at', 'created_at'), ('email', 'email'), ('phone', 'phone'), ('first_name', 'first_name'), ('last_name', 'last_name')) v(name, physical)
+             JOIN pg_attribute a ON a.attrelid = '"public"."users"'::regclass AND a.attname = v.physical
+             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum LOOP
+    IF c.dflt IS NOT NULL THEN
+      EXECUTE format('ALTER VIEW %s ALTER COLUMN %I SET DEFAULT %s', '"split-users-name"."users"', c.name, c.dflt);
+    END IF;
+    IF c.note IS NOT NULL THEN
+      EXECUTE format('COMMENT ON COLUMN %s.%I IS %L', '"split-users-name"."users"', c.name, c.note);
+    END IF;
+  END LOOP;
+END $orc$;
+DO $orc$ DECLARE g record; table_owner regrole; BEGIN
+  SELECT relowner::regrole INTO table_owner FROM pg_class WHERE oid = '"public"."users"'::regclass;
+  IF table_owner::oid <> (SELECT relowner FROM pg_class WHERE oid = '"split-users-name"."users"'::regclass) THEN
+    BEGIN
+      EXECUTE format('ALTER VIEW %s OWNER TO %s', '"split-users-name"."users"', table_owner);
+    EXCEPTION WHEN insufficient_privilege THEN
+      EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO %s', '"split-users-name"."users"', table_owner);
+    END;
+  END IF;
+  FOR g IN SELECT NULL::name AS col, a.grantee, a.privilege_type, a.is_grantable
+           FROM pg_class c, aclexplode(c.relacl) a
+           WHERE c.oid = '"public"."users"'::regclass AND a.grantee <> c.relowner
+             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE')
+         UNION ALL
+         SELECT t.attname, a.grantee, a.privilege_type, a.is_grantable
+           FROM pg_class c JOIN pg_attribute t ON t.attrelid = c.oid, aclexplode(t.attacl) a
+           WHERE c.oid = '"public"."users"'::regclass AND t.attnum > 0 AND NOT t.attisdropped
+             AND a.grantee <> c.relowner
+             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE')
+             AND EXISTS (SELECT 1 FROM pg_attribute v WHERE v.attrelid = '"split-users-name"."users"'::regclass
+                           AND v.attname = t.attname AND NOT v.attisdropped) LOOP
+    EXECUTE format('GRANT %s%s ON %s TO %s%s', g.privilege_type,
+                   CASE WHEN g.col IS NULL THEN '' ELSE format(' (%I)', g.col) END, '"split-users-name"."users"',
+                   CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE g.grantee::regrole::text END,
+                   CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+  END LOOP;
+END $orc$;
+REVOKE CREATE ON SCHEMA "split-users-name" FROM PUBLIC;
+GRANT USAGE ON SCHEMA "split-users-name" TO PUBLIC;
+
 -- gate (checked before `next` leaves this phase):
 -- check split_column.users.name.trigger: triggers _orc_sync_ins_users_first_name and _orc_sync_upd_users_first_name present and enabled
 --   SELECT (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('"public"."users"') AND tgname IN ('_orc_sync_ins_users_first_name', '_orc_sync_upd_users_first_name') AND tgenabled IN ('O', 'A')) = 2
@@ -131,10 +180,18 @@ END $orc$;
 --        u AS (UPDATE "public"."users" t SET "first_name" = b._n0, "last_name" = b._n1 FROM a, b WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true
 --               ELSE COALESCE((SELECT bool_and(NOT u."name" IS DISTINCT FROM CAST((concat_ws(' ', first_name, last_name)) AS text) AND u."_orc_side_users_first_name" = 'n') FROM u), false) END
+-- check version_schema.view.split-users-name.users: view split-users-name.users shows the table's final shape
+--   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'split-users-name' AND viewname = 'users') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'split-users-name' AND table_name = 'users' AND is_updatable = 'YES') = 6
 
 -- rollback from this phase:
+-- step rollback.version_schema.drop
+--   DROP VIEW IF EXISTS "split-users-name"."users";
+--   DROP SCHEMA IF EXISTS "split-users-name";
 -- step rollback.split_column.users.name.drop
 --   DROP TRIGGER IF EXISTS "_orc_sync_ins_users_first_name" ON "public"."users";
 --   DROP TRIGGER IF EXISTS "_orc_sync_upd_users_first_name" ON "public"."users";
 --   DROP FUNCTION IF EXISTS "public"."_orc_sync_users_first_name"();
 --   ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "first_name", DROP COLUMN IF EXISTS "last_name", DROP COLUMN IF EXISTS "_orc_side_users_first_name";
+-- step rollback.version_schema.old.drop
+--   DROP VIEW IF EXISTS "split-users-name_old"."users";
+--   DROP SCHEMA IF EXISTS "split-users-name_old";

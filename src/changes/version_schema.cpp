@@ -12,68 +12,123 @@ std::string version_schema_name(const std::string& plan) {
   return fit_identifier(plan);
 }
 
+std::string old_version_schema_name(const std::string& plan) {
+  return fit_identifier(plan + "_old");
+}
+
 std::vector<VersionView> version_views(const std::string& schema,
-                                       const Catalog& final_shape,
+                                       const Catalog& shape,
+                                       const std::set<std::string>& tables,
                                        const std::vector<VersionedColumn>& mapped) {
   std::vector<VersionView> views;
-  std::set<std::string> seen;
-  for (const auto& m : mapped) {
-    if (!seen.insert(m.table).second) {
-      continue;
-    }
-    const Table* table = final_shape.table(schema, m.table);
+  for (const auto& name : tables) {
+    const Table* table = shape.table(schema, name);
     if (table == nullptr) {
       continue;
     }
     VersionView view;
-    view.table = m.table;
+    view.table = name;
+    view.source = quote_qualified(schema, name);
+    view.key = table->row_key();
     for (const auto& c : table->columns) {
-      std::string physical = c.name;
-      for (const auto& other : mapped) {
-        if (other.table == m.table && other.column == c.name) {
-          physical = other.physical;
+      VersionViewColumn col{c.name, c.name};
+      for (const auto& m : mapped) {
+        if (m.table == name && m.column == c.name) {
+          col.physical = m.physical;
         }
       }
-      view.columns.emplace_back(c.name, physical);
+      view.columns.push_back(std::move(col));
     }
     views.push_back(std::move(view));
   }
   return views;
 }
 
-Step create_version_schema_step(const std::string& version_schema,
-                                const std::string& schema,
+namespace {
+
+std::string key_text(const std::vector<std::string>& key) {
+  std::string out;
+  for (const auto& k : key) {
+    out += (out.empty() ? "" : ", ") + k;
+  }
+  return out;
+}
+
+// The view's comment, for an ORM user who finds no key on a view: where the rows live and
+// which columns identify them.
+std::string view_comment(const VersionView& v, const std::string& application,
+                         const std::string& plan) {
+  return fmt::format("orchestrate: the {} application's view of {} while plan {} runs. "
+                     "Rows live in that table; {}",
+                     application, v.source, plan,
+                     v.key.empty() ? std::string("it has no primary key")
+                                   : "its primary key is (" + key_text(v.key) + ")");
+}
+
+} // namespace
+
+Step create_version_schema_step(const std::string& id,
+                                const std::string& version_schema,
+                                const std::string& application,
+                                const std::string& plan,
                                 const std::vector<VersionView>& views) {
   std::string sql = fmt::format("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(version_schema));
   for (const auto& v : views) {
+    const std::string view = quote_qualified(version_schema, v.table);
     std::string cols;
-    for (const auto& [name, physical] : v.columns) {
+    for (const auto& c : v.columns) {
       cols += cols.empty() ? "" : ", ";
-      cols += quote_ident(physical);
-      if (name != physical) {
-        cols += " AS " + quote_ident(name);
+      cols += quote_ident(c.physical);
+      if (c.name != c.physical) {
+        cols += " AS " + quote_ident(c.name);
       }
     }
-    // A plain projection of one table: PostgreSQL makes it updatable by itself, columns it
-    // does not show take the table's defaults, and the table's triggers fire as usual.
-    sql += fmt::format(";\nCREATE OR REPLACE VIEW {} AS SELECT {} FROM {}",
-                       quote_qualified(version_schema, v.table), cols,
-                       quote_qualified(schema, v.table));
-    sql += ";\n" + copy_grants_sql(quote_qualified(schema, v.table),
-                                   quote_qualified(version_schema, v.table));
+    sql += fmt::format(";\nCREATE OR REPLACE VIEW {} AS SELECT {} FROM {}", view, cols, v.source);
+    // Defaults and comments while the view is still ours (copy_grants_sql may hand it to the
+    // table's owner), read when the step runs from the physical column: the view's INSERT
+    // then gets what the table would give, an explicit DEFAULT included. An identity or
+    // generated column takes its value from the table when the view leaves it out.
+    std::string pairs;
+    for (const auto& c : v.columns) {
+      pairs += fmt::format("{}({}, {})", pairs.empty() ? "" : ", ", quote_literal(c.name),
+                           quote_literal(c.physical));
+    }
+    sql += fmt::format(";\nCOMMENT ON VIEW {} IS {}", view,
+                       quote_literal(view_comment(v, application, plan)));
+    sql += fmt::format(
+        ";\nDO $orc$ DECLARE c record; BEGIN\n"
+        "  FOR c IN SELECT v.name, col_description(a.attrelid, a.attnum) AS note,\n"
+        "                  CASE WHEN a.attidentity = '' AND a.attgenerated = ''\n"
+        "                       THEN pg_get_expr(d.adbin, d.adrelid) END AS dflt\n"
+        "             FROM (VALUES {2}) v(name, physical)\n"
+        "             JOIN pg_attribute a ON a.attrelid = {1}::regclass AND a.attname = v.physical\n"
+        "             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum LOOP\n"
+        "    IF c.dflt IS NOT NULL THEN\n"
+        "      EXECUTE format('ALTER VIEW %s ALTER COLUMN %I SET DEFAULT %s', {0}, c.name, c.dflt);\n"
+        "    END IF;\n"
+        "    IF c.note IS NOT NULL THEN\n"
+        "      EXECUTE format('COMMENT ON COLUMN %s.%I IS %L', {0}, c.name, c.note);\n"
+        "    END IF;\n"
+        "  END LOOP;\nEND $orc$",
+        quote_literal(view), quote_literal(v.source), pairs);
+    sql += ";\n" + copy_grants_sql(v.source, view);
   }
-  // The views carry the tables' own privileges; the schema only has to be reachable.
-  sql += fmt::format(";\nGRANT USAGE ON SCHEMA {} TO PUBLIC", quote_ident(version_schema));
-  return {"version_schema.create", sql};
+  // The views carry the tables' own privileges; the schema only has to be reachable. CREATE
+  // stays with the schema's owner, so applications connecting as their own roles cannot put
+  // objects here by accident (an unqualified CREATE TABLE on this search_path).
+  sql += fmt::format(";\nREVOKE CREATE ON SCHEMA {0} FROM PUBLIC;\nGRANT USAGE ON SCHEMA {0} TO PUBLIC",
+                     quote_ident(version_schema));
+  return {id, sql};
 }
 
 std::vector<Check> version_schema_checks(const std::string& version_schema,
-                                         const std::vector<VersionView>& views) {
+                                         const std::vector<VersionView>& views,
+                                         const std::string& shows) {
   std::vector<Check> checks;
   for (const auto& v : views) {
     checks.push_back(
-        {"version_schema.view." + v.table,
-         fmt::format("view {}.{} shows the table's final shape", version_schema, v.table),
+        {"version_schema.view." + version_schema + "." + v.table,
+         fmt::format("view {}.{} shows {}", version_schema, v.table, shows),
          fmt::format("SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = {} AND viewname = "
                      "{}) AND (SELECT count(*) FROM information_schema.columns WHERE "
                      "table_schema = {} AND table_name = {} AND is_updatable = 'YES') = {}",
@@ -94,10 +149,53 @@ Step drop_version_schema_step(const std::string& id, const std::string& version_
   return {id, sql};
 }
 
-Check version_schema_gone_check(const std::string& version_schema) {
-  return {"version_schema.gone", fmt::format("version schema {} dropped", version_schema),
+Check version_schema_gone_check(const std::string& id, const std::string& version_schema) {
+  return {id, fmt::format("version schema {} dropped", version_schema),
           fmt::format("SELECT NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = {})",
                       quote_literal(version_schema)),
+          false, std::nullopt};
+}
+
+Check version_schema_precheck(
+    const std::vector<std::pair<std::string, std::vector<VersionView>>>& schemas,
+    const std::string& base_schema) {
+  std::string names;
+  std::string ours;
+  for (const auto& [schema, views] : schemas) {
+    names += (names.empty() ? "" : ", ") + quote_literal(schema);
+    for (const auto& v : views) {
+      ours += (ours.empty() ? "" : ", ") +
+              fmt::format("({}, {})", quote_literal(schema), quote_literal(v.table));
+    }
+  }
+  if (ours.empty()) {
+    ours = "(NULL, NULL)";
+  }
+  const std::string found = fmt::format(
+      "SELECT coalesce(string_agg(what, ', ' ORDER BY what), '') AS found FROM (\n"
+      "  SELECT format('%s %s', CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN "
+      "'materialized view' WHEN 'S' THEN 'sequence' WHEN 'f' THEN 'foreign table' WHEN 'c' THEN "
+      "'type' ELSE 'table' END, c.oid::regclass) AS what\n"
+      "    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace\n"
+      "   WHERE n.nspname IN ({0}) AND c.relkind NOT IN ('i', 'I', 't')\n"
+      "     AND (n.nspname::text, c.relname::text) NOT IN (VALUES {1})\n"
+      "  UNION ALL\n"
+      "  SELECT format('function %s', p.oid::regprocedure) FROM pg_proc p\n"
+      "    JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname IN ({0})\n"
+      "  UNION ALL\n"
+      "  SELECT format('type %s', t.oid::regtype) FROM pg_type t\n"
+      "    JOIN pg_namespace n ON n.oid = t.typnamespace\n"
+      "   WHERE n.nspname IN ({0}) AND t.typrelid = 0 AND t.typelem = 0\n"
+      ") objects",
+      names, ours);
+  return {"version_schema.only_views",
+          "the version schemas hold only the plan's views",
+          fmt::format("SELECT found = '', CASE WHEN found <> '' THEN format("
+                      "'found %s: an application created them through a search_path that "
+                      "starts with a version schema; move each to {0} (ALTER ... SET SCHEMA "
+                      "{0}) or drop it, then run `orchestrate next` again; contract has "
+                      "changed nothing', found) END FROM ({1}) f",
+                      quote_ident(base_schema), found),
           false, std::nullopt};
 }
 

@@ -4,6 +4,7 @@
 #include "cli/session.hpp"
 #include "core/errors.hpp"
 #include "planner/planner.hpp"
+#include "planner/render_for_role.hpp"
 #include "planner/render_sql.hpp"
 
 namespace orchestrate {
@@ -17,7 +18,11 @@ struct PlanOptions {
 int run_plan(const PlanOptions& o, const GlobalOptions& g) {
   Plan plan = load_plan(o.plan);
   Session s(g, "plan", true);
-  PlanWork work = render_plan(plan, s.catalog());
+  std::string note;
+  PlanWork work = render_for_role(*s.conn, plan, s.catalog(), note);
+  if (!note.empty()) {
+    s.reporter.warn("note: " + note);
+  }
   if (o.out.empty()) {
     if (g.json) {
       std::printf("%s\n", nlohmann::json(work).dump(2).c_str());

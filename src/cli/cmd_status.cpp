@@ -142,6 +142,14 @@ nlohmann::json status_json(Session& s, const PlanRecord& r) {
   if (const auto o = new_app_options(r); !o.empty()) {
     options = o;
   }
+  nlohmann::json old_search_path = nullptr;
+  if (const auto path = app_search_path(r, App::old_app, ", "); !path.empty()) {
+    old_search_path = path;
+  }
+  nlohmann::json old_options = nullptr;
+  if (const auto o = app_options(r, App::old_app); !o.empty()) {
+    old_options = o;
+  }
   return {{"name", r.name},
           {"phase", r.state.name()},
           {"applying", r.applying ? nlohmann::json(std::string(phase_name(*r.applying)))
@@ -150,6 +158,8 @@ nlohmann::json status_json(Session& s, const PlanRecord& r) {
           {"rollback", rollback},
           {"search_path", search_path},
           {"new_app_options", options},
+          {"old_search_path", old_search_path},
+          {"old_app_options", old_options},
           {"checksum", r.checksum},
           {"backfill", backfill},
           {"gate_phase", r.last_gate_phase},
@@ -233,10 +243,14 @@ std::string status_text(const nlohmann::json& j) {
                        j["new_app_options"].get<std::string>());
     // A version schema already has the shape the tables have after contract.
     out += j["search_path"].is_null()
-               ? "  prepared statements: the new application's SELECT * changes shape at "
-                 "contract (prepare again); retire the old application before contract\n"
-               : "  prepared statements: the new application's stay valid through contract; "
-                 "retire the old application before contract\n";
+               ? "  prepared statements: no table changes shape under either application\n"
+               : "  prepared statements: on their version schemas both applications keep one "
+                 "shape; retire the old application before contract\n";
+  }
+  if (!j["old_app_options"].is_null()) {
+    out += fmt::format("  old application connects with: options='{}' (`orchestrate url --old` "
+                       "prints the whole URL)\n",
+                       j["old_app_options"].get<std::string>());
   }
   const auto& b = j["backfill"];
   if (b["rows_total"].get<long long>() > 0 || b["rows_done"].get<long long>() > 0) {

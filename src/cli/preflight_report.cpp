@@ -6,12 +6,14 @@
 
 #include "core/errors.hpp"
 #include "planner/planner.hpp"
+#include "planner/render_for_role.hpp"
 #include "planner/preflight.hpp"
 
 namespace orchestrate {
 
 void run_preflight(Session& s, const Plan& plan, bool replica_lag_flag, bool verbose) {
-  const PlanWork work = render_plan(plan, s.catalog());
+  std::string note;
+  const PlanWork work = render_for_role(*s.conn, plan, s.catalog(), note);
   const auto needs = check_privileges(
       *s.conn, privilege_query(plan, work, s.global.state_schema, replica_lag_flag));
   std::string missing;

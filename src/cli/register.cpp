@@ -5,6 +5,7 @@
 #include "core/errors.hpp"
 #include "planner/live_checks.hpp"
 #include "planner/planner.hpp"
+#include "planner/render_for_role.hpp"
 
 namespace orchestrate {
 
@@ -38,7 +39,11 @@ Registration register_plan(Session& s, const Plan& plan, const std::string& path
   record.body = plan.body;
   record.file = std::filesystem::path(path).filename().string();
   record.description = plan.description;
-  record.work = render_plan(plan, s.catalog());
+  std::string note;
+  record.work = render_for_role(*s.conn, plan, s.catalog(), note);
+  if (!note.empty()) {
+    s.reporter.warn("note: " + note);
+  }
   record.state = PlanState::planned();
   s.store->insert(record);
   return Registration::registered;

@@ -8,31 +8,48 @@
 
 namespace orchestrate {
 
-// The search_path the new application must use while plan `r` is under way: the plan's version
-// schema, then the plan's own schema, joined by `separator`. Empty when the plain search_path
-// will do: the plan keeps no version schema, or it is done (contract dropped the schema) or
+// Which application a connection string is for: the one deployed when the plan started, or
+// the one that expects the plan's final shape.
+enum class App { old_app, new_app };
+
+// The search_path `app` must use while plan `r` is under way: its version schema, then the
+// plan's own schema, joined by `separator`. Empty when the plain search_path will do: the plan
+// keeps no version schemas (it only adds tables), or it is done (contract dropped them) or
 // rolled back.
-inline std::string new_app_search_path(const PlanRecord& r, const std::string& separator) {
-  if (r.work.version_schema.empty() || !r.state.active()) {
+inline std::string app_search_path(const PlanRecord& r, App app, const std::string& separator) {
+  const std::string& schema =
+      app == App::new_app ? r.work.version_schema : r.work.old_version_schema;
+  if (schema.empty() || !r.state.active()) {
     return "";
   }
-  return quote_ident(r.work.version_schema) + separator + quote_ident(r.work.base_schema);
+  return quote_ident(schema) + separator + quote_ident(r.work.base_schema);
 }
 
-// The `options` the new application connects with while plan `r` is under way: its
-// search_path (when the plan keeps a version schema) and the marker that tells the dual-write
+// The `options` `app` connects with while plan `r` is under way: its search_path (when the plan
+// keeps version schemas) and, for the new application, the marker that tells the dual-write
 // trigger which application wrote. Inside `options` a space separates arguments; neither part
 // has one (quote_ident never adds spaces to a plain plan name, and the path is joined by ",").
-// Empty once the plan is done or rolled back.
-inline std::string new_app_options(const PlanRecord& r) {
+// Empty once the plan is done or rolled back, and for an old application that needs nothing.
+inline std::string app_options(const PlanRecord& r, App app) {
   if (!r.state.active()) {
     return "";
   }
   std::string out;
-  if (const auto path = new_app_search_path(r, ","); !path.empty()) {
-    out = "-c search_path=" + path + " ";
+  if (const auto path = app_search_path(r, app, ","); !path.empty()) {
+    out = "-c search_path=" + path;
   }
-  return out + "-c " + k_new_app_setting + "=" + r.name;
+  if (app == App::old_app) {
+    return out;
+  }
+  return out + (out.empty() ? "" : " ") + "-c " + k_new_app_setting + "=" + r.name;
+}
+
+inline std::string new_app_search_path(const PlanRecord& r, const std::string& separator) {
+  return app_search_path(r, App::new_app, separator);
+}
+
+inline std::string new_app_options(const PlanRecord& r) {
+  return app_options(r, App::new_app);
 }
 
 } // namespace orchestrate

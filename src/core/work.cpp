@@ -67,23 +67,30 @@ void from_json(const nlohmann::json& j, Check& c) {
 
 void to_json(nlohmann::json& j, const PhaseWork& w) {
   j = {{"steps", w.steps}, {"gate", w.gate}, {"backfills", w.backfills}};
+  if (!w.precheck.empty()) {
+    j["precheck"] = w.precheck;
+  }
 }
 
 void from_json(const nlohmann::json& j, PhaseWork& w) {
   j.at("steps").get_to(w.steps);
   j.at("gate").get_to(w.gate);
   j.at("backfills").get_to(w.backfills);
+  if (j.contains("precheck")) {
+    j.at("precheck").get_to(w.precheck);
+  }
 }
 
 void to_json(nlohmann::json& j, const PlanWork& w) {
   j = {{"phases", w.phases}, {"rollback", w.rollback}, {"version_schema", w.version_schema},
-       {"base_schema", w.base_schema}};
+       {"old_version_schema", w.old_version_schema}, {"base_schema", w.base_schema}};
 }
 
 void from_json(const nlohmann::json& j, PlanWork& w) {
   j.at("phases").get_to(w.phases);
   j.at("rollback").get_to(w.rollback);
   w.version_schema = j.value("version_schema", "");
+  w.old_version_schema = j.value("old_version_schema", "");
   w.base_schema = j.value("base_schema", "public");
 }
 

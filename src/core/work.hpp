@@ -60,7 +60,8 @@ struct BackfillSpec {
   const std::string& gate_predicate() const { return invalid.empty() ? differs : invalid; }
 };
 
-// One verification check. Either `sql` yields one boolean, or `parity` names a backfill whose
+// One verification check. Either `sql` yields one boolean (and, optionally, a second column
+// saying what was found when it is false), or `parity` names a backfill whose
 // gate predicate must match no row (scanned in batches along the key, never at once).
 // A probe check runs inside a transaction that is always rolled back.
 struct Check {
@@ -74,6 +75,9 @@ struct Check {
 };
 
 struct PhaseWork {
+  // Checks that must pass before the phase changes anything: a failing one stops `next` with
+  // exit 3 and the schema untouched.
+  std::vector<Check> precheck;
   std::vector<Step> steps;
   std::vector<Check> gate;
   std::vector<BackfillSpec> backfills;
@@ -85,9 +89,10 @@ struct PlanWork {
   std::array<PhaseWork, 5> phases;
   // rollback[p]: undoes every phase up to and including p.
   std::array<std::vector<Step>, 5> rollback;
-  // The version schema the new application must put first on its search_path, if any, and
-  // the plan's own schema, which follows it.
+  // The version schemas the new and the old application put first on their search_path, if
+  // the plan keeps them (changes/version_schema.hpp), and the plan's own schema, which follows.
   std::string version_schema;
+  std::string old_version_schema;
   std::string base_schema = "public";
 
   PhaseWork& at(Phase p) { return phases[static_cast<int>(p)]; }

@@ -4,6 +4,8 @@
 #include "changes/version_schema.hpp"
 #include "core/errors.hpp"
 
+#include <set>
+
 namespace orchestrate {
 
 namespace {
@@ -25,39 +27,86 @@ template <class F> Catalog for_each_change(const Plan& plan, const Catalog& live
   return shape;
 }
 
-// The version schema is created after every trigger of dual-write, dropped as contract's last
-// step, and dropped first on rollback (its views depend on the temporary columns).
-void add_version_schema(PlanWork& out,
-                        std::array<std::vector<std::vector<Step>>, 5>& rollbacks,
-                        const Plan& plan,
-                        const Catalog& live,
-                        const Catalog& final_shape,
-                        const std::vector<VersionedColumn>& versioned) {
-  if (versioned.empty()) {
-    return;
-  }
-  out.version_schema = version_schema_name(plan.name.value);
-  out.base_schema = plan.schema;
+void refuse_taken_schema(const Plan& plan, const Catalog& live, const std::string& name) {
   // The schema is the plan's own: rollback and contract drop it.
-  if (live.has_schema(out.version_schema) || out.version_schema.rfind("pg_", 0) == 0) {
+  if (live.has_schema(name) || name.rfind("pg_", 0) == 0) {
     throw PlanError(plan.file, plan.name.mark.line, plan.name.mark.column,
-                    "the plan's version schema would be named '" + out.version_schema +
+                    "the plan's version schema would be named '" + name +
                         "', which exists already or is reserved; give the plan another name");
   }
-  auto views = version_views(plan.schema, final_shape, versioned);
+}
+
+// The old version schema is expand's first step and contract's first drop; the new one is
+// created after every trigger of dual-write and dropped as contract's last step.
+void add_version_schemas(PlanWork& out,
+                         std::array<std::vector<std::vector<Step>>, 5>& rollbacks,
+                         const Plan& plan,
+                         const Catalog& live,
+                         const Catalog& final_shape,
+                         const std::set<std::string>& touched,
+                         const std::vector<VersionedColumn>& versioned,
+                         bool with_old) {
+  auto old_views = version_views(plan.schema, live, touched);
+  if (old_views.empty()) {
+    return; // the plan only adds tables: both applications use them as they are
+  }
+  if (!with_old) {
+    old_views.clear();
+  }
+  auto new_views = version_views(plan.schema, final_shape, touched, versioned);
+  out.version_schema = version_schema_name(plan.name.value);
+  out.base_schema = plan.schema;
+  refuse_taken_schema(plan, live, out.version_schema);
+  if (with_old) {
+    out.old_version_schema = old_version_schema_name(plan.name.value);
+    refuse_taken_schema(plan, live, out.old_version_schema);
+    PhaseWork& expand = out.at(Phase::expand);
+    expand.steps.insert(expand.steps.begin(),
+                        create_version_schema_step("version_schema.old.create",
+                                                   out.old_version_schema, "old",
+                                                   plan.name.value, old_views));
+    for (auto& c : version_schema_checks(out.old_version_schema, old_views,
+                                         "the table as it was at start")) {
+      expand.gate.push_back(std::move(c));
+    }
+  }
   PhaseWork& dw = out.at(Phase::dual_write);
-  dw.steps.push_back(create_version_schema_step(out.version_schema, plan.schema, views));
-  for (auto& c : version_schema_checks(out.version_schema, views)) {
+  dw.steps.push_back(create_version_schema_step("version_schema.create", out.version_schema,
+                                                "new", plan.name.value, new_views));
+  for (auto& c : version_schema_checks(out.version_schema, new_views,
+                                       "the table's final shape")) {
     dw.gate.push_back(std::move(c));
   }
   PhaseWork& contract = out.at(Phase::contract);
+  std::vector<std::pair<std::string, std::vector<VersionView>>> schemas = {
+      {out.version_schema, new_views}};
+  if (with_old) {
+    schemas.insert(schemas.begin(), {out.old_version_schema, old_views});
+    contract.steps.insert(contract.steps.begin(),
+                          drop_version_schema_step("version_schema.old.drop",
+                                                   out.old_version_schema, old_views));
+    contract.gate.push_back(version_schema_gone_check("version_schema.old.gone",
+                                                      out.old_version_schema));
+  }
+  contract.precheck.push_back(version_schema_precheck(schemas, plan.schema));
   contract.steps.push_back(
-      drop_version_schema_step("version_schema.drop", out.version_schema, views));
-  contract.gate.push_back(version_schema_gone_check(out.version_schema));
+      drop_version_schema_step("version_schema.drop", out.version_schema, new_views));
+  contract.gate.push_back(version_schema_gone_check("version_schema.gone", out.version_schema));
   for (Phase phase : k_phases) {
-    // Rollbacks run in reverse order of the changes: the last entry runs first.
-    rollbacks[static_cast<int>(phase)].push_back(
-        {drop_version_schema_step("rollback.version_schema.drop", out.version_schema, views)});
+    // Rollbacks run in reverse order of the changes: the last entry runs first. The new schema
+    // goes first (its views read the temporary columns the changes drop), the old one last,
+    // once the tables have their old shape again: the old application's statements then find
+    // the table itself with the shape its view had.
+    auto& per_change = rollbacks[static_cast<int>(phase)];
+    if (phase != Phase::expand) {
+      per_change.push_back({drop_version_schema_step("rollback.version_schema.drop",
+                                                     out.version_schema, new_views)});
+    }
+    if (with_old) {
+      per_change.insert(per_change.begin(),
+                        {drop_version_schema_step("rollback.version_schema.old.drop",
+                                                  out.old_version_schema, old_views)});
+    }
   }
 }
 
@@ -98,15 +147,19 @@ std::vector<LiveCheck> plan_live_checks(const Plan& plan, const Catalog& live) {
   return out;
 }
 
-PlanWork render_plan(const Plan& plan, const Catalog& live) {
+PlanWork render_plan(const Plan& plan, const Catalog& live, RenderOptions options) {
   PlanWork out;
   std::array<std::vector<std::vector<Step>>, 5> rollbacks;
   std::vector<VersionedColumn> versioned;
+  std::set<std::string> touched;
   const Catalog final_shape = for_each_change(plan, live, [&](const Change& change,
                                                               const ChangeContext& ctx) {
     if (const auto* v = dynamic_cast<const Versioned*>(&change)) {
       auto cols = v->version_columns(ctx);
       versioned.insert(versioned.end(), cols.begin(), cols.end());
+    }
+    for (const auto& t : change.touches()) {
+      touched.insert(t.table);
     }
     for (Phase phase : k_phases) {
       PhaseWork w = change.work(phase, ctx);
@@ -117,7 +170,16 @@ PlanWork render_plan(const Plan& plan, const Catalog& live) {
       rollbacks[static_cast<int>(phase)].push_back(change.rollback(phase, ctx));
     }
   });
-  add_version_schema(out, rollbacks, plan, live, final_shape, versioned);
+  if (!options.stable_shapes) {
+    // Only the tables whose new data lives in temporary columns: the new application must see
+    // those under their final names.
+    touched.clear();
+    for (const auto& v : versioned) {
+      touched.insert(v.table);
+    }
+  }
+  add_version_schemas(out, rollbacks, plan, live, final_shape, touched, versioned,
+                      options.stable_shapes);
   for (Phase phase : k_phases) {
     auto& into = out.rollback[static_cast<int>(phase)];
     auto& per_change = rollbacks[static_cast<int>(phase)];

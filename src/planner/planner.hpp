@@ -17,8 +17,14 @@ void validate_plan(const Plan& plan, const Catalog& live);
 // change seeing the schema as the plan's earlier changes leave it.
 std::vector<LiveCheck> plan_live_checks(const Plan& plan, const Catalog& live);
 
+struct RenderOptions {
+  // Old and new version schemas for every table the plan touches (changes/version_schema.hpp).
+  // Off, only the changes that keep new data in a temporary column get the new schema.
+  bool stable_shapes = true;
+};
+
 // Validates, then concatenates the changes' work phase by phase (and their rollbacks in reverse
 // order), adding the plan's own gates. The result is what `plan` prints and `next` runs.
-PlanWork render_plan(const Plan& plan, const Catalog& live);
+PlanWork render_plan(const Plan& plan, const Catalog& live, RenderOptions options = {});
 
 } // namespace orchestrate

@@ -22,6 +22,11 @@ std::string render_phase_sql(const std::string& plan_name, const PlanWork& work,
   const auto& w = work.at(phase);
   std::string out = fmt::format("-- plan {}: phase {} of 5, {}\n", plan_name,
                                 static_cast<int>(phase) + 1, phase_name(phase));
+  for (const auto& check : w.precheck) {
+    out += fmt::format("\n-- before anything runs, check {}: {} (else `next` stops, exit 3)\n",
+                       check.id, check.description);
+    out += commented(check.sql);
+  }
   if (w.steps.empty() && w.backfills.empty()) {
     out += "-- (no steps: this phase passes at once for this plan)\n";
   }

@@ -314,6 +314,7 @@ void Runner::next(const std::string& plan) {
     }
     return;
   }
+  precheck(record, target);
   if (m_options.hooks != nullptr) {
     m_options.hooks->before_phase(plan, std::string(phase_name(target)));
   }
@@ -341,6 +342,28 @@ void Runner::next(const std::string& plan) {
     m_store.event(record.name, "contract", "", "done");
     m_reporter.info("plan " + plan + " is done");
   }
+}
+
+void Runner::precheck(const PlanRecord& record, Phase phase) {
+  const auto& checks = record.work.at(phase).precheck;
+  if (checks.empty()) {
+    return;
+  }
+  m_reporter.info(fmt::format("before {}:", phase_name(phase)));
+  auto results = run_gate(m_store.connection(), checks, m_options.exec);
+  report_gate(phase, results);
+  if (all_passed(results)) {
+    return;
+  }
+  const std::string why = fmt::format("phase {} not started: a check before it failed; nothing "
+                                      "was changed",
+                                      phase_name(phase));
+  m_store.event(record.name, std::string(phase_name(phase)), "precheck", "precheck_failed", why);
+  if (m_options.hooks != nullptr) {
+    m_options.hooks->notify(
+        {"gate-failed", record.name, std::string(phase_name(phase)), why, -1, -1});
+  }
+  throw GateFailed(why);
 }
 
 void Runner::fail_gate(const std::string& plan,

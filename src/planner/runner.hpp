@@ -83,6 +83,8 @@ private:
   // True while some range of the plan's backfill has not reached its end (or none was planned).
   bool backfill_unfinished(const PlanRecord& record);
   void report_gate(Phase phase, const std::vector<CheckResult>& results);
+  // Runs the phase's precheck; throws GateFailed, before anything changes, when it fails.
+  void precheck(const PlanRecord& record, Phase phase);
 
   StateStore& m_store;
   Reporter& m_reporter;

@@ -24,7 +24,9 @@ CheckResult run_sql_check(pqxx::connection& conn, const Check& check, const Exec
     } else {
       result.passed = r[0][0].as<bool>();
       if (!result.passed) {
-        result.detail = "the check returned false";
+        // A second column, when the check has one, says what was found.
+        result.detail = r.columns() > 1 && !r[0][1].is_null() ? r[0][1].c_str()
+                                                               : "the check returned false";
       }
     }
     if (check.rolled_back) {

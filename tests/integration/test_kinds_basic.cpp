@@ -212,12 +212,12 @@ TEST_CASE("drop_column keeps the column for the old application until contract")
   start_plan(db, db.write_plan("drop.yaml", "name: drop-email\nchanges:\n  - drop_column: "
                                             "{table: users, column: email}\n"));
   advance(db, 4);
-  CHECK(value(db, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'users' AND "
-                  "column_name = 'email'") == "1");
+  CHECK(value(db, "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public' "
+                  "AND table_name = 'users' AND column_name = 'email'") == "1");
   advance(db, 1);
   check_writes(app, options, "phone_number");
-  CHECK(value(db, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'users' AND "
-                  "column_name = 'email'") == "0");
+  CHECK(value(db, "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public' "
+                  "AND table_name = 'users' AND column_name = 'email'") == "0");
 }
 
 TEST_CASE("drop_column of a NOT NULL column without default: the new application can insert "

@@ -179,6 +179,9 @@ TEST_CASE("a state schema a DBA created is enough: a rename runs to done as a no
   auto r = db.orchestrate_as(owner, {"start", itest::rename_plan_path()});
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
+  // Without CREATE on the database there are no version schemas, and start says so.
+  CHECK(r.err.find("the role may not CREATE on this database") != std::string::npos);
+  CHECK(db.value("SELECT work->>'old_version_schema' FROM orchestrate.plans") == "");
   for (int i = 0; i < 5; ++i) {
     r = db.orchestrate_as(owner, {"next"});
     INFO(r.out << r.err);

@@ -49,7 +49,7 @@ inline orchestrate::Catalog catalog() {
 
 inline orchestrate::PlanWork render(const std::string& changes) {
   return orchestrate::render_plan(
-      orchestrate::parse_plan_text("name: p\nchanges:\n" + changes, "p.yaml"), catalog());
+      orchestrate::parse_plan_text("name: p\nchanges:\n" + changes, "p.yaml"), catalog(), {.stable_shapes = false});
 }
 
 // The message of the plan error that planning `changes` raises, or "" when none.

@@ -52,7 +52,7 @@ inline Catalog catalog() {
 
 inline PlanWork render(const std::string& change) {
   return render_plan(parse_plan_text("name: p\nchanges:\n  - " + change + "\n", "p.yaml"),
-                     catalog());
+                     catalog(), {.stable_shapes = false});
 }
 
 inline bool has_step(const PhaseWork& w, const std::string& needle) {

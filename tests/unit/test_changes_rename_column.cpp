@@ -53,7 +53,7 @@ bool has_step(const PhaseWork& w, const std::string& needle) {
 TEST_SUITE_BEGIN("changes_rename_column");
 
 TEST_CASE("expand adds the column, a NOT VALID check and concurrent twins of indexes") {
-  PlanWork work = render_plan(rename_plan(), users_catalog());
+  PlanWork work = render_plan(rename_plan(), users_catalog(), {.stable_shapes = false});
   const auto& expand = work.at(Phase::expand);
   CHECK(has_step(expand, "ALTER TABLE \"public\".\"users\"\n  ADD COLUMN IF NOT EXISTS \"phone\" "
                          "text,\n  ALTER COLUMN \"phone\" SET DEFAULT ''::text"));
@@ -77,7 +77,7 @@ TEST_CASE("expand adds the column, a NOT VALID check and concurrent twins of ind
 }
 
 TEST_CASE("dual-write installs the function and its two triggers in one probed step") {
-  PlanWork work = render_plan(rename_plan(), users_catalog());
+  PlanWork work = render_plan(rename_plan(), users_catalog(), {.stable_shapes = false});
   const auto& dw = work.at(Phase::dual_write);
   REQUIRE(dw.steps.size() == 2);
   CHECK(dw.steps[1].sql.find("CHECK (\"phone\" IS NOT NULL) NOT VALID") != std::string::npos);
@@ -106,7 +106,7 @@ TEST_CASE("dual-write installs the function and its two triggers in one probed s
 }
 
 TEST_CASE("backfill copies by key and its gate is a parity scan") {
-  PlanWork work = render_plan(rename_plan(), users_catalog());
+  PlanWork work = render_plan(rename_plan(), users_catalog(), {.stable_shapes = false});
   const auto& bf = work.at(Phase::backfill);
   CHECK(bf.steps.empty());
   REQUIRE(bf.backfills.size() == 1);
@@ -118,7 +118,7 @@ TEST_CASE("backfill copies by key and its gate is a parity scan") {
 }
 
 TEST_CASE("transition validates, sets NOT NULL and attaches unique constraints") {
-  PlanWork work = render_plan(rename_plan(), users_catalog());
+  PlanWork work = render_plan(rename_plan(), users_catalog(), {.stable_shapes = false});
   const auto& tr = work.at(Phase::transition);
   CHECK(has_step(tr, "VALIDATE CONSTRAINT \"_orc_nn_users_phone\""));
   CHECK(has_step(tr, "VALIDATE CONSTRAINT \"users_phone_check\""));
@@ -127,7 +127,7 @@ TEST_CASE("transition validates, sets NOT NULL and attaches unique constraints")
 }
 
 TEST_CASE("contract drops trigger, function and old column in one step") {
-  PlanWork work = render_plan(rename_plan(), users_catalog());
+  PlanWork work = render_plan(rename_plan(), users_catalog(), {.stable_shapes = false});
   const auto& c = work.at(Phase::contract);
   REQUIRE(c.steps.size() == 1);
   CHECK(c.steps[0].in_transaction);
@@ -139,7 +139,7 @@ TEST_CASE("contract drops trigger, function and old column in one step") {
 }
 
 TEST_CASE("rollback drops only what the plan added") {
-  PlanWork work = render_plan(rename_plan(), users_catalog());
+  PlanWork work = render_plan(rename_plan(), users_catalog(), {.stable_shapes = false});
   for (Phase p : {Phase::expand, Phase::dual_write, Phase::backfill, Phase::transition}) {
     const auto& steps = work.rollback[static_cast<int>(p)];
     // Trigger and new column go together, in one transaction.
@@ -153,7 +153,7 @@ TEST_CASE("rollback drops only what the plan added") {
 TEST_CASE("is refused against a schema it cannot apply to") {
   auto error_of = [](const std::string& change) {
     try {
-      render_plan(parse_plan_text("changes:\n  - " + change + "\n", "p.yaml"), users_catalog());
+      render_plan(parse_plan_text("changes:\n  - " + change + "\n", "p.yaml"), users_catalog(), {.stable_shapes = false});
     } catch (const PlanError& e) {
       return std::to_string(e.line()) + ":" + std::to_string(e.column()) + ": " + e.message();
     }
@@ -173,7 +173,7 @@ TEST_CASE("a table without a usable key is refused") {
   Catalog c = users_catalog();
   c.tables.at("public.users").indexes.clear();
   try {
-    render_plan(rename_plan(), c);
+    render_plan(rename_plan(), c, {.stable_shapes = false});
     FAIL("expected a plan error");
   } catch (const PlanError& e) {
     CHECK(std::string(e.message()).find("no primary key or unique NOT NULL key") !=

@@ -48,3 +48,31 @@ TEST_CASE("the options alone are what PGOPTIONS takes") {
 }
 
 TEST_SUITE_END();
+
+TEST_CASE("url --format prints each form a driver takes") {
+  const AppConnection app{"-c search_path=\"p\",\"public\" -c orchestrate.new_app=p",
+                          "\"p\",\"public\"", "-c orchestrate.new_app=p"};
+  const std::string kv = "host=/tmp/pg port=5433 dbname=app user=app";
+  CHECK(format_connection(kv, app, UrlFormat::uri) ==
+        "postgresql://app@%2Ftmp%2Fpg:5433/app?options=-c%20search_path%3D%22p%22%2C%22public%22"
+        "%20-c%20orchestrate.new_app%3Dp");
+  CHECK(format_connection(kv, app, UrlFormat::keyvalue) ==
+        "user='app' dbname='app' host='/tmp/pg' port='5433' options='-c "
+        "search_path=\"p\",\"public\" -c orchestrate.new_app=p'");
+  CHECK(format_connection(kv, app, UrlFormat::pgoptions) ==
+        "PGOPTIONS='-c search_path=\"p\",\"public\" -c orchestrate.new_app=p'");
+  CHECK(format_connection("postgresql://app:pw@db:5432/app?sslmode=require", app,
+                          UrlFormat::jdbc) ==
+        "jdbc:postgresql://db:5432/app?user=app&password=pw&sslmode=require&currentSchema=%22p%"
+        "22%2C%22public%22&options=-c%20orchestrate.new_app%3Dp");
+  CHECK(format_connection(kv, app, UrlFormat::django) ==
+        "# settings.py, in DATABASES[\"default\"]: libpq takes these options at connect\n"
+        "\"OPTIONS\": {\"options\": \"-c search_path=\\\"p\\\",\\\"public\\\" -c "
+        "orchestrate.new_app=p\"},");
+  // A URI keeps its own form; JDBC cannot reach a socket.
+  CHECK(format_connection("postgresql://db/app", app, UrlFormat::uri).rfind(
+            "postgresql://db/app?options=", 0) == 0);
+  CHECK_THROWS_AS(format_connection(kv, app, UrlFormat::jdbc), InputError);
+  CHECK(parse_url_format("jdbc") == UrlFormat::jdbc);
+  CHECK_FALSE(parse_url_format("odbc"));
+}

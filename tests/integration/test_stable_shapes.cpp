@@ -1,0 +1,372 @@
+// Real drivers on the version schemas: psycopg 3 (every statement prepared on the server) and
+// node-postgres (named statements), each as the old and the new application, through all five
+// phases of a rename, a change_type of a column that is not last, and an add_column with
+// nullable: false. No statement may fail, no result may change shape, and every committed
+// write must be in the table afterwards.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "fixture.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+
+const std::string k_clients = std::string(SOURCE_DIR) + "/tests/clients";
+
+std::string trimmed(std::string s) {
+  s.erase(s.find_last_not_of('\n') + 1);
+  return s;
+}
+
+std::string app_url(const itest::TestDb& db, bool old_app) {
+  std::vector<std::string> args = {"url", "--format", "uri"};
+  if (old_app) {
+    args.push_back("--old");
+  }
+  auto r = db.orchestrate(args);
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  return trimmed(r.out);
+}
+
+std::size_t line_count(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::size_t n = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++n;
+  }
+  return n;
+}
+
+// One application process writing through a driver until told to stop.
+class Client {
+public:
+  Client(const itest::TestDb& db, const std::string& driver, const std::string& who,
+         const std::string& url, const nlohmann::json& spec)
+      : m_name(driver + "/" + who), m_log(db.dir() / (driver + "-" + who + ".log")),
+        m_stop(db.dir() / (driver + "-" + who + ".stop")) {
+    std::vector<std::string> argv;
+    if (driver == "psycopg") {
+      argv = {"/usr/bin/python3", k_clients + "/writer.py"};
+    } else {
+      argv = {"node", k_clients + "/writer.js"};
+    }
+    argv.insert(argv.end(), {url, spec.dump(), m_log.string(), m_stop.string()});
+    m_child = std::make_unique<test_support::Child>(
+        argv, test_support::Environment{{"NODE_PATH", k_clients + "/node_modules"}});
+  }
+
+  const std::string& name() const { return m_name; }
+
+  // Waits until `more` writes beyond what it had committed so far are in its log.
+  void wait_for_writes(std::size_t more) {
+    const std::size_t want = m_seen + more;
+    const auto deadline = std::chrono::steady_clock::now() + 60s;
+    while (line_count(m_log) < want && m_child->running() &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(20ms);
+    }
+    m_seen = line_count(m_log);
+    INFO(m_name << " committed " << m_seen << " writes, wanted " << want
+                << (m_child->running() ? "" : " (it exited: " + m_child->wait().err + ")"));
+    REQUIRE(m_seen >= want);
+  }
+
+  nlohmann::json stop() {
+    std::ofstream(m_stop) << "stop\n";
+    auto r = m_child->wait();
+    INFO(m_name << " exited " << r.exit_code << ": " << r.err);
+    REQUIRE(r.exit_code == 0);
+    std::string last = trimmed(r.out);
+    last = last.substr(last.find_last_of('\n') + 1);
+    return nlohmann::json::parse(last);
+  }
+
+  // id -> the value of its last committed write.
+  std::map<std::string, std::string> writes() const {
+    std::map<std::string, std::string> out;
+    std::ifstream in(m_log);
+    for (std::string line; std::getline(in, line);) {
+      const auto tab = line.find('\t');
+      out[line.substr(0, tab)] = line.substr(tab + 1);
+    }
+    return out;
+  }
+
+private:
+  std::string m_name;
+  std::filesystem::path m_log;
+  std::filesystem::path m_stop;
+  std::size_t m_seen = 0;
+  std::unique_ptr<test_support::Child> m_child;
+};
+
+nlohmann::json statements(const std::string& column) {
+  return {{"insert", "INSERT INTO accounts (note, " + column + ") VALUES ($1, $2) RETURNING *"},
+          {"update", "UPDATE accounts SET " + column + " = $2 WHERE id = $1 RETURNING *"},
+          {"select", "SELECT * FROM accounts WHERE id = $1"}};
+}
+
+void next_to(const itest::TestDb& db, const std::string& state) {
+  auto r = db.orchestrate({"next"});
+  INFO(state << ": " << r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(db.value("SELECT state FROM orchestrate.plans ORDER BY created_at DESC LIMIT 1") == state);
+}
+
+void check_summary(const std::string& name, const nlohmann::json& s) {
+  INFO(name << ": " << s.dump());
+  CHECK(s["errors"].get<int>() == 0);
+  CHECK(s["operations"].get<int>() > 0);
+  CHECK_FALSE(s["shape_changed"].get<bool>());
+}
+
+void check_writes(const itest::TestDb& db, const Client& c, const std::string& column) {
+  long long missing = 0;
+  long long wrong = 0;
+  const auto writes = c.writes();
+  for (const auto& [id, value] : writes) {
+    const std::string stored =
+        db.value("SELECT coalesce((SELECT " + column + "::text FROM accounts WHERE id = " + id +
+                 "), '<missing>')");
+    missing += stored == "<missing>" ? 1 : 0;
+    wrong += stored != "<missing>" && stored != value ? 1 : 0;
+  }
+  INFO(c.name() << ": " << writes.size() << " rows written, " << missing << " missing, " << wrong
+                << " wrong");
+  CHECK(writes.size() > 0);
+  CHECK(missing == 0);
+  CHECK(wrong == 0);
+}
+
+// The table's columns as `SELECT *` returns them, in order.
+std::vector<std::string> table_columns(const itest::TestDb& db) {
+  const std::string list =
+      db.value("SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute WHERE attrelid "
+               "= 'public.accounts'::regclass AND attnum > 0 AND NOT attisdropped");
+  std::vector<std::string> out;
+  std::stringstream in(list);
+  for (std::string c; std::getline(in, c, ',');) {
+    out.push_back(c);
+  }
+  return out;
+}
+
+// Both drivers as both applications through the whole plan: the old ones from before expand
+// until contract, the new ones from the end of dual-write (when their schema exists) on.
+// `kept_in`: where the old application's writes end up after contract.
+void lifecycle(const std::string& name, const std::string& change, const std::string& old_column,
+               const std::string& new_column, const std::string& kept_in) {
+  itest::TestDb db(name, 0);
+  db.exec("CREATE TABLE accounts (id bigserial PRIMARY KEY, owner text NOT NULL DEFAULT 'x', "
+          "balance int NOT NULL DEFAULT 0, note text DEFAULT '');\n"
+          "INSERT INTO accounts (owner, balance, note) SELECT 'o' || i, i, 'n' || i "
+          "FROM generate_series(1, 2000) i");
+  const auto plan = db.write_plan(name + ".yaml", "name: " + name + "\nchanges:\n  - " + change + "\n");
+  auto v = db.orchestrate({"start", plan});
+  INFO(v.out << v.err);
+  REQUIRE(v.exit_code == 0);
+  const std::vector<std::string> before = table_columns(db);
+
+  std::vector<std::unique_ptr<Client>> old_apps;
+  for (const std::string driver : {"psycopg", "node-pg"}) {
+    old_apps.push_back(std::make_unique<Client>(db, driver, "old", app_url(db, true),
+                                                statements(old_column)));
+  }
+  auto progress = [](auto& clients) {
+    for (auto& c : clients) {
+      c->wait_for_writes(12);
+    }
+  };
+  progress(old_apps);
+  next_to(db, "expand");
+  progress(old_apps);
+  next_to(db, "dual_write");
+  progress(old_apps);
+  std::vector<std::unique_ptr<Client>> new_apps;
+  for (const std::string driver : {"psycopg", "node-pg"}) {
+    new_apps.push_back(std::make_unique<Client>(db, driver, "new", app_url(db, false),
+                                                statements(new_column)));
+  }
+  progress(new_apps);
+  next_to(db, "backfill");
+  progress(old_apps);
+  progress(new_apps);
+  next_to(db, "transition");
+  progress(old_apps);
+  progress(new_apps);
+  // The old application is retired before contract.
+  for (auto& c : old_apps) {
+    const auto s = c->stop();
+    check_summary(c->name(), s);
+    CHECK(s["shape"].get<std::vector<std::string>>() == before);
+  }
+  next_to(db, "done");
+  progress(new_apps);
+  const std::vector<std::string> after = table_columns(db);
+  for (auto& c : new_apps) {
+    const auto s = c->stop();
+    check_summary(c->name(), s);
+    // What the new application saw through its view from the start is the table itself now.
+    CHECK(s["shape"].get<std::vector<std::string>>() == after);
+  }
+  for (auto& c : old_apps) {
+    check_writes(db, *c, kept_in);
+  }
+  for (auto& c : new_apps) {
+    check_writes(db, *c, new_column);
+  }
+}
+
+} // namespace
+
+TEST_SUITE_BEGIN("stable shapes");
+
+TEST_CASE("drivers with prepared statements see one shape through a rename") {
+  lifecycle("shape_rename", "rename_column: {table: accounts, from: owner, to: holder}", "owner",
+            "holder", "holder");
+}
+
+TEST_CASE("drivers with prepared statements see one shape through a change_type") {
+  lifecycle("shape_type",
+            "change_type: {table: accounts, column: balance, type: bigint, up: balance::bigint, "
+            "down: balance::integer}",
+            "balance", "balance", "balance");
+}
+
+TEST_CASE("drivers with prepared statements see one shape through a not-null add_column") {
+  lifecycle("shape_add",
+            "add_column: {table: accounts, column: tier, type: text, default: \"'basic'\", "
+            "fill: \"'basic'\", nullable: false}",
+            "balance", "tier", "balance");
+}
+
+TEST_CASE("an object created in a version schema stops contract before it changes anything") {
+  itest::TestDb db("shape_stray", 0);
+  db.exec("CREATE TABLE accounts (id bigserial PRIMARY KEY, owner text NOT NULL DEFAULT 'x', "
+          "balance int NOT NULL DEFAULT 0, note text DEFAULT '');\n"
+          "COMMENT ON COLUMN accounts.note IS 'free text';\n"
+          "INSERT INTO accounts (owner) SELECT 'o' || i FROM generate_series(1, 100) i;\n"
+          "CREATE ROLE stray_rw LOGIN;\n"
+          "GRANT USAGE ON SCHEMA public TO stray_rw;\n"
+          "GRANT SELECT, INSERT, UPDATE ON accounts TO stray_rw;\n"
+          "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO stray_rw");
+  const auto plan = db.write_plan(
+      "stray.yaml", "name: stray\nchanges:\n  - rename_column: {table: accounts, from: owner, "
+                    "to: holder}\n");
+  REQUIRE(db.orchestrate({"start", plan}).exit_code == 0);
+  next_to(db, "expand");
+  next_to(db, "dual_write");
+
+  // The views carry the table's defaults, comments and key.
+  auto status = nlohmann::json::parse(db.orchestrate({"--json", "status"}).out);
+  CHECK(status["old_search_path"] == "\"stray_old\", \"public\"");
+  CHECK(status["search_path"] == "\"stray\", \"public\"");
+  for (const char* view : {"stray.accounts", "stray_old.accounts"}) {
+    CHECK(db.value(std::string("SELECT col_description(attrelid, attnum) FROM pg_attribute WHERE "
+                               "attname = 'note' AND attrelid = '") +
+                   view + "'::regclass") == "free text");
+  }
+  CHECK(db.value("SELECT obj_description('stray_old.accounts'::regclass)")
+            .find("its primary key is (id)") != std::string::npos);
+  CHECK(db.value("SET search_path = stray, public; INSERT INTO accounts (id, holder, balance, "
+                 "note) VALUES (DEFAULT, 'h', DEFAULT, DEFAULT) RETURNING (id > 100) || ' ' || "
+                 "balance || ' [' || note || ']'") == "true 0 []");
+
+  // An application with a role of its own cannot put anything there.
+  auto r = test_support::run_process(
+      {"psql", "-X", "-v", "ON_ERROR_STOP=1", "-c", "CREATE TABLE stray_table (a int)",
+       db.url_as("stray_rw") + " options='-c search_path=stray,public'"},
+      {{"PATH", "/usr/lib/postgresql/15/bin:/usr/bin:/bin"}});
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find("permission denied for schema stray") != std::string::npos);
+
+  // One connecting as the schema's owner can: contract finds it and changes nothing.
+  next_to(db, "backfill");
+  next_to(db, "transition");
+  db.exec("SET search_path = stray, public; CREATE TABLE leftover (a int); CREATE FUNCTION "
+          "helper() RETURNS int LANGUAGE sql AS 'SELECT 1'");
+  const std::string before = db.dump();
+  r = db.orchestrate({"next"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("found function stray.helper(), table stray.leftover") != std::string::npos);
+  CHECK(r.err.find("nothing was changed") != std::string::npos);
+  CHECK(db.dump() == before);
+  CHECK(db.value("SELECT state FROM orchestrate.plans") == "transition");
+  db.exec("DROP TABLE stray.leftover; DROP FUNCTION stray.helper()");
+  next_to(db, "done");
+  CHECK(db.value("SELECT count(*) FROM pg_namespace WHERE nspname IN ('stray', 'stray_old')") ==
+        "0");
+}
+
+TEST_CASE("url --format prints the new and the old application's connection for each driver") {
+  itest::TestDb db("shape_formats", 10);
+  const auto plan = db.write_plan(
+      "formats.yaml", "name: formats\nchanges:\n  - rename_column: {table: users, from: "
+                      "phone_number, to: phone}\n");
+  REQUIRE(db.orchestrate({"start", plan}).exit_code == 0);
+  auto out = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), "url");
+    auto r = db.orchestrate(args);
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    return trimmed(r.out);
+  };
+  CHECK(out({"--format", "pgoptions"}) ==
+        "PGOPTIONS='-c search_path=\"formats\",\"public\" -c orchestrate.new_app=formats'");
+  CHECK(out({"--old", "--format", "pgoptions"}) ==
+        "PGOPTIONS='-c search_path=\"formats_old\",\"public\"'");
+  CHECK(out({"--old", "--options-only"}) == "-c search_path=\"formats_old\",\"public\"");
+  CHECK(out({"--format", "keyvalue"}).find("options='-c search_path=\"formats\",\"public\" -c "
+                                           "orchestrate.new_app=formats'") != std::string::npos);
+  CHECK(out({"--format", "django"}).find("\"OPTIONS\": {\"options\": \"-c search_path=") !=
+        std::string::npos);
+  // Each form connects: the old application sees the old name, the new one the new name.
+  for (const bool old_app : {true, false}) {
+    const std::string url = app_url(db, old_app);
+    auto r = test_support::run_process(
+        {"psql", "-X", "-At", "-c",
+         "SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute WHERE attrelid = "
+         "'users'::regclass AND attnum > 0 AND NOT attisdropped",
+         url},
+        {{"PATH", "/usr/lib/postgresql/15/bin:/usr/bin:/bin"}});
+    INFO(url << ": " << r.err);
+    CHECK(r.exit_code == 0);
+    // Before expand neither schema exists yet: both reach the table as it is.
+    CHECK(r.out.find("phone_number") != std::string::npos);
+  }
+  next_to(db, "expand");
+  next_to(db, "dual_write");
+  for (const bool old_app : {true, false}) {
+    auto r = test_support::run_process(
+        {"psql", "-X", "-At", "-c", "SELECT * FROM users LIMIT 0", app_url(db, old_app)},
+        {{"PATH", "/usr/lib/postgresql/15/bin:/usr/bin:/bin"}});
+    CHECK(r.exit_code == 0);
+    auto cols = test_support::run_process(
+        {"psql", "-X", "-At", "-c",
+         "SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute WHERE attrelid = "
+         "'users'::regclass AND attnum > 0 AND NOT attisdropped",
+         app_url(db, old_app)},
+        {{"PATH", "/usr/lib/postgresql/15/bin:/usr/bin:/bin"}});
+    INFO(cols.out << cols.err);
+    CHECK((cols.out.find("phone_number") != std::string::npos) == old_app);
+    CHECK((cols.out.find("phone,") != std::string::npos ||
+           trimmed(cols.out).size() >= 6 &&
+               trimmed(cols.out).substr(trimmed(cols.out).size() - 6) == ",phone") == !old_app);
+  }
+}
+
+TEST_SUITE_END();
