@@ -369,4 +369,52 @@ TEST_CASE("url --format prints the new and the old application's connection for 
   }
 }
 
+// What an application that stays on the base tables sees: `SELECT *` of the table after each
+// phase (the README's "Stable shapes" lists the same).
+TEST_CASE("the base table's shape in each phase, as the README lists it") {
+  const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
+      {"rename_column: {table: accounts, from: owner, to: holder}",
+       {"id,owner,balance,note", "id,owner,balance,note,holder", "id,owner,balance,note,holder",
+        "id,owner,balance,note,holder", "id,owner,balance,note,holder", "id,balance,note,holder"}},
+      {"change_type: {table: accounts, column: balance, type: bigint, up: balance::bigint, down: "
+       "balance::integer}",
+       {"id,owner,balance,note",
+        "id,owner,balance,note,_orc_new_balance,_orc_side_accounts_balance",
+        "id,owner,balance,note,_orc_new_balance,_orc_side_accounts_balance",
+        "id,owner,balance,note,_orc_new_balance,_orc_side_accounts_balance",
+        "id,owner,balance,note,_orc_new_balance,_orc_side_accounts_balance",
+        "id,owner,note,balance"}},
+      {"add_column: {table: accounts, column: tier, type: text, default: \"'basic'\", fill: "
+       "\"'basic'\", nullable: false}",
+       {"id,owner,balance,note", "id,owner,balance,note,tier,_orc_side_accounts_tier",
+        "id,owner,balance,note,tier,_orc_side_accounts_tier",
+        "id,owner,balance,note,tier,_orc_side_accounts_tier",
+        "id,owner,balance,note,tier,_orc_side_accounts_tier", "id,owner,balance,note,tier"}}};
+  int n = 0;
+  for (const auto& [change, shapes] : cases) {
+    const std::string name = "base_shape_" + std::to_string(++n);
+    itest::TestDb db(name, 0);
+    db.exec("CREATE TABLE accounts (id bigserial PRIMARY KEY, owner text NOT NULL DEFAULT 'x', "
+            "balance int NOT NULL DEFAULT 0, note text DEFAULT '');\n"
+            "INSERT INTO accounts (owner) SELECT 'o' || i FROM generate_series(1, 50) i");
+    const auto plan = db.write_plan(name + ".yaml", "name: " + name + "\nchanges:\n  - " + change + "\n");
+    REQUIRE(db.orchestrate({"start", plan}).exit_code == 0);
+    std::vector<std::string> seen;
+    auto shape = [&] {
+      std::string cols;
+      for (const auto& c : table_columns(db)) {
+        cols += (cols.empty() ? "" : ",") + c;
+      }
+      seen.push_back(cols);
+    };
+    shape();
+    for (const char* state : {"expand", "dual_write", "backfill", "transition", "done"}) {
+      next_to(db, state);
+      shape();
+    }
+    INFO(change);
+    CHECK(seen == shapes);
+  }
+}
+
 TEST_SUITE_END();
