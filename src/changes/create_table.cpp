@@ -72,13 +72,16 @@ public:
     t.name = m_table.value;
     std::vector<std::string> key = primary_key();
     for (const auto& c : m_columns) {
-      Column col;
-      col.name = c.name.value;
-      col.type = c.type.value;
-      col.not_null = !c.nullable || std::find(key.begin(), key.end(), c.name.value) != key.end();
-      col.default_sql = c.default_sql;
-      col.default_volatile = c.default_sql && expression_may_be_volatile(*c.default_sql);
-      t.columns.push_back(col);
+      t.columns.push_back(Column{
+          .name = c.name.value,
+          .type = c.type.value,
+          .not_null =
+              !c.nullable || std::find(key.begin(), key.end(), c.name.value) != key.end(),
+          .collation = std::nullopt,
+          .default_sql = c.default_sql,
+          .default_volatile = c.default_sql && expression_may_be_volatile(*c.default_sql),
+          .identity = false,
+          .generated = false});
       if (c.references) {
         t.constraints.push_back({fit_identifier(m_table.value + "_" + c.name.value + "_fkey"), 'f',
                                  "", {c.name.value}, true, c.references->table.value,
