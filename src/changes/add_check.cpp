@@ -24,8 +24,9 @@ public:
   }
 
   void validate(const ChangeContext& ctx) const override {
-    require_table(ctx, m_table);
-    if (relation_name_taken(ctx.before, ctx.schema, m_name.value)) {
+    const Table& table = require_table(ctx, m_table);
+    // A CHECK has no index: its name needs only to be free among the table's constraints.
+    if (constraint_name_taken(table, m_name.value)) {
       throw PlanError(ctx.file, m_name.mark.line, m_name.mark.column,
                       fmt::format("add_check: the name {} is already taken", m_name.value));
     }

@@ -63,8 +63,22 @@ public:
                                   "a value",
                                   table.name, m_spec.column.value));
     }
-    for (const auto& name : {unique_name(), check_name(), fkey_name()}) {
-      if (relation_name_taken(ctx.before, ctx.schema, name)) {
+    // Only the names it gives: the unique constraint builds an index (a relation of the
+    // schema); the check and the foreign key need only names free among the table's
+    // constraints.
+    std::vector<std::pair<std::string, bool>> names;
+    if (m_spec.unique) {
+      names.emplace_back(unique_name(),
+                         index_constraint_name_taken(ctx.before, ctx.schema, table, unique_name()));
+    }
+    if (m_spec.check) {
+      names.emplace_back(check_name(), constraint_name_taken(table, check_name()));
+    }
+    if (m_spec.references) {
+      names.emplace_back(fkey_name(), constraint_name_taken(table, fkey_name()));
+    }
+    for (const auto& [name, taken] : names) {
+      if (taken) {
         throw PlanError(ctx.file, m_spec.column.mark.line, m_spec.column.mark.column,
                         fmt::format("add_column: the name {} it would give its index or "
                                     "constraint is already taken",

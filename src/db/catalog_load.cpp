@@ -38,6 +38,12 @@ Catalog load_catalog(pqxx::connection& conn, const std::string& skip_schema) {
            "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' ORDER BY 1")) {
     catalog.schemas.push_back(row[0].as<std::string>());
   }
+  for (const auto& row : tx.exec(
+           "SELECT n.nspname || '.' || c.relname FROM pg_class c "
+           "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname NOT LIKE 'pg\\_%' "
+           "AND n.nspname <> 'information_schema'")) {
+    catalog.relations.insert(row[0].as<std::string>());
+  }
   std::unordered_map<long long, std::string> by_oid;
   for (const auto& row : tx.exec_params(k_tables, skip_schema)) {
     Table t;
