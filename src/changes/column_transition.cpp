@@ -63,7 +63,16 @@ std::string add_columns_sql(const ColumnTransition& t, const SyncSpec& sync) {
     add(fmt::format("ADD COLUMN IF NOT EXISTS {} \"char\" NOT NULL DEFAULT '0'",
                     quote_ident(sync.side_column)));
   }
-  return fmt::format("ALTER TABLE {}\n  {}", quote_qualified(t.schema, t.table.value), sql);
+  const std::string qualified = quote_qualified(t.schema, t.table.value);
+  sql = fmt::format("ALTER TABLE {}\n  {}", qualified, sql);
+  // In the same transaction as the column: a column that exists has its comment.
+  for (const auto& a : t.added) {
+    if (a.comment) {
+      sql += fmt::format(";\nCOMMENT ON COLUMN {}.{} IS {}", qualified, quote_ident(a.name),
+                         quote_literal(*a.comment));
+    }
+  }
+  return sql;
 }
 
 // `DROP COLUMN IF EXISTS` of each column, then of the marker column (when there is one).

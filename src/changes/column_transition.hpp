@@ -35,6 +35,10 @@ struct AddedColumn {
   bool up_is_copy = false; // `up` names one old column of the same type
   // No existing row can make `up` fail (a widening cast): validate need not scan the table.
   bool up_cannot_fail = false;
+  // Given at expand, with the column: the comment of the column it takes over (the kinds that
+  // keep a column's meaning: rename_column, change_type, set_not_null). Contract drops the old
+  // column and its comment; rollback drops the new one, leaving the old comment as it was.
+  std::optional<std::string> comment;
 };
 
 // An existing column the old application writes: the old side.

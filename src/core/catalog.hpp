@@ -19,6 +19,7 @@ struct Column {
   bool default_volatile = false; // nextval() and friends: never copied, never evaluated twice
   bool identity = false;
   bool generated = false;
+  std::optional<std::string> comment; // COMMENT ON COLUMN
 };
 
 struct Index {
