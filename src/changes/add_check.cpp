@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "changes/common.hpp"
+#include "changes/expression_checks.hpp"
 #include "changes/kinds.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
@@ -64,6 +65,12 @@ public:
     return {{fmt::format("rollback.add_check.{}.{}", m_table.value, m_name.value),
              fmt::format("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}",
                          quote_qualified(ctx.schema, m_table.value), quote_ident(m_name.value))}};
+  }
+
+  std::vector<LiveCheck> live_checks(const ChangeContext& ctx) const override {
+    const Table& table = *ctx.before.table(ctx.schema, m_table.value);
+    return {check_compiles("add_check.check", m_check, physical_view(table),
+                           live_table(ctx, m_table.value))};
   }
 
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {

@@ -19,6 +19,7 @@
 
 #include "changes/common.hpp"
 #include "changes/column_transition.hpp"
+#include "changes/expression_checks.hpp"
 #include "changes/kinds.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
@@ -184,10 +185,23 @@ public:
   }
 
   std::vector<LiveCheck> live_checks(const ChangeContext& ctx) const override {
-    if (!needs_backfill()) {
-      return {};
+    const Table& table = *ctx.before.table(ctx.schema, m_spec.table.value);
+    const Table* live = live_table(ctx, m_spec.table.value);
+    std::vector<LiveCheck> out;
+    if (needs_backfill()) {
+      out = transition_live_checks(describe(ctx), table, live);
     }
-    return transition_live_checks(describe(ctx), *ctx.before.table(ctx.schema, m_spec.table.value));
+    auto row = physical_view(table);
+    if (m_spec.default_sql) {
+      out.push_back(
+          default_compiles("add_column.default", *m_spec.default_sql, m_spec.type.value, row, live));
+    }
+    if (m_spec.check) {
+      // Over the row with the new column in it.
+      row.push_back({m_spec.column.value, m_spec.column.value, m_spec.type.value});
+      out.push_back(check_compiles("add_column.check", *m_spec.check, row, live));
+    }
+    return out;
   }
 
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {

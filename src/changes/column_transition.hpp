@@ -80,8 +80,12 @@ PhaseWork transition_work(const ColumnTransition& t, Phase phase, const Table& t
 std::vector<Step> transition_rollback(const ColumnTransition& t, const Table& table);
 // At validate: every expression compiles over its view and fits its column; existing rows
 // whose new side cannot be computed (too long, out of range, NULL for a NOT NULL column) are
-// counted with an example key.
-std::vector<LiveCheck> transition_live_checks(const ColumnTransition& t, const Table& table);
+// counted with an example key. `table` is the table as the plan's earlier changes leave it,
+// `live` as the database holds it now (null when an earlier change creates it): the
+// expressions compile over `live` (expression_checks.hpp), the rows counted are its rows.
+std::vector<LiveCheck> transition_live_checks(const ColumnTransition& t,
+                                              const Table& table,
+                                              const Table* live);
 
 } // namespace orchestrate
 
