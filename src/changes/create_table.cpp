@@ -67,18 +67,16 @@ public:
              "DROP TABLE IF EXISTS " + quote_qualified(ctx.schema, m_table.value)}};
   }
 
-  // Each default compiles over the new table's row (its columns as NULLs of their types).
+  // Each default compiles into a column of its type. A default reads no column, so the row
+  // is empty: a column's `type` may carry clauses (GENERATED ... AS IDENTITY) that only its own
+  // definition takes.
   std::vector<LiveCheck> live_checks(const ChangeContext& ctx) const override {
     (void)ctx;
-    std::vector<ViewColumn> row;
-    for (const auto& c : m_columns) {
-      row.push_back({c.name.value, c.name.value, c.type.value});
-    }
     std::vector<LiveCheck> out;
     for (const auto& c : m_columns) {
       if (c.default_sql) {
         out.push_back(
-            default_compiles("create_table.default", *c.default_sql, c.type.value, row, nullptr));
+            default_compiles("create_table.default", *c.default_sql, c.type.value, {}, nullptr));
       }
     }
     return out;
