@@ -121,7 +121,8 @@ TEST_CASE("validate compiles every expression against the live schema, at its po
           "INSERT INTO orders SELECT i, now() FROM generate_series(1, 10) i");
   const std::string before = db.dump();
   for (const auto& bad : k_bad_expressions) {
-    CAPTURE(bad.field);
+    const std::string field = bad.field;
+    CAPTURE(field);
     const std::string text = std::string("name: bad-expression\nchanges:\n") + bad.changes;
     const std::string plan = db.write_plan("bad-expression.yaml", text);
     const std::string at = "bad-expression.yaml:" + mark_of(text, bad.needle) + ": ";

@@ -68,8 +68,9 @@ TEST_SUITE_BEGIN("kinds_comments");
 
 TEST_CASE("rename_column, change_type and set_not_null carry the column comment through contract") {
   for (const auto& c : k_cases) {
-    CAPTURE(c.name);
-    itest::TestDb db(std::string("comment_life_") + c.name, 500);
+    const std::string kind = c.name;
+    CAPTURE(kind);
+    itest::TestDb db("comment_life_" + kind, 500);
     db.exec(std::string("COMMENT ON COLUMN users.") + c.column + " IS $c$" + k_comment + "$c$");
     db.exec("COMMENT ON COLUMN users.name IS 'untouched'");
     example::WriterOptions o;
@@ -108,7 +109,8 @@ TEST_CASE("rename_column, change_type and set_not_null carry the column comment 
 TEST_CASE("rollback from every phase before contract leaves the column comment as it was") {
   for (const auto& c : k_cases) {
     for (int phases = 1; phases <= 4; ++phases) {
-      CAPTURE(c.name);
+      const std::string kind = c.name;
+      CAPTURE(kind);
       CAPTURE(phases);
       itest::TestDb db(std::string("comment_rb_") + c.name + std::to_string(phases), 300);
       db.exec(std::string("COMMENT ON COLUMN users.") + c.column + " IS $c$" + k_comment + "$c$");
