@@ -48,22 +48,24 @@ BatchStatement integer_batch(const BackfillSpec& spec,
                              const RangeRow& range,
                              long long from,
                              long long to,
-                             long long estimate,
                              bool last,
                              bool quiet_triggers) {
   BatchStatement b;
-  b.params = {std::to_string(from), std::to_string(to), last ? "true" : "false",
-              std::to_string(estimate)};
+  b.params = {std::to_string(from), std::to_string(to), last ? "true" : "false"};
   const std::string where = range_params(range, b.params);
   const std::string key = quote_ident(spec.key.at(0));
   const std::string table = quote_qualified(spec.schema, spec.table);
+  // `n` counts the span on the statement's snapshot, the one the UPDATE sees: the rows this
+  // batch processed, whether they still differed or not.
   b.sql = fmt::format(
       "WITH {quiet}u AS (UPDATE {table} SET {assign} WHERE {key} > $1::bigint AND {key} <= "
       "$2::bigint AND ({differs}){quiet_on}),\n"
+      "n AS (SELECT count(*) AS rows FROM {table} WHERE {key} > $1::bigint AND {key} <= "
+      "$2::bigint),\n"
       "r AS (UPDATE {ranges} SET cursor = jsonb_build_array($2::text), "
-      "rows_done = rows_done + $4::bigint, done = $3::boolean, updated_at = now() "
+      "rows_done = rows_done + (SELECT rows FROM n), done = $3::boolean, updated_at = now() "
       "WHERE {where} RETURNING 1)\n"
-      "SELECT $4::bigint, (SELECT count(*) FROM r)",
+      "SELECT (SELECT rows FROM n), (SELECT count(*) FROM r)",
       fmt::arg("table", table), fmt::arg("key", key), fmt::arg("assign", spec.assignments),
       fmt::arg("differs", spec.differs), fmt::arg("ranges", range.table),
       fmt::arg("where", where), fmt::arg("quiet", quiet_cte(quiet_triggers)),

@@ -25,11 +25,11 @@ struct RangeRow {
   int range_no = 0;
 };
 
-// Integer keys in (from, to], found by value: no query for the batch's upper bound, and no
-// count of the span either (it would cost a second scan): the rows passed over are
-// `estimate`, from the range's planned density. The UPDATE returns nothing (a RETURNING list
-// and its count cost about a quarter of the batch's time). The result row holds (rows passed
-// over, ranges updated). `last` marks the range done.
+// Integer keys in (from, to], found by value: no query for the batch's upper bound. The rows
+// of the span are counted in the same statement (an index scan of the span the UPDATE just
+// read), so progress reports rows processed, never a guess from the key's density. The
+// UPDATE returns nothing (a RETURNING list would count only the rows that still differed).
+// The result row holds (rows in the span, ranges updated). `last` marks the range done.
 // With `quiet_triggers`, the batch sets session_replication_role = replica for its own
 // transaction before its first row is written, so the application's own triggers (an updated_at
 // toucher, an audit trigger) do not fire for copies; the setting ends with the transaction, so
@@ -38,7 +38,6 @@ BatchStatement integer_batch(const BackfillSpec& spec,
                              const RangeRow& range,
                              long long from,
                              long long to,
-                             long long estimate,
                              bool last,
                              bool quiet_triggers = false);
 

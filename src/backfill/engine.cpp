@@ -126,7 +126,7 @@ private:
                             "FROM " + m_ranges_table + " WHERE plan = $1",
                             m_job.plan);
     m_rows_before = r[0][0].as<long long>();
-    m_rows_total = std::max(r[0][1].as<long long>(), m_rows_before);
+    m_rows_estimated = std::max(r[0][1].as<long long>(), m_rows_before);
     // A stop reason left by the previous run would tell `status` this one stopped already.
     tx.exec_params("UPDATE " + m_control +
                        " SET running_on = $2, heartbeat = now(), throttled_by = NULL "
@@ -342,18 +342,7 @@ private:
       const long long lo = std::stoll(from->at(0));
       const long long hi = std::stoll(range.hi->at(0));
       const long long to = lo >= hi - size ? hi : lo + size;
-      // Rows passed over, from the density planned for the range; the last batch tops the
-      // range up to its estimate, so that a finished range never shows less than planned.
-      double density = 1;
-      if (range.lo && hi > std::stoll(range.lo->at(0))) {
-        density = static_cast<double>(range.rows_estimate) /
-                  static_cast<double>(hi - std::stoll(range.lo->at(0)));
-      }
-      long long estimate = std::llround(static_cast<double>(to - lo) * std::min(density, 1.0));
-      if (to >= hi) {
-        estimate = std::max(estimate, range.rows_estimate - range.rows_done);
-      }
-      auto st = integer_batch(spec, row, lo, to, estimate, to >= hi, m_quiet_triggers);
+      auto st = integer_batch(spec, row, lo, to, to >= hi, m_quiet_triggers);
       auto r = co_await conn.query(st.sql, st.params);
       out.covered = r.number(0, 0);
       out.cursor = KeyText{std::to_string(to)};
@@ -450,10 +439,10 @@ private:
     const double secs = std::chrono::duration<double>(clock::now() - m_started).count();
     Progress p;
     p.rows_done = m_rows_before + m_rows_run;
-    p.rows_total = std::max(m_rows_total, p.rows_done);
+    p.rows_estimated = std::max(m_rows_estimated, p.rows_done);
     p.rows_per_second = secs > 0 ? static_cast<double>(m_rows_run) / secs : 0;
     p.eta_seconds = p.rows_per_second > 0
-                        ? static_cast<double>(p.rows_total - p.rows_done) / p.rows_per_second
+                        ? static_cast<double>(p.rows_estimated - p.rows_done) / p.rows_per_second
                         : -1;
     long long sum = 0;
     for (long long b : m_batches) {
@@ -475,12 +464,13 @@ private:
   static PgParams control_params(const std::string& plan, const Progress& p) {
     return {plan,
             std::to_string(p.rows_done),
-            std::to_string(p.rows_total),
+            std::to_string(p.rows_estimated),
             fmt::format("{:.3f}", p.rows_per_second),
             p.throttled_by.empty() ? std::nullopt : std::optional<std::string>(p.throttled_by),
             std::to_string(p.batch_size)};
   }
 
+  // The control row's rows_total column holds the estimate (Progress::rows_estimated).
   std::string control_sql() const {
     return "UPDATE " + m_control +
            " SET rows_done = $2::bigint, rows_total = $3::bigint, rows_per_second = "
@@ -500,7 +490,7 @@ private:
     Progress p = progress();
     const bool finished = m_stop.empty() && m_queue.empty() && m_unfinished == 0;
     if (finished) {
-      p.rows_total = p.rows_done;
+      p.rows_estimated = p.rows_done;
       p.eta_seconds = 0;
       p.throttled_by.clear();
     }
@@ -537,7 +527,7 @@ private:
   int m_unfinished = 0; // ranges taken from the queue and not finished
   long long m_rows_before = 0;
   bool m_quiet_triggers = false;
-  long long m_rows_total = 0;
+  long long m_rows_estimated = 0; // planned from the table's statistics
   long long m_rows_run = 0;
   clock::time_point m_started;
   std::exception_ptr m_failure;

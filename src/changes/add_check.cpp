@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "changes/common.hpp"
+#include "changes/expression_checks.hpp"
 #include "changes/kinds.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
@@ -24,8 +25,9 @@ public:
   }
 
   void validate(const ChangeContext& ctx) const override {
-    require_table(ctx, m_table);
-    if (relation_name_taken(ctx.before, ctx.schema, m_name.value)) {
+    const Table& table = require_table(ctx, m_table);
+    // A CHECK has no index: its name needs only to be free among the table's constraints.
+    if (constraint_name_taken(table, m_name.value)) {
       throw PlanError(ctx.file, m_name.mark.line, m_name.mark.column,
                       fmt::format("add_check: the name {} is already taken", m_name.value));
     }
@@ -63,6 +65,12 @@ public:
     return {{fmt::format("rollback.add_check.{}.{}", m_table.value, m_name.value),
              fmt::format("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}",
                          quote_qualified(ctx.schema, m_table.value), quote_ident(m_name.value))}};
+  }
+
+  std::vector<LiveCheck> live_checks(const ChangeContext& ctx) const override {
+    const Table& table = *ctx.before.table(ctx.schema, m_table.value);
+    return {check_compiles("add_check.check", m_check, physical_view(table),
+                           live_table(ctx, m_table.value))};
   }
 
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {

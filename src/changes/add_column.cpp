@@ -19,6 +19,7 @@
 
 #include "changes/common.hpp"
 #include "changes/column_transition.hpp"
+#include "changes/expression_checks.hpp"
 #include "changes/kinds.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
@@ -63,8 +64,22 @@ public:
                                   "a value",
                                   table.name, m_spec.column.value));
     }
-    for (const auto& name : {unique_name(), check_name(), fkey_name()}) {
-      if (relation_name_taken(ctx.before, ctx.schema, name)) {
+    // Only the names it gives: the unique constraint builds an index (a relation of the
+    // schema); the check and the foreign key need only names free among the table's
+    // constraints.
+    std::vector<std::pair<std::string, bool>> names;
+    if (m_spec.unique) {
+      names.emplace_back(unique_name(),
+                         index_constraint_name_taken(ctx.before, ctx.schema, table, unique_name()));
+    }
+    if (m_spec.check) {
+      names.emplace_back(check_name(), constraint_name_taken(table, check_name()));
+    }
+    if (m_spec.references) {
+      names.emplace_back(fkey_name(), constraint_name_taken(table, fkey_name()));
+    }
+    for (const auto& [name, taken] : names) {
+      if (taken) {
         throw PlanError(ctx.file, m_spec.column.mark.line, m_spec.column.mark.column,
                         fmt::format("add_column: the name {} it would give its index or "
                                     "constraint is already taken",
@@ -170,10 +185,23 @@ public:
   }
 
   std::vector<LiveCheck> live_checks(const ChangeContext& ctx) const override {
-    if (!needs_backfill()) {
-      return {};
+    const Table& table = *ctx.before.table(ctx.schema, m_spec.table.value);
+    const Table* live = live_table(ctx, m_spec.table.value);
+    std::vector<LiveCheck> out;
+    if (needs_backfill()) {
+      out = transition_live_checks(describe(ctx), table, live);
     }
-    return transition_live_checks(describe(ctx), *ctx.before.table(ctx.schema, m_spec.table.value));
+    auto row = physical_view(table);
+    if (m_spec.default_sql) {
+      out.push_back(
+          default_compiles("add_column.default", *m_spec.default_sql, m_spec.type.value, row, live));
+    }
+    if (m_spec.check) {
+      // Over the row with the new column in it.
+      row.push_back({m_spec.column.value, m_spec.column.value, m_spec.type.value});
+      out.push_back(check_compiles("add_column.check", *m_spec.check, row, live));
+    }
+    return out;
   }
 
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {

@@ -74,7 +74,8 @@ public:
                                   "over the referenced columns",
                                   ref.name));
     }
-    if (relation_name_taken(ctx.before, ctx.schema, m_name.value)) {
+    // A foreign key has no index: its name needs only to be free among the table's constraints.
+    if (constraint_name_taken(table, m_name.value)) {
       throw PlanError(ctx.file, m_name.mark.line, m_name.mark.column,
                       fmt::format("add_foreign_key: the name {} is already taken", m_name.value));
     }

@@ -20,6 +20,7 @@
 
 #include "changes/column_transition.hpp"
 #include "changes/common.hpp"
+#include "changes/expression_checks.hpp"
 #include "changes/kinds.hpp"
 #include "changes/touch_trigger.hpp"
 #include "core/errors.hpp"
@@ -100,7 +101,11 @@ public:
   }
 
   std::vector<LiveCheck> live_checks(const ChangeContext& ctx) const override {
-    return transition_live_checks(describe(ctx), table_of(ctx));
+    const Table* live = live_table(ctx, m_spec.table.value);
+    auto out = transition_live_checks(describe(ctx), table_of(ctx), live);
+    out.push_back(default_compiles("add_timestamps.default", m_spec.default_sql, m_spec.type.value,
+                                   physical_view(table_of(ctx)), live));
+    return out;
   }
 
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {

@@ -34,7 +34,7 @@ public:
     for (const auto& c : m_columns) {
       require_column(ctx, table, c);
     }
-    if (relation_name_taken(ctx.before, ctx.schema, m_name.value)) {
+    if (index_constraint_name_taken(ctx.before, ctx.schema, table, m_name.value)) {
       throw PlanError(ctx.file, m_name.mark.line, m_name.mark.column,
                       fmt::format("add_unique: the name {} is already taken", m_name.value));
     }

@@ -18,6 +18,9 @@ struct ChangeContext {
   std::string plan;
   std::string schema;
   const Catalog& before;
+  // The live schema, for live checks: an expression compiles over a table as it exists now,
+  // where a column an earlier change of the plan adds is a NULL of its type. Null: `before`.
+  const Catalog* live = nullptr;
 };
 
 // How a change touches a column, for refusing two changes that conflict.

@@ -3,6 +3,7 @@
 // value becomes the new one, `down` how a value the new application writes goes back.
 #include <fmt/format.h>
 
+#include "changes/expression_checks.hpp"
 #include "changes/kinds.hpp"
 #include "changes/shadow_column.hpp"
 #include "core/errors.hpp"
@@ -48,7 +49,8 @@ public:
   }
 
   std::vector<LiveCheck> live_checks(const ChangeContext& ctx) const override {
-    return transition_live_checks(shadow_transition(resolved(ctx), ctx), table_of(ctx));
+    return transition_live_checks(shadow_transition(resolved(ctx), ctx), table_of(ctx),
+                                  live_table(ctx, m_spec.table.value));
   }
 
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {

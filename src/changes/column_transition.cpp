@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "changes/common.hpp"
+#include "changes/expression_checks.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
 
@@ -63,7 +64,16 @@ std::string add_columns_sql(const ColumnTransition& t, const SyncSpec& sync) {
     add(fmt::format("ADD COLUMN IF NOT EXISTS {} \"char\" NOT NULL DEFAULT '0'",
                     quote_ident(sync.side_column)));
   }
-  return fmt::format("ALTER TABLE {}\n  {}", quote_qualified(t.schema, t.table.value), sql);
+  const std::string qualified = quote_qualified(t.schema, t.table.value);
+  sql = fmt::format("ALTER TABLE {}\n  {}", qualified, sql);
+  // In the same transaction as the column: a column that exists has its comment.
+  for (const auto& a : t.added) {
+    if (a.comment) {
+      sql += fmt::format(";\nCOMMENT ON COLUMN {}.{} IS {}", qualified, quote_ident(a.name),
+                         quote_literal(*a.comment));
+    }
+  }
+  return sql;
 }
 
 // `DROP COLUMN IF EXISTS` of each column, then of the marker column (when there is one).
@@ -140,35 +150,19 @@ Check column_type_check(const std::string& id,
               quote_literal(type))};
 }
 
-// The view as it can be seen before expand: columns that do not exist yet are NULLs of their
-// type. `FROM <table> t`.
-std::string view_select(const std::vector<ViewColumn>& view, const Table& table) {
-  std::string cols;
-  for (const auto& c : view) {
-    cols += cols.empty() ? "" : ", ";
-    if (table.column(c.physical) != nullptr) {
-      cols += fmt::format("t.{} AS {}", quote_ident(c.physical), quote_ident(c.name));
-    } else {
-      cols += fmt::format("NULL::{} AS {}", c.type, quote_ident(c.name));
-    }
-  }
-  return fmt::format("SELECT {} FROM {} t", cols,
-                     quote_qualified(table.schema, table.name));
-}
-
 // Compiles `expr` over `view` as an assignment to a column of `type`: an unknown column, a
 // function that does not exist or a type with no assignment cast fails here, at validate.
 LiveCheck fits(const std::string& what,
                const Located<std::string>& expr,
                const std::string& type,
                const std::vector<ViewColumn>& view,
-               const Table& table) {
+               const Table* live) {
   return {.mark = expr.mark,
           .what = what,
           .sql = fmt::format("CREATE TEMP TABLE _orc_fit (v {}) ON COMMIT DROP;\n"
                              "EXPLAIN (COSTS OFF) INSERT INTO pg_temp._orc_fit SELECT ({}) FROM "
                              "({}) AS _v",
-                             type, expr.value, view_select(view, table))};
+                             type, expr.value, view_select(view, live))};
 }
 
 // Counts the existing rows whose new side cannot be computed. One pass stops at the first
@@ -203,7 +197,7 @@ LiveCheck rows_fit(const ColumnTransition& t,
   // The view's columns and the row key, read in one scan.
   const std::string scan = fmt::format(
       "SELECT json_build_array({})::text AS _orc_key, {}",
-      key.empty() ? "t.ctid" : key, view_select(view, table).substr(7));
+      key.empty() ? "t.ctid" : key, view_select(view, &table).substr(7));
   return {
       .mark = checked.front()->up.mark,
       .what = t.kind + ".up",
@@ -382,13 +376,15 @@ std::vector<Step> transition_rollback(const ColumnTransition& t, const Table& ta
                               quote_qualified(t.schema, t.table.value), drops)}};
 }
 
-std::vector<LiveCheck> transition_live_checks(const ColumnTransition& t, const Table& table) {
+std::vector<LiveCheck> transition_live_checks(const ColumnTransition& t,
+                                              const Table& table,
+                                              const Table* live) {
   std::vector<LiveCheck> out;
   const auto old = old_view(t, table);
   std::vector<const AddedColumn*> computed;
   for (const auto& a : t.added) {
     if (!a.up_is_copy) {
-      out.push_back(fits(t.kind + ".up", a.up, a.type, old, table));
+      out.push_back(fits(t.kind + ".up", a.up, a.type, old, live));
       if (!a.up_cannot_fail) {
         computed.push_back(&a);
       }
@@ -396,7 +392,7 @@ std::vector<LiveCheck> transition_live_checks(const ColumnTransition& t, const T
   }
   for (const auto& o : t.old_side) {
     if (!o.down_is_copy) {
-      out.push_back(fits(t.kind + ".down", o.down, table.column(o.name)->type, t.new_view, table));
+      out.push_back(fits(t.kind + ".down", o.down, table.column(o.name)->type, t.new_view, live));
     }
   }
   if (!computed.empty()) {

@@ -35,6 +35,10 @@ struct AddedColumn {
   bool up_is_copy = false; // `up` names one old column of the same type
   // No existing row can make `up` fail (a widening cast): validate need not scan the table.
   bool up_cannot_fail = false;
+  // Given at expand, with the column: the comment of the column it takes over (the kinds that
+  // keep a column's meaning: rename_column, change_type, set_not_null). Contract drops the old
+  // column and its comment; rollback drops the new one, leaving the old comment as it was.
+  std::optional<std::string> comment;
 };
 
 // An existing column the old application writes: the old side.
@@ -76,8 +80,12 @@ PhaseWork transition_work(const ColumnTransition& t, Phase phase, const Table& t
 std::vector<Step> transition_rollback(const ColumnTransition& t, const Table& table);
 // At validate: every expression compiles over its view and fits its column; existing rows
 // whose new side cannot be computed (too long, out of range, NULL for a NOT NULL column) are
-// counted with an example key.
-std::vector<LiveCheck> transition_live_checks(const ColumnTransition& t, const Table& table);
+// counted with an example key. `table` is the table as the plan's earlier changes leave it,
+// `live` as the database holds it now (null when an earlier change creates it): the
+// expressions compile over `live` (expression_checks.hpp), the rows counted are its rows.
+std::vector<LiveCheck> transition_live_checks(const ColumnTransition& t,
+                                              const Table& table,
+                                              const Table* live);
 
 } // namespace orchestrate
 

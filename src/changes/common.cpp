@@ -302,6 +302,10 @@ bool expression_may_be_volatile(const std::string& expression) {
 }
 
 bool relation_name_taken(const Catalog& catalog, const std::string& schema, const std::string& name) {
+  if (catalog.relations.count(schema + "." + name) != 0) {
+    return true;
+  }
+  // The tables and indexes of the plan's earlier changes are in the model only.
   for (const auto& [key, table] : catalog.tables) {
     if (table.schema != schema) {
       continue;
@@ -314,13 +318,30 @@ bool relation_name_taken(const Catalog& catalog, const std::string& schema, cons
         return true;
       }
     }
-    for (const auto& con : table.constraints) {
-      if (con.name == name) {
-        return true;
-      }
+  }
+  return false;
+}
+
+bool constraint_name_taken(const Table& table, const std::string& name) {
+  for (const auto& con : table.constraints) {
+    if (con.name == name) {
+      return true;
+    }
+  }
+  // Catalogs built by hand may record a UNIQUE or PRIMARY KEY constraint only on its index.
+  for (const auto& index : table.indexes) {
+    if (index.constraint == name) {
+      return true;
     }
   }
   return false;
+}
+
+bool index_constraint_name_taken(const Catalog& catalog,
+                                 const std::string& schema,
+                                 const Table& table,
+                                 const std::string& name) {
+  return relation_name_taken(catalog, schema, name) || constraint_name_taken(table, name);
 }
 
 Step drop_index_step(const std::string& id, const std::string& schema, const std::string& index) {

@@ -84,8 +84,17 @@ void require_reference(const ChangeContext& ctx, const ColumnReference& ref);
 // change, never a table rewrite.
 bool expression_may_be_volatile(const std::string& expression);
 
-// True when any table of the schema already has an index or constraint named `name`.
+// PostgreSQL's two namespaces for these names. A relation (table, index, view, sequence, ...)
+// needs a name no other relation of its schema has; a constraint needs one no other constraint
+// of its table has. CHECK and FOREIGN KEY constraints have no index, so only the second applies
+// to them: two tables may each have a check named `positive`. UNIQUE, PRIMARY KEY and EXCLUDE
+// constraints build an index of the same name, so both apply to them.
 bool relation_name_taken(const Catalog& catalog, const std::string& schema, const std::string& name);
+bool constraint_name_taken(const Table& table, const std::string& name);
+bool index_constraint_name_taken(const Catalog& catalog,
+                                 const std::string& schema,
+                                 const Table& table,
+                                 const std::string& name);
 
 // DROP INDEX CONCURRENTLY IF EXISTS, outside a transaction.
 Step drop_index_step(const std::string& id, const std::string& schema, const std::string& index);

@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "changes/common.hpp"
+#include "changes/expression_checks.hpp"
 #include "changes/kinds.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
@@ -71,6 +72,21 @@ public:
                             ctx.schema, m_name.value)};
   }
 
+  // The key expression first, then the whole definition for the predicate, each at its field.
+  std::vector<LiveCheck> live_checks(const ChangeContext& ctx) const override {
+    const auto row = physical_view(*ctx.before.table(ctx.schema, m_table.value));
+    const Table* live = live_table(ctx, m_table.value);
+    std::vector<LiveCheck> out;
+    if (m_expression) {
+      out.push_back(index_compiles("create_index.expression", m_expression->mark,
+                                   keys_definition(), row, live));
+    }
+    if (m_where) {
+      out.push_back(index_compiles("create_index.where", m_where->mark, definition(), row, live));
+    }
+    return out;
+  }
+
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {
     if (Table* table = catalog.table(ctx.schema, m_table.value)) {
       Index index;
@@ -86,7 +102,7 @@ public:
   }
 
 private:
-  std::string definition() const {
+  std::string keys_definition() const {
     std::string keys;
     if (m_expression) {
       keys = m_expression->value;
@@ -94,7 +110,11 @@ private:
     for (const auto& c : m_columns) {
       keys += (keys.empty() ? "" : ", ") + quote_ident(c.value);
     }
-    std::string out = fmt::format("USING {} ({})", m_method, keys);
+    return fmt::format("USING {} ({})", m_method, keys);
+  }
+
+  std::string definition() const {
+    std::string out = keys_definition();
     if (m_where) {
       out += " WHERE " + m_where->value;
     }

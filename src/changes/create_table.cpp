@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "changes/common.hpp"
+#include "changes/expression_checks.hpp"
 #include "changes/kinds.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
@@ -17,7 +18,7 @@ struct NewColumn {
   Located<std::string> name;
   Located<std::string> type;
   bool nullable = true;
-  std::optional<std::string> default_sql;
+  std::optional<Located<std::string>> default_sql;
   bool primary_key = false;
   std::optional<ColumnReference> references;
 };
@@ -66,6 +67,21 @@ public:
              "DROP TABLE IF EXISTS " + quote_qualified(ctx.schema, m_table.value)}};
   }
 
+  // Each default compiles into a column of its type. A default reads no column, so the row
+  // is empty: a column's `type` may carry clauses (GENERATED ... AS IDENTITY) that only its own
+  // definition takes.
+  std::vector<LiveCheck> live_checks(const ChangeContext& ctx) const override {
+    (void)ctx;
+    std::vector<LiveCheck> out;
+    for (const auto& c : m_columns) {
+      if (c.default_sql) {
+        out.push_back(
+            default_compiles("create_table.default", *c.default_sql, c.type.value, {}, nullptr));
+      }
+    }
+    return out;
+  }
+
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {
     Table t;
     t.schema = ctx.schema;
@@ -78,10 +94,12 @@ public:
           .not_null =
               !c.nullable || std::find(key.begin(), key.end(), c.name.value) != key.end(),
           .collation = std::nullopt,
-          .default_sql = c.default_sql,
-          .default_volatile = c.default_sql && expression_may_be_volatile(*c.default_sql),
+          .default_sql = c.default_sql ? std::optional<std::string>(c.default_sql->value)
+                                       : std::nullopt,
+          .default_volatile = c.default_sql && expression_may_be_volatile(c.default_sql->value),
           .identity = false,
-          .generated = false});
+          .generated = false,
+          .comment = std::nullopt});
       if (c.references) {
         t.constraints.push_back({fit_identifier(m_table.value + "_" + c.name.value + "_fkey"), 'f',
                                  "", {c.name.value}, true, c.references->table.value,
@@ -118,7 +136,7 @@ private:
         line += " NOT NULL";
       }
       if (c.default_sql) {
-        line += " DEFAULT " + *c.default_sql;
+        line += " DEFAULT " + c.default_sql->value;
       }
       if (c.references) {
         line += fmt::format(" REFERENCES {} ({})",
@@ -164,7 +182,7 @@ std::unique_ptr<Change> parse_create_table(Fields& fields) {
       c.nullable = n->value;
     }
     if (auto d = f.optional_string("default")) {
-      c.default_sql = d->value;
+      c.default_sql = *d;
     }
     if (auto p = f.optional_bool("primary_key")) {
       c.primary_key = p->value;

@@ -97,7 +97,8 @@ private:
                        .default_volatile = column.default_volatile,
                        .not_null = column.not_null,
                        .up = {m_from.value, m_from.mark},
-                       .up_is_copy = true});
+                       .up_is_copy = true,
+                       .comment = column.comment});
     t.old_side.push_back({.name = m_from.value, .down = {m_to.value, m_to.mark}, .down_is_copy = true});
     t.new_view = physical_view(table);
     for (auto& c : t.new_view) {

@@ -9,6 +9,7 @@
 // queries (`WHERE col IS NULL`, RETURNING) see before it was ever deployed to expect that.
 #include <fmt/format.h>
 
+#include "changes/expression_checks.hpp"
 #include "changes/kinds.hpp"
 #include "changes/shadow_column.hpp"
 #include "core/errors.hpp"
@@ -45,7 +46,8 @@ public:
   }
 
   std::vector<LiveCheck> live_checks(const ChangeContext& ctx) const override {
-    return transition_live_checks(shadow_transition(resolved(ctx), ctx), table_of(ctx));
+    return transition_live_checks(shadow_transition(resolved(ctx), ctx), table_of(ctx),
+                                  live_table(ctx, m_spec.table.value));
   }
 
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {

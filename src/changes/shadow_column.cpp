@@ -68,7 +68,8 @@ ColumnTransition shadow_transition(const ShadowSpec& spec, const ChangeContext& 
        .default_volatile = column.default_volatile,
        .not_null = spec.not_null,
        .up = spec.up.value.empty() ? Located<std::string>{bare, spec.column.mark} : spec.up,
-       .up_cannot_fail = spec.up_cannot_fail});
+       .up_cannot_fail = spec.up_cannot_fail,
+       .comment = column.comment});
   const bool copy_down = spec.down.value.empty() && column.type == spec.type;
   t.old_side.push_back(
       {.name = spec.column.value,

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "changes/column_remap.hpp"
+#include "changes/expression_checks.hpp"
 #include "changes/kinds.hpp"
 
 namespace orchestrate {
@@ -23,7 +24,8 @@ public:
     return transition_rollback(remap_transition(m_spec, ctx), table_of(ctx));
   }
   std::vector<LiveCheck> live_checks(const ChangeContext& ctx) const override {
-    return transition_live_checks(remap_transition(m_spec, ctx), table_of(ctx));
+    return transition_live_checks(remap_transition(m_spec, ctx), table_of(ctx),
+                                  live_table(ctx, m_spec.table.value));
   }
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {
     remap_apply(m_spec, catalog, ctx);

@@ -9,6 +9,7 @@
 #include "core/errors.hpp"
 #include "lint/audit.hpp"
 #include "lint/live.hpp"
+#include "planner/live_checks.hpp"
 
 namespace orchestrate {
 
@@ -143,6 +144,11 @@ int run_lint(const LintOptions& o, const GlobalOptions& g) {
     warnings = lint_loaded_plan(plan, nullptr);
   } else {
     Session s(g, "lint", true);
+    // What validate refuses (a column that does not exist, an expression that does not
+    // compile) is refused here too, at its position, with exit 2.
+    for (const auto& notice : check_plan_live(*s.conn, plan, s.catalog())) {
+      std::fprintf(stderr, "%s\n", notice.c_str());
+    }
     warnings = lint_loaded_plan(plan, &s);
   }
   const int rc = report_lint(o.plan, warnings, o.strict, g);

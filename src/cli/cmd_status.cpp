@@ -62,13 +62,14 @@ bool gate_is_stale(Session& s, const PlanRecord& r) {
 }
 
 nlohmann::json status_json(Session& s, const PlanRecord& r) {
-  nlohmann::json backfill = {{"rows_done", 0},         {"rows_total", 0},
+  nlohmann::json backfill = {{"rows_done", 0},         {"rows_estimated", 0},
                              {"rows_per_second", 0.0}, {"eta_seconds", nullptr},
                              {"throttled_by", nullptr}, {"batch_size", 0},
                              {"heartbeat", nullptr}};
   bool paused = false;
   {
     pqxx::read_transaction tx(*s.conn);
+    // The control row's rows_total holds the backfill's estimate.
     auto c = tx.exec_params(
         "SELECT paused, rows_done, rows_total, rows_per_second, throttled_by, batch_size "
         "FROM " +
@@ -77,13 +78,13 @@ nlohmann::json status_json(Session& s, const PlanRecord& r) {
     if (!c.empty()) {
       paused = c[0][0].as<bool>();
       const long long done = c[0][1].as<long long>();
-      const long long total = c[0][2].as<long long>();
+      const long long estimated = c[0][2].as<long long>();
       const double rate = c[0][3].as<double>();
       backfill["rows_done"] = done;
-      backfill["rows_total"] = total;
+      backfill["rows_estimated"] = estimated;
       backfill["rows_per_second"] = rate;
-      if (rate > 0 && total >= done) {
-        backfill["eta_seconds"] = (total - done) / rate;
+      if (rate > 0 && estimated >= done) {
+        backfill["eta_seconds"] = (estimated - done) / rate;
       }
       if (!c[0][4].is_null()) {
         backfill["throttled_by"] = c[0][4].as<std::string>();
@@ -253,12 +254,13 @@ std::string status_text(const nlohmann::json& j) {
                        j["old_app_options"].get<std::string>());
   }
   const auto& b = j["backfill"];
-  if (b["rows_total"].get<long long>() > 0 || b["rows_done"].get<long long>() > 0) {
+  if (b["rows_estimated"].get<long long>() > 0 || b["rows_done"].get<long long>() > 0) {
     const long long done = b["rows_done"].get<long long>();
-    const long long total = b["rows_total"].get<long long>();
-    out += fmt::format("  backfill: {} {} / {} rows ({:.1f}%), {:.0f} rows/s, ETA {}{}\n",
-                       bar(total > 0 ? static_cast<double>(done) / total : 0.0, 30), done,
-                       total, total > 0 ? 100.0 * done / total : 0.0,
+    const long long estimated = b["rows_estimated"].get<long long>();
+    out += fmt::format("  backfill: {} {} rows processed of ~{} estimated ({:.1f}%), {:.0f} "
+                       "rows/s, ETA {}{}\n",
+                       bar(estimated > 0 ? static_cast<double>(done) / estimated : 0.0, 30), done,
+                       estimated, estimated > 0 ? 100.0 * done / estimated : 0.0,
                        b["rows_per_second"].get<double>(),
                        b["eta_seconds"].is_null()
                            ? std::string("-")

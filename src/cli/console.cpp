@@ -48,11 +48,11 @@ void ConsoleReporter::warn(const std::string& line) {
 }
 
 void ConsoleReporter::progress(const Progress& p) {
-  const double pct = p.rows_total > 0 ? 100.0 * p.rows_done / p.rows_total : 0;
+  const double pct = p.rows_estimated > 0 ? 100.0 * p.rows_done / p.rows_estimated : 0;
   if (m_json) {
     write_json_line("progress", m_plan,
                     {{"rows_done", p.rows_done},
-                     {"rows_total", p.rows_total},
+                     {"rows_estimated", p.rows_estimated},
                      {"rows_per_second", p.rows_per_second},
                      {"eta_seconds",
                       p.eta_seconds < 0 ? nlohmann::json() : nlohmann::json(p.eta_seconds)},
@@ -63,8 +63,10 @@ void ConsoleReporter::progress(const Progress& p) {
     return;
   }
   const std::string text =
-      fmt::format("{:>12} / {:<12} rows {:5.1f}%  {:>9.0f} rows/s  ETA {}  batch {}{}", p.rows_done,
-                  p.rows_total, pct, p.rows_per_second, format_duration_s(p.eta_seconds),
+      fmt::format("{:>12} rows processed of ~{} estimated ({:.1f}%)  {:>9.0f} rows/s  ETA {}  "
+                  "batch {}{}",
+                  p.rows_done, p.rows_estimated, pct, p.rows_per_second,
+                  format_duration_s(p.eta_seconds),
                   p.batch_size, p.throttled_by.empty() ? "" : "  throttled: " + p.throttled_by);
   if (m_tty) {
     const int width = 24;

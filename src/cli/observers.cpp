@@ -86,8 +86,9 @@ void ObservingReporter::progress(const Progress& p) {
   const auto now = std::chrono::steady_clock::now();
   if (m_hooks != nullptr && now - m_last_hook >= k_progress_hook_every) {
     m_last_hook = now;
-    m_hooks->start({"backfill-progress", m_plan, "backfill", p.throttled_by, p.rows_done,
-                    p.rows_total});
+    // The total is not known before the end: the estimate goes by its own name.
+    m_hooks->start({"backfill-progress", m_plan, "backfill", p.throttled_by, p.rows_done, -1,
+                    p.rows_estimated});
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@ struct Column {
   bool default_volatile = false; // nextval() and friends: never copied, never evaluated twice
   bool identity = false;
   bool generated = false;
+  std::optional<std::string> comment; // COMMENT ON COLUMN
 };
 
 struct Index {
@@ -68,6 +70,9 @@ struct Table {
 struct Catalog {
   std::map<std::string, Table> tables; // by "schema.name"
   std::vector<std::string> schemas;
+  // "schema.name" of every relation the live database has (tables, indexes, views, sequences,
+  // materialized views, composite types, foreign tables): the names a new index may not take.
+  std::set<std::string> relations;
 
   const Table* table(const std::string& schema, const std::string& name) const;
   Table* table(const std::string& schema, const std::string& name);

@@ -7,8 +7,10 @@ namespace orchestrate {
 
 // Backfill progress as shown on a terminal, in log lines and in `status`.
 struct Progress {
-  long long rows_done = 0;
-  long long rows_total = 0;
+  long long rows_done = 0;      // rows processed (counted), by every run of this backfill
+  // The rows the backfill expects to process in all: planned from the table's statistics, so
+  // only an estimate (never below rows_done); once the backfill is done, rows_done.
+  long long rows_estimated = 0;
   double rows_per_second = 0;
   double eta_seconds = -1; // unknown when negative
   long long batch_size = 0;

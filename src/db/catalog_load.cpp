@@ -38,6 +38,12 @@ Catalog load_catalog(pqxx::connection& conn, const std::string& skip_schema) {
            "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' ORDER BY 1")) {
     catalog.schemas.push_back(row[0].as<std::string>());
   }
+  for (const auto& row : tx.exec(
+           "SELECT n.nspname || '.' || c.relname FROM pg_class c "
+           "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname NOT LIKE 'pg\\_%' "
+           "AND n.nspname <> 'information_schema'")) {
+    catalog.relations.insert(row[0].as<std::string>());
+  }
   std::unordered_map<long long, std::string> by_oid;
   for (const auto& row : tx.exec_params(k_tables, skip_schema)) {
     Table t;
@@ -60,6 +66,7 @@ Catalog load_catalog(pqxx::connection& conn, const std::string& skip_schema) {
                 '([A-Za-z_][A-Za-z0-9_]*)\s*\(', 'g') m
               JOIN pg_proc p ON p.proname = lower(m[1]) WHERE p.provolatile = 'v') AS volatile,
       a.attidentity <> '' AS identity, a.attgenerated <> '' AS generated,
+      col_description(a.attrelid, a.attnum) AS comment,
       CASE WHEN a.attcollation <> 0 AND a.attcollation <> ty.typcollation
            THEN quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END AS collation
     FROM pg_attribute a
@@ -84,6 +91,7 @@ Catalog load_catalog(pqxx::connection& conn, const std::string& skip_schema) {
     c.identity = row["identity"].as<bool>();
     c.generated = row["generated"].as<bool>();
     c.collation = optional_text(row["collation"]);
+    c.comment = optional_text(row["comment"]);
     t->columns.push_back(std::move(c));
   }
 

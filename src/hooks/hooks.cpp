@@ -44,6 +44,7 @@ bool is_hook_variable(const std::string& entry) {
           entry.rfind("ORCHESTRATE_EVENT=", 0) == 0 ||
           entry.rfind("ORCHESTRATE_ROWS_DONE=", 0) == 0 ||
           entry.rfind("ORCHESTRATE_ROWS_TOTAL=", 0) == 0 ||
+          entry.rfind("ORCHESTRATE_ROWS_ESTIMATED=", 0) == 0 ||
           entry.rfind("ORCHESTRATE_REASON=", 0) == 0 ||
           entry.rfind("ORCHESTRATE_REASON_JSON=", 0) == 0 ||
           entry.rfind("ORCHESTRATE_PAYLOAD_FILE=", 0) == 0);
@@ -70,7 +71,8 @@ std::string write_payload(const HookEvent& e) {
   const nlohmann::json j = {{"text", summary(e)},   {"event", e.event},
                             {"plan", e.plan},       {"phase", e.phase},
                             {"reason", e.reason},   {"rows_done", rows(e.rows_done)},
-                            {"rows_total", rows(e.rows_total)}};
+                            {"rows_total", rows(e.rows_total)},
+                            {"rows_estimated", rows(e.rows_estimated)}};
   std::string path =
       (std::filesystem::temp_directory_path() / "orchestrate-hook-XXXXXX").string();
   const int fd = ::mkstemp(path.data());
@@ -145,6 +147,7 @@ Hooks::Running Hooks::spawn(const HookEvent& e) {
   env.push_back("ORCHESTRATE_PAYLOAD_FILE=" + r.payload);
   env.push_back("ORCHESTRATE_ROWS_DONE=" + rows_text(e.rows_done));
   env.push_back("ORCHESTRATE_ROWS_TOTAL=" + rows_text(e.rows_total));
+  env.push_back("ORCHESTRATE_ROWS_ESTIMATED=" + rows_text(e.rows_estimated));
   std::vector<char*> envp;
   for (auto& s : env) {
     envp.push_back(s.data());

@@ -18,6 +18,7 @@ struct HookEvent {
   std::string reason;
   long long rows_done = -1; // unset when negative
   long long rows_total = -1;
+  long long rows_estimated = -1; // backfill-progress: the rows expected in all, an estimate
 };
 
 // How a hook ended, for the ones that did not simply exit 0.

@@ -186,6 +186,18 @@ private:
                        type == "CONSTR_UNIQUE" ? "UNIQUE" : "PRIMARY KEY", table),
            "use an add_unique change: the index is built CONCURRENTLY, then attached with "
            "USING INDEX");
+    } else if (type == "CONSTR_EXCLUSION") {
+      // PostgreSQL cannot attach a prebuilt index to an exclusion constraint (USING INDEX
+      // takes unique indexes only), so there is no form of it that lets writes go on.
+      warn("exclusion-builds-index",
+           fmt::format("ADD CONSTRAINT {}EXCLUDE on {} builds its index and checks every row "
+                       "under an ACCESS EXCLUSIVE lock, blocking reads and writes until it "
+                       "finishes",
+                       name.empty() ? "" : name + " ", table),
+           "add it while the table is new or empty (create_table, then this in a later plan "
+           "before the application writes), or in a maintenance window; where the operators "
+           "are all =, a unique index built by an add_unique or create_index change enforces "
+           "the same without blocking writes");
     }
   }
 

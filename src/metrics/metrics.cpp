@@ -53,11 +53,13 @@ std::string BackfillMetrics::render() const {
   std::lock_guard lock(m_mutex);
   const std::string plan = "plan=\"" + label(m_plan) + "\"";
   std::string out;
-  metric(out, "orchestrate_backfill_rows_done", "gauge", "Rows the backfill has covered.", plan,
+  metric(out, "orchestrate_backfill_rows_done", "gauge",
+         "Rows the backfill has processed (counted).", plan,
          static_cast<double>(m_last.rows_done));
-  metric(out, "orchestrate_backfill_rows_total", "gauge",
-         "Rows the backfill expects to cover (an estimate until it is done).", plan,
-         static_cast<double>(m_last.rows_total));
+  metric(out, "orchestrate_backfill_rows_estimated", "gauge",
+         "Rows the backfill expects to process in all: an estimate from table statistics, "
+         "exact once it is done.",
+         plan, static_cast<double>(m_last.rows_estimated));
   metric(out, "orchestrate_backfill_rows_per_second", "gauge", "Current backfill rate.", plan,
          m_last.rows_per_second);
   metric(out, "orchestrate_backfill_eta_seconds", "gauge",

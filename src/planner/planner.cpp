@@ -135,11 +135,21 @@ void validate_plan(const Plan& plan, const Catalog& live) {
 
 std::vector<LiveCheck> plan_live_checks(const Plan& plan, const Catalog& live) {
   std::vector<LiveCheck> out;
+  bool after_sql = false;
   for_each_change(plan, live, [&](const Change& change, const ChangeContext& ctx) {
-    // A change that reads what an earlier change of the plan adds cannot be compiled against
-    // the live schema yet; it is checked when its phase runs.
-    if (change_sees_live_tables(plan, change)) {
-      for (auto& c : change.live_checks(ctx)) {
+    // An sql change may create what the changes after it use (a type, a function), which
+    // the live schema does not have yet: they are checked when their phases run.
+    if (after_sql || change.kind() == "sql") {
+      after_sql = true;
+      return;
+    }
+    // Expressions compile over the live tables, where what an earlier change of the plan adds
+    // is a NULL of its type. Existing rows are counted only for a change whose tables no
+    // earlier change touches: the rows it will meet are the live ones.
+    const ChangeContext over_live{ctx.file, ctx.plan, ctx.schema, ctx.before, &live};
+    const bool sees_live = change_sees_live_tables(plan, change);
+    for (auto& c : change.live_checks(over_live)) {
+      if (sees_live || !c.counts_rows) {
         out.push_back(std::move(c));
       }
     }

@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include <chrono>
+#include <sstream>
 #include <thread>
 
 #include "fixture.hpp"
@@ -275,6 +276,67 @@ TEST_CASE("a table of zero rows backfills at once and passes its gate") {
   CHECK(r.exit_code == 0);
   CHECK(db.value("SELECT count(*) FROM orchestrate.backfill_ranges WHERE done") == "1");
   CHECK(db.orchestrate({"backfill"}).exit_code == 0);
+  CHECK(differing(db) == "0");
+  finish(app, db, o);
+}
+
+TEST_CASE("on a small table whose statistics overstate it, progress reports the rows processed") {
+  // ANALYZE saw 100 rows; 95 are gone before the backfill, so the planned estimate is 100.
+  itest::TestDb db("bf_count", 100);
+  db.exec("ALTER TABLE users SET (autovacuum_enabled = false)");
+  db.exec("DELETE FROM users WHERE id > 5");
+  CHECK(db.value("SELECT reltuples::bigint FROM pg_class WHERE oid = 'users'::regclass") == "100");
+  example::WriterOptions o;
+  o.url = db.url();
+  example::Writer app(o);
+  app.start(example::Version::old_app);
+  up_to_backfill(db, itest::rename_plan_path(), "rename-users-phone");
+  auto r = db.orchestrate({"--json", "next"});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  // The rows the backfill's ranges span (the writer's inserts after they were planned are
+  // beyond them, and it deletes nothing).
+  const long long real = std::stoll(db.value(
+      "SELECT count(*) FROM users WHERE id <= (SELECT max((hi->>0)::bigint) FROM "
+      "orchestrate.backfill_ranges)"));
+  CHECK(real >= 5);
+  CHECK(rows_copied(db) == real);
+  CHECK(r.err.find("backfill done: " + std::to_string(real) + " rows processed in this run") !=
+        std::string::npos);
+  // --json: every progress line has the count and, under its own name, the estimate.
+  long long last_done = -1;
+  long long last_estimated = -1;
+  int progress_lines = 0;
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) {
+    const auto j = nlohmann::json::parse(line);
+    if (j["type"] != "progress") {
+      continue;
+    }
+    ++progress_lines;
+    CHECK_FALSE(j.contains("rows_total"));
+    last_done = j["rows_done"].get<long long>();
+    last_estimated = j["rows_estimated"].get<long long>();
+    CHECK(last_done <= real);
+    CHECK(last_estimated >= last_done);
+  }
+  CHECK(progress_lines >= 1);
+  CHECK(last_done == real);
+  CHECK(last_estimated == real); // exact once done
+  // status, as JSON and as text.
+  auto status = db.orchestrate({"--json", "status"});
+  REQUIRE(status.exit_code == 0);
+  const auto s = nlohmann::json::parse(status.out);
+  CHECK(s["backfill"]["rows_done"].get<long long>() == real);
+  CHECK(s["backfill"]["rows_estimated"].get<long long>() == real);
+  CHECK_FALSE(s["backfill"].contains("rows_total"));
+  auto text = db.orchestrate({"status"});
+  INFO(text.out);
+  CHECK(text.out.find(std::to_string(real) + " rows processed of ~" + std::to_string(real) +
+                      " estimated") != std::string::npos);
+  // The event log's record of it.
+  CHECK(db.value("SELECT detail FROM orchestrate.events WHERE outcome = 'backfill_done'") ==
+        std::to_string(real) + " rows");
   CHECK(differing(db) == "0");
   finish(app, db, o);
 }

@@ -302,7 +302,7 @@ TEST_CASE("the metrics endpoint serves backfill progress while a throttled backf
   CHECK(body.find("HTTP/1.1 200") == 0);
   CHECK(body.find("text/plain; version=0.0.4") != std::string::npos);
   CHECK(sample(body, "orchestrate_backfill_rows_done") > 0);
-  CHECK(sample(body, "orchestrate_backfill_rows_total") >= 30000 * 0.5);
+  CHECK(sample(body, "orchestrate_backfill_rows_estimated") >= 30000 * 0.5);
   CHECK(sample(body, "orchestrate_backfill_rows_per_second") >= 0);
   CHECK(sample(body, "orchestrate_backfill_batch_size") > 0);
   CHECK(sample(body, "orchestrate_backfill_batch_seconds") > 0);
@@ -473,6 +473,29 @@ TEST_CASE("lint warns about unsafe sql and views a change breaks, --strict makes
   CHECK(rename.out.find("user_phones") != std::string::npos);
   db.exec("DROP VIEW user_phones");
   CHECK(db.orchestrate({"lint", "--strict", itest::rename_plan_path()}).exit_code == 0);
+}
+
+TEST_CASE("lint flags an sql change's EXCLUDE constraint at its statement, like UNIQUE") {
+  itest::TestDb db("eco_lint_exclude", 10);
+  auto plan = db.write_plan("exclude.yaml",
+                            "name: exclude\nchanges:\n  - sql:\n      up: |\n"
+                            "        CREATE EXTENSION IF NOT EXISTS btree_gist;\n"
+                            "        ALTER TABLE users ADD CONSTRAINT one_phone_per_name\n"
+                            "          EXCLUDE USING gist (name WITH =, phone_number WITH =);\n"
+                            "        ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);\n"
+                            "      down: ALTER TABLE users DROP CONSTRAINT IF EXISTS "
+                            "one_phone_per_name\n");
+  auto r = db.orchestrate({"lint", plan});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("exclude.yaml:6:9: warning [exclusion-builds-index]: sql statement 2: ADD "
+                   "CONSTRAINT one_phone_per_name EXCLUDE on users") != std::string::npos);
+  CHECK(r.out.find("exclude.yaml:8:9: warning [unique-without-index]") != std::string::npos);
+  CHECK(r.out.find("safe alternative: add it while the table is new or empty") !=
+        std::string::npos);
+  auto strict = db.orchestrate({"lint", "--strict", plan});
+  CHECK(strict.exit_code == 2);
+  CHECK(strict.out.find("error [exclusion-builds-index]") != std::string::npos);
 }
 
 TEST_SUITE_END();

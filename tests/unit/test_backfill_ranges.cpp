@@ -102,11 +102,17 @@ TEST_CASE("an integer-key batch is bounded by value, with no query for its upper
   spec.assignments = "\"phone\" = \"phone_number\"";
   spec.differs = "\"phone\" IS DISTINCT FROM \"phone_number\"";
   RangeRow row{"\"orchestrate\".\"backfill_ranges\"", "p", "b", 0};
-  auto b = integer_batch(spec, row, 100, 600, 500, false);
+  auto b = integer_batch(spec, row, 100, 600, false);
   CHECK(b.sql.find("\"id\" > $1::bigint AND \"id\" <= $2::bigint") != std::string::npos);
   CHECK(b.sql.find("OFFSET") == std::string::npos);
-  CHECK(b.sql.find("count(*) FROM \"public\".\"users\"") == std::string::npos);
-  CHECK(*b.params[3] == "500");
+  // The span's rows are counted in the same statement: progress reports what was processed,
+  // and the range's count advances by it.
+  CHECK(b.sql.find("n AS (SELECT count(*) AS rows FROM \"public\".\"users\" WHERE \"id\" > "
+                   "$1::bigint AND \"id\" <= $2::bigint)") != std::string::npos);
+  CHECK(b.sql.find("rows_done = rows_done + (SELECT rows FROM n)") != std::string::npos);
+  CHECK(b.sql.find("SELECT (SELECT rows FROM n), (SELECT count(*) FROM r)") != std::string::npos);
+  REQUIRE(b.params.size() == 6);
+  CHECK(*b.params[3] == "p");
   CHECK(*b.params[0] == "100");
   CHECK(*b.params[1] == "600");
   CHECK(*b.params[2] == "false");

@@ -54,6 +54,28 @@ TEST_CASE("constraints without NOT VALID are flagged") {
   CHECK(has(rules("ALTER TABLE users ADD CONSTRAINT u UNIQUE (email)"), "unique-without-index"));
 }
 
+TEST_CASE("exclusion constraints and primary keys that build their index are flagged") {
+  const auto w = lint_sql("ALTER TABLE bookings ADD CONSTRAINT no_overlap EXCLUDE USING gist "
+                          "(room WITH =, during WITH &&)",
+                          Mark{4, 9});
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].rule == "exclusion-builds-index");
+  CHECK(w[0].mark.line == 4);
+  CHECK(w[0].mark.column == 9);
+  CHECK(w[0].message.find("no_overlap EXCLUDE on bookings") != std::string::npos);
+  CHECK(w[0].message.find("ACCESS EXCLUSIVE") != std::string::npos);
+  CHECK(w[0].alternative.find("unique index") != std::string::npos);
+  // Unnamed, lower case, among other statements: found all the same.
+  CHECK(has(rules("select 1; alter table b add exclude (room with =)"), "exclusion-builds-index"));
+  // PRIMARY KEY builds its index too, unless it takes one built beforehand.
+  CHECK(has(rules("ALTER TABLE users ADD PRIMARY KEY (id)"), "unique-without-index"));
+  CHECK(has(rules("ALTER TABLE users ADD CONSTRAINT users_pkey PRIMARY KEY (id)"),
+            "unique-without-index"));
+  CHECK(rules("ALTER TABLE users ADD CONSTRAINT users_pkey PRIMARY KEY USING INDEX users_id_idx")
+            .empty());
+  CHECK(rules("ALTER TABLE users ADD CONSTRAINT u UNIQUE USING INDEX users_email_idx").empty());
+}
+
 TEST_CASE("set not null, in-place type changes, renames and drops are flagged") {
   CHECK(has(rules("ALTER TABLE users ALTER COLUMN email SET NOT NULL"), "set-not-null"));
   CHECK(has(rules("ALTER TABLE users ALTER COLUMN id TYPE bigint"), "change-type-in-place"));

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "changes/change.hpp"
+#include "changes/sync_trigger.hpp"
+
+namespace orchestrate {
+
+// The live checks that compile a plan's expressions at `validate`, before anything runs: an
+// unknown column or function, a type without a cast, a CHECK that is not boolean fails here, at
+// the expression's position, instead of at the phase that first evaluates it. Each compiles
+// over the row the expression will see, as the live database holds it now: a temporary table
+// shaped like `view`, whose columns come from the live table where it has them, and are NULLs
+// of their type where it does not (a column an earlier change of the plan adds, a table it
+// creates). Everything runs in a transaction that is always rolled back.
+
+// The table `name` of the live schema (ctx.live, else ctx.before); null when it does not exist
+// yet.
+const Table* live_table(const ChangeContext& ctx, const std::string& name);
+
+// `SELECT <view's columns> FROM <live> t`: a column the live table lacks is a NULL of its type;
+// without a live table, the select has no FROM.
+std::string view_select(const std::vector<ViewColumn>& view, const Table* live);
+
+// Creates pg_temp._orc_row shaped like `view` (no rows), then runs `statement`, which names it.
+LiveCheck row_check(const std::string& what,
+                    const Mark& mark,
+                    const std::vector<ViewColumn>& view,
+                    const Table* live,
+                    const std::string& statement);
+
+// `check` as a CHECK constraint of the row (boolean, no subquery, no aggregate).
+LiveCheck check_compiles(const std::string& what,
+                         const Located<std::string>& check,
+                         const std::vector<ViewColumn>& view,
+                         const Table* live);
+
+// `expr` as the default of a column of `type` added to the row (no column reference).
+LiveCheck default_compiles(const std::string& what,
+                           const Located<std::string>& expr,
+                           const std::string& type,
+                           const std::vector<ViewColumn>& view,
+                           const Table* live);
+
+// `CREATE INDEX ON <the row> <definition>` (`USING btree (lower(email)) WHERE ...`): the
+// expressions must be immutable, as for the real build.
+LiveCheck index_compiles(const std::string& what,
+                         const Mark& mark,
+                         const std::string& definition,
+                         const std::vector<ViewColumn>& view,
+                         const Table* live);
+
+} // namespace orchestrate
