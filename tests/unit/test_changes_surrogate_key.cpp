@@ -149,8 +149,8 @@ TEST_CASE("transition validates the foreign keys and builds the natural key's un
   auto w = render(k_change);
   const auto& t = w.at(Phase::transition);
   REQUIRE(step(t, "surrogate_key.orders.customer_id.validate") != nullptr);
-  CHECK(step(t, "surrogate_key.orders.customer_id.validate")->sql ==
-        "ALTER TABLE \"public\".\"orders\" VALIDATE CONSTRAINT \"orders_customer_id_fkey\"");
+  CHECK(has(step(t, "surrogate_key.orders.customer_id.validate")->sql,
+            "ALTER TABLE \"public\".\"orders\" VALIDATE CONSTRAINT \"orders_customer_id_fkey\""));
   const Step* key = step(t, "surrogate_key.customers.key_index.build");
   REQUIRE(key != nullptr);
   CHECK(key->sql == "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"customers_email_key\" ON "
