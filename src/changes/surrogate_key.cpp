@@ -44,7 +44,6 @@ struct SurrogateKeySpec {
   Located<std::string> column{"id", {}};
   Located<std::string> type{"bigint", {}};
   std::optional<Located<std::vector<ReferencingSpec>>> referencing;
-  Mark referencing_mark;
 };
 
 // One foreign key that moves to the surrogate, as found in the catalog.
@@ -115,14 +114,13 @@ public:
                        "single-column unique key that foreign keys reference) to replace",
                        table.name));
     }
-    for (const auto& name : {p.id_index, p.key_is_primary ? p.key_index : p.id_index}) {
+    // The names expand and transition give the new indexes, and contract the primary key.
+    std::vector<std::string> names{p.id_index};
+    names.push_back(p.key_is_primary ? p.key_index : p.primary_name);
+    for (const auto& name : names) {
       if (relation_name_taken(ctx.before, ctx.schema, name)) {
         fail(m_spec.table.mark, fmt::format("an index or constraint named {} exists already", name));
       }
-    }
-    if (!p.key_is_primary && relation_name_taken(ctx.before, ctx.schema, p.primary_name)) {
-      fail(m_spec.table.mark,
-           fmt::format("an index or constraint named {} exists already", p.primary_name));
     }
     for (const auto& fk : table.referenced_by) {
       if (ctx.before.table(ctx.schema, fk.table) == nullptr) {
@@ -551,7 +549,6 @@ std::unique_ptr<Change> parse_surrogate_key(Fields& fields) {
       f.finish();
       list.value.push_back(std::move(r));
     }
-    spec.referencing_mark = list.mark;
     spec.referencing = std::move(list);
   }
   return std::make_unique<SurrogateKey>(std::move(spec));
