@@ -25,5 +25,6 @@ std::unique_ptr<Change> parse_merge_columns(Fields& fields);
 std::unique_ptr<Change> parse_rename_table(Fields& fields);
 std::unique_ptr<Change> parse_add_timestamps(Fields& fields);
 std::unique_ptr<Change> parse_explode_list(Fields& fields);
+std::unique_ptr<Change> parse_surrogate_key(Fields& fields);
 
 } // namespace orchestrate

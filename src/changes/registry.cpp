@@ -25,6 +25,7 @@ const std::vector<std::pair<std::string_view, ChangeParser>>& registry() {
       {"rename_table", &parse_rename_table},
       {"add_timestamps", &parse_add_timestamps},
       {"explode_list", &parse_explode_list},
+      {"surrogate_key", &parse_surrogate_key},
   };
   return k_registry;
 }

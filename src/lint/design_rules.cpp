@@ -34,7 +34,7 @@ LintWarning natural_key(const std::string& table,
                       table, column, type),
           fmt::format("key the table by `id bigint GENERATED ALWAYS AS IDENTITY` and keep {} "
                       "unique; the referencing tables then point at id, and {} can change in "
-                      "one row",
+                      "one row; on an existing table, a `surrogate_key` change",
                       column, column)};
 }
 

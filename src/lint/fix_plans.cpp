@@ -82,6 +82,60 @@ std::string explode_list_plan(const AuditFinding& f) {
   return out;
 }
 
+
+// The surrogate's name: id, unless the table has a column of that name.
+std::string surrogate_column(const AuditFinding& f) {
+  const bool taken = std::any_of(f.columns.begin(), f.columns.end(),
+                                 [](const AuditColumn& c) { return c.name == "id"; });
+  if (!taken) {
+    return "id";
+  }
+  std::string stem = f.table;
+  if (stem.size() > 1 && stem.back() == 's') {
+    stem.pop_back();
+  }
+  return stem + "_id";
+}
+
+// A referencing column's new name: user_email becomes user_id, else <table>_<surrogate>.
+std::string surrogate_reference(const AuditFinding& f, const std::string& column,
+                                const std::string& surrogate) {
+  const std::string suffix = "_" + f.column;
+  if (column.size() > suffix.size() &&
+      column.compare(column.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    return column.substr(0, column.size() - suffix.size()) + "_" + surrogate;
+  }
+  std::string stem = f.table;
+  if (stem.size() > 1 && stem.back() == 's') {
+    stem.pop_back();
+  }
+  return stem + "_" + surrogate;
+}
+
+std::string surrogate_key_plan(const AuditFinding& f) {
+  const std::string id = surrogate_column(f);
+  std::string out = comments(f);
+  out += fmt::format("# {0} gets an identity key {1}, filled by the backfill. Each foreign key "
+                     "below gets a\n# new column holding {1}, kept in step with the old one both "
+                     "ways until contract;\n# the new application joins on {1} from transition "
+                     "on. At contract the primary key\n# moves to {1}, {2} keeps a unique "
+                     "constraint, and the old columns go.\n",
+                     f.table, id, f.column);
+  out += fmt::format("name: {}\n", fix_plan_file(f).substr(0, fix_plan_file(f).size() - 5));
+  out += fmt::format("description: {} is keyed by an identity {} instead of {}\n", f.table, id,
+                     f.column);
+  out += "changes:\n  - surrogate_key:\n";
+  out += fmt::format("      table: {}\n      column: {}\n      type: bigint\n", f.table, id);
+  if (!f.referenced_by.empty()) {
+    out += "      referencing:\n";
+    for (const auto& r : f.referenced_by) {
+      out += fmt::format("        - {{table: {}, column: {}, new_column: {}}}\n", r.table,
+                         r.columns.front(), surrogate_reference(f, r.columns.front(), id));
+    }
+  }
+  return out;
+}
+
 } // namespace
 
 std::string fix_plan_file(const AuditFinding& f) {
@@ -120,6 +174,20 @@ std::optional<std::string> fix_plan(const AuditFinding& f, std::string& why_not)
       return std::nullopt;
     }
     return explode_list_plan(f);
+  }
+  if (f.rule == "natural-key") {
+    const bool simple = f.key.size() == 1 &&
+                        std::all_of(f.referenced_by.begin(), f.referenced_by.end(),
+                                    [](const AuditReference& r) {
+                                      return r.columns.size() == 1 &&
+                                             r.table.find('.') == std::string::npos;
+                                    });
+    if (!simple) {
+      why_not = "no plan written: the key or a foreign key pointing at it has several columns "
+                "(or lives in another schema); write the surrogate_key change by hand";
+      return std::nullopt;
+    }
+    return surrogate_key_plan(f);
   }
   why_not = fmt::format("no plan written for {}", f.rule);
   return std::nullopt;

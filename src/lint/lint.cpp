@@ -107,7 +107,7 @@ LintChange read_change(const YAML::Node& item, const std::string& text) {
     c.needs_backfill = true;
   } else if (k == "add_column") {
     c.needs_backfill = f["fill"].IsDefined();
-  } else if (k == "add_timestamps") {
+  } else if (k == "add_timestamps" || k == "surrogate_key") {
     c.needs_backfill = true;
   } else if (k == "drop_table") {
     c.removes_table = true;

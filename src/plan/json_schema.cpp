@@ -179,6 +179,26 @@ json kinds() {
                                       "hold items that are not integers or name no row; skip: "
                                       "they get no join row"}}}},
       {"table", "column", "into", "references"});
+  k["surrogate_key"] = object(
+      {{"table", ident("table keyed by a meaningful value (its single-column primary key)")},
+       {"column", ident("the surrogate key column, an identity column after contract (default "
+                        "id)")},
+       {"type", {{"type", "string"},
+                 {"enum", {"bigint", "integer"}},
+                 {"description", "the surrogate's type (default bigint)"}}},
+       {"referencing",
+        {{"type", "array"},
+         {"minItems", 1},
+         {"description", "the foreign keys to move to the surrogate (default: every foreign key "
+                         "referencing the natural key, found in the live catalog)"},
+         {"items", object({{"table", ident("referencing table")},
+                           {"column", ident("its column holding the natural key, dropped at "
+                                            "contract")},
+                           {"new_column", ident("its new column holding the surrogate (default: "
+                                                "the column with _<key> replaced by _<column>, "
+                                                "else <table, singular>_<column>)")}},
+                          {"table", "column"})}}}},
+      {"table"});
   k["drop_table"] = object({{"table", ident("table to drop at contract")}}, {"table"});
   k["sql"] = object({{"up", expr("SQL run at expand, in one transaction; must be safe to run "
                                 "twice")},

@@ -121,14 +121,19 @@ TEST_CASE("lint --schema --write-plans writes a plan that validates and fixes th
   const std::string list_text = itest::read_file(list);
   CHECK(list_text.find("      into: orders_tags\n      references: tags(id)\n"
                        "      delimiter: \",\"\n") != std::string::npos);
-  // A list whose items' table is unknown, and a kind this version does not have, write
-  // nothing and say why.
+  const auto key = dir / "surrogate-key-customers.yaml";
+  REQUIRE(std::filesystem::exists(key));
+  CHECK(itest::read_file(key).find(
+            "  - surrogate_key:\n      table: customers\n      column: id\n      type: bigint\n"
+            "      referencing:\n"
+            "        - {table: orders, column: customer_email, new_column: customer_id}\n"
+            "        - {table: reviews, column: author_email, new_column: author_id}\n") !=
+        std::string::npos);
+  // A list whose items' table is unknown writes nothing and says why.
   CHECK(r.out.find("no plan written: the table its items point at is not known") !=
         std::string::npos);
-  CHECK(r.out.find("no plan written: the surrogate_key change kind is not available") !=
-        std::string::npos);
   CHECK(std::distance(std::filesystem::directory_iterator(dir),
-                      std::filesystem::directory_iterator()) == 2);
+                      std::filesystem::directory_iterator()) == 3);
   // A second run never overwrites a plan under review.
   auto again = db.orchestrate({"lint", "--schema", "--write-plans", dir.string()});
   CHECK(again.out.find("exists already: not overwritten") != std::string::npos);
@@ -149,6 +154,12 @@ TEST_CASE("lint --schema --write-plans writes a plan that validates and fixes th
   const auto remaining = nlohmann::json::parse(after.out);
   CHECK(find(remaining, "no-timestamps", "legacy_events") == nullptr);
   CHECK(find(remaining, "list-in-string", "orders") == nullptr);
+  // customers is keyed by id; email stays unique; orders and reviews point at id.
+  CHECK(find(remaining, "natural-key", "customers") == nullptr);
+  CHECK(db.value("SELECT count(*) FROM orders o JOIN customers c ON c.id = o.customer_id") ==
+        "2000");
+  CHECK(db.value("SELECT count(*) FROM reviews r JOIN customers c ON c.id = r.author_id WHERE "
+                 "c.email = 'c2@example.com'") == "2");
 }
 
 TEST_SUITE_END();

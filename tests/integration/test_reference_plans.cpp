@@ -114,7 +114,18 @@ TEST_CASE("up plans/ reaches the final schema, does nothing the second time, and
                  "attname = 'user_id'") == "t");
   CHECK(db.value("SELECT string_agg(relname || ':' || relkind::text, ',' ORDER BY relname) FROM "
                  "pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', "
-                 "'v')") == "accounts:r,active_users:v,posts:r,users:r");
+                 "'v')") == "accounts:r,active_users:v,customers:r,orders:r,orders_tags:r,posts:r,"
+                              "reviews:r,tags:r,users:r");
+  // The three design fixes: tags records its times, orders' tags are rows, customers is keyed
+  // by an identity id that orders and reviews point at.
+  CHECK(db.value("SELECT count(*) FROM tags WHERE created_at IS NULL OR updated_at IS NULL") ==
+        "0");
+  CHECK(db.value("SELECT count(*) FROM orders_tags") == "2500");
+  CHECK(db.value("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = "
+                 "'customers'::regclass AND contype = 'p'") == "PRIMARY KEY (id)");
+  CHECK(db.value("SELECT count(*) FROM orders o JOIN customers c ON c.id = o.customer_id WHERE "
+                 "c.email = 'customer' || ((o.id - 1) % 500 + 1) || '@example.com'") == "2000");
+  CHECK(db.value("SELECT count(*) FROM reviews WHERE author_id IS NULL") == "100");
   CHECK(db.value("SELECT count(*) FROM posts") == "20000");
   CHECK(db.value("SELECT count(*) FROM pg_namespace WHERE nspname NOT IN ('public', "
                  "'orchestrate', 'information_schema') AND nspname NOT LIKE 'pg\\_%'") == "0");

@@ -67,6 +67,15 @@ std::vector<Scenario> scenarios() {
                    "ALTER TABLE users ADD COLUMN group_ids text;\n"
                    "UPDATE users SET group_ids = (id % 5 + 1) || ',' || ((id + 2) % 5 + 1)"});
   }
+  if (has("surrogate_key")) {
+    out.push_back({"surrogate_key", "surrogate.yaml",
+                   "name: surrogate\nchanges:\n  - surrogate_key: {table: teams}\n",
+                   false,
+                   "CREATE TABLE teams (code text PRIMARY KEY, label text);\n"
+                   "INSERT INTO teams SELECT 't' || i, 'team ' || i FROM generate_series(1, 5) i;\n"
+                   "ALTER TABLE users ADD COLUMN team_code text REFERENCES teams (code);\n"
+                   "UPDATE users SET team_code = 't' || (id % 5 + 1)"});
+  }
   return out;
 }
 

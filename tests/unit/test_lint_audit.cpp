@@ -70,6 +70,42 @@ TEST_CASE("a table without timestamps gets an add_timestamps plan that parses, f
   CHECK(now->find("fill: now()") != std::string::npos);
 }
 
+TEST_CASE("a natural key gets a surrogate_key plan that parses, naming each foreign key's new "
+          "column") {
+  AuditFinding f;
+  f.rule = "natural-key";
+  f.schema = "public";
+  f.table = "customers";
+  f.column = "email";
+  f.type = "text";
+  f.fix_kind = "surrogate_key";
+  f.message = "the primary key email (text) means something";
+  f.key = {"email"};
+  f.columns = {{"email", "text"}, {"name", "text"}};
+  f.referenced_by = {{"orders_customer_email_fkey", "orders", {"customer_email"}},
+                     {"reviews_author_fkey", "reviews", {"author"}}};
+  CHECK(fix_plan_file(f) == "surrogate-key-customers.yaml");
+  std::string why_not;
+  const auto plan = fix_plan(f, why_not);
+  REQUIRE(plan);
+  CHECK(plan->find("# From `orchestrate lint --schema` [natural-key]: ") == 0);
+  CHECK(plan->find("      table: customers\n      column: id\n      type: bigint\n"
+                   "      referencing:\n"
+                   "        - {table: orders, column: customer_email, new_column: customer_id}\n"
+                   "        - {table: reviews, column: author, new_column: customer_id}\n") !=
+        std::string::npos);
+  const Plan parsed = parse_plan_text(*plan, "fix.yaml");
+  REQUIRE(parsed.changes.size() == 1);
+  CHECK(parsed.changes[0]->kind() == "surrogate_key");
+  // A table with a column named id already: the surrogate takes the table's name.
+  f.columns.push_back({"id", "text"});
+  CHECK(fix_plan(f, why_not)->find("      column: customer_id\n") != std::string::npos);
+  // A composite key: no plan.
+  f.key = {"email", "name"};
+  CHECK_FALSE(fix_plan(f, why_not));
+  CHECK(why_not.find("several columns") != std::string::npos);
+}
+
 TEST_CASE("no plan is written where the fix would not apply, and the report says why") {
   std::string why_not;
   CHECK_FALSE(fix_plan(no_timestamps({{"id", "bigint"}, {"created_at", "timestamp with time zone"}}),

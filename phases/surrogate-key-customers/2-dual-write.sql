@@ -1,0 +1,273 @@
+-- plan surrogate-key-customers: phase 2 of 5, dual_write
+
+-- step surrogate_key.customers.not_null_check
+DO $orc$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = '"public"."customers"'::regclass AND conname = '_orc_nn_customers_id') THEN
+    ALTER TABLE "public"."customers" ADD CONSTRAINT "_orc_nn_customers_id" CHECK ("id" IS NOT NULL) NOT VALID;
+  END IF;
+END $orc$;
+
+-- step surrogate_key.orders.customer_id.sync
+CREATE OR REPLACE FUNCTION "public"."_orc_sync_orders_customer_id"() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, "public" AS $orc$
+DECLARE
+  _side "char";
+  _new_app boolean := COALESCE('surrogate-key-customers' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false);
+  _up0 bigint;
+  _down0 text;
+BEGIN
+  -- Which side did the statement write? (see sync_trigger.hpp)
+  IF TG_OP = 'INSERT' THEN
+    IF _new_app OR ((NOT NEW."customer_email" IS DISTINCT FROM CAST((NULL) AS text)) AND NOT (NOT NEW."customer_id" IS DISTINCT FROM CAST((NULL) AS bigint))) THEN
+      _side := 'n';
+    ELSE
+      _side := 'o';
+    END IF;
+  ELSE
+    IF _new_app THEN
+      IF (NEW."customer_id" IS DISTINCT FROM OLD."customer_id") THEN
+        _side := 'n';
+      ELSIF (NEW."customer_email" IS DISTINCT FROM OLD."customer_email") THEN
+        _side := 'o';
+      END IF;
+    ELSIF (NEW."customer_email" IS DISTINCT FROM OLD."customer_email") THEN
+      _side := 'o';
+    ELSIF (NEW."customer_id" IS DISTINCT FROM OLD."customer_id") THEN
+      _side := 'n';
+    END IF;
+    IF _side IS NULL THEN
+      -- Neither side written: only a row nobody reached yet gets its new side.
+      IF OLD."_orc_side_orders_customer_id" = '0' THEN
+        _side := 'o';
+      ELSE
+        RETURN NEW;
+      END IF;
+    END IF;
+  END IF;
+  -- The written side stays as given; the other side gets its translation.
+  IF _side = 'n' THEN
+    DECLARE
+      "id" bigint := NEW."id";
+      "total_cents" integer := NEW."total_cents";
+      "created_at" timestamp with time zone := NEW."created_at";
+      "updated_at" timestamp with time zone := NEW."updated_at";
+      "customer_id" bigint := NEW."customer_id";
+    BEGIN
+      _down0 := ("public"."_orc_nk_customers_id"("customer_id"));
+    END;
+    NEW."customer_email" := _down0;
+  ELSE
+    DECLARE
+      "id" bigint := NEW."id";
+      "customer_email" text := NEW."customer_email";
+      "total_cents" integer := NEW."total_cents";
+      "created_at" timestamp with time zone := NEW."created_at";
+      "updated_at" timestamp with time zone := NEW."updated_at";
+    BEGIN
+      _up0 := ("public"."_orc_sk_customers_id"("customer_email"));
+    END;
+    NEW."customer_id" := _up0;
+  END IF;
+  NEW."_orc_side_orders_customer_id" := _side;
+  RETURN NEW;
+END;
+$orc$;
+DO $orc$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"public"."orders"'::regclass AND tgname = '_orc_sync_ins_orders_customer_id') THEN
+    CREATE TRIGGER "_orc_sync_ins_orders_customer_id" BEFORE INSERT ON "public"."orders" FOR EACH ROW EXECUTE FUNCTION "public"."_orc_sync_orders_customer_id"();
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"public"."orders"'::regclass AND tgname = '_orc_sync_upd_orders_customer_id') THEN
+    CREATE TRIGGER "_orc_sync_upd_orders_customer_id" BEFORE UPDATE ON "public"."orders" FOR EACH ROW WHEN ((OLD."_orc_side_orders_customer_id" = '0' AND NEW."_orc_side_orders_customer_id" = '0') OR (NEW."_orc_side_orders_customer_id" = OLD."_orc_side_orders_customer_id" AND (NEW."customer_id" IS DISTINCT FROM OLD."customer_id" OR NEW."customer_email" IS DISTINCT FROM OLD."customer_email"))) EXECUTE FUNCTION "public"."_orc_sync_orders_customer_id"();
+  END IF;
+END $orc$;
+DO $orc$ DECLARE _row tid; BEGIN
+  BEGIN
+    SELECT ctid INTO _row FROM "public"."orders" WHERE "_orc_side_orders_customer_id" = '0' LIMIT 1 FOR UPDATE SKIP LOCKED;
+    IF _row IS NOT NULL THEN
+      UPDATE "public"."orders" SET "_orc_side_orders_customer_id" = "_orc_side_orders_customer_id" WHERE ctid = _row;
+    END IF;
+    SELECT ctid INTO _row FROM "public"."orders" WHERE "_orc_side_orders_customer_id" = '0' LIMIT 1 FOR UPDATE SKIP LOCKED;
+    IF _row IS NOT NULL THEN
+      PERFORM pg_catalog.set_config('orchestrate.new_app', 'surrogate-key-customers', true);
+      UPDATE "public"."orders" SET "customer_id" = CAST(("public"."_orc_sk_customers_id"("customer_email")) AS bigint) WHERE ctid = _row;
+    END IF;
+    RAISE SQLSTATE 'OR000';
+  EXCEPTION WHEN SQLSTATE 'OR000' THEN NULL;
+  END;
+END $orc$;
+
+-- step surrogate_key.orders.customer_id.not_null_check
+DO $orc$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = '"public"."orders"'::regclass AND conname = '_orc_nn_orders_customer_id') THEN
+    ALTER TABLE "public"."orders" ADD CONSTRAINT "_orc_nn_orders_customer_id" CHECK ("customer_id" IS NOT NULL) NOT VALID;
+  END IF;
+END $orc$;
+
+-- step surrogate_key.orders.customer_id.foreign_key
+DO $orc$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = '"public"."orders"'::regclass AND conname = 'orders_customer_id_fkey') THEN
+    ALTER TABLE "public"."orders" ADD CONSTRAINT "orders_customer_id_fkey" FOREIGN KEY ("customer_id") REFERENCES "public"."customers" ("id") NOT VALID;
+  END IF;
+END $orc$;
+
+-- step surrogate_key.reviews.author_id.sync
+CREATE OR REPLACE FUNCTION "public"."_orc_sync_reviews_author_id"() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, "public" AS $orc$
+DECLARE
+  _side "char";
+  _new_app boolean := COALESCE('surrogate-key-customers' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false);
+  _up0 bigint;
+  _down0 text;
+BEGIN
+  -- Which side did the statement write? (see sync_trigger.hpp)
+  IF TG_OP = 'INSERT' THEN
+    IF _new_app OR ((NOT NEW."author_email" IS DISTINCT FROM CAST((NULL) AS text)) AND NOT (NOT NEW."author_id" IS DISTINCT FROM CAST((NULL) AS bigint))) THEN
+      _side := 'n';
+    ELSE
+      _side := 'o';
+    END IF;
+  ELSE
+    IF _new_app THEN
+      IF (NEW."author_id" IS DISTINCT FROM OLD."author_id") THEN
+        _side := 'n';
+      ELSIF (NEW."author_email" IS DISTINCT FROM OLD."author_email") THEN
+        _side := 'o';
+      END IF;
+    ELSIF (NEW."author_email" IS DISTINCT FROM OLD."author_email") THEN
+      _side := 'o';
+    ELSIF (NEW."author_id" IS DISTINCT FROM OLD."author_id") THEN
+      _side := 'n';
+    END IF;
+    IF _side IS NULL THEN
+      -- Neither side written: only a row nobody reached yet gets its new side.
+      IF OLD."_orc_side_reviews_author_id" = '0' THEN
+        _side := 'o';
+      ELSE
+        RETURN NEW;
+      END IF;
+    END IF;
+  END IF;
+  -- The written side stays as given; the other side gets its translation.
+  IF _side = 'n' THEN
+    DECLARE
+      "id" bigint := NEW."id";
+      "body" text := NEW."body";
+      "created_at" timestamp with time zone := NEW."created_at";
+      "updated_at" timestamp with time zone := NEW."updated_at";
+      "author_id" bigint := NEW."author_id";
+    BEGIN
+      _down0 := ("public"."_orc_nk_customers_id"("author_id"));
+    END;
+    NEW."author_email" := _down0;
+  ELSE
+    DECLARE
+      "id" bigint := NEW."id";
+      "author_email" text := NEW."author_email";
+      "body" text := NEW."body";
+      "created_at" timestamp with time zone := NEW."created_at";
+      "updated_at" timestamp with time zone := NEW."updated_at";
+    BEGIN
+      _up0 := ("public"."_orc_sk_customers_id"("author_email"));
+    END;
+    NEW."author_id" := _up0;
+  END IF;
+  NEW."_orc_side_reviews_author_id" := _side;
+  RETURN NEW;
+END;
+$orc$;
+DO $orc$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"public"."reviews"'::regclass AND tgname = '_orc_sync_ins_reviews_author_id') THEN
+    CREATE TRIGGER "_orc_sync_ins_reviews_author_id" BEFORE INSERT ON "public"."reviews" FOR EACH ROW EXECUTE FUNCTION "public"."_orc_sync_reviews_author_id"();
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"public"."reviews"'::regclass AND tgname = '_orc_sync_upd_reviews_author_id') THEN
+    CREATE TRIGGER "_orc_sync_upd_reviews_author_id" BEFORE UPDATE ON "public"."reviews" FOR EACH ROW WHEN ((OLD."_orc_side_reviews_author_id" = '0' AND NEW."_orc_side_reviews_author_id" = '0') OR (NEW."_orc_side_reviews_author_id" = OLD."_orc_side_reviews_author_id" AND (NEW."author_id" IS DISTINCT FROM OLD."author_id" OR NEW."author_email" IS DISTINCT FROM OLD."author_email"))) EXECUTE FUNCTION "public"."_orc_sync_reviews_author_id"();
+  END IF;
+END $orc$;
+DO $orc$ DECLARE _row tid; BEGIN
+  BEGIN
+    SELECT ctid INTO _row FROM "public"."reviews" WHERE "_orc_side_reviews_author_id" = '0' LIMIT 1 FOR UPDATE SKIP LOCKED;
+    IF _row IS NOT NULL THEN
+      UPDATE "public"."reviews" SET "_orc_side_reviews_author_id" = "_orc_side_reviews_author_id" WHERE ctid = _row;
+    END IF;
+    SELECT ctid INTO _row FROM "public"."reviews" WHERE "_orc_side_reviews_author_id" = '0' LIMIT 1 FOR UPDATE SKIP LOCKED;
+    IF _row IS NOT NULL THEN
+      PERFORM pg_catalog.set_config('orchestrate.new_app', 'surrogate-key-customers', true);
+      UPDATE "public"."reviews" SET "author_id" = CAST(("public"."_orc_sk_customers_id"("author_email")) AS bigint) WHERE ctid = _row;
+    END IF;
+    RAISE SQLSTATE 'OR000';
+  EXCEPTION WHEN SQLSTATE 'OR000' THEN NULL;
+  END;
+END $orc$;
+
+-- step surrogate_key.reviews.author_id.foreign_key
+DO $orc$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = '"public"."reviews"'::regclass AND conname = 'reviews_author_id_fkey') THEN
+    ALTER TABLE "public"."reviews" ADD CONSTRAINT "reviews_author_id_fkey" FOREIGN KEY ("author_id") REFERENCES "public"."customers" ("id") ON DELETE SET NULL NOT VALID;
+  END IF;
+END $orc$;
+
+-- gate (checked before `next` leaves this phase):
+-- check surrogate_key.customers.not_null_check: constraint _orc_nn_customers_id exists
+--   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."customers"') AND conname = '_orc_nn_customers_id')
+-- check surrogate_key.orders.customer_id.not_null_check: constraint _orc_nn_orders_customer_id exists
+--   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."orders"') AND conname = '_orc_nn_orders_customer_id')
+-- check surrogate_key.orders.customer_id.trigger: triggers _orc_sync_ins_orders_customer_id and _orc_sync_upd_orders_customer_id present and enabled
+--   SELECT (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('"public"."orders"') AND tgname IN ('_orc_sync_ins_orders_customer_id', '_orc_sync_upd_orders_customer_id') AND tgenabled IN ('O', 'A')) = 2
+-- check surrogate_key.orders.customer_id.probe_unreached: an unrelated write to a row not copied yet gives it its new side (rolled back) (in a rolled-back transaction)
+--   WITH a AS (SELECT t."id" AS _k0 FROM "public"."orders" t WHERE t."_orc_side_orders_customer_id" = '0' ORDER BY t."id" LIMIT 1),
+--        u AS (UPDATE "public"."orders" t SET "_orc_side_orders_customer_id" = t."_orc_side_orders_customer_id" FROM a WHERE t."id" = a._k0 RETURNING t.*)
+--   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM a) THEN true
+--               ELSE COALESCE((SELECT bool_and(NOT u."customer_id" IS DISTINCT FROM CAST(("public"."_orc_sk_customers_id"("customer_email")) AS bigint) AND u."_orc_side_orders_customer_id" = 'o') FROM u), false) END
+-- check surrogate_key.orders.customer_id.probe_old_to_new: a write of the old side by the old application reaches the new side (rolled back) (in a rolled-back transaction)
+--   WITH a AS (SELECT t."id" AS _k0, t."customer_email" AS _o0, t."customer_id" AS _m0 FROM "public"."orders" t ORDER BY t."id" LIMIT 1),
+--        b AS (SELECT t."customer_email" AS _o0 FROM "public"."orders" t, a WHERE t."customer_email" IS DISTINCT FROM a._o0 LIMIT 1),
+--        u AS (UPDATE "public"."orders" t SET "customer_email" = b._o0 FROM a, b WHERE t."id" = a._k0 RETURNING t.*)
+--   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true
+--               ELSE COALESCE((SELECT bool_and(NOT u."customer_id" IS DISTINCT FROM CAST(("public"."_orc_sk_customers_id"("customer_email")) AS bigint) AND u."_orc_side_orders_customer_id" = 'o') FROM u), false) END
+-- check surrogate_key.orders.customer_id.probe_new_to_old: a write of the new side by the new application reaches the old side (rolled back) (in a rolled-back transaction)
+--   SELECT pg_catalog.set_config('orchestrate.new_app', 'surrogate-key-customers', true);
+--   WITH a AS (SELECT t."id" AS _k0, t."customer_email" AS _o0, t."customer_id" AS _m0 FROM "public"."orders" t ORDER BY t."id" LIMIT 1),
+--        b AS (SELECT CAST(("public"."_orc_sk_customers_id"("customer_email")) AS bigint) AS _n0 FROM "public"."orders" t, a WHERE CAST(("public"."_orc_sk_customers_id"("customer_email")) AS bigint) IS DISTINCT FROM a._m0 LIMIT 1),
+--        u AS (UPDATE "public"."orders" t SET "customer_id" = b._n0 FROM a, b WHERE t."id" = a._k0 RETURNING t.*)
+--   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true
+--               ELSE COALESCE((SELECT bool_and(NOT u."customer_email" IS DISTINCT FROM CAST(("public"."_orc_nk_customers_id"("customer_id")) AS text) AND u."_orc_side_orders_customer_id" = 'n') FROM u), false) END
+-- check surrogate_key.orders.customer_id.foreign_key: constraint orders_customer_id_fkey exists
+--   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."orders"') AND conname = 'orders_customer_id_fkey')
+-- check surrogate_key.reviews.author_id.trigger: triggers _orc_sync_ins_reviews_author_id and _orc_sync_upd_reviews_author_id present and enabled
+--   SELECT (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('"public"."reviews"') AND tgname IN ('_orc_sync_ins_reviews_author_id', '_orc_sync_upd_reviews_author_id') AND tgenabled IN ('O', 'A')) = 2
+-- check surrogate_key.reviews.author_id.probe_unreached: an unrelated write to a row not copied yet gives it its new side (rolled back) (in a rolled-back transaction)
+--   WITH a AS (SELECT t."id" AS _k0 FROM "public"."reviews" t WHERE t."_orc_side_reviews_author_id" = '0' ORDER BY t."id" LIMIT 1),
+--        u AS (UPDATE "public"."reviews" t SET "_orc_side_reviews_author_id" = t."_orc_side_reviews_author_id" FROM a WHERE t."id" = a._k0 RETURNING t.*)
+--   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM a) THEN true
+--               ELSE COALESCE((SELECT bool_and(NOT u."author_id" IS DISTINCT FROM CAST(("public"."_orc_sk_customers_id"("author_email")) AS bigint) AND u."_orc_side_reviews_author_id" = 'o') FROM u), false) END
+-- check surrogate_key.reviews.author_id.probe_old_to_new: a write of the old side by the old application reaches the new side (rolled back) (in a rolled-back transaction)
+--   WITH a AS (SELECT t."id" AS _k0, t."author_email" AS _o0, t."author_id" AS _m0 FROM "public"."reviews" t ORDER BY t."id" LIMIT 1),
+--        b AS (SELECT t."author_email" AS _o0 FROM "public"."reviews" t, a WHERE t."author_email" IS DISTINCT FROM a._o0 LIMIT 1),
+--        u AS (UPDATE "public"."reviews" t SET "author_email" = b._o0 FROM a, b WHERE t."id" = a._k0 RETURNING t.*)
+--   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true
+--               ELSE COALESCE((SELECT bool_and(NOT u."author_id" IS DISTINCT FROM CAST(("public"."_orc_sk_customers_id"("author_email")) AS bigint) AND u."_orc_side_reviews_author_id" = 'o') FROM u), false) END
+-- check surrogate_key.reviews.author_id.probe_new_to_old: a write of the new side by the new application reaches the old side (rolled back) (in a rolled-back transaction)
+--   SELECT pg_catalog.set_config('orchestrate.new_app', 'surrogate-key-customers', true);
+--   WITH a AS (SELECT t."id" AS _k0, t."author_email" AS _o0, t."author_id" AS _m0 FROM "public"."reviews" t ORDER BY t."id" LIMIT 1),
+--        b AS (SELECT CAST(("public"."_orc_sk_customers_id"("author_email")) AS bigint) AS _n0 FROM "public"."reviews" t, a WHERE CAST(("public"."_orc_sk_customers_id"("author_email")) AS bigint) IS DISTINCT FROM a._m0 LIMIT 1),
+--        u AS (UPDATE "public"."reviews" t SET "author_id" = b._n0 FROM a, b WHERE t."id" = a._k0 RETURNING t.*)
+--   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true
+--               ELSE COALESCE((SELECT bool_and(NOT u."author_email" IS DISTINCT FROM CAST(("public"."_orc_nk_customers_id"("author_id")) AS text) AND u."_orc_side_reviews_author_id" = 'n') FROM u), false) END
+-- check surrogate_key.reviews.author_id.foreign_key: constraint reviews_author_id_fkey exists
+--   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."reviews"') AND conname = 'reviews_author_id_fkey')
+
+-- rollback from this phase:
+-- step rollback.surrogate_key.reviews.author_id.drop
+--   DROP TRIGGER IF EXISTS "_orc_sync_ins_reviews_author_id" ON "public"."reviews";
+--   DROP TRIGGER IF EXISTS "_orc_sync_upd_reviews_author_id" ON "public"."reviews";
+--   DROP FUNCTION IF EXISTS "public"."_orc_sync_reviews_author_id"();
+--   ALTER TABLE "public"."reviews" DROP COLUMN IF EXISTS "author_id", DROP COLUMN IF EXISTS "_orc_side_reviews_author_id";
+-- step rollback.surrogate_key.orders.customer_id.drop
+--   DROP TRIGGER IF EXISTS "_orc_sync_ins_orders_customer_id" ON "public"."orders";
+--   DROP TRIGGER IF EXISTS "_orc_sync_upd_orders_customer_id" ON "public"."orders";
+--   DROP FUNCTION IF EXISTS "public"."_orc_sync_orders_customer_id"();
+--   ALTER TABLE "public"."orders" DROP COLUMN IF EXISTS "customer_id", DROP COLUMN IF EXISTS "_orc_side_orders_customer_id";
+-- step rollback.surrogate_key.customers.drop
+--   DROP FUNCTION IF EXISTS "public"."_orc_sk_customers_id"(text);
+--   DROP FUNCTION IF EXISTS "public"."_orc_nk_customers_id"(bigint);
+--   DROP INDEX IF EXISTS "public"."customers_email_key";
+--   ALTER TABLE "public"."customers" DROP COLUMN IF EXISTS "id";
+--   DROP SEQUENCE IF EXISTS "public"."_orc_seq_customers_id";
