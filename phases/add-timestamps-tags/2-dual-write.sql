@@ -141,6 +141,55 @@ DO $orc$ DECLARE _row tid; BEGIN
   END;
 END $orc$;
 
+-- step version_schema.create
+CREATE SCHEMA IF NOT EXISTS "add-timestamps-tags";
+CREATE OR REPLACE VIEW "add-timestamps-tags"."tags" AS SELECT "id", "label", "created_at", "updated_at" FROM "public"."tags";
+COMMENT ON VIEW "add-timestamps-tags"."tags" IS 'orchestrate: the new application''s view of "public"."tags" while plan add-timestamps-tags runs. Rows live in that table; its primary key is (id)';
+DO $orc$ DECLARE c record; BEGIN
+  FOR c IN SELECT v.name, col_description(a.attrelid, a.attnum) AS note,
+                  CASE WHEN a.attidentity = '' AND a.attgenerated = ''
+                       THEN pg_get_expr(d.adbin, d.adrelid) END AS dflt
+             FROM (VALUES ('id', 'id'), ('label', 'label'), ('created_at', 'created_at'), ('updated_at', 'updated_at')) v(name, physical)
+             JOIN pg_attribute a ON a.attrelid = '"public"."tags"'::regclass AND a.attname = v.physical
+             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum LOOP
+    IF c.dflt IS NOT NULL THEN
+      EXECUTE format('ALTER VIEW %s ALTER COLUMN %I SET DEFAULT %s', '"add-timestamps-tags"."tags"', c.name, c.dflt);
+    END IF;
+    IF c.note IS NOT NULL THEN
+      EXECUTE format('COMMENT ON COLUMN %s.%I IS %L', '"add-timestamps-tags"."tags"', c.name, c.note);
+    END IF;
+  END LOOP;
+END $orc$;
+DO $orc$ DECLARE g record; table_owner regrole; BEGIN
+  SELECT relowner::regrole INTO table_owner FROM pg_class WHERE oid = '"public"."tags"'::regclass;
+  IF table_owner::oid <> (SELECT relowner FROM pg_class WHERE oid = '"add-timestamps-tags"."tags"'::regclass) THEN
+    BEGIN
+      EXECUTE format('ALTER VIEW %s OWNER TO %s', '"add-timestamps-tags"."tags"', table_owner);
+    EXCEPTION WHEN insufficient_privilege THEN
+      EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO %s', '"add-timestamps-tags"."tags"', table_owner);
+    END;
+  END IF;
+  FOR g IN SELECT NULL::name AS col, a.grantee, a.privilege_type, a.is_grantable
+           FROM pg_class c, aclexplode(c.relacl) a
+           WHERE c.oid = '"public"."tags"'::regclass AND a.grantee <> c.relowner
+             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE')
+         UNION ALL
+         SELECT t.attname, a.grantee, a.privilege_type, a.is_grantable
+           FROM pg_class c JOIN pg_attribute t ON t.attrelid = c.oid, aclexplode(t.attacl) a
+           WHERE c.oid = '"public"."tags"'::regclass AND t.attnum > 0 AND NOT t.attisdropped
+             AND a.grantee <> c.relowner
+             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE')
+             AND EXISTS (SELECT 1 FROM pg_attribute v WHERE v.attrelid = '"add-timestamps-tags"."tags"'::regclass
+                           AND v.attname = t.attname AND NOT v.attisdropped) LOOP
+    EXECUTE format('GRANT %s%s ON %s TO %s%s', g.privilege_type,
+                   CASE WHEN g.col IS NULL THEN '' ELSE format(' (%I)', g.col) END, '"add-timestamps-tags"."tags"',
+                   CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE g.grantee::regrole::text END,
+                   CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+  END LOOP;
+END $orc$;
+REVOKE CREATE ON SCHEMA "add-timestamps-tags" FROM PUBLIC;
+GRANT USAGE ON SCHEMA "add-timestamps-tags" TO PUBLIC;
+
 -- gate (checked before `next` leaves this phase):
 -- check add_timestamps.tags.created_at.not_null_check: constraint _orc_nn_tags_created_at exists
 --   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."tags"') AND conname = '_orc_nn_tags_created_at')
@@ -155,8 +204,13 @@ END $orc$;
 --               ELSE COALESCE((SELECT bool_and(NOT u."created_at" IS DISTINCT FROM CAST((COALESCE("created_at", (now()))) AS timestamp with time zone) AND NOT u."updated_at" IS DISTINCT FROM CAST((COALESCE("updated_at", (now()))) AS timestamp with time zone) AND u."_orc_side_tags_timestamps" = 'o') FROM u), false) END
 -- check add_timestamps.tags.touch: triggers touch_tags_updated_at_1 and touch_tags_updated_at_2 advance tags.updated_at on every UPDATE that does not write it
 --   SELECT count(*) = 2 FROM pg_trigger WHERE tgrelid = to_regclass('"public"."tags"') AND tgname IN ('touch_tags_updated_at_1', 'touch_tags_updated_at_2') AND tgenabled <> 'D'
+-- check version_schema.view.add-timestamps-tags.tags: view add-timestamps-tags.tags shows the table's final shape
+--   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'add-timestamps-tags' AND viewname = 'tags') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'add-timestamps-tags' AND table_name = 'tags' AND is_updatable = 'YES') = 4
 
 -- rollback from this phase:
+-- step rollback.version_schema.drop
+--   DROP VIEW IF EXISTS "add-timestamps-tags"."tags";
+--   DROP SCHEMA IF EXISTS "add-timestamps-tags";
 -- step rollback.add_timestamps.tags.drop
 --   DROP TRIGGER IF EXISTS "touch_tags_updated_at_1" ON "public"."tags";
 --   DROP TRIGGER IF EXISTS "touch_tags_updated_at_2" ON "public"."tags";
@@ -165,3 +219,6 @@ END $orc$;
 --   DROP TRIGGER IF EXISTS "_orc_sync_upd_tags_timestamps" ON "public"."tags";
 --   DROP FUNCTION IF EXISTS "public"."_orc_sync_tags_timestamps"();
 --   ALTER TABLE "public"."tags" DROP COLUMN IF EXISTS "created_at", DROP COLUMN IF EXISTS "updated_at", DROP COLUMN IF EXISTS "_orc_side_tags_timestamps";
+-- step rollback.version_schema.old.drop
+--   DROP VIEW IF EXISTS "add-timestamps-tags_old"."tags";
+--   DROP SCHEMA IF EXISTS "add-timestamps-tags_old";

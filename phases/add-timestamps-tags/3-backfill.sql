@@ -8,6 +8,9 @@
 --   batched scan of public.tags along (id) for rows where CASE "_orc_side_tags_timestamps" WHEN '0' THEN true WHEN 'n' THEN false ELSE ("created_at" IS DISTINCT FROM CAST((COALESCE("created_at", (now()))) AS timestamp with time zone) OR "updated_at" IS DISTINCT FROM CAST((COALESCE("updated_at", (now()))) AS timestamp with time zone)) END
 
 -- rollback from this phase:
+-- step rollback.version_schema.drop
+--   DROP VIEW IF EXISTS "add-timestamps-tags"."tags";
+--   DROP SCHEMA IF EXISTS "add-timestamps-tags";
 -- step rollback.add_timestamps.tags.drop
 --   DROP TRIGGER IF EXISTS "touch_tags_updated_at_1" ON "public"."tags";
 --   DROP TRIGGER IF EXISTS "touch_tags_updated_at_2" ON "public"."tags";
@@ -16,3 +19,6 @@
 --   DROP TRIGGER IF EXISTS "_orc_sync_upd_tags_timestamps" ON "public"."tags";
 --   DROP FUNCTION IF EXISTS "public"."_orc_sync_tags_timestamps"();
 --   ALTER TABLE "public"."tags" DROP COLUMN IF EXISTS "created_at", DROP COLUMN IF EXISTS "updated_at", DROP COLUMN IF EXISTS "_orc_side_tags_timestamps";
+-- step rollback.version_schema.old.drop
+--   DROP VIEW IF EXISTS "add-timestamps-tags_old"."tags";
+--   DROP SCHEMA IF EXISTS "add-timestamps-tags_old";

@@ -75,11 +75,112 @@ DO $orc$ BEGIN
   END IF;
 END $orc$;
 
+-- step version_schema.create
+CREATE SCHEMA IF NOT EXISTS "explode-list-orders-tag-ids";
+CREATE OR REPLACE VIEW "explode-list-orders-tag-ids"."orders" AS SELECT "id", "customer_email", "total_cents", "created_at", "updated_at" FROM "public"."orders";
+COMMENT ON VIEW "explode-list-orders-tag-ids"."orders" IS 'orchestrate: the new application''s view of "public"."orders" while plan explode-list-orders-tag-ids runs. Rows live in that table; its primary key is (id)';
+DO $orc$ DECLARE c record; BEGIN
+  FOR c IN SELECT v.name, col_description(a.attrelid, a.attnum) AS note,
+                  CASE WHEN a.attidentity = '' AND a.attgenerated = ''
+                       THEN pg_get_expr(d.adbin, d.adrelid) END AS dflt
+             FROM (VALUES ('id', 'id'), ('customer_email', 'customer_email'), ('total_cents', 'total_cents'), ('created_at', 'created_at'), ('updated_at', 'updated_at')) v(name, physical)
+             JOIN pg_attribute a ON a.attrelid = '"public"."orders"'::regclass AND a.attname = v.physical
+             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum LOOP
+    IF c.dflt IS NOT NULL THEN
+      EXECUTE format('ALTER VIEW %s ALTER COLUMN %I SET DEFAULT %s', '"explode-list-orders-tag-ids"."orders"', c.name, c.dflt);
+    END IF;
+    IF c.note IS NOT NULL THEN
+      EXECUTE format('COMMENT ON COLUMN %s.%I IS %L', '"explode-list-orders-tag-ids"."orders"', c.name, c.note);
+    END IF;
+  END LOOP;
+END $orc$;
+DO $orc$ DECLARE g record; table_owner regrole; BEGIN
+  SELECT relowner::regrole INTO table_owner FROM pg_class WHERE oid = '"public"."orders"'::regclass;
+  IF table_owner::oid <> (SELECT relowner FROM pg_class WHERE oid = '"explode-list-orders-tag-ids"."orders"'::regclass) THEN
+    BEGIN
+      EXECUTE format('ALTER VIEW %s OWNER TO %s', '"explode-list-orders-tag-ids"."orders"', table_owner);
+    EXCEPTION WHEN insufficient_privilege THEN
+      EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO %s', '"explode-list-orders-tag-ids"."orders"', table_owner);
+    END;
+  END IF;
+  FOR g IN SELECT NULL::name AS col, a.grantee, a.privilege_type, a.is_grantable
+           FROM pg_class c, aclexplode(c.relacl) a
+           WHERE c.oid = '"public"."orders"'::regclass AND a.grantee <> c.relowner
+             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE')
+         UNION ALL
+         SELECT t.attname, a.grantee, a.privilege_type, a.is_grantable
+           FROM pg_class c JOIN pg_attribute t ON t.attrelid = c.oid, aclexplode(t.attacl) a
+           WHERE c.oid = '"public"."orders"'::regclass AND t.attnum > 0 AND NOT t.attisdropped
+             AND a.grantee <> c.relowner
+             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE')
+             AND EXISTS (SELECT 1 FROM pg_attribute v WHERE v.attrelid = '"explode-list-orders-tag-ids"."orders"'::regclass
+                           AND v.attname = t.attname AND NOT v.attisdropped) LOOP
+    EXECUTE format('GRANT %s%s ON %s TO %s%s', g.privilege_type,
+                   CASE WHEN g.col IS NULL THEN '' ELSE format(' (%I)', g.col) END, '"explode-list-orders-tag-ids"."orders"',
+                   CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE g.grantee::regrole::text END,
+                   CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+  END LOOP;
+END $orc$;
+CREATE OR REPLACE VIEW "explode-list-orders-tag-ids"."orders_tags" AS SELECT "order_id", "tag_id" FROM "public"."orders_tags";
+COMMENT ON VIEW "explode-list-orders-tag-ids"."orders_tags" IS 'orchestrate: the new application''s view of "public"."orders_tags" while plan explode-list-orders-tag-ids runs. Rows live in that table; its primary key is (order_id, tag_id)';
+DO $orc$ DECLARE c record; BEGIN
+  FOR c IN SELECT v.name, col_description(a.attrelid, a.attnum) AS note,
+                  CASE WHEN a.attidentity = '' AND a.attgenerated = ''
+                       THEN pg_get_expr(d.adbin, d.adrelid) END AS dflt
+             FROM (VALUES ('order_id', 'order_id'), ('tag_id', 'tag_id')) v(name, physical)
+             JOIN pg_attribute a ON a.attrelid = '"public"."orders_tags"'::regclass AND a.attname = v.physical
+             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum LOOP
+    IF c.dflt IS NOT NULL THEN
+      EXECUTE format('ALTER VIEW %s ALTER COLUMN %I SET DEFAULT %s', '"explode-list-orders-tag-ids"."orders_tags"', c.name, c.dflt);
+    END IF;
+    IF c.note IS NOT NULL THEN
+      EXECUTE format('COMMENT ON COLUMN %s.%I IS %L', '"explode-list-orders-tag-ids"."orders_tags"', c.name, c.note);
+    END IF;
+  END LOOP;
+END $orc$;
+DO $orc$ DECLARE g record; table_owner regrole; BEGIN
+  SELECT relowner::regrole INTO table_owner FROM pg_class WHERE oid = '"public"."orders_tags"'::regclass;
+  IF table_owner::oid <> (SELECT relowner FROM pg_class WHERE oid = '"explode-list-orders-tag-ids"."orders_tags"'::regclass) THEN
+    BEGIN
+      EXECUTE format('ALTER VIEW %s OWNER TO %s', '"explode-list-orders-tag-ids"."orders_tags"', table_owner);
+    EXCEPTION WHEN insufficient_privilege THEN
+      EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO %s', '"explode-list-orders-tag-ids"."orders_tags"', table_owner);
+    END;
+  END IF;
+  FOR g IN SELECT NULL::name AS col, a.grantee, a.privilege_type, a.is_grantable
+           FROM pg_class c, aclexplode(c.relacl) a
+           WHERE c.oid = '"public"."orders_tags"'::regclass AND a.grantee <> c.relowner
+             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE')
+         UNION ALL
+         SELECT t.attname, a.grantee, a.privilege_type, a.is_grantable
+           FROM pg_class c JOIN pg_attribute t ON t.attrelid = c.oid, aclexplode(t.attacl) a
+           WHERE c.oid = '"public"."orders_tags"'::regclass AND t.attnum > 0 AND NOT t.attisdropped
+             AND a.grantee <> c.relowner
+             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE')
+             AND EXISTS (SELECT 1 FROM pg_attribute v WHERE v.attrelid = '"explode-list-orders-tag-ids"."orders_tags"'::regclass
+                           AND v.attname = t.attname AND NOT v.attisdropped) LOOP
+    EXECUTE format('GRANT %s%s ON %s TO %s%s', g.privilege_type,
+                   CASE WHEN g.col IS NULL THEN '' ELSE format(' (%I)', g.col) END, '"explode-list-orders-tag-ids"."orders_tags"',
+                   CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE g.grantee::regrole::text END,
+                   CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+  END LOOP;
+END $orc$;
+REVOKE CREATE ON SCHEMA "explode-list-orders-tag-ids" FROM PUBLIC;
+GRANT USAGE ON SCHEMA "explode-list-orders-tag-ids" TO PUBLIC;
+
 -- gate (checked before `next` leaves this phase):
 -- check explode_list.orders.tag_ids.sync: the triggers keeping orders.tag_ids and orders_tags in step are present and enabled
 --   SELECT (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('"public"."orders"') AND tgname IN ('_orc_list_mark_orders_tag_ids', '_orc_list_ins_orders_tag_ids', '_orc_list_upd_orders_tag_ids') AND tgenabled <> 'D') = 3 AND EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass('"public"."orders_tags"') AND tgname = '_orc_list_back_orders_tags' AND tgenabled <> 'D')
+-- check version_schema.view.explode-list-orders-tag-ids.orders: view explode-list-orders-tag-ids.orders shows the table's final shape
+--   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'explode-list-orders-tag-ids' AND viewname = 'orders') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'explode-list-orders-tag-ids' AND table_name = 'orders' AND is_updatable = 'YES') = 5
+-- check version_schema.view.explode-list-orders-tag-ids.orders_tags: view explode-list-orders-tag-ids.orders_tags shows the table's final shape
+--   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'explode-list-orders-tag-ids' AND viewname = 'orders_tags') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'explode-list-orders-tag-ids' AND table_name = 'orders_tags' AND is_updatable = 'YES') = 2
 
 -- rollback from this phase:
+-- step rollback.version_schema.drop
+--   DROP VIEW IF EXISTS "explode-list-orders-tag-ids"."orders";
+--   DROP VIEW IF EXISTS "explode-list-orders-tag-ids"."orders_tags";
+--   DROP SCHEMA IF EXISTS "explode-list-orders-tag-ids";
 -- step rollback.explode_list.orders.tag_ids.drop
 --   DROP TABLE IF EXISTS "public"."orders_tags";
 --   DROP TRIGGER IF EXISTS "_orc_list_mark_orders_tag_ids" ON "public"."orders";
@@ -94,3 +195,6 @@ END $orc$;
 --   DROP FUNCTION IF EXISTS "public"."_orc_list_back_orders_tags"();
 --   DROP FUNCTION IF EXISTS "public"."_orc_list_fill_orders_tag_ids"(bigint, text);
 --   ALTER TABLE "public"."orders" DROP COLUMN IF EXISTS "_orc_side_orders_tag_ids";
+-- step rollback.version_schema.old.drop
+--   DROP VIEW IF EXISTS "explode-list-orders-tag-ids_old"."orders";
+--   DROP SCHEMA IF EXISTS "explode-list-orders-tag-ids_old";

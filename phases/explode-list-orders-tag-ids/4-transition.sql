@@ -6,6 +6,10 @@
 --   batched scan of public.orders along (id) for rows where "public"."orders"."_orc_side_orders_tag_ids" = '0' OR ARRAY(SELECT _i.item FROM (SELECT DISTINCT _v.item FROM pg_catalog.unnest(pg_catalog.string_to_array("public"."orders"."tag_ids", ',')) AS _x, LATERAL (SELECT CASE WHEN pg_catalog.btrim(_x) ~ '^-?[0-9]{1,18}$' THEN pg_catalog.btrim(_x)::bigint END AS item) AS _v WHERE _v.item IS NOT NULL AND EXISTS (SELECT 1 FROM "public"."tags" _p WHERE _p."id" = _v.item)) AS _i ORDER BY 1) IS DISTINCT FROM ARRAY(SELECT _j."tag_id"::bigint FROM "public"."orders_tags" _j WHERE _j."order_id" = "public"."orders"."id" ORDER BY 1)
 
 -- rollback from this phase:
+-- step rollback.version_schema.drop
+--   DROP VIEW IF EXISTS "explode-list-orders-tag-ids"."orders";
+--   DROP VIEW IF EXISTS "explode-list-orders-tag-ids"."orders_tags";
+--   DROP SCHEMA IF EXISTS "explode-list-orders-tag-ids";
 -- step rollback.explode_list.orders.tag_ids.drop
 --   DROP TABLE IF EXISTS "public"."orders_tags";
 --   DROP TRIGGER IF EXISTS "_orc_list_mark_orders_tag_ids" ON "public"."orders";
@@ -20,3 +24,6 @@
 --   DROP FUNCTION IF EXISTS "public"."_orc_list_back_orders_tags"();
 --   DROP FUNCTION IF EXISTS "public"."_orc_list_fill_orders_tag_ids"(bigint, text);
 --   ALTER TABLE "public"."orders" DROP COLUMN IF EXISTS "_orc_side_orders_tag_ids";
+-- step rollback.version_schema.old.drop
+--   DROP VIEW IF EXISTS "explode-list-orders-tag-ids_old"."orders";
+--   DROP SCHEMA IF EXISTS "explode-list-orders-tag-ids_old";

@@ -1,5 +1,142 @@
 -- plan surrogate-key-customers: phase 1 of 5, expand
 
+-- step version_schema.old.create
+CREATE SCHEMA IF NOT EXISTS "surrogate-key-customers_old";
+CREATE OR REPLACE VIEW "surrogate-key-customers_old"."customers" AS SELECT "email", "name", "created_at", "updated_at" FROM "public"."customers";
+COMMENT ON VIEW "surrogate-key-customers_old"."customers" IS 'orchestrate: the old application''s view of "public"."customers" while plan surrogate-key-customers runs. Rows live in that table; its primary key is (email)';
+DO $orc$ DECLARE c record; BEGIN
+  FOR c IN SELECT v.name, col_description(a.attrelid, a.attnum) AS note,
+                  CASE WHEN a.attidentity = '' AND a.attgenerated = ''
+                       THEN pg_get_expr(d.adbin, d.adrelid) END AS dflt
+             FROM (VALUES ('email', 'email'), ('name', 'name'), ('created_at', 'created_at'), ('updated_at', 'updated_at')) v(name, physical)
+             JOIN pg_attribute a ON a.attrelid = '"public"."customers"'::regclass AND a.attname = v.physical
+             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum LOOP
+    IF c.dflt IS NOT NULL THEN
+      EXECUTE format('ALTER VIEW %s ALTER COLUMN %I SET DEFAULT %s', '"surrogate-key-customers_old"."customers"', c.name, c.dflt);
+    END IF;
+    IF c.note IS NOT NULL THEN
+      EXECUTE format('COMMENT ON COLUMN %s.%I IS %L', '"surrogate-key-customers_old"."customers"', c.name, c.note);
+    END IF;
+  END LOOP;
+END $orc$;
+DO $orc$ DECLARE g record; table_owner regrole; BEGIN
+  SELECT relowner::regrole INTO table_owner FROM pg_class WHERE oid = '"public"."customers"'::regclass;
+  IF table_owner::oid <> (SELECT relowner FROM pg_class WHERE oid = '"surrogate-key-customers_old"."customers"'::regclass) THEN
+    BEGIN
+      EXECUTE format('ALTER VIEW %s OWNER TO %s', '"surrogate-key-customers_old"."customers"', table_owner);
+    EXCEPTION WHEN insufficient_privilege THEN
+      EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO %s', '"surrogate-key-customers_old"."customers"', table_owner);
+    END;
+  END IF;
+  FOR g IN SELECT NULL::name AS col, a.grantee, a.privilege_type, a.is_grantable
+           FROM pg_class c, aclexplode(c.relacl) a
+           WHERE c.oid = '"public"."customers"'::regclass AND a.grantee <> c.relowner
+             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE')
+         UNION ALL
+         SELECT t.attname, a.grantee, a.privilege_type, a.is_grantable
+           FROM pg_class c JOIN pg_attribute t ON t.attrelid = c.oid, aclexplode(t.attacl) a
+           WHERE c.oid = '"public"."customers"'::regclass AND t.attnum > 0 AND NOT t.attisdropped
+             AND a.grantee <> c.relowner
+             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE')
+             AND EXISTS (SELECT 1 FROM pg_attribute v WHERE v.attrelid = '"surrogate-key-customers_old"."customers"'::regclass
+                           AND v.attname = t.attname AND NOT v.attisdropped) LOOP
+    EXECUTE format('GRANT %s%s ON %s TO %s%s', g.privilege_type,
+                   CASE WHEN g.col IS NULL THEN '' ELSE format(' (%I)', g.col) END, '"surrogate-key-customers_old"."customers"',
+                   CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE g.grantee::regrole::text END,
+                   CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+  END LOOP;
+END $orc$;
+CREATE OR REPLACE VIEW "surrogate-key-customers_old"."orders" AS SELECT "id", "customer_email", "total_cents", "created_at", "updated_at" FROM "public"."orders";
+COMMENT ON VIEW "surrogate-key-customers_old"."orders" IS 'orchestrate: the old application''s view of "public"."orders" while plan surrogate-key-customers runs. Rows live in that table; its primary key is (id)';
+DO $orc$ DECLARE c record; BEGIN
+  FOR c IN SELECT v.name, col_description(a.attrelid, a.attnum) AS note,
+                  CASE WHEN a.attidentity = '' AND a.attgenerated = ''
+                       THEN pg_get_expr(d.adbin, d.adrelid) END AS dflt
+             FROM (VALUES ('id', 'id'), ('customer_email', 'customer_email'), ('total_cents', 'total_cents'), ('created_at', 'created_at'), ('updated_at', 'updated_at')) v(name, physical)
+             JOIN pg_attribute a ON a.attrelid = '"public"."orders"'::regclass AND a.attname = v.physical
+             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum LOOP
+    IF c.dflt IS NOT NULL THEN
+      EXECUTE format('ALTER VIEW %s ALTER COLUMN %I SET DEFAULT %s', '"surrogate-key-customers_old"."orders"', c.name, c.dflt);
+    END IF;
+    IF c.note IS NOT NULL THEN
+      EXECUTE format('COMMENT ON COLUMN %s.%I IS %L', '"surrogate-key-customers_old"."orders"', c.name, c.note);
+    END IF;
+  END LOOP;
+END $orc$;
+DO $orc$ DECLARE g record; table_owner regrole; BEGIN
+  SELECT relowner::regrole INTO table_owner FROM pg_class WHERE oid = '"public"."orders"'::regclass;
+  IF table_owner::oid <> (SELECT relowner FROM pg_class WHERE oid = '"surrogate-key-customers_old"."orders"'::regclass) THEN
+    BEGIN
+      EXECUTE format('ALTER VIEW %s OWNER TO %s', '"surrogate-key-customers_old"."orders"', table_owner);
+    EXCEPTION WHEN insufficient_privilege THEN
+      EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO %s', '"surrogate-key-customers_old"."orders"', table_owner);
+    END;
+  END IF;
+  FOR g IN SELECT NULL::name AS col, a.grantee, a.privilege_type, a.is_grantable
+           FROM pg_class c, aclexplode(c.relacl) a
+           WHERE c.oid = '"public"."orders"'::regclass AND a.grantee <> c.relowner
+             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE')
+         UNION ALL
+         SELECT t.attname, a.grantee, a.privilege_type, a.is_grantable
+           FROM pg_class c JOIN pg_attribute t ON t.attrelid = c.oid, aclexplode(t.attacl) a
+           WHERE c.oid = '"public"."orders"'::regclass AND t.attnum > 0 AND NOT t.attisdropped
+             AND a.grantee <> c.relowner
+             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE')
+             AND EXISTS (SELECT 1 FROM pg_attribute v WHERE v.attrelid = '"surrogate-key-customers_old"."orders"'::regclass
+                           AND v.attname = t.attname AND NOT v.attisdropped) LOOP
+    EXECUTE format('GRANT %s%s ON %s TO %s%s', g.privilege_type,
+                   CASE WHEN g.col IS NULL THEN '' ELSE format(' (%I)', g.col) END, '"surrogate-key-customers_old"."orders"',
+                   CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE g.grantee::regrole::text END,
+                   CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+  END LOOP;
+END $orc$;
+CREATE OR REPLACE VIEW "surrogate-key-customers_old"."reviews" AS SELECT "id", "author_email", "body", "created_at", "updated_at" FROM "public"."reviews";
+COMMENT ON VIEW "surrogate-key-customers_old"."reviews" IS 'orchestrate: the old application''s view of "public"."reviews" while plan surrogate-key-customers runs. Rows live in that table; its primary key is (id)';
+DO $orc$ DECLARE c record; BEGIN
+  FOR c IN SELECT v.name, col_description(a.attrelid, a.attnum) AS note,
+                  CASE WHEN a.attidentity = '' AND a.attgenerated = ''
+                       THEN pg_get_expr(d.adbin, d.adrelid) END AS dflt
+             FROM (VALUES ('id', 'id'), ('author_email', 'author_email'), ('body', 'body'), ('created_at', 'created_at'), ('updated_at', 'updated_at')) v(name, physical)
+             JOIN pg_attribute a ON a.attrelid = '"public"."reviews"'::regclass AND a.attname = v.physical
+             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum LOOP
+    IF c.dflt IS NOT NULL THEN
+      EXECUTE format('ALTER VIEW %s ALTER COLUMN %I SET DEFAULT %s', '"surrogate-key-customers_old"."reviews"', c.name, c.dflt);
+    END IF;
+    IF c.note IS NOT NULL THEN
+      EXECUTE format('COMMENT ON COLUMN %s.%I IS %L', '"surrogate-key-customers_old"."reviews"', c.name, c.note);
+    END IF;
+  END LOOP;
+END $orc$;
+DO $orc$ DECLARE g record; table_owner regrole; BEGIN
+  SELECT relowner::regrole INTO table_owner FROM pg_class WHERE oid = '"public"."reviews"'::regclass;
+  IF table_owner::oid <> (SELECT relowner FROM pg_class WHERE oid = '"surrogate-key-customers_old"."reviews"'::regclass) THEN
+    BEGIN
+      EXECUTE format('ALTER VIEW %s OWNER TO %s', '"surrogate-key-customers_old"."reviews"', table_owner);
+    EXCEPTION WHEN insufficient_privilege THEN
+      EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO %s', '"surrogate-key-customers_old"."reviews"', table_owner);
+    END;
+  END IF;
+  FOR g IN SELECT NULL::name AS col, a.grantee, a.privilege_type, a.is_grantable
+           FROM pg_class c, aclexplode(c.relacl) a
+           WHERE c.oid = '"public"."reviews"'::regclass AND a.grantee <> c.relowner
+             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE')
+         UNION ALL
+         SELECT t.attname, a.grantee, a.privilege_type, a.is_grantable
+           FROM pg_class c JOIN pg_attribute t ON t.attrelid = c.oid, aclexplode(t.attacl) a
+           WHERE c.oid = '"public"."reviews"'::regclass AND t.attnum > 0 AND NOT t.attisdropped
+             AND a.grantee <> c.relowner
+             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE')
+             AND EXISTS (SELECT 1 FROM pg_attribute v WHERE v.attrelid = '"surrogate-key-customers_old"."reviews"'::regclass
+                           AND v.attname = t.attname AND NOT v.attisdropped) LOOP
+    EXECUTE format('GRANT %s%s ON %s TO %s%s', g.privilege_type,
+                   CASE WHEN g.col IS NULL THEN '' ELSE format(' (%I)', g.col) END, '"surrogate-key-customers_old"."reviews"',
+                   CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE g.grantee::regrole::text END,
+                   CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+  END LOOP;
+END $orc$;
+REVOKE CREATE ON SCHEMA "surrogate-key-customers_old" FROM PUBLIC;
+GRANT USAGE ON SCHEMA "surrogate-key-customers_old" TO PUBLIC;
+
 -- step surrogate_key.customers.add
 CREATE SEQUENCE IF NOT EXISTS "public"."_orc_seq_customers_id" AS bigint;
 ALTER TABLE "public"."customers"
@@ -89,6 +226,12 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS "reviews_author_id_idx" ON "public"."rev
 --   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."reviews"') AND attname = '_orc_side_reviews_author_id' AND NOT attisdropped)
 -- check surrogate_key.reviews.author_id.index: index reviews_author_id_idx exists and is valid
 --   SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass('"public"."reviews_author_id_idx"') AND indisvalid AND indisready)
+-- check version_schema.view.surrogate-key-customers_old.customers: view surrogate-key-customers_old.customers shows the table as it was at start
+--   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'surrogate-key-customers_old' AND viewname = 'customers') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'surrogate-key-customers_old' AND table_name = 'customers' AND is_updatable = 'YES') = 4
+-- check version_schema.view.surrogate-key-customers_old.orders: view surrogate-key-customers_old.orders shows the table as it was at start
+--   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'surrogate-key-customers_old' AND viewname = 'orders') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'surrogate-key-customers_old' AND table_name = 'orders' AND is_updatable = 'YES') = 5
+-- check version_schema.view.surrogate-key-customers_old.reviews: view surrogate-key-customers_old.reviews shows the table as it was at start
+--   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'surrogate-key-customers_old' AND viewname = 'reviews') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'surrogate-key-customers_old' AND table_name = 'reviews' AND is_updatable = 'YES') = 5
 
 -- rollback from this phase:
 -- step rollback.surrogate_key.reviews.author_id.drop
@@ -107,3 +250,8 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS "reviews_author_id_idx" ON "public"."rev
 --   DROP INDEX IF EXISTS "public"."customers_email_key";
 --   ALTER TABLE "public"."customers" DROP COLUMN IF EXISTS "id";
 --   DROP SEQUENCE IF EXISTS "public"."_orc_seq_customers_id";
+-- step rollback.version_schema.old.drop
+--   DROP VIEW IF EXISTS "surrogate-key-customers_old"."customers";
+--   DROP VIEW IF EXISTS "surrogate-key-customers_old"."orders";
+--   DROP VIEW IF EXISTS "surrogate-key-customers_old"."reviews";
+--   DROP SCHEMA IF EXISTS "surrogate-key-customers_old";

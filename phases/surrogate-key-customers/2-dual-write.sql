@@ -204,6 +204,143 @@ DO $orc$ BEGIN
   END IF;
 END $orc$;
 
+-- step version_schema.create
+CREATE SCHEMA IF NOT EXISTS "surrogate-key-customers";
+CREATE OR REPLACE VIEW "surrogate-key-customers"."customers" AS SELECT "email", "name", "created_at", "updated_at", "id" FROM "public"."customers";
+COMMENT ON VIEW "surrogate-key-customers"."customers" IS 'orchestrate: the new application''s view of "public"."customers" while plan surrogate-key-customers runs. Rows live in that table; its primary key is (id)';
+DO $orc$ DECLARE c record; BEGIN
+  FOR c IN SELECT v.name, col_description(a.attrelid, a.attnum) AS note,
+                  CASE WHEN a.attidentity = '' AND a.attgenerated = ''
+                       THEN pg_get_expr(d.adbin, d.adrelid) END AS dflt
+             FROM (VALUES ('email', 'email'), ('name', 'name'), ('created_at', 'created_at'), ('updated_at', 'updated_at'), ('id', 'id')) v(name, physical)
+             JOIN pg_attribute a ON a.attrelid = '"public"."customers"'::regclass AND a.attname = v.physical
+             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum LOOP
+    IF c.dflt IS NOT NULL THEN
+      EXECUTE format('ALTER VIEW %s ALTER COLUMN %I SET DEFAULT %s', '"surrogate-key-customers"."customers"', c.name, c.dflt);
+    END IF;
+    IF c.note IS NOT NULL THEN
+      EXECUTE format('COMMENT ON COLUMN %s.%I IS %L', '"surrogate-key-customers"."customers"', c.name, c.note);
+    END IF;
+  END LOOP;
+END $orc$;
+DO $orc$ DECLARE g record; table_owner regrole; BEGIN
+  SELECT relowner::regrole INTO table_owner FROM pg_class WHERE oid = '"public"."customers"'::regclass;
+  IF table_owner::oid <> (SELECT relowner FROM pg_class WHERE oid = '"surrogate-key-customers"."customers"'::regclass) THEN
+    BEGIN
+      EXECUTE format('ALTER VIEW %s OWNER TO %s', '"surrogate-key-customers"."customers"', table_owner);
+    EXCEPTION WHEN insufficient_privilege THEN
+      EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO %s', '"surrogate-key-customers"."customers"', table_owner);
+    END;
+  END IF;
+  FOR g IN SELECT NULL::name AS col, a.grantee, a.privilege_type, a.is_grantable
+           FROM pg_class c, aclexplode(c.relacl) a
+           WHERE c.oid = '"public"."customers"'::regclass AND a.grantee <> c.relowner
+             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE')
+         UNION ALL
+         SELECT t.attname, a.grantee, a.privilege_type, a.is_grantable
+           FROM pg_class c JOIN pg_attribute t ON t.attrelid = c.oid, aclexplode(t.attacl) a
+           WHERE c.oid = '"public"."customers"'::regclass AND t.attnum > 0 AND NOT t.attisdropped
+             AND a.grantee <> c.relowner
+             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE')
+             AND EXISTS (SELECT 1 FROM pg_attribute v WHERE v.attrelid = '"surrogate-key-customers"."customers"'::regclass
+                           AND v.attname = t.attname AND NOT v.attisdropped) LOOP
+    EXECUTE format('GRANT %s%s ON %s TO %s%s', g.privilege_type,
+                   CASE WHEN g.col IS NULL THEN '' ELSE format(' (%I)', g.col) END, '"surrogate-key-customers"."customers"',
+                   CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE g.grantee::regrole::text END,
+                   CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+  END LOOP;
+END $orc$;
+CREATE OR REPLACE VIEW "surrogate-key-customers"."orders" AS SELECT "id", "total_cents", "created_at", "updated_at", "customer_id" FROM "public"."orders";
+COMMENT ON VIEW "surrogate-key-customers"."orders" IS 'orchestrate: the new application''s view of "public"."orders" while plan surrogate-key-customers runs. Rows live in that table; its primary key is (id)';
+DO $orc$ DECLARE c record; BEGIN
+  FOR c IN SELECT v.name, col_description(a.attrelid, a.attnum) AS note,
+                  CASE WHEN a.attidentity = '' AND a.attgenerated = ''
+                       THEN pg_get_expr(d.adbin, d.adrelid) END AS dflt
+             FROM (VALUES ('id', 'id'), ('total_cents', 'total_cents'), ('created_at', 'created_at'), ('updated_at', 'updated_at'), ('customer_id', 'customer_id')) v(name, physical)
+             JOIN pg_attribute a ON a.attrelid = '"public"."orders"'::regclass AND a.attname = v.physical
+             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum LOOP
+    IF c.dflt IS NOT NULL THEN
+      EXECUTE format('ALTER VIEW %s ALTER COLUMN %I SET DEFAULT %s', '"surrogate-key-customers"."orders"', c.name, c.dflt);
+    END IF;
+    IF c.note IS NOT NULL THEN
+      EXECUTE format('COMMENT ON COLUMN %s.%I IS %L', '"surrogate-key-customers"."orders"', c.name, c.note);
+    END IF;
+  END LOOP;
+END $orc$;
+DO $orc$ DECLARE g record; table_owner regrole; BEGIN
+  SELECT relowner::regrole INTO table_owner FROM pg_class WHERE oid = '"public"."orders"'::regclass;
+  IF table_owner::oid <> (SELECT relowner FROM pg_class WHERE oid = '"surrogate-key-customers"."orders"'::regclass) THEN
+    BEGIN
+      EXECUTE format('ALTER VIEW %s OWNER TO %s', '"surrogate-key-customers"."orders"', table_owner);
+    EXCEPTION WHEN insufficient_privilege THEN
+      EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO %s', '"surrogate-key-customers"."orders"', table_owner);
+    END;
+  END IF;
+  FOR g IN SELECT NULL::name AS col, a.grantee, a.privilege_type, a.is_grantable
+           FROM pg_class c, aclexplode(c.relacl) a
+           WHERE c.oid = '"public"."orders"'::regclass AND a.grantee <> c.relowner
+             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE')
+         UNION ALL
+         SELECT t.attname, a.grantee, a.privilege_type, a.is_grantable
+           FROM pg_class c JOIN pg_attribute t ON t.attrelid = c.oid, aclexplode(t.attacl) a
+           WHERE c.oid = '"public"."orders"'::regclass AND t.attnum > 0 AND NOT t.attisdropped
+             AND a.grantee <> c.relowner
+             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE')
+             AND EXISTS (SELECT 1 FROM pg_attribute v WHERE v.attrelid = '"surrogate-key-customers"."orders"'::regclass
+                           AND v.attname = t.attname AND NOT v.attisdropped) LOOP
+    EXECUTE format('GRANT %s%s ON %s TO %s%s', g.privilege_type,
+                   CASE WHEN g.col IS NULL THEN '' ELSE format(' (%I)', g.col) END, '"surrogate-key-customers"."orders"',
+                   CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE g.grantee::regrole::text END,
+                   CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+  END LOOP;
+END $orc$;
+CREATE OR REPLACE VIEW "surrogate-key-customers"."reviews" AS SELECT "id", "body", "created_at", "updated_at", "author_id" FROM "public"."reviews";
+COMMENT ON VIEW "surrogate-key-customers"."reviews" IS 'orchestrate: the new application''s view of "public"."reviews" while plan surrogate-key-customers runs. Rows live in that table; its primary key is (id)';
+DO $orc$ DECLARE c record; BEGIN
+  FOR c IN SELECT v.name, col_description(a.attrelid, a.attnum) AS note,
+                  CASE WHEN a.attidentity = '' AND a.attgenerated = ''
+                       THEN pg_get_expr(d.adbin, d.adrelid) END AS dflt
+             FROM (VALUES ('id', 'id'), ('body', 'body'), ('created_at', 'created_at'), ('updated_at', 'updated_at'), ('author_id', 'author_id')) v(name, physical)
+             JOIN pg_attribute a ON a.attrelid = '"public"."reviews"'::regclass AND a.attname = v.physical
+             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum LOOP
+    IF c.dflt IS NOT NULL THEN
+      EXECUTE format('ALTER VIEW %s ALTER COLUMN %I SET DEFAULT %s', '"surrogate-key-customers"."reviews"', c.name, c.dflt);
+    END IF;
+    IF c.note IS NOT NULL THEN
+      EXECUTE format('COMMENT ON COLUMN %s.%I IS %L', '"surrogate-key-customers"."reviews"', c.name, c.note);
+    END IF;
+  END LOOP;
+END $orc$;
+DO $orc$ DECLARE g record; table_owner regrole; BEGIN
+  SELECT relowner::regrole INTO table_owner FROM pg_class WHERE oid = '"public"."reviews"'::regclass;
+  IF table_owner::oid <> (SELECT relowner FROM pg_class WHERE oid = '"surrogate-key-customers"."reviews"'::regclass) THEN
+    BEGIN
+      EXECUTE format('ALTER VIEW %s OWNER TO %s', '"surrogate-key-customers"."reviews"', table_owner);
+    EXCEPTION WHEN insufficient_privilege THEN
+      EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO %s', '"surrogate-key-customers"."reviews"', table_owner);
+    END;
+  END IF;
+  FOR g IN SELECT NULL::name AS col, a.grantee, a.privilege_type, a.is_grantable
+           FROM pg_class c, aclexplode(c.relacl) a
+           WHERE c.oid = '"public"."reviews"'::regclass AND a.grantee <> c.relowner
+             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE')
+         UNION ALL
+         SELECT t.attname, a.grantee, a.privilege_type, a.is_grantable
+           FROM pg_class c JOIN pg_attribute t ON t.attrelid = c.oid, aclexplode(t.attacl) a
+           WHERE c.oid = '"public"."reviews"'::regclass AND t.attnum > 0 AND NOT t.attisdropped
+             AND a.grantee <> c.relowner
+             AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE')
+             AND EXISTS (SELECT 1 FROM pg_attribute v WHERE v.attrelid = '"surrogate-key-customers"."reviews"'::regclass
+                           AND v.attname = t.attname AND NOT v.attisdropped) LOOP
+    EXECUTE format('GRANT %s%s ON %s TO %s%s', g.privilege_type,
+                   CASE WHEN g.col IS NULL THEN '' ELSE format(' (%I)', g.col) END, '"surrogate-key-customers"."reviews"',
+                   CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE g.grantee::regrole::text END,
+                   CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+  END LOOP;
+END $orc$;
+REVOKE CREATE ON SCHEMA "surrogate-key-customers" FROM PUBLIC;
+GRANT USAGE ON SCHEMA "surrogate-key-customers" TO PUBLIC;
+
 -- gate (checked before `next` leaves this phase):
 -- check surrogate_key.customers.not_null_check: constraint _orc_nn_customers_id exists
 --   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."customers"') AND conname = '_orc_nn_customers_id')
@@ -253,8 +390,19 @@ END $orc$;
 --               ELSE COALESCE((SELECT bool_and(NOT u."author_email" IS DISTINCT FROM CAST(("public"."_orc_nk_customers_id"("author_id")) AS text) AND u."_orc_side_reviews_author_id" = 'n') FROM u), false) END
 -- check surrogate_key.reviews.author_id.foreign_key: constraint reviews_author_id_fkey exists
 --   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."reviews"') AND conname = 'reviews_author_id_fkey')
+-- check version_schema.view.surrogate-key-customers.customers: view surrogate-key-customers.customers shows the table's final shape
+--   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'surrogate-key-customers' AND viewname = 'customers') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'surrogate-key-customers' AND table_name = 'customers' AND is_updatable = 'YES') = 5
+-- check version_schema.view.surrogate-key-customers.orders: view surrogate-key-customers.orders shows the table's final shape
+--   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'surrogate-key-customers' AND viewname = 'orders') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'surrogate-key-customers' AND table_name = 'orders' AND is_updatable = 'YES') = 5
+-- check version_schema.view.surrogate-key-customers.reviews: view surrogate-key-customers.reviews shows the table's final shape
+--   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'surrogate-key-customers' AND viewname = 'reviews') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'surrogate-key-customers' AND table_name = 'reviews' AND is_updatable = 'YES') = 5
 
 -- rollback from this phase:
+-- step rollback.version_schema.drop
+--   DROP VIEW IF EXISTS "surrogate-key-customers"."customers";
+--   DROP VIEW IF EXISTS "surrogate-key-customers"."orders";
+--   DROP VIEW IF EXISTS "surrogate-key-customers"."reviews";
+--   DROP SCHEMA IF EXISTS "surrogate-key-customers";
 -- step rollback.surrogate_key.reviews.author_id.drop
 --   DROP TRIGGER IF EXISTS "_orc_sync_ins_reviews_author_id" ON "public"."reviews";
 --   DROP TRIGGER IF EXISTS "_orc_sync_upd_reviews_author_id" ON "public"."reviews";
@@ -271,3 +419,8 @@ END $orc$;
 --   DROP INDEX IF EXISTS "public"."customers_email_key";
 --   ALTER TABLE "public"."customers" DROP COLUMN IF EXISTS "id";
 --   DROP SEQUENCE IF EXISTS "public"."_orc_seq_customers_id";
+-- step rollback.version_schema.old.drop
+--   DROP VIEW IF EXISTS "surrogate-key-customers_old"."customers";
+--   DROP VIEW IF EXISTS "surrogate-key-customers_old"."orders";
+--   DROP VIEW IF EXISTS "surrogate-key-customers_old"."reviews";
+--   DROP SCHEMA IF EXISTS "surrogate-key-customers_old";

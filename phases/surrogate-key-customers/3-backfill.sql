@@ -18,6 +18,11 @@
 --   batched scan of public.reviews along (id) for rows where CASE "_orc_side_reviews_author_id" WHEN '0' THEN true WHEN 'n' THEN ("author_email" IS DISTINCT FROM CAST(("public"."_orc_nk_customers_id"("author_id")) AS text)) ELSE ("author_id" IS DISTINCT FROM CAST(("public"."_orc_sk_customers_id"("author_email")) AS bigint)) END
 
 -- rollback from this phase:
+-- step rollback.version_schema.drop
+--   DROP VIEW IF EXISTS "surrogate-key-customers"."customers";
+--   DROP VIEW IF EXISTS "surrogate-key-customers"."orders";
+--   DROP VIEW IF EXISTS "surrogate-key-customers"."reviews";
+--   DROP SCHEMA IF EXISTS "surrogate-key-customers";
 -- step rollback.surrogate_key.reviews.author_id.drop
 --   DROP TRIGGER IF EXISTS "_orc_sync_ins_reviews_author_id" ON "public"."reviews";
 --   DROP TRIGGER IF EXISTS "_orc_sync_upd_reviews_author_id" ON "public"."reviews";
@@ -34,3 +39,8 @@
 --   DROP INDEX IF EXISTS "public"."customers_email_key";
 --   ALTER TABLE "public"."customers" DROP COLUMN IF EXISTS "id";
 --   DROP SEQUENCE IF EXISTS "public"."_orc_seq_customers_id";
+-- step rollback.version_schema.old.drop
+--   DROP VIEW IF EXISTS "surrogate-key-customers_old"."customers";
+--   DROP VIEW IF EXISTS "surrogate-key-customers_old"."orders";
+--   DROP VIEW IF EXISTS "surrogate-key-customers_old"."reviews";
+--   DROP SCHEMA IF EXISTS "surrogate-key-customers_old";

@@ -64,6 +64,11 @@ END $orc$;
 --   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."reviews"') AND conname = 'reviews_author_id_fkey' AND convalidated)
 
 -- rollback from this phase:
+-- step rollback.version_schema.drop
+--   DROP VIEW IF EXISTS "surrogate-key-customers"."customers";
+--   DROP VIEW IF EXISTS "surrogate-key-customers"."orders";
+--   DROP VIEW IF EXISTS "surrogate-key-customers"."reviews";
+--   DROP SCHEMA IF EXISTS "surrogate-key-customers";
 -- step rollback.surrogate_key.reviews.author_id.drop
 --   DROP TRIGGER IF EXISTS "_orc_sync_ins_reviews_author_id" ON "public"."reviews";
 --   DROP TRIGGER IF EXISTS "_orc_sync_upd_reviews_author_id" ON "public"."reviews";
@@ -80,3 +85,8 @@ END $orc$;
 --   DROP INDEX IF EXISTS "public"."customers_email_key";
 --   ALTER TABLE "public"."customers" DROP COLUMN IF EXISTS "id";
 --   DROP SEQUENCE IF EXISTS "public"."_orc_seq_customers_id";
+-- step rollback.version_schema.old.drop
+--   DROP VIEW IF EXISTS "surrogate-key-customers_old"."customers";
+--   DROP VIEW IF EXISTS "surrogate-key-customers_old"."orders";
+--   DROP VIEW IF EXISTS "surrogate-key-customers_old"."reviews";
+--   DROP SCHEMA IF EXISTS "surrogate-key-customers_old";

@@ -1,5 +1,26 @@
 -- plan surrogate-key-customers: phase 5 of 5, contract
 
+-- before anything runs, check version_schema.only_views: the version schemas hold only the plan's views (else `next` stops, exit 3)
+--   SELECT found = '', CASE WHEN found <> '' THEN format('found %s: an application created them through a search_path that starts with a version schema; move each to "public" (ALTER ... SET SCHEMA "public") or drop it, then run `orchestrate next` again; contract has changed nothing', found) END FROM (SELECT coalesce(string_agg(what, ', ' ORDER BY what), '') AS found FROM (
+--     SELECT format('%s %s', CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'S' THEN 'sequence' WHEN 'f' THEN 'foreign table' WHEN 'c' THEN 'type' ELSE 'table' END, c.oid::regclass) AS what
+--       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+--      WHERE n.nspname IN ('surrogate-key-customers_old', 'surrogate-key-customers') AND c.relkind NOT IN ('i', 'I', 't')
+--        AND (n.nspname::text, c.relname::text) NOT IN (VALUES ('surrogate-key-customers_old', 'customers'), ('surrogate-key-customers_old', 'orders'), ('surrogate-key-customers_old', 'reviews'), ('surrogate-key-customers', 'customers'), ('surrogate-key-customers', 'orders'), ('surrogate-key-customers', 'reviews'))
+--     UNION ALL
+--     SELECT format('function %s', p.oid::regprocedure) FROM pg_proc p
+--       JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname IN ('surrogate-key-customers_old', 'surrogate-key-customers')
+--     UNION ALL
+--     SELECT format('type %s', t.oid::regtype) FROM pg_type t
+--       JOIN pg_namespace n ON n.oid = t.typnamespace
+--      WHERE n.nspname IN ('surrogate-key-customers_old', 'surrogate-key-customers') AND t.typrelid = 0 AND t.typelem = 0
+--   ) objects) f
+
+-- step version_schema.old.drop
+DROP VIEW IF EXISTS "surrogate-key-customers_old"."customers";
+DROP VIEW IF EXISTS "surrogate-key-customers_old"."orders";
+DROP VIEW IF EXISTS "surrogate-key-customers_old"."reviews";
+DROP SCHEMA IF EXISTS "surrogate-key-customers_old";
+
 -- step surrogate_key.orders.customer_id.swap
 DROP TRIGGER IF EXISTS "_orc_sync_ins_orders_customer_id" ON "public"."orders";
 DROP TRIGGER IF EXISTS "_orc_sync_upd_orders_customer_id" ON "public"."orders";
@@ -32,6 +53,12 @@ END $orc$;
 DROP SEQUENCE IF EXISTS "public"."_orc_seq_customers_id";
 DROP FUNCTION IF EXISTS "public"."_orc_sk_customers_id"(text);
 DROP FUNCTION IF EXISTS "public"."_orc_nk_customers_id"(bigint);
+
+-- step version_schema.drop
+DROP VIEW IF EXISTS "surrogate-key-customers"."customers";
+DROP VIEW IF EXISTS "surrogate-key-customers"."orders";
+DROP VIEW IF EXISTS "surrogate-key-customers"."reviews";
+DROP SCHEMA IF EXISTS "surrogate-key-customers";
 
 -- gate (checked before `next` leaves this phase):
 -- check surrogate_key.orders.customer_id.old_gone.customer_email: column orders.customer_email is gone
@@ -68,3 +95,7 @@ DROP FUNCTION IF EXISTS "public"."_orc_nk_customers_id"(bigint);
 --   SELECT NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."customers"') AND conname LIKE '\_orc\_%')
 --      AND NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass('"public"."customers"') AND tgname LIKE '\_orc\_%')
 --      AND NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."customers"') AND attname LIKE '\_orc\_%' AND NOT attisdropped)
+-- check version_schema.old.gone: version schema surrogate-key-customers_old dropped
+--   SELECT NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'surrogate-key-customers_old')
+-- check version_schema.gone: version schema surrogate-key-customers dropped
+--   SELECT NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'surrogate-key-customers')

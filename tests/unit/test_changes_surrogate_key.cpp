@@ -48,7 +48,8 @@ Catalog catalog() {
 }
 
 PlanWork render(const std::string& change) {
-  return render_plan(parse_plan_text("name: p\nchanges:\n" + change, "p.yaml"), catalog());
+  return render_plan(parse_plan_text("name: p\nchanges:\n" + change, "p.yaml"), catalog(),
+                     {.stable_shapes = false});
 }
 
 std::string error(const std::string& change) {
