@@ -11,7 +11,7 @@ DO $orc$ DECLARE c record; BEGIN
              FROM (VALUES ('id', 'id'), ('customer_email', 'customer_email'), ('tag_ids', 'tag_ids'), ('total_cents', 'total_cents'), ('created_at', 'created_at'), ('updated_at', 'updated_at')) v(name, physical)
              JOIN pg_attribute a ON a.attrelid = '"public"."orders"'::regclass AND a.attname = v.physical
              LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum LOOP
-    IF c.dflt IS NOT NULL THEN
+    IF c.dflt IS NOT NULL AND position('_orc_' IN c.dflt) = 0 THEN
       EXECUTE format('ALTER VIEW %s ALTER COLUMN %I SET DEFAULT %s', '"explode-list-orders-tag-ids_old"."orders"', c.name, c.dflt);
     END IF;
     IF c.note IS NOT NULL THEN

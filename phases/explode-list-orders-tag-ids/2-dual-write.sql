@@ -86,7 +86,7 @@ DO $orc$ DECLARE c record; BEGIN
              FROM (VALUES ('id', 'id'), ('customer_email', 'customer_email'), ('total_cents', 'total_cents'), ('created_at', 'created_at'), ('updated_at', 'updated_at')) v(name, physical)
              JOIN pg_attribute a ON a.attrelid = '"public"."orders"'::regclass AND a.attname = v.physical
              LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum LOOP
-    IF c.dflt IS NOT NULL THEN
+    IF c.dflt IS NOT NULL AND position('_orc_' IN c.dflt) = 0 THEN
       EXECUTE format('ALTER VIEW %s ALTER COLUMN %I SET DEFAULT %s', '"explode-list-orders-tag-ids"."orders"', c.name, c.dflt);
     END IF;
     IF c.note IS NOT NULL THEN
@@ -130,7 +130,7 @@ DO $orc$ DECLARE c record; BEGIN
              FROM (VALUES ('order_id', 'order_id'), ('tag_id', 'tag_id')) v(name, physical)
              JOIN pg_attribute a ON a.attrelid = '"public"."orders_tags"'::regclass AND a.attname = v.physical
              LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum LOOP
-    IF c.dflt IS NOT NULL THEN
+    IF c.dflt IS NOT NULL AND position('_orc_' IN c.dflt) = 0 THEN
       EXECUTE format('ALTER VIEW %s ALTER COLUMN %I SET DEFAULT %s', '"explode-list-orders-tag-ids"."orders_tags"', c.name, c.dflt);
     END IF;
     IF c.note IS NOT NULL THEN

@@ -11,7 +11,7 @@ DO $orc$ DECLARE c record; BEGIN
              FROM (VALUES ('email', 'email'), ('name', 'name'), ('created_at', 'created_at'), ('updated_at', 'updated_at')) v(name, physical)
              JOIN pg_attribute a ON a.attrelid = '"public"."customers"'::regclass AND a.attname = v.physical
              LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum LOOP
-    IF c.dflt IS NOT NULL THEN
+    IF c.dflt IS NOT NULL AND position('_orc_' IN c.dflt) = 0 THEN
       EXECUTE format('ALTER VIEW %s ALTER COLUMN %I SET DEFAULT %s', '"surrogate-key-customers_old"."customers"', c.name, c.dflt);
     END IF;
     IF c.note IS NOT NULL THEN
@@ -55,7 +55,7 @@ DO $orc$ DECLARE c record; BEGIN
              FROM (VALUES ('id', 'id'), ('customer_email', 'customer_email'), ('total_cents', 'total_cents'), ('created_at', 'created_at'), ('updated_at', 'updated_at')) v(name, physical)
              JOIN pg_attribute a ON a.attrelid = '"public"."orders"'::regclass AND a.attname = v.physical
              LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum LOOP
-    IF c.dflt IS NOT NULL THEN
+    IF c.dflt IS NOT NULL AND position('_orc_' IN c.dflt) = 0 THEN
       EXECUTE format('ALTER VIEW %s ALTER COLUMN %I SET DEFAULT %s', '"surrogate-key-customers_old"."orders"', c.name, c.dflt);
     END IF;
     IF c.note IS NOT NULL THEN
@@ -99,7 +99,7 @@ DO $orc$ DECLARE c record; BEGIN
              FROM (VALUES ('id', 'id'), ('author_email', 'author_email'), ('body', 'body'), ('created_at', 'created_at'), ('updated_at', 'updated_at')) v(name, physical)
              JOIN pg_attribute a ON a.attrelid = '"public"."reviews"'::regclass AND a.attname = v.physical
              LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum LOOP
-    IF c.dflt IS NOT NULL THEN
+    IF c.dflt IS NOT NULL AND position('_orc_' IN c.dflt) = 0 THEN
       EXECUTE format('ALTER VIEW %s ALTER COLUMN %I SET DEFAULT %s', '"surrogate-key-customers_old"."reviews"', c.name, c.dflt);
     END IF;
     IF c.note IS NOT NULL THEN

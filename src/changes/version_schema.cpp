@@ -87,7 +87,9 @@ Step create_version_schema_step(const std::string& id,
     // Defaults and comments while the view is still ours (copy_grants_sql may hand it to the
     // table's owner), read when the step runs from the physical column: the view's INSERT
     // then gets what the table would give, an explicit DEFAULT included. An identity or
-    // generated column takes its value from the table when the view leaves it out.
+    // generated column takes its value from the table when the view leaves it out, and so does
+    // one whose default calls orchestrate's own helpers (a view's default would keep a helper
+    // the plan drops at contract from being dropped).
     std::string pairs;
     for (const auto& c : v.columns) {
       pairs += fmt::format("{}({}, {})", pairs.empty() ? "" : ", ", quote_literal(c.name),
@@ -103,7 +105,7 @@ Step create_version_schema_step(const std::string& id,
         "             FROM (VALUES {2}) v(name, physical)\n"
         "             JOIN pg_attribute a ON a.attrelid = {1}::regclass AND a.attname = v.physical\n"
         "             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum LOOP\n"
-        "    IF c.dflt IS NOT NULL THEN\n"
+        "    IF c.dflt IS NOT NULL AND position('_orc_' IN c.dflt) = 0 THEN\n"
         "      EXECUTE format('ALTER VIEW %s ALTER COLUMN %I SET DEFAULT %s', {0}, c.name, c.dflt);\n"
         "    END IF;\n"
         "    IF c.note IS NOT NULL THEN\n"
