@@ -113,8 +113,7 @@ public:
     return w;
   }
 
-  std::vector<Step> rollback(Phase reached, const ChangeContext& ctx) const override {
-    (void)reached;
+  std::vector<Step> rollback(Phase /*reached*/, const ChangeContext& ctx) const override {
     return {{fmt::format("rollback.add_foreign_key.{}.{}", m_table.value, m_name.value),
              fmt::format("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}",
                          quote_qualified(ctx.schema, m_table.value), quote_ident(m_name.value))}};

@@ -74,8 +74,7 @@ public:
     return w;
   }
 
-  std::vector<Step> rollback(Phase reached, const ChangeContext& ctx) const override {
-    (void)reached;
+  std::vector<Step> rollback(Phase /*reached*/, const ChangeContext& ctx) const override {
     const std::string id = fmt::format("rollback.add_unique.{}.{}", m_table.value, m_name.value);
     // The constraint owns the index once attached; dropping it drops the index too.
     return {{id + ".constraint",

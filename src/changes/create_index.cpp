@@ -65,8 +65,7 @@ public:
     return w;
   }
 
-  std::vector<Step> rollback(Phase reached, const ChangeContext& ctx) const override {
-    (void)reached;
+  std::vector<Step> rollback(Phase /*reached*/, const ChangeContext& ctx) const override {
     return {drop_index_step(fmt::format("rollback.create_index.{}.{}", m_table.value,
                                         m_name.value),
                             ctx.schema, m_name.value)};

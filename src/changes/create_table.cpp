@@ -61,8 +61,7 @@ public:
     return w;
   }
 
-  std::vector<Step> rollback(Phase reached, const ChangeContext& ctx) const override {
-    (void)reached;
+  std::vector<Step> rollback(Phase /*reached*/, const ChangeContext& ctx) const override {
     return {{"rollback.create_table." + m_table.value,
              "DROP TABLE IF EXISTS " + quote_qualified(ctx.schema, m_table.value)}};
   }

@@ -85,8 +85,7 @@ public:
     return w;
   }
 
-  std::vector<Step> rollback(Phase reached, const ChangeContext& ctx) const override {
-    (void)reached;
+  std::vector<Step> rollback(Phase /*reached*/, const ChangeContext& ctx) const override {
     const std::string old_name = quote_qualified(ctx.schema, m_table.value);
     const std::string hidden = quote_qualified(ctx.schema, helper());
     return {{"rollback.drop_table." + m_table.value,

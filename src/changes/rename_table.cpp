@@ -68,8 +68,7 @@ public:
     return w;
   }
 
-  std::vector<Step> rollback(Phase reached, const ChangeContext& ctx) const override {
-    (void)reached;
+  std::vector<Step> rollback(Phase /*reached*/, const ChangeContext& ctx) const override {
     const std::string id = fmt::format("rollback.rename_table.{}.{}", m_from.value, m_to.value);
     const std::string from = quote_qualified(ctx.schema, m_from.value);
     const std::string to = quote_qualified(ctx.schema, m_to.value);

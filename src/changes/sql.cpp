@@ -34,8 +34,7 @@ public:
     return w;
   }
 
-  std::vector<Step> rollback(Phase reached, const ChangeContext& ctx) const override {
-    (void)reached;
+  std::vector<Step> rollback(Phase /*reached*/, const ChangeContext& ctx) const override {
     (void)ctx;
     return {{"rollback." + step_id("down"), m_down.value}};
   }

@@ -6,7 +6,6 @@ void to_json(nlohmann::json& j, const Step& s) {
   j = {{"id", s.id},
        {"sql", s.sql},
        {"in_transaction", s.in_transaction},
-       {"idempotent", s.idempotent},
        {"under_lock_timeout", s.under_lock_timeout},
        {"clear_leftover", s.clear_leftover},
        {"verify", s.verify},
@@ -17,7 +16,6 @@ void from_json(const nlohmann::json& j, Step& s) {
   j.at("id").get_to(s.id);
   j.at("sql").get_to(s.sql);
   j.at("in_transaction").get_to(s.in_transaction);
-  j.at("idempotent").get_to(s.idempotent);
   j.at("under_lock_timeout").get_to(s.under_lock_timeout);
   // Plans registered before these fields existed ran their cleanup only before retries.
   s.clear_leftover = j.value("clear_leftover", j.value("before_retry", std::string()));

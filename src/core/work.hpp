@@ -17,7 +17,6 @@ struct Step {
   std::string id;
   std::string sql;
   bool in_transaction = true; // false for CONCURRENTLY statements
-  bool idempotent = true;
   // Statements that take a lock blocking the application run under lock_timeout and are
   // retried; CONCURRENTLY builds never block writes, so they may wait for old snapshots.
   bool under_lock_timeout = true;

@@ -127,14 +127,4 @@ bool reconnect(pqxx::connection& conn,
   }
 }
 
-std::string query_value(pqxx::connection& conn, const std::string& sql) {
-  pqxx::work tx(conn);
-  auto r = tx.exec(sql);
-  tx.commit();
-  if (r.empty() || r[0][0].is_null()) {
-    return "";
-  }
-  return r[0][0].as<std::string>();
-}
-
 } // namespace orchestrate

@@ -29,7 +29,4 @@ bool reconnect(pqxx::connection& conn,
                std::chrono::milliseconds give_up_after,
                const std::function<void(const std::string&)>& log);
 
-// Runs `sql` in its own transaction and returns the first column of the first row.
-std::string query_value(pqxx::connection& conn, const std::string& sql);
-
 } // namespace orchestrate

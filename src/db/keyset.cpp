@@ -29,8 +29,4 @@ std::string Keyset::after(std::size_t first_param) const {
   return compare(">", first_param);
 }
 
-std::string Keyset::up_to(std::size_t first_param) const {
-  return compare("<=", first_param);
-}
-
 } // namespace orchestrate

@@ -8,9 +8,6 @@
 
 namespace orchestrate {
 
-// A position along a table's row key: the key values of one row, as text.
-using KeyValue = std::vector<std::string>;
-
 // SQL fragments for walking a table in key order, one bounded page at a time.
 struct Keyset {
   explicit Keyset(const BackfillSpec& spec);
@@ -23,8 +20,6 @@ struct Keyset {
 
   // `(k1, k2) > ($n::t1, $n+1::t2)`, or "true" when `after` is empty.
   std::string after(std::size_t first_param) const;
-  // `(k1, k2) <= (...)`.
-  std::string up_to(std::size_t first_param) const;
 
 private:
   std::string compare(const char* op, std::size_t first_param) const;

@@ -217,10 +217,4 @@ void StateStore::set_blind(const std::string& plan, const std::vector<std::strin
   tx.commit();
 }
 
-bool StateStore::paused(const std::string& plan) {
-  pqxx::read_transaction tx(m_conn);
-  auto r = tx.exec_params("SELECT paused FROM " + table("control") + " WHERE plan = $1", plan);
-  return !r.empty() && r[0][0].as<bool>();
-}
-
 } // namespace orchestrate

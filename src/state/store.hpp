@@ -74,7 +74,6 @@ public:
   std::vector<PhaseRecord> phases(const std::string& plan);
 
   void set_paused(const std::string& plan, bool paused);
-  bool paused(const std::string& plan);
   // What the running backfill cannot see (a throttle without the privilege it needs, with the
   // grant that fixes it), for `status` to show; empty when it sees everything.
   void set_blind(const std::string& plan, const std::vector<std::string>& blind);
@@ -86,7 +85,6 @@ public:
   }
 
   const std::string& schema() const { return m_schema; }
-  const std::string& who() const { return m_who; }
   std::string table(const std::string& name) const;
   pqxx::connection& connection() { return m_conn; }
 

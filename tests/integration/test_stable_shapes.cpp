@@ -187,7 +187,7 @@ void lifecycle(const std::string& name, const std::string& change, const std::st
   }
   auto progress = [](auto& clients) {
     for (auto& c : clients) {
-      c->wait_for_writes(12);
+      c->wait_for_writes(5);
     }
   };
   progress(old_apps);
