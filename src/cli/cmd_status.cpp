@@ -136,11 +136,11 @@ nlohmann::json status_json(Session& s, const PlanRecord& r) {
     rollback = unfinished_rollback(s, r.name);
   }
   nlohmann::json search_path = nullptr;
-  if (const auto path = new_app_search_path(r, ", "); !path.empty()) {
+  if (const auto path = app_search_path(r, App::new_app, ", "); !path.empty()) {
     search_path = path;
   }
   nlohmann::json options = nullptr;
-  if (const auto o = new_app_options(r); !o.empty()) {
+  if (const auto o = app_options(r, App::new_app); !o.empty()) {
     options = o;
   }
   nlohmann::json old_search_path = nullptr;

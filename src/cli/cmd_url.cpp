@@ -55,10 +55,8 @@ int run_url(const UrlOptions& o, const GlobalOptions& g) {
   const auto record = s.store->find(name);
   const App app = o.old_app ? App::old_app : App::new_app;
   const char* who = o.old_app ? "old" : "new";
-  AppConnection conn{app_options(*record, app), app_search_path(*record, app, ","), ""};
-  if (app == App::new_app && record->state.active()) {
-    conn.settings = std::string("-c ") + k_new_app_setting + "=" + record->name;
-  }
+  const AppConnection conn{app_options(*record, app), app_search_path(*record, app, ","),
+                           app_marker(*record, app)};
   if (!o.role.empty()) {
     check_role(s, o.role, *record, app);
   }

@@ -25,6 +25,15 @@ inline std::string app_search_path(const PlanRecord& r, App app, const std::stri
   return quote_ident(schema) + separator + quote_ident(r.work.base_schema);
 }
 
+// The `-c` argument that marks the new application's sessions (empty for the old one, and once
+// the plan is done or rolled back).
+inline std::string app_marker(const PlanRecord& r, App app) {
+  if (app == App::old_app || !r.state.active()) {
+    return "";
+  }
+  return std::string("-c ") + k_new_app_setting + "=" + r.name;
+}
+
 // The `options` `app` connects with while plan `r` is under way: its search_path (when the plan
 // keeps version schemas) and, for the new application, the marker that tells the dual-write
 // trigger which application wrote. Inside `options` a space separates arguments; neither part
@@ -38,18 +47,8 @@ inline std::string app_options(const PlanRecord& r, App app) {
   if (const auto path = app_search_path(r, app, ","); !path.empty()) {
     out = "-c search_path=" + path;
   }
-  if (app == App::old_app) {
-    return out;
-  }
-  return out + (out.empty() ? "" : " ") + "-c " + k_new_app_setting + "=" + r.name;
-}
-
-inline std::string new_app_search_path(const PlanRecord& r, const std::string& separator) {
-  return app_search_path(r, App::new_app, separator);
-}
-
-inline std::string new_app_options(const PlanRecord& r) {
-  return app_options(r, App::new_app);
+  const std::string marker = app_marker(r, app);
+  return out + (out.empty() || marker.empty() ? "" : " ") + marker;
 }
 
 } // namespace orchestrate
