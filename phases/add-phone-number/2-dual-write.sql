@@ -134,7 +134,7 @@ GRANT USAGE ON SCHEMA "add-phone-number" TO PUBLIC;
 -- check add_column.users.phone_number.trigger: triggers _orc_sync_ins_users_phone_number and _orc_sync_upd_users_phone_number present and enabled
 --   SELECT (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('"public"."users"') AND tgname IN ('_orc_sync_ins_users_phone_number', '_orc_sync_upd_users_phone_number') AND tgenabled IN ('O', 'A')) = 2
 -- check add_column.users.phone_number.probe_unreached: an unrelated write to a row not copied yet gives it its new side (rolled back) (in a rolled-back transaction)
---   WITH a AS (SELECT t."id" AS _k0 FROM "public"."users" t WHERE t."_orc_side_users_phone_number" = '0' ORDER BY t."id" LIMIT 1),
+--   WITH a AS (SELECT t."id" AS _k0 FROM "public"."users" t WHERE t."_orc_side_users_phone_number" = '0' ORDER BY t."id" LIMIT 1 FOR UPDATE SKIP LOCKED),
 --        u AS (UPDATE "public"."users" t SET "_orc_side_users_phone_number" = t."_orc_side_users_phone_number" FROM a WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM a) THEN true
 --               ELSE COALESCE((SELECT bool_and(NOT u."phone_number" IS DISTINCT FROM CAST((COALESCE("phone_number", ('+1-555-' || lpad(id::text, 7, '0')))) AS text) AND u."_orc_side_users_phone_number" = 'o') FROM u), false) END

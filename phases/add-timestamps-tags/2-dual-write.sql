@@ -198,7 +198,7 @@ GRANT USAGE ON SCHEMA "add-timestamps-tags" TO PUBLIC;
 -- check add_timestamps.tags.trigger: triggers _orc_sync_ins_tags_timestamps and _orc_sync_upd_tags_timestamps present and enabled
 --   SELECT (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('"public"."tags"') AND tgname IN ('_orc_sync_ins_tags_timestamps', '_orc_sync_upd_tags_timestamps') AND tgenabled IN ('O', 'A')) = 2
 -- check add_timestamps.tags.probe_unreached: an unrelated write to a row not copied yet gives it its new side (rolled back) (in a rolled-back transaction)
---   WITH a AS (SELECT t."id" AS _k0 FROM "public"."tags" t WHERE t."_orc_side_tags_timestamps" = '0' ORDER BY t."id" LIMIT 1),
+--   WITH a AS (SELECT t."id" AS _k0 FROM "public"."tags" t WHERE t."_orc_side_tags_timestamps" = '0' ORDER BY t."id" LIMIT 1 FOR UPDATE SKIP LOCKED),
 --        u AS (UPDATE "public"."tags" t SET "_orc_side_tags_timestamps" = t."_orc_side_tags_timestamps" FROM a WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM a) THEN true
 --               ELSE COALESCE((SELECT bool_and(NOT u."created_at" IS DISTINCT FROM CAST((COALESCE("created_at", (now()))) AS timestamp with time zone) AND NOT u."updated_at" IS DISTINCT FROM CAST((COALESCE("updated_at", (now()))) AS timestamp with time zone) AND u."_orc_side_tags_timestamps" = 'o') FROM u), false) END

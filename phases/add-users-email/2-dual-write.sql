@@ -135,7 +135,7 @@ GRANT USAGE ON SCHEMA "add-users-email" TO PUBLIC;
 -- check add_column.users.email.trigger: triggers _orc_sync_ins_users_email and _orc_sync_upd_users_email present and enabled
 --   SELECT (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('"public"."users"') AND tgname IN ('_orc_sync_ins_users_email', '_orc_sync_upd_users_email') AND tgenabled IN ('O', 'A')) = 2
 -- check add_column.users.email.probe_unreached: an unrelated write to a row not copied yet gives it its new side (rolled back) (in a rolled-back transaction)
---   WITH a AS (SELECT t."id" AS _k0 FROM "public"."users" t WHERE t."_orc_side_users_email" = '0' ORDER BY t."id" LIMIT 1),
+--   WITH a AS (SELECT t."id" AS _k0 FROM "public"."users" t WHERE t."_orc_side_users_email" = '0' ORDER BY t."id" LIMIT 1 FOR UPDATE SKIP LOCKED),
 --        u AS (UPDATE "public"."users" t SET "_orc_side_users_email" = t."_orc_side_users_email" FROM a WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM a) THEN true
 --               ELSE COALESCE((SELECT bool_and(NOT u."email" IS DISTINCT FROM CAST((COALESCE("email", ('user' || id || '@example.com'))) AS text) AND u."_orc_side_users_email" = 'o') FROM u), false) END

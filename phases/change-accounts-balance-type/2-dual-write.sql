@@ -146,19 +146,19 @@ GRANT USAGE ON SCHEMA "change-accounts-balance-type" TO PUBLIC;
 -- check change_type.accounts.balance.trigger: triggers _orc_sync_ins_accounts_balance and _orc_sync_upd_accounts_balance present and enabled
 --   SELECT (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('"public"."accounts"') AND tgname IN ('_orc_sync_ins_accounts_balance', '_orc_sync_upd_accounts_balance') AND tgenabled IN ('O', 'A')) = 2
 -- check change_type.accounts.balance.probe_unreached: an unrelated write to a row not copied yet gives it its new side (rolled back) (in a rolled-back transaction)
---   WITH a AS (SELECT t."id" AS _k0 FROM "public"."accounts" t WHERE t."_orc_side_accounts_balance" = '0' ORDER BY t."id" LIMIT 1),
+--   WITH a AS (SELECT t."id" AS _k0 FROM "public"."accounts" t WHERE t."_orc_side_accounts_balance" = '0' ORDER BY t."id" LIMIT 1 FOR UPDATE SKIP LOCKED),
 --        u AS (UPDATE "public"."accounts" t SET "_orc_side_accounts_balance" = t."_orc_side_accounts_balance" FROM a WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM a) THEN true
 --               ELSE COALESCE((SELECT bool_and(NOT u."_orc_new_balance" IS DISTINCT FROM CAST((balance::bigint) AS bigint) AND u."_orc_side_accounts_balance" = 'o') FROM u), false) END
 -- check change_type.accounts.balance.probe_old_to_new: a write of the old side by the old application reaches the new side (rolled back) (in a rolled-back transaction)
---   WITH a AS (SELECT t."id" AS _k0, t."balance" AS _o0, t."_orc_new_balance" AS _m0 FROM "public"."accounts" t ORDER BY t."id" LIMIT 1),
+--   WITH a AS (SELECT t."id" AS _k0, t."balance" AS _o0, t."_orc_new_balance" AS _m0 FROM "public"."accounts" t ORDER BY t."id" LIMIT 1 FOR UPDATE SKIP LOCKED),
 --        b AS (SELECT t."balance" AS _o0 FROM "public"."accounts" t, a WHERE t."balance" IS DISTINCT FROM a._o0 LIMIT 1),
 --        u AS (UPDATE "public"."accounts" t SET "balance" = b._o0 FROM a, b WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true
 --               ELSE COALESCE((SELECT bool_and(NOT u."_orc_new_balance" IS DISTINCT FROM CAST((balance::bigint) AS bigint) AND u."_orc_side_accounts_balance" = 'o') FROM u), false) END
 -- check change_type.accounts.balance.probe_new_to_old: a write of the new side by the new application reaches the old side (rolled back) (in a rolled-back transaction)
 --   SELECT pg_catalog.set_config('orchestrate.new_app', 'change-accounts-balance-type', true);
---   WITH a AS (SELECT t."id" AS _k0, t."balance" AS _o0, t."_orc_new_balance" AS _m0 FROM "public"."accounts" t ORDER BY t."id" LIMIT 1),
+--   WITH a AS (SELECT t."id" AS _k0, t."balance" AS _o0, t."_orc_new_balance" AS _m0 FROM "public"."accounts" t ORDER BY t."id" LIMIT 1 FOR UPDATE SKIP LOCKED),
 --        b AS (SELECT CAST((balance::bigint) AS bigint) AS _n0 FROM "public"."accounts" t, a WHERE CAST((balance::bigint) AS bigint) IS DISTINCT FROM a._m0 LIMIT 1),
 --        u AS (UPDATE "public"."accounts" t SET "_orc_new_balance" = b._n0 FROM a, b WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true

@@ -128,19 +128,19 @@ GRANT USAGE ON SCHEMA "rename-comments-body" TO PUBLIC;
 -- check rename_column.comments.body.trigger: triggers _orc_sync_ins_comments_body and _orc_sync_upd_comments_body present and enabled
 --   SELECT (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('"public"."comments"') AND tgname IN ('_orc_sync_ins_comments_body', '_orc_sync_upd_comments_body') AND tgenabled IN ('O', 'A')) = 2
 -- check rename_column.comments.body.probe_unreached: an unrelated write to a row not copied yet gives it its new side (rolled back) (in a rolled-back transaction)
---   WITH a AS (SELECT t."id" AS _k0 FROM "public"."comments" t WHERE (t."body" IS DISTINCT FROM t."contents") ORDER BY t."id" LIMIT 1),
+--   WITH a AS (SELECT t."id" AS _k0 FROM "public"."comments" t WHERE (t."body" IS DISTINCT FROM t."contents") ORDER BY t."id" LIMIT 1 FOR UPDATE SKIP LOCKED),
 --        u AS (UPDATE "public"."comments" t SET "contents" = t."contents" FROM a WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM a) THEN true
 --               ELSE COALESCE((SELECT bool_and(NOT u."body" IS DISTINCT FROM u."contents") FROM u), false) END
 -- check rename_column.comments.body.probe_old_to_new: a write of the old side by the old application reaches the new side (rolled back) (in a rolled-back transaction)
---   WITH a AS (SELECT t."id" AS _k0, t."contents" AS _o0, t."body" AS _m0 FROM "public"."comments" t ORDER BY t."id" LIMIT 1),
+--   WITH a AS (SELECT t."id" AS _k0, t."contents" AS _o0, t."body" AS _m0 FROM "public"."comments" t ORDER BY t."id" LIMIT 1 FOR UPDATE SKIP LOCKED),
 --        b AS (SELECT t."contents" AS _o0 FROM "public"."comments" t, a WHERE t."contents" IS DISTINCT FROM a._o0 LIMIT 1),
 --        u AS (UPDATE "public"."comments" t SET "contents" = b._o0 FROM a, b WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true
 --               ELSE COALESCE((SELECT bool_and(NOT u."body" IS DISTINCT FROM u."contents") FROM u), false) END
 -- check rename_column.comments.body.probe_new_to_old: a write of the new side by the new application reaches the old side (rolled back) (in a rolled-back transaction)
 --   SELECT pg_catalog.set_config('orchestrate.new_app', 'rename-comments-body', true);
---   WITH a AS (SELECT t."id" AS _k0, t."contents" AS _o0, t."body" AS _m0 FROM "public"."comments" t ORDER BY t."id" LIMIT 1),
+--   WITH a AS (SELECT t."id" AS _k0, t."contents" AS _o0, t."body" AS _m0 FROM "public"."comments" t ORDER BY t."id" LIMIT 1 FOR UPDATE SKIP LOCKED),
 --        b AS (SELECT t."contents" AS _n0 FROM "public"."comments" t, a WHERE t."contents" IS DISTINCT FROM a._m0 LIMIT 1),
 --        u AS (UPDATE "public"."comments" t SET "body" = b._n0 FROM a, b WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true

@@ -128,19 +128,19 @@ GRANT USAGE ON SCHEMA "rename-users-phone" TO PUBLIC;
 -- check rename_column.users.phone.trigger: triggers _orc_sync_ins_users_phone and _orc_sync_upd_users_phone present and enabled
 --   SELECT (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('"public"."users"') AND tgname IN ('_orc_sync_ins_users_phone', '_orc_sync_upd_users_phone') AND tgenabled IN ('O', 'A')) = 2
 -- check rename_column.users.phone.probe_unreached: an unrelated write to a row not copied yet gives it its new side (rolled back) (in a rolled-back transaction)
---   WITH a AS (SELECT t."id" AS _k0 FROM "public"."users" t WHERE (t."phone" IS DISTINCT FROM t."phone_number") ORDER BY t."id" LIMIT 1),
+--   WITH a AS (SELECT t."id" AS _k0 FROM "public"."users" t WHERE (t."phone" IS DISTINCT FROM t."phone_number") ORDER BY t."id" LIMIT 1 FOR UPDATE SKIP LOCKED),
 --        u AS (UPDATE "public"."users" t SET "phone_number" = t."phone_number" FROM a WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM a) THEN true
 --               ELSE COALESCE((SELECT bool_and(NOT u."phone" IS DISTINCT FROM u."phone_number") FROM u), false) END
 -- check rename_column.users.phone.probe_old_to_new: a write of the old side by the old application reaches the new side (rolled back) (in a rolled-back transaction)
---   WITH a AS (SELECT t."id" AS _k0, t."phone_number" AS _o0, t."phone" AS _m0 FROM "public"."users" t ORDER BY t."id" LIMIT 1),
+--   WITH a AS (SELECT t."id" AS _k0, t."phone_number" AS _o0, t."phone" AS _m0 FROM "public"."users" t ORDER BY t."id" LIMIT 1 FOR UPDATE SKIP LOCKED),
 --        b AS (SELECT t."phone_number" AS _o0 FROM "public"."users" t, a WHERE t."phone_number" IS DISTINCT FROM a._o0 LIMIT 1),
 --        u AS (UPDATE "public"."users" t SET "phone_number" = b._o0 FROM a, b WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true
 --               ELSE COALESCE((SELECT bool_and(NOT u."phone" IS DISTINCT FROM u."phone_number") FROM u), false) END
 -- check rename_column.users.phone.probe_new_to_old: a write of the new side by the new application reaches the old side (rolled back) (in a rolled-back transaction)
 --   SELECT pg_catalog.set_config('orchestrate.new_app', 'rename-users-phone', true);
---   WITH a AS (SELECT t."id" AS _k0, t."phone_number" AS _o0, t."phone" AS _m0 FROM "public"."users" t ORDER BY t."id" LIMIT 1),
+--   WITH a AS (SELECT t."id" AS _k0, t."phone_number" AS _o0, t."phone" AS _m0 FROM "public"."users" t ORDER BY t."id" LIMIT 1 FOR UPDATE SKIP LOCKED),
 --        b AS (SELECT t."phone_number" AS _n0 FROM "public"."users" t, a WHERE t."phone_number" IS DISTINCT FROM a._m0 LIMIT 1),
 --        u AS (UPDATE "public"."users" t SET "phone" = b._n0 FROM a, b WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true

@@ -142,19 +142,19 @@ GRANT USAGE ON SCHEMA "set-accounts-user-not-null" TO PUBLIC;
 -- check set_not_null.accounts.user_id.trigger: triggers _orc_sync_ins_accounts_user_id and _orc_sync_upd_accounts_user_id present and enabled
 --   SELECT (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('"public"."accounts"') AND tgname IN ('_orc_sync_ins_accounts_user_id', '_orc_sync_upd_accounts_user_id') AND tgenabled IN ('O', 'A')) = 2
 -- check set_not_null.accounts.user_id.probe_unreached: an unrelated write to a row not copied yet gives it its new side (rolled back) (in a rolled-back transaction)
---   WITH a AS (SELECT t."id" AS _k0 FROM "public"."accounts" t WHERE t."_orc_side_accounts_user_id" = '0' ORDER BY t."id" LIMIT 1),
+--   WITH a AS (SELECT t."id" AS _k0 FROM "public"."accounts" t WHERE t."_orc_side_accounts_user_id" = '0' ORDER BY t."id" LIMIT 1 FOR UPDATE SKIP LOCKED),
 --        u AS (UPDATE "public"."accounts" t SET "_orc_side_accounts_user_id" = t."_orc_side_accounts_user_id" FROM a WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM a) THEN true
 --               ELSE COALESCE((SELECT bool_and(NOT u."_orc_new_user_id" IS DISTINCT FROM CAST((COALESCE("user_id", (id))) AS bigint) AND u."_orc_side_accounts_user_id" = 'o') FROM u), false) END
 -- check set_not_null.accounts.user_id.probe_old_to_new: a write of the old side by the old application reaches the new side (rolled back) (in a rolled-back transaction)
---   WITH a AS (SELECT t."id" AS _k0, t."user_id" AS _o0, t."_orc_new_user_id" AS _m0 FROM "public"."accounts" t ORDER BY t."id" LIMIT 1),
+--   WITH a AS (SELECT t."id" AS _k0, t."user_id" AS _o0, t."_orc_new_user_id" AS _m0 FROM "public"."accounts" t ORDER BY t."id" LIMIT 1 FOR UPDATE SKIP LOCKED),
 --        b AS (SELECT t."user_id" AS _o0 FROM "public"."accounts" t, a WHERE t."user_id" IS DISTINCT FROM a._o0 LIMIT 1),
 --        u AS (UPDATE "public"."accounts" t SET "user_id" = b._o0 FROM a, b WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true
 --               ELSE COALESCE((SELECT bool_and(NOT u."_orc_new_user_id" IS DISTINCT FROM CAST((COALESCE("user_id", (id))) AS bigint) AND u."_orc_side_accounts_user_id" = 'o') FROM u), false) END
 -- check set_not_null.accounts.user_id.probe_new_to_old: a write of the new side by the new application reaches the old side (rolled back) (in a rolled-back transaction)
 --   SELECT pg_catalog.set_config('orchestrate.new_app', 'set-accounts-user-not-null', true);
---   WITH a AS (SELECT t."id" AS _k0, t."user_id" AS _o0, t."_orc_new_user_id" AS _m0 FROM "public"."accounts" t ORDER BY t."id" LIMIT 1),
+--   WITH a AS (SELECT t."id" AS _k0, t."user_id" AS _o0, t."_orc_new_user_id" AS _m0 FROM "public"."accounts" t ORDER BY t."id" LIMIT 1 FOR UPDATE SKIP LOCKED),
 --        b AS (SELECT CAST((COALESCE("user_id", (id))) AS bigint) AS _n0 FROM "public"."accounts" t, a WHERE CAST((COALESCE("user_id", (id))) AS bigint) IS DISTINCT FROM a._m0 LIMIT 1),
 --        u AS (UPDATE "public"."accounts" t SET "_orc_new_user_id" = b._n0 FROM a, b WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true

@@ -163,19 +163,19 @@ GRANT USAGE ON SCHEMA "split-users-name" TO PUBLIC;
 -- check split_column.users.name.trigger: triggers _orc_sync_ins_users_first_name and _orc_sync_upd_users_first_name present and enabled
 --   SELECT (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('"public"."users"') AND tgname IN ('_orc_sync_ins_users_first_name', '_orc_sync_upd_users_first_name') AND tgenabled IN ('O', 'A')) = 2
 -- check split_column.users.name.probe_unreached: an unrelated write to a row not copied yet gives it its new side (rolled back) (in a rolled-back transaction)
---   WITH a AS (SELECT t."id" AS _k0 FROM "public"."users" t WHERE t."_orc_side_users_first_name" = '0' ORDER BY t."id" LIMIT 1),
+--   WITH a AS (SELECT t."id" AS _k0 FROM "public"."users" t WHERE t."_orc_side_users_first_name" = '0' ORDER BY t."id" LIMIT 1 FOR UPDATE SKIP LOCKED),
 --        u AS (UPDATE "public"."users" t SET "_orc_side_users_first_name" = t."_orc_side_users_first_name" FROM a WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM a) THEN true
 --               ELSE COALESCE((SELECT bool_and(NOT u."first_name" IS DISTINCT FROM CAST((split_part(name, ' ', 1)) AS text) AND NOT u."last_name" IS DISTINCT FROM CAST((nullif(substr(name, length(split_part(name, ' ', 1)) + 2), '')) AS text) AND u."_orc_side_users_first_name" = 'o') FROM u), false) END
 -- check split_column.users.name.probe_old_to_new: a write of the old side by the old application reaches the new side (rolled back) (in a rolled-back transaction)
---   WITH a AS (SELECT t."id" AS _k0, t."name" AS _o0, t."first_name" AS _m0, t."last_name" AS _m1 FROM "public"."users" t ORDER BY t."id" LIMIT 1),
+--   WITH a AS (SELECT t."id" AS _k0, t."name" AS _o0, t."first_name" AS _m0, t."last_name" AS _m1 FROM "public"."users" t ORDER BY t."id" LIMIT 1 FOR UPDATE SKIP LOCKED),
 --        b AS (SELECT t."name" AS _o0 FROM "public"."users" t, a WHERE t."name" IS DISTINCT FROM a._o0 LIMIT 1),
 --        u AS (UPDATE "public"."users" t SET "name" = b._o0 FROM a, b WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true
 --               ELSE COALESCE((SELECT bool_and(NOT u."first_name" IS DISTINCT FROM CAST((split_part(name, ' ', 1)) AS text) AND NOT u."last_name" IS DISTINCT FROM CAST((nullif(substr(name, length(split_part(name, ' ', 1)) + 2), '')) AS text) AND u."_orc_side_users_first_name" = 'o') FROM u), false) END
 -- check split_column.users.name.probe_new_to_old: a write of the new side by the new application reaches the old side (rolled back) (in a rolled-back transaction)
 --   SELECT pg_catalog.set_config('orchestrate.new_app', 'split-users-name', true);
---   WITH a AS (SELECT t."id" AS _k0, t."name" AS _o0, t."first_name" AS _m0, t."last_name" AS _m1 FROM "public"."users" t ORDER BY t."id" LIMIT 1),
+--   WITH a AS (SELECT t."id" AS _k0, t."name" AS _o0, t."first_name" AS _m0, t."last_name" AS _m1 FROM "public"."users" t ORDER BY t."id" LIMIT 1 FOR UPDATE SKIP LOCKED),
 --        b AS (SELECT CAST((split_part(name, ' ', 1)) AS text) AS _n0, CAST((nullif(substr(name, length(split_part(name, ' ', 1)) + 2), '')) AS text) AS _n1 FROM "public"."users" t, a WHERE CAST((split_part(name, ' ', 1)) AS text) IS DISTINCT FROM a._m0 OR CAST((nullif(substr(name, length(split_part(name, ' ', 1)) + 2), '')) AS text) IS DISTINCT FROM a._m1 LIMIT 1),
 --        u AS (UPDATE "public"."users" t SET "first_name" = b._n0, "last_name" = b._n1 FROM a, b WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true

@@ -349,19 +349,19 @@ GRANT USAGE ON SCHEMA "surrogate-key-customers" TO PUBLIC;
 -- check surrogate_key.orders.customer_id.trigger: triggers _orc_sync_ins_orders_customer_id and _orc_sync_upd_orders_customer_id present and enabled
 --   SELECT (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('"public"."orders"') AND tgname IN ('_orc_sync_ins_orders_customer_id', '_orc_sync_upd_orders_customer_id') AND tgenabled IN ('O', 'A')) = 2
 -- check surrogate_key.orders.customer_id.probe_unreached: an unrelated write to a row not copied yet gives it its new side (rolled back) (in a rolled-back transaction)
---   WITH a AS (SELECT t."id" AS _k0 FROM "public"."orders" t WHERE t."_orc_side_orders_customer_id" = '0' ORDER BY t."id" LIMIT 1),
+--   WITH a AS (SELECT t."id" AS _k0 FROM "public"."orders" t WHERE t."_orc_side_orders_customer_id" = '0' ORDER BY t."id" LIMIT 1 FOR UPDATE SKIP LOCKED),
 --        u AS (UPDATE "public"."orders" t SET "_orc_side_orders_customer_id" = t."_orc_side_orders_customer_id" FROM a WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM a) THEN true
 --               ELSE COALESCE((SELECT bool_and(NOT u."customer_id" IS DISTINCT FROM CAST(("public"."_orc_sk_customers_id"("customer_email")) AS bigint) AND u."_orc_side_orders_customer_id" = 'o') FROM u), false) END
 -- check surrogate_key.orders.customer_id.probe_old_to_new: a write of the old side by the old application reaches the new side (rolled back) (in a rolled-back transaction)
---   WITH a AS (SELECT t."id" AS _k0, t."customer_email" AS _o0, t."customer_id" AS _m0 FROM "public"."orders" t ORDER BY t."id" LIMIT 1),
+--   WITH a AS (SELECT t."id" AS _k0, t."customer_email" AS _o0, t."customer_id" AS _m0 FROM "public"."orders" t ORDER BY t."id" LIMIT 1 FOR UPDATE SKIP LOCKED),
 --        b AS (SELECT t."customer_email" AS _o0 FROM "public"."orders" t, a WHERE t."customer_email" IS DISTINCT FROM a._o0 LIMIT 1),
 --        u AS (UPDATE "public"."orders" t SET "customer_email" = b._o0 FROM a, b WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true
 --               ELSE COALESCE((SELECT bool_and(NOT u."customer_id" IS DISTINCT FROM CAST(("public"."_orc_sk_customers_id"("customer_email")) AS bigint) AND u."_orc_side_orders_customer_id" = 'o') FROM u), false) END
 -- check surrogate_key.orders.customer_id.probe_new_to_old: a write of the new side by the new application reaches the old side (rolled back) (in a rolled-back transaction)
 --   SELECT pg_catalog.set_config('orchestrate.new_app', 'surrogate-key-customers', true);
---   WITH a AS (SELECT t."id" AS _k0, t."customer_email" AS _o0, t."customer_id" AS _m0 FROM "public"."orders" t ORDER BY t."id" LIMIT 1),
+--   WITH a AS (SELECT t."id" AS _k0, t."customer_email" AS _o0, t."customer_id" AS _m0 FROM "public"."orders" t ORDER BY t."id" LIMIT 1 FOR UPDATE SKIP LOCKED),
 --        b AS (SELECT CAST(("public"."_orc_sk_customers_id"("customer_email")) AS bigint) AS _n0 FROM "public"."orders" t, a WHERE CAST(("public"."_orc_sk_customers_id"("customer_email")) AS bigint) IS DISTINCT FROM a._m0 LIMIT 1),
 --        u AS (UPDATE "public"."orders" t SET "customer_id" = b._n0 FROM a, b WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true
@@ -371,19 +371,19 @@ GRANT USAGE ON SCHEMA "surrogate-key-customers" TO PUBLIC;
 -- check surrogate_key.reviews.author_id.trigger: triggers _orc_sync_ins_reviews_author_id and _orc_sync_upd_reviews_author_id present and enabled
 --   SELECT (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('"public"."reviews"') AND tgname IN ('_orc_sync_ins_reviews_author_id', '_orc_sync_upd_reviews_author_id') AND tgenabled IN ('O', 'A')) = 2
 -- check surrogate_key.reviews.author_id.probe_unreached: an unrelated write to a row not copied yet gives it its new side (rolled back) (in a rolled-back transaction)
---   WITH a AS (SELECT t."id" AS _k0 FROM "public"."reviews" t WHERE t."_orc_side_reviews_author_id" = '0' ORDER BY t."id" LIMIT 1),
+--   WITH a AS (SELECT t."id" AS _k0 FROM "public"."reviews" t WHERE t."_orc_side_reviews_author_id" = '0' ORDER BY t."id" LIMIT 1 FOR UPDATE SKIP LOCKED),
 --        u AS (UPDATE "public"."reviews" t SET "_orc_side_reviews_author_id" = t."_orc_side_reviews_author_id" FROM a WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM a) THEN true
 --               ELSE COALESCE((SELECT bool_and(NOT u."author_id" IS DISTINCT FROM CAST(("public"."_orc_sk_customers_id"("author_email")) AS bigint) AND u."_orc_side_reviews_author_id" = 'o') FROM u), false) END
 -- check surrogate_key.reviews.author_id.probe_old_to_new: a write of the old side by the old application reaches the new side (rolled back) (in a rolled-back transaction)
---   WITH a AS (SELECT t."id" AS _k0, t."author_email" AS _o0, t."author_id" AS _m0 FROM "public"."reviews" t ORDER BY t."id" LIMIT 1),
+--   WITH a AS (SELECT t."id" AS _k0, t."author_email" AS _o0, t."author_id" AS _m0 FROM "public"."reviews" t ORDER BY t."id" LIMIT 1 FOR UPDATE SKIP LOCKED),
 --        b AS (SELECT t."author_email" AS _o0 FROM "public"."reviews" t, a WHERE t."author_email" IS DISTINCT FROM a._o0 LIMIT 1),
 --        u AS (UPDATE "public"."reviews" t SET "author_email" = b._o0 FROM a, b WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true
 --               ELSE COALESCE((SELECT bool_and(NOT u."author_id" IS DISTINCT FROM CAST(("public"."_orc_sk_customers_id"("author_email")) AS bigint) AND u."_orc_side_reviews_author_id" = 'o') FROM u), false) END
 -- check surrogate_key.reviews.author_id.probe_new_to_old: a write of the new side by the new application reaches the old side (rolled back) (in a rolled-back transaction)
 --   SELECT pg_catalog.set_config('orchestrate.new_app', 'surrogate-key-customers', true);
---   WITH a AS (SELECT t."id" AS _k0, t."author_email" AS _o0, t."author_id" AS _m0 FROM "public"."reviews" t ORDER BY t."id" LIMIT 1),
+--   WITH a AS (SELECT t."id" AS _k0, t."author_email" AS _o0, t."author_id" AS _m0 FROM "public"."reviews" t ORDER BY t."id" LIMIT 1 FOR UPDATE SKIP LOCKED),
 --        b AS (SELECT CAST(("public"."_orc_sk_customers_id"("author_email")) AS bigint) AS _n0 FROM "public"."reviews" t, a WHERE CAST(("public"."_orc_sk_customers_id"("author_email")) AS bigint) IS DISTINCT FROM a._m0 LIMIT 1),
 --        u AS (UPDATE "public"."reviews" t SET "author_id" = b._n0 FROM a, b WHERE t."id" = a._k0 RETURNING t.*)
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true

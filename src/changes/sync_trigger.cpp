@@ -391,7 +391,10 @@ std::vector<Check> sync_gate_checks(const SyncSpec& spec,
     return checks;
   }
   // Probes, each in a transaction that is always rolled back: one side of a real row is
-  // written, and the other side must then agree with the change's expressions.
+  // written, and the other side must then agree with the change's expressions. Row a is locked
+  // as it is read: an application's write committed between the probe's snapshot and its UPDATE
+  // would otherwise turn the probe's write into one that changes nothing, which the trigger
+  // rightly leaves alone (and the probe would report as a failure).
   std::string key_cols;
   std::string key_match;
   std::string order;
@@ -424,7 +427,8 @@ std::vector<Check> sync_gate_checks(const SyncSpec& spec,
       {.id = id_prefix + ".probe_unreached",
        .description = "an unrelated write to a row not copied yet gives it its new side "
                       "(rolled back)",
-       .sql = fmt::format("WITH a AS (SELECT {} FROM {} t WHERE {} ORDER BY {} LIMIT 1),\n"
+       .sql = fmt::format("WITH a AS (SELECT {} FROM {} t WHERE {} ORDER BY {} LIMIT 1 FOR UPDATE "
+                          "SKIP LOCKED),\n"
                           "     u AS (UPDATE {} t SET {} = t.{} FROM a WHERE {} RETURNING t.*)\n{}",
                           key_cols, table, unreached(spec, "t."), order, table, touch, touch,
                           key_match, verdict("a", agree(spec.up, spec.old_view, 'o'))),
@@ -461,7 +465,7 @@ std::vector<Check> sync_gate_checks(const SyncSpec& spec,
   auto probe = [&](const std::string& b_cols, const std::string& b_where,
                    const std::string& set, const std::string& agreement) {
     return fmt::format(
-        "WITH a AS (SELECT {} FROM {} t ORDER BY {} LIMIT 1),\n"
+        "WITH a AS (SELECT {} FROM {} t ORDER BY {} LIMIT 1 FOR UPDATE SKIP LOCKED),\n"
         "     b AS (SELECT {} FROM {} t, a WHERE {} LIMIT 1),\n"
         "     u AS (UPDATE {} t SET {} FROM a, b WHERE {} RETURNING t.*)\n{}",
         a_cols, table, order, b_cols, table, b_where, table, set, key_match,

@@ -376,6 +376,33 @@ TEST_CASE("surrogate_key: rollback from every phase leaves pg_dump and every row
   }
 }
 
+TEST_CASE("surrogate_key: the dual-write gate's probes pass while the application holds the "
+          "first row locked, without waiting for it") {
+  Run run("sk_locked");
+  run.next("start");
+  run.next("expand");
+  run.next("dual_write");
+  auto& db = run.db();
+  // The first order gets its surrogate side (and its customer a surrogate), then the
+  // application keeps that row locked in an open transaction.
+  db.exec("UPDATE orders SET note = 'reached' WHERE id = 1");
+  pqxx::connection app(db.url());
+  pqxx::work held(app);
+  held.exec("UPDATE orders SET note = 'held' WHERE id = 1");
+  // A probe that wrote row 1 would wait for the lock (500 ms) and fail; one that read row 1
+  // before an application's write committed would write a value the row already has.
+  auto r = db.orchestrate({"verify"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  held.commit();
+  CHECK(db.value("SELECT note || ' ' || customer_email || ' ' || (customer_id = (SELECT id FROM "
+                 "customers WHERE email = customer_email)) FROM orders WHERE id = 1") ==
+        "held c2 true");
+  r = db.orchestrate({"verify"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+}
+
 TEST_CASE("surrogate_key: validate refuses values that name no row and a natural key with NULLs, "
           "touching nothing") {
   itest::TestDb db("sk_validate", 0);
