@@ -104,13 +104,17 @@ install_clients() {
   fi
 }
 
-# build_project [build_dir]: configure once (Ninja, RelWithDebInfo), then build everything.
+# build_project [build_dir [target...]]: configure once (Ninja, RelWithDebInfo), then build the
+# targets named (everything when none is named).
 build_project() {
   local build_dir="${1:-$ROOT/build}"
+  (($# == 0)) || shift
   if [[ ! -f "$build_dir/CMakeCache.txt" ]]; then
     cmake -S "$ROOT" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
   fi
-  cmake --build "$build_dir" -j"$(nproc)"
+  local targets=()
+  (($# == 0)) || targets=(--target "$@")
+  cmake --build "$build_dir" -j"$(nproc)" "${targets[@]}"
 }
 
 # --- throwaway PostgreSQL ----------------------------------------------------------------

@@ -25,6 +25,7 @@
 #include "changes/touch_trigger.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
+#include "core/ranges.hpp"
 
 namespace orchestrate {
 
@@ -65,7 +66,7 @@ public:
     require_row_key(ctx, table, m_spec.table.mark);
     const TouchSpec touch = touch_spec(ctx);
     for (const auto& name : {touch_named_trigger(touch), touch_advance_trigger(touch)}) {
-      if (std::find(table.triggers.begin(), table.triggers.end(), name) != table.triggers.end()) {
+      if (contains(table.triggers, name)) {
         throw PlanError(ctx.file, m_spec.updated_at.mark.line, m_spec.updated_at.mark.column,
                         fmt::format("add_timestamps: {} already has a trigger named {}",
                                     table.name, name));

@@ -8,6 +8,7 @@
 #include "changes/expression_checks.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
+#include "core/ranges.hpp"
 
 namespace orchestrate {
 
@@ -446,7 +447,7 @@ void require_replaceable_column(const ChangeContext& ctx,
   const Column& c = *table.column(column.value);
   for (const auto& index : table.indexes) {
     if (index.primary &&
-        std::find(index.columns.begin(), index.columns.end(), column.value) != index.columns.end()) {
+        contains(index.columns, column.value)) {
       fail(fmt::format("{}.{} is part of the primary key; that is not supported", table.name,
                        column.value));
     }

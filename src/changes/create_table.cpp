@@ -9,6 +9,7 @@
 #include "core/errors.hpp"
 #include "core/ident.hpp"
 #include "plan/fields.hpp"
+#include "core/ranges.hpp"
 
 namespace orchestrate {
 
@@ -91,7 +92,7 @@ public:
           .name = c.name.value,
           .type = c.type.value,
           .not_null =
-              !c.nullable || std::find(key.begin(), key.end(), c.name.value) != key.end(),
+              !c.nullable || contains(key, c.name.value),
           .collation = std::nullopt,
           .default_sql = c.default_sql ? std::optional<std::string>(c.default_sql->value)
                                        : std::nullopt,

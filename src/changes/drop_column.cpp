@@ -14,6 +14,7 @@
 #include "changes/kinds.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
+#include "core/ranges.hpp"
 
 namespace orchestrate {
 
@@ -128,10 +129,6 @@ public:
   }
 
 private:
-  static bool contains(const std::vector<std::string>& v, const std::string& s) {
-    return std::find(v.begin(), v.end(), s) != v.end();
-  }
-
   std::string step_id() const {
     return fmt::format("drop_column.{}.{}", m_table.value, m_column.value);
   }

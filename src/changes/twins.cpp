@@ -7,14 +7,11 @@
 #include "changes/common.hpp"
 #include "core/ident.hpp"
 #include "core/sql_text.hpp"
+#include "core/ranges.hpp"
 
 namespace orchestrate {
 
 namespace {
-
-bool contains(const std::vector<std::string>& v, const std::string& s) {
-  return std::find(v.begin(), v.end(), s) != v.end();
-}
 
 // pg_get_constraintdef() of a NOT VALID constraint already says so; the twin is added NOT VALID
 // on its own terms.

@@ -43,8 +43,9 @@ int run_cli(int argc, char** argv) {
       ->capture_default_str();
   add_flag(app, "--statement-timeout", g.statement_timeout, "statement_timeout for gate checks")
       ->capture_default_str();
-  app.add_flag("--json", g.json, "machine-readable output")->envname("ORCHESTRATE_JSON");
-  app.add_flag("-v,--verbose", g.verbose, "more detail")->envname("ORCHESTRATE_VERBOSE");
+  app.add_flag("--json", g.json, "machine-readable output");
+  app.add_flag("-v,--verbose", g.verbose,
+               "more detail: `start` lists every privilege its preflight checked");
 
   Action action;
   setup_validate(app, g, action);
@@ -62,6 +63,7 @@ int run_cli(int argc, char** argv) {
   setup_lint(app, g, action);
   setup_schema(app, g, action);
   setup_url(app, g, action);
+  bind_environment(app);
 
   try {
     app.parse(argc, argv);

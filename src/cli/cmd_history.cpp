@@ -6,10 +6,10 @@ namespace orchestrate {
 
 namespace {
 int run_history(const GlobalOptions& g) {
-  Session s(g, "history");
+  Session s(g, "history", StateUse::read);
   nlohmann::json all = nlohmann::json::array();
   std::string text;
-  for (const auto& r : s.store->list()) {
+  for (const auto& r : s.plans()) {
     nlohmann::json phases = nlohmann::json::array();
     text += fmt::format("{}  {}  checksum {}  registered {}  file {}\n", r.name, r.state.name(),
                         r.checksum, r.created_at, r.file);

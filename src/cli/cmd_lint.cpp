@@ -13,38 +13,6 @@
 
 namespace orchestrate {
 
-std::vector<LintWarning> lint_loaded_plan(const Plan& plan, Session* session) {
-  LintLive live;
-  Catalog catalog;
-  if (session != nullptr) {
-    catalog = session->catalog();
-    live.catalog = &catalog;
-    load_lint_live(*session->conn, plan.schema, session->global.state_schema, live);
-  }
-  return lint_plan(plan.body, plan.schema, live);
-}
-
-int report_lint(const std::string& file,
-                const std::vector<LintWarning>& warnings,
-                bool strict,
-                const GlobalOptions& g) {
-  for (const auto& w : warnings) {
-    if (g.json) {
-      const nlohmann::json j = {{"file", file},         {"line", w.mark.line},
-                                {"column", w.mark.column}, {"rule", w.rule},
-                                {"severity", strict ? "error" : "warning"},
-                                {"message", w.message}, {"alternative", w.alternative}};
-      std::printf("%s\n", j.dump().c_str());
-    } else {
-      std::printf("%s:%d:%d: %s [%s]: %s\n    safe alternative: %s\n", file.c_str(), w.mark.line,
-                  w.mark.column, strict ? "error" : "warning", w.rule.c_str(), w.message.c_str(),
-                  w.alternative.c_str());
-    }
-  }
-  std::fflush(stdout);
-  return strict && !warnings.empty() ? k_exit_bad_input : k_exit_ok;
-}
-
 namespace {
 struct LintOptions {
   std::string plan;
@@ -84,7 +52,7 @@ int run_audit(const LintOptions& o, const GlobalOptions& g) {
                                    ec.message()));
     }
   }
-  Session s(g, "lint", true);
+  Session s(g, "lint", StateUse::none);
   const auto findings = audit_schema(*s.conn, o.schema_name);
   nlohmann::json all = nlohmann::json::array();
   int rank = 0;
@@ -143,7 +111,7 @@ int run_lint(const LintOptions& o, const GlobalOptions& g) {
   if (o.offline) {
     warnings = lint_loaded_plan(plan, nullptr);
   } else {
-    Session s(g, "lint", true);
+    Session s(g, "lint", StateUse::none);
     // What validate refuses (a column that does not exist, an expression that does not
     // compile) is refused here too, at its position, with exit 2.
     for (const auto& notice : check_plan_live(*s.conn, plan, s.catalog())) {

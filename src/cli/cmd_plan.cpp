@@ -17,7 +17,7 @@ struct PlanOptions {
 
 int run_plan(const PlanOptions& o, const GlobalOptions& g) {
   Plan plan = load_plan(o.plan);
-  Session s(g, "plan", true);
+  Session s(g, "plan", StateUse::none);
   std::string note;
   PlanWork work = render_for_role(*s.conn, plan, s.catalog(), note);
   if (!note.empty()) {

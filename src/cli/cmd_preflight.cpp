@@ -11,7 +11,7 @@ struct PreflightOptions {
 
 int run_preflight_command(const PreflightOptions& o, const GlobalOptions& g) {
   Plan plan = load_plan(o.plan);
-  Session s(g, "preflight", true);
+  Session s(g, "preflight", StateUse::none);
   s.reporter.info("privileges plan " + plan.name.value + " needs, as role " +
                   std::string(s.conn->username()) + ":");
   run_preflight(s, plan, o.replica_lag, true);
@@ -27,8 +27,7 @@ void setup_preflight(CLI::App& app, const GlobalOptions& g, Action& action) {
                    "(exit 2 naming what is missing); `start` runs the same checks first");
   sub->add_option("PLAN", o->plan, "plan file")->required();
   sub->add_flag("--with-replica-lag", o->replica_lag,
-                "the backfill will run with --max-replica-lag: pg_read_all_stats is required")
-      ->envname("ORCHESTRATE_WITH_REPLICA_LAG");
+                "the backfill will run with --max-replica-lag: pg_read_all_stats is required");
   sub->callback([&action, o, &g] { action = [o, &g] { return run_preflight_command(*o, g); }; });
 }
 

@@ -15,8 +15,8 @@ int run_start(const StartOptions& o, const GlobalOptions& g) {
   Plan plan = load_plan(o.plan);
   // Privileges first: a role that may not create the state schema learns what to grant before
   // anything is created.
-  Session s(g, "start", true);
-  run_preflight(s, plan, false, false);
+  Session s(g, "start", StateUse::none);
+  run_preflight(s, plan, false, g.verbose);
   s.store->ensure_schema();
   PlanLock lock(*s.conn, g.state_schema, plan.name.value);
   refuse_overlapping_plans(*s.store, plan);

@@ -21,27 +21,6 @@ struct StatusOptions {
   bool watch = false;
 };
 
-// A rollback that started and has not finished: some of its steps may have run, so the schema
-// is no longer exactly the phase's. Null when none is under way.
-nlohmann::json unfinished_rollback(Session& s, const std::string& plan) {
-  pqxx::read_transaction tx(*s.conn);
-  const std::string events = s.store->table("events");
-  // The events from the latest rollback_started on (none, and a NULL bool_or, when no
-  // rollback ever started).
-  auto r = tx.exec_params1(
-      "SELECT count(*) FILTER (WHERE phase = 'rollback' AND outcome = 'done'), "
-      "(array_agg(item ORDER BY id DESC) FILTER (WHERE phase = 'rollback' AND outcome = "
-      "'failed'))[1], bool_or(outcome = 'rolled_back') FROM " +
-          events + " WHERE plan = $1 AND id >= (SELECT max(id) FROM " + events +
-          " WHERE plan = $1 AND outcome = 'rollback_started')",
-      plan);
-  if (r[2].is_null() || r[2].as<bool>()) {
-    return nullptr;
-  }
-  return {{"steps_done", r[0].as<long long>()},
-          {"failed_step", r[1].is_null() ? nlohmann::json() : nlohmann::json(r[1].as<std::string>())}};
-}
-
 // A gate result that no longer describes the plan: taken in another phase than the current one,
 // or before a backfill that ran since (a [FAIL] "rows differ" while the copy goes on).
 bool gate_is_stale(Session& s, const PlanRecord& r) {
@@ -52,13 +31,7 @@ bool gate_is_stale(Session& s, const PlanRecord& r) {
       r.last_gate_phase != std::string(phase_name(r.state.phase))) {
     return true;
   }
-  pqxx::read_transaction tx(*s.conn);
-  auto row = tx.exec_params1(
-      "SELECT coalesce(max(at) FILTER (WHERE item = 'gate') < max(at) FILTER (WHERE outcome IN "
-      "('backfill_started', 'phase_started')), false) FROM " +
-          s.store->table("events") + " WHERE plan = $1",
-      r.name);
-  return row[0].as<bool>();
+  return s.store->started_since_last_gate(r.name);
 }
 
 nlohmann::json status_json(Session& s, const PlanRecord& r) {
@@ -133,7 +106,10 @@ nlohmann::json status_json(Session& s, const PlanRecord& r) {
   }
   nlohmann::json rollback = nullptr;
   if (r.state.active()) {
-    rollback = unfinished_rollback(s, r.name);
+    if (const auto u = s.store->unfinished_rollback(r.name)) {
+      rollback = {{"steps_done", u->steps_done},
+                  {"failed_step", u->failed_step ? nlohmann::json(*u->failed_step) : nullptr}};
+    }
   }
   nlohmann::json search_path = nullptr;
   if (const auto path = app_search_path(r, App::new_app, ", "); !path.empty()) {
@@ -305,7 +281,7 @@ std::string status_text(const nlohmann::json& j) {
 
 std::vector<std::string> active_plans(Session& s) {
   std::vector<std::string> names;
-  for (const auto& r : s.store->list()) {
+  for (const auto& r : s.plans()) {
     if (r.state.active()) {
       names.push_back(r.name);
     }
@@ -314,7 +290,7 @@ std::vector<std::string> active_plans(Session& s) {
 }
 
 int run_status(const StatusOptions& o, const GlobalOptions& g) {
-  Session s(g, "status");
+  Session s(g, "status", StateUse::read);
   std::vector<std::string> names;
   if (!o.name.empty()) {
     names.push_back(s.resolve_plan(o.name));

@@ -50,7 +50,7 @@ int run_url(const UrlOptions& o, const GlobalOptions& g) {
                        ": expected uri, keyvalue, pgoptions, jdbc or django");
     }
   }
-  Session s(g, "url", true);
+  Session s(g, "url", StateUse::read);
   const std::string name = s.resolve_plan(o.name);
   const auto record = s.store->find(name);
   const App app = o.old_app ? App::old_app : App::new_app;
@@ -98,23 +98,19 @@ void setup_url(CLI::App& app, const GlobalOptions& g, Action& action) {
   sub->add_option("--role", o->role,
                   "print it for the application's own role: the migration role's user, "
                   "password and client certificate are left out (the application supplies its "
-                  "own password)")
-      ->envname("ORCHESTRATE_ROLE");
+                  "own password)");
   sub->add_flag("--old", o->old_app,
                 "print it for the old application (the one deployed when the plan started): "
                 "its search_path starts with the plan's old version schema, which shows every "
-                "table the plan touches as it was at start until contract")
-      ->envname("ORCHESTRATE_OLD");
+                "table the plan touches as it was at start until contract");
   sub->add_option("--format", o->format,
                   "print it as a driver takes it: uri (postgresql://...?options=...), keyvalue "
                   "(host=... options='...'), pgoptions (PGOPTIONS='...'), jdbc "
                   "(jdbc:postgresql://...?currentSchema=...&options=...) or django (the OPTIONS "
-                  "entry of DATABASES)")
-      ->envname("ORCHESTRATE_FORMAT");
+                  "entry of DATABASES)");
   sub->add_flag("--options-only", o->options_only,
                 "print only the options value (-c search_path=... -c orchestrate.new_app=...), "
-                "for PGOPTIONS or a driver's options setting")
-      ->envname("ORCHESTRATE_OPTIONS_ONLY");
+                "for PGOPTIONS or a driver's options setting");
   sub->callback([&action, o, &g] { action = [o, &g] { return run_url(*o, g); }; });
 }
 

@@ -20,7 +20,7 @@ int run_validate(const ValidateOptions& o, const GlobalOptions& g) {
              std::to_string(plan.changes.size()) + " changes; live schema not checked)");
     return report_lint(o.plan, lint_loaded_plan(plan, nullptr), o.strict, g);
   }
-  Session s(g, "validate", true);
+  Session s(g, "validate", StateUse::none);
   validate_plan(plan, s.catalog());
   for (const auto& notice : check_plan_live(*s.conn, plan, s.catalog())) {
     out.info(notice);

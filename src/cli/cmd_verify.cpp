@@ -10,7 +10,7 @@ struct VerifyOptions {
 };
 
 int run_verify(const VerifyOptions& o, const GlobalOptions& g) {
-  Session s(g, "verify");
+  Session s(g, "verify", StateUse::read);
   const std::string name = s.resolve_plan(o.name);
   RunnerOptions ro;
   ro.url = s.url;

@@ -1,6 +1,6 @@
 #include "cli/options.hpp"
 
-#include <regex>
+#include "core/time_window.hpp"
 
 namespace orchestrate {
 
@@ -10,6 +10,24 @@ ExecSettings GlobalOptions::exec() const {
   s.lock_retry_for = parse_duration(lock_retry_for);
   s.statement_timeout = parse_duration(statement_timeout);
   return s;
+}
+
+void bind_environment(CLI::App& app) {
+  for (CLI::Option* opt : app.get_options()) {
+    const auto& names = opt->get_lnames();
+    if (names.empty() || names.front() == "help" || names.front() == "version" ||
+        !opt->get_envname().empty()) {
+      continue;
+    }
+    std::string env = "ORCHESTRATE_";
+    for (char c : names.front()) {
+      env += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    opt->envname(env);
+  }
+  for (CLI::App* sub : app.get_subcommands({})) {
+    bind_environment(*sub);
+  }
 }
 
 void add_backfill_flags(CLI::App& app, BackfillFlags& flags) {
@@ -26,8 +44,9 @@ void add_backfill_flags(CLI::App& app, BackfillFlags& flags) {
   add_flag(app, "--window", flags.window,
            "run only inside this local time window, HH:MM-HH:MM or H:MM-H:MM (may cross midnight)")
       ->check([](const std::string& v) {
-        static const std::regex k_window(R"(([01]?\d|2[0-3]):[0-5]\d-([01]?\d|2[0-3]):[0-5]\d)");
-        return std::regex_match(v, k_window) ? std::string() : "window must look like 22:00-06:00";
+        return parse_time_window(v) ? std::string()
+                                    : std::string("window must look like ") +
+                                          k_time_window_example;
       });
   add_flag(app, "--max-replica-lag", flags.max_replica_lag,
            "pause while any replica's replay lag exceeds this duration");

@@ -33,17 +33,16 @@ struct BackfillFlags {
   std::optional<std::string> max_replica_lag;
 };
 
-// Adds a long flag that may also come from ORCHESTRATE_<FLAG> in the environment.
+// Adds an option; like every long flag, it may also come from ORCHESTRATE_<FLAG> (bound for
+// all of them at once by bind_environment).
 template <class T>
 CLI::Option* add_flag(CLI::App& app, const std::string& names, T& target, const std::string& help) {
-  auto* opt = app.add_option(names, target, help);
-  std::string env = "ORCHESTRATE_";
-  for (char c : opt->get_single_name()) {
-    env += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  opt->envname(env);
-  return opt;
+  return app.add_option(names, target, help);
 }
+
+// Gives every long flag of `app` and its subcommands, but --help and --version, the environment
+// variable ORCHESTRATE_<FLAG> (`--lock-timeout` reads ORCHESTRATE_LOCK_TIMEOUT).
+void bind_environment(CLI::App& app);
 
 void add_backfill_flags(CLI::App& app, BackfillFlags& flags);
 

@@ -24,13 +24,7 @@ Registration register_plan(Session& s, const Plan& plan, const std::string& path
     if (existing->state.kind != PlanState::Kind::rolled_back) {
       return Registration::already_registered;
     }
-    pqxx::work tx(*s.conn);
-    tx.exec_params("DELETE FROM " + s.store->table("plans") + " WHERE name = $1", plan.name.value);
-    for (const char* table : {"control", "backfill_ranges", "phases"}) {
-      tx.exec_params("DELETE FROM " + s.store->table(table) + " WHERE plan = $1",
-                     plan.name.value);
-    }
-    tx.commit();
+    s.store->forget(plan.name.value);
   }
   check_plan_live(*s.conn, plan, s.catalog());
   PlanRecord record;

@@ -28,24 +28,31 @@ const std::atomic<bool>* install_stop_handlers() {
   return &g_stop;
 }
 
-Session::Session(const GlobalOptions& g, const std::string& command, bool read_only)
+Session::Session(const GlobalOptions& g, const std::string& command, StateUse use)
     : global(g), url(resolve_database_url(g.db)), reporter(g.json) {
   conn = open_connection(url, "orchestrate " + command);
   store = std::make_unique<StateStore>(*conn, g.state_schema, operator_identity(*conn));
-  if (!read_only) {
+  if (use == StateUse::read) {
+    has_state = store->schema_exists();
+  }
+  if (use == StateUse::write || (use == StateUse::read && has_state)) {
     store->ensure_schema();
   }
 }
 
+std::vector<PlanRecord> Session::plans() {
+  return has_state ? store->list() : std::vector<PlanRecord>{};
+}
+
 std::string Session::resolve_plan(const std::string& name) {
   if (!name.empty()) {
-    if (!store->find(name)) {
+    if (!has_state || !store->find(name)) {
       throw InputError("no plan named '" + name + "' is registered");
     }
     return name;
   }
   std::vector<std::string> active;
-  for (const auto& r : store->list()) {
+  for (const auto& r : plans()) {
     if (r.state.active()) {
       active.push_back(r.name);
     }

@@ -17,17 +17,27 @@ namespace orchestrate {
 // What a command runs once its flags are parsed; returns the exit code.
 using Action = std::function<int()>;
 
+// How a command uses the state schema.
+enum class StateUse {
+  write, // creates it on first use, or upgrades it
+  read,  // upgrades an existing one, never creates one (status, history, verify, url)
+  none,  // leaves it alone (validate, plan, lint, preflight; start creates it after preflight)
+};
+
 // A command's connection, state store and reporter.
 struct Session {
-  // Connects; creates or upgrades the state schema unless `read_only`.
-  Session(const GlobalOptions& global, const std::string& command, bool read_only = false);
+  Session(const GlobalOptions& global, const std::string& command, StateUse use = StateUse::write);
 
   const GlobalOptions& global;
   std::string url;
   std::unique_ptr<pqxx::connection> conn;
   std::unique_ptr<StateStore> store;
   ConsoleReporter reporter;
+  // False when a StateUse::read command found no state schema: no plan was ever registered.
+  bool has_state = true;
 
+  // Every registered plan (none without a state schema).
+  std::vector<PlanRecord> plans();
   // The named plan, or the only active one when `name` is empty (exit 2 otherwise).
   std::string resolve_plan(const std::string& name);
   // With --json: label JSON lines with `plan`, mirror every event recorded on stdout, and end

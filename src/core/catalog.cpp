@@ -1,4 +1,5 @@
 #include "core/catalog.hpp"
+#include "core/ranges.hpp"
 
 #include <algorithm>
 
@@ -54,7 +55,7 @@ Table* Catalog::table(const std::string& schema, const std::string& name) {
 }
 
 bool Catalog::has_schema(const std::string& name) const {
-  return std::find(schemas.begin(), schemas.end(), name) != schemas.end();
+  return contains(schemas, name);
 }
 
 bool is_integer_type(const std::string& type) {

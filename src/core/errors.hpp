@@ -6,7 +6,7 @@
 
 namespace orchestrate {
 
-// Exit codes of the command line, fixed by the design contract.
+// Exit codes of the command line, as the README's "Commands and exit codes" lists them.
 enum ExitCode : int {
   k_exit_ok = 0,
   k_exit_runtime = 1,

@@ -7,6 +7,7 @@
 
 #include "core/ident.hpp"
 #include "lint/design_shapes.hpp"
+#include "core/ranges.hpp"
 
 namespace orchestrate {
 
@@ -185,7 +186,7 @@ std::vector<AuditFinding> audit_schema(pqxx::connection& conn,
     // Lists in strings: by name, or by what a sample of the values looks like.
     for (const auto& c : base.columns) {
       if (!is_string_type(c.type) ||
-          std::find(base.key.begin(), base.key.end(), c.name) != base.key.end()) {
+          contains(base.key, c.name)) {
         continue;
       }
       const bool by_name = is_list_column(c.name, c.type);

@@ -9,6 +9,7 @@
 
 #include "lint/design_shapes.hpp"
 #include "lint/lint.hpp"
+#include "core/ranges.hpp"
 
 namespace orchestrate {
 
@@ -71,7 +72,7 @@ void create_table(const LintChange& c, const YAML::Node& f, std::vector<LintWarn
     const std::string name = scalar(col, "name");
     const std::string type = scalar(col, "type");
     const bool in_key = (col["primary_key"] && scalar(col, "primary_key") == "true") ||
-                        std::find(key.begin(), key.end(), name) != key.end();
+                        contains(key, name);
     if (in_key && is_natural_key(name, type)) {
       out.push_back(natural_key(c.table, name, type, mark_at(col)));
     }

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "core/time_window.hpp"
+
 namespace orchestrate {
 
 namespace {
@@ -234,7 +236,7 @@ json backfill_schema() {
       {{"batch_size", {{"type", "integer"}, {"minimum", 1}, {"maximum", 10000000}}},
        {"max_rows_per_second", {{"type", "number"}, {"minimum", 1}}},
        {"window", {{"type", "string"},
-                   {"pattern", "^([01]?[0-9]|2[0-3]):[0-5][0-9]-([01]?[0-9]|2[0-3]):[0-5][0-9]$"},
+                   {"pattern", std::string("^") + k_time_window_pattern + "$"},
                    {"description", "HH:MM-HH:MM (or H:MM), the hours the backfill may run"}}},
        {"workers", {{"type", "integer"}, {"minimum", 1}, {"maximum", 64}}},
        {"target_batch_ms", {{"type", "integer"}, {"minimum", 1}, {"maximum", 600000}}},

@@ -10,6 +10,7 @@
 #include "changes/change.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
+#include "core/time_window.hpp"
 #include "plan/checksum.hpp"
 #include "plan/fields.hpp"
 
@@ -28,9 +29,9 @@ void parse_backfill(const YAML::Node& node, const std::string& file, BackfillSet
     out.max_rows_per_second = v->value;
   }
   if (auto v = f.optional_string("window")) {
-    static const std::regex k_window(R"(([01]?\d|2[0-3]):[0-5]\d-([01]?\d|2[0-3]):[0-5]\d)");
-    if (!std::regex_match(v->value, k_window)) {
-      f.fail(v->mark, "backfill: 'window' must look like 22:00-06:00, got '" + v->value + "'");
+    if (!parse_time_window(v->value)) {
+      f.fail(v->mark, std::string("backfill: 'window' must look like ") + k_time_window_example +
+                          ", got '" + v->value + "'");
     }
     out.window = v->value;
   }

@@ -116,7 +116,7 @@ void Runner::run_phase(const PlanRecord& record, Phase phase) {
   m_phase_in_progress = name;
   const auto& steps = record.work.at(phase).steps;
   const bool resuming = record.applying && *record.applying == phase;
-  const std::set<std::string> recorded = resuming ? steps_recorded_done(record.name, phase)
+  const std::set<std::string> recorded = resuming ? m_store.steps_done(record.name, phase)
                                                   : std::set<std::string>{};
   m_store.set_state(record.name, record.state, phase);
   m_store.phase_started(record.name, phase);
@@ -131,7 +131,7 @@ void Runner::run_phase(const PlanRecord& record, Phase phase) {
                                   "running it again",
                                   step.id));
     }
-    run_recorded(record, phase, step);
+    run_recorded(record.name, std::string(phase_name(phase)), "next", step);
   }
   if (steps.empty() && record.work.at(phase).backfills.empty()) {
     m_reporter.info(fmt::format("  {}: nothing to do for this plan", name));
@@ -139,26 +139,28 @@ void Runner::run_phase(const PlanRecord& record, Phase phase) {
   m_store.set_state(record.name, PlanState::at(phase), std::nullopt);
 }
 
-void Runner::run_recorded(const PlanRecord& record, Phase phase, const Step& step) {
-  const std::string name(phase_name(phase));
+void Runner::run_recorded(const std::string& plan,
+                          const std::string& label,
+                          const char* command,
+                          const Step& step) {
   const auto started = clock::now();
   try {
     run_step(m_store.connection(), step, m_options.exec, [&](const std::string& line) {
       m_reporter.warn("  " + line);
-      m_store.event(record.name, name, step.id, "waiting", line);
+      m_store.event(plan, label, step.id, "waiting", line);
     });
   } catch (const StepError& e) {
-    m_store.event(record.name, name, step.id, "failed", e.what());
+    m_store.event(plan, label, step.id, "failed", e.what());
     throw;
   } catch (const StoppedEarly& e) {
-    m_store.event(record.name, name, step.id, "interrupted", e.what());
+    m_store.event(plan, label, step.id, "interrupted", e.what());
     throw;
   } catch (const pqxx::broken_connection& e) {
-    throw_connection_lost(record.name, "next", step.id, e);
+    throw_connection_lost(plan, command, step.id, e);
   }
   kill_if_asked_after(step.id);
   const auto took = ms_since(started);
-  m_store.event(record.name, name, step.id, "done", fmt::format("{} ms", took));
+  m_store.event(plan, label, step.id, "done", fmt::format("{} ms", took));
   m_reporter.info(fmt::format("  step {} done ({} ms)", step.id, took));
 }
 
@@ -180,25 +182,8 @@ void Runner::repair_phase(const PlanRecord& record, Phase phase) {
     m_reporter.warn(fmt::format("  the effect of step {} is not in place (an interrupted or "
                                 "failed build, or dropped by hand): running it again",
                                 step.id));
-    run_recorded(record, phase, step);
+    run_recorded(record.name, std::string(phase_name(phase)), "next", step);
   }
-}
-
-std::set<std::string> Runner::steps_recorded_done(const std::string& plan, Phase phase) {
-  // Steps recorded done since this phase was first started for this registration of the plan
-  // (a plan registered again after a rollback starts its phases afresh).
-  pqxx::read_transaction tx(m_store.connection());
-  auto rows = tx.exec_params(
-      "SELECT e.item FROM " + m_store.table("events") + " e JOIN " + m_store.table("phases") +
-          " p ON p.plan = e.plan AND p.phase = e.phase "
-          "WHERE e.plan = $1 AND e.phase = $2 AND e.outcome = 'done' AND e.item <> '' "
-          "  AND e.at >= p.started_at",
-      plan, std::string(phase_name(phase)));
-  std::set<std::string> out;
-  for (const auto& row : rows) {
-    out.insert(row[0].as<std::string>());
-  }
-  return out;
 }
 
 void Runner::run_backfill_phase(const PlanRecord& record) {
@@ -260,11 +245,7 @@ bool Runner::backfill_unfinished(const PlanRecord& record) {
   if (record.work.at(Phase::backfill).backfills.empty()) {
     return false;
   }
-  pqxx::read_transaction tx(m_store.connection());
-  auto r = tx.exec_params1("SELECT count(*) FILTER (WHERE NOT done) > 0 OR count(*) = 0 FROM " +
-                               m_store.table("backfill_ranges") + " WHERE plan = $1",
-                           record.name);
-  return r[0].as<bool>();
+  return m_store.backfill_pending(record.name);
 }
 
 void Runner::next(const std::string& plan) {
@@ -447,26 +428,9 @@ void Runner::rollback(const std::string& plan) {
   m_phase_in_progress = "rollback";
   m_store.event(plan, std::string(phase_name(reached)), "", "rollback_started");
   for (const auto& step : record.work.rollback[static_cast<int>(reached)]) {
-    const auto started = clock::now();
-    try {
-      run_step(m_store.connection(), step, m_options.exec, [&](const std::string& line) {
-        m_reporter.warn("  " + line);
-      });
-    } catch (const StepError& e) {
-      m_store.event(plan, "rollback", step.id, "failed", e.what());
-      throw;
-    } catch (const pqxx::broken_connection& e) {
-      throw_connection_lost(plan, "rollback", step.id, e);
-    }
-    kill_if_asked_after(step.id);
-    m_store.event(plan, "rollback", step.id, "done", fmt::format("{} ms", ms_since(started)));
-    m_reporter.info(fmt::format("  step {} done ({} ms)", step.id, ms_since(started)));
+    run_recorded(plan, "rollback", "rollback", step);
   }
-  {
-    pqxx::work tx(m_store.connection());
-    tx.exec_params("DELETE FROM " + m_store.table("backfill_ranges") + " WHERE plan = $1", plan);
-    tx.commit();
-  }
+  m_store.clear_backfill_ranges(plan);
   m_store.set_state(plan, PlanState::rolled_back(), std::nullopt);
   m_store.event(plan, "", "", "rolled_back");
   m_reporter.info("plan " + plan + " rolled back");

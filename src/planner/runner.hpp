@@ -66,9 +66,13 @@ private:
   // Runs a phase's steps. When resuming an interrupted phase, steps already recorded done are
   // skipped; the one that was running when it stopped runs again (every step is idempotent).
   void run_phase(const PlanRecord& record, Phase phase);
-  std::set<std::string> steps_recorded_done(const std::string& plan, Phase phase);
-  // Runs one step of `phase` and records it done (or failed).
-  void run_recorded(const PlanRecord& record, Phase phase, const Step& step);
+  // Runs one step, recording its lock waits, its end ("done", "failed", "interrupted") and its
+  // time as events of `label` (a phase's name, or "rollback"); `command` names what to run again
+  // after a lost connection.
+  void run_recorded(const std::string& plan,
+                    const std::string& label,
+                    const char* command,
+                    const Step& step);
   bool effect_in_place(const std::string& plan, const Step& step);
   // Runs again each step of a completed phase whose effect is not in place.
   void repair_phase(const PlanRecord& record, Phase phase);

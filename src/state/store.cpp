@@ -198,6 +198,78 @@ std::vector<PhaseRecord> StateStore::phases(const std::string& plan) {
   return out;
 }
 
+std::set<std::string> StateStore::steps_done(const std::string& plan, Phase phase) {
+  pqxx::read_transaction tx(m_conn);
+  auto rows = tx.exec_params(
+      "SELECT e.item FROM " + table("events") + " e JOIN " + table("phases") +
+          " p ON p.plan = e.plan AND p.phase = e.phase "
+          "WHERE e.plan = $1 AND e.phase = $2 AND e.outcome = 'done' AND e.item <> '' "
+          "  AND e.at >= p.started_at",
+      plan, std::string(phase_name(phase)));
+  std::set<std::string> out;
+  for (const auto& row : rows) {
+    out.insert(row[0].as<std::string>());
+  }
+  return out;
+}
+
+bool StateStore::backfill_pending(const std::string& plan) {
+  pqxx::read_transaction tx(m_conn);
+  return tx
+      .exec_params1("SELECT count(*) FILTER (WHERE NOT done) > 0 OR count(*) = 0 FROM " +
+                        table("backfill_ranges") + " WHERE plan = $1",
+                    plan)[0]
+      .as<bool>();
+}
+
+void StateStore::clear_backfill_ranges(const std::string& plan) {
+  pqxx::work tx(m_conn);
+  tx.exec_params("DELETE FROM " + table("backfill_ranges") + " WHERE plan = $1", plan);
+  tx.commit();
+}
+
+std::optional<StateStore::UnfinishedRollback> StateStore::unfinished_rollback(
+    const std::string& plan) {
+  pqxx::read_transaction tx(m_conn);
+  const std::string events = table("events");
+  // The events from the latest rollback_started on (none, and a NULL bool_or, when no
+  // rollback ever started).
+  auto r = tx.exec_params1(
+      "SELECT count(*) FILTER (WHERE phase = 'rollback' AND outcome = 'done'), "
+      "(array_agg(item ORDER BY id DESC) FILTER (WHERE phase = 'rollback' AND outcome = "
+      "'failed'))[1], bool_or(outcome = 'rolled_back') FROM " +
+          events + " WHERE plan = $1 AND id >= (SELECT max(id) FROM " + events +
+          " WHERE plan = $1 AND outcome = 'rollback_started')",
+      plan);
+  if (r[2].is_null() || r[2].as<bool>()) {
+    return std::nullopt;
+  }
+  UnfinishedRollback out{.steps_done = r[0].as<long long>()};
+  if (!r[1].is_null()) {
+    out.failed_step = r[1].as<std::string>();
+  }
+  return out;
+}
+
+bool StateStore::started_since_last_gate(const std::string& plan) {
+  pqxx::read_transaction tx(m_conn);
+  return tx
+      .exec_params1("SELECT coalesce(max(at) FILTER (WHERE item = 'gate') < max(at) FILTER "
+                    "(WHERE outcome IN ('backfill_started', 'phase_started')), false) FROM " +
+                        table("events") + " WHERE plan = $1",
+                    plan)[0]
+      .as<bool>();
+}
+
+void StateStore::forget(const std::string& plan) {
+  pqxx::work tx(m_conn);
+  tx.exec_params("DELETE FROM " + table("plans") + " WHERE name = $1", plan);
+  for (const char* t : {"control", "backfill_ranges", "phases"}) {
+    tx.exec_params("DELETE FROM " + table(t) + " WHERE plan = $1", plan);
+  }
+  tx.commit();
+}
+
 void StateStore::set_paused(const std::string& plan, bool paused) {
   pqxx::work tx(m_conn);
   tx.exec_params("INSERT INTO " + table("control") +

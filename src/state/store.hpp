@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -72,6 +73,27 @@ public:
   void phase_started(const std::string& plan, Phase phase);
   void phase_finished(const std::string& plan, Phase phase);
   std::vector<PhaseRecord> phases(const std::string& plan);
+
+  // The ids of the steps of `phase` recorded done since the phase was first started for this
+  // registration of the plan (a plan registered again after a rollback starts afresh).
+  std::set<std::string> steps_done(const std::string& plan, Phase phase);
+  // Whether the plan's backfill has ranges left to copy (or has not planned its ranges yet).
+  bool backfill_pending(const std::string& plan);
+  // Drops the plan's backfill ranges (after a rollback: a new run plans them again).
+  void clear_backfill_ranges(const std::string& plan);
+  // A rollback that started and has not finished (some of its steps may have run): how many
+  // steps it recorded done, and the step that failed last, if one did. Empty when none is under
+  // way.
+  struct UnfinishedRollback {
+    long long steps_done = 0;
+    std::optional<std::string> failed_step;
+  };
+  std::optional<UnfinishedRollback> unfinished_rollback(const std::string& plan);
+  // Whether a phase or a backfill started after the plan's last recorded gate.
+  bool started_since_last_gate(const std::string& plan);
+  // Forgets a rolled-back plan's registration, phases, control row and ranges, so the same plan
+  // can be registered again; its events stay as history.
+  void forget(const std::string& plan);
 
   void set_paused(const std::string& plan, bool paused);
   // What the running backfill cannot see (a throttle without the privilege it needs, with the

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 namespace itest {
 
@@ -86,6 +87,22 @@ std::string TestDb::value(const std::string& sql) const {
   auto r = tx.exec(sql);
   tx.commit();
   return r.empty() || r[0][0].is_null() ? "" : r[0][0].as<std::string>();
+}
+
+bool TestDb::wait_until(const std::string& sql, std::chrono::milliseconds deadline) const {
+  pqxx::connection conn(m_url);
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  for (;;) {
+    pqxx::nontransaction tx(conn);
+    auto r = tx.exec(sql);
+    if (!r.empty() && !r[0][0].is_null() && r[0][0].as<bool>()) {
+      return true;
+    }
+    if (std::chrono::steady_clock::now() >= until) {
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 std::string TestDb::dump() const {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -41,6 +42,10 @@ public:
   std::string make_owner_role(const std::string& role) const;
   void exec(const std::string& sql) const;
   std::string value(const std::string& sql) const;
+  // Polls `sql` (a query returning one boolean) until it is true; false after `deadline`.
+  // Tests assert on the result with a message naming the condition that never came.
+  bool wait_until(const std::string& sql,
+                  std::chrono::milliseconds deadline = std::chrono::seconds(60)) const;
   // pg_dump --schema-only of the application's schema (the state schema left out).
   std::string dump() const;
   // Writes `text` to a plan file in a temporary directory and returns its path.

@@ -75,10 +75,15 @@ TEST_CASE("orchestrator connections terminated while a step waits: next reconnec
   auto hold = std::make_unique<pqxx::work>(blocker);
   hold->exec("SELECT count(*) FROM users");
   test_support::Child waiting(db.orchestrate_argv({"next"}));
-  std::this_thread::sleep_for(1500ms);
+  REQUIRE_MESSAGE(db.wait_until("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE "
+                                "application_name LIKE 'orchestrate%' AND wait_event_type = "
+                                "'Lock' AND datname = current_database())"),
+                  "next never waited for the lock the open transaction holds");
   CHECK(terminate_orchestrators(db) >= 1);
   // Back, and holding the plan's lock again: a second `next` is refused.
-  std::this_thread::sleep_for(1500ms);
+  REQUIRE_MESSAGE(db.wait_until("SELECT EXISTS (SELECT 1 FROM orchestrate.events WHERE outcome "
+                                "= 'reconnected')"),
+                  "next did not reconnect and take the plan's lock again");
   auto second = db.orchestrate({"next"});
   CHECK(second.exit_code == 4);
   hold->commit();

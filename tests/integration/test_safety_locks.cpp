@@ -173,3 +173,25 @@ TEST_CASE("gate checks run under statement_timeout") {
 }
 
 TEST_SUITE_END();
+
+TEST_CASE("behind a long transaction, rollback waits, retries and records who held it up") {
+  itest::TestDb db("locks_rollback", 200);
+  REQUIRE(db.orchestrate({"start", itest::rename_plan_path()}).exit_code == 0);
+  REQUIRE(db.orchestrate({"next"}).exit_code == 0);
+  pqxx::connection holder(db.url());
+  pqxx::nontransaction(holder).exec("SET application_name = 'long-report'");
+  auto hold = std::make_unique<pqxx::work>(holder);
+  hold->exec("SELECT count(*) FROM users");
+  test_support::Child rollback(db.orchestrate_argv({"rollback"}));
+  const std::string named = "blocked by pid " + std::to_string(holder.backendpid());
+  CHECK_MESSAGE(db.wait_until("SELECT EXISTS (SELECT 1 FROM orchestrate.events WHERE phase = "
+                              "'rollback' AND outcome = 'waiting' AND detail LIKE '%" +
+                              named + "%')"),
+                "rollback recorded no lock wait naming the open transaction");
+  hold->commit();
+  auto r = rollback.wait();
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find(named) != std::string::npos);
+  CHECK(db.value("SELECT state FROM orchestrate.plans") == "rolled_back");
+}

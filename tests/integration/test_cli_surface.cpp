@@ -1,0 +1,65 @@
+#include <doctest/doctest.h>
+
+#include "fixture.hpp"
+
+// What the command line promises about itself: commands that only read leave the database as
+// they found it, every long flag may come from the environment, and -v shows more.
+
+namespace {
+
+std::string state_schemas(const itest::TestDb& db) {
+  return db.value("SELECT count(*) FROM pg_namespace WHERE nspname = 'orchestrate'");
+}
+
+} // namespace
+
+TEST_SUITE_BEGIN("cli_surface");
+
+TEST_CASE("status, history, verify and url on a database no plan ever touched create nothing") {
+  itest::TestDb db("cli_reads", 10);
+  const std::string before = db.dump();
+
+  auto r = db.orchestrate({"status"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "no active plan\n");
+  r = db.orchestrate({"history"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "no plans registered\n");
+  r = db.orchestrate({"verify"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("no plan is active") != std::string::npos);
+  r = db.orchestrate({"status", "rename-users-phone"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("no plan named 'rename-users-phone' is registered") != std::string::npos);
+  r = db.orchestrate({"url", "rename-users-phone"});
+  CHECK(r.exit_code == 2);
+
+  CHECK(state_schemas(db) == "0");
+  CHECK(db.dump() == before);
+}
+
+TEST_CASE("every long flag may come from ORCHESTRATE_<FLAG>, and -v makes start list what it "
+          "checked") {
+  itest::TestDb db("cli_env", 10);
+  const std::string plan = itest::rename_plan_path();
+  auto r = db.orchestrate({"-v", "start", plan});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  // Held privileges are listed only with -v.
+  CHECK(r.out.find("[ok] CREATE on schema public") != std::string::npos);
+  CHECK(db.orchestrate({"start", plan}).out.find("[ok]") == std::string::npos);
+
+  // A subcommand's flag: --dry-run of next, from the environment.
+  r = db.orchestrate({"next"}, {{"ORCHESTRATE_DRY_RUN", "true"}});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(db.value("SELECT state FROM orchestrate.plans") == "planned");
+  // A flag of status: --json.
+  r = db.orchestrate({"status"}, {{"ORCHESTRATE_JSON", "true"}});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.rfind("{", 0) == 0);
+  // A value: a malformed --lock-timeout from the environment is refused like one on the line.
+  r = db.orchestrate({"next"}, {{"ORCHESTRATE_LOCK_TIMEOUT", "soon"}});
+  CHECK(r.exit_code == 2);
+  CHECK(db.value("SELECT state FROM orchestrate.plans") == "planned");
+}
