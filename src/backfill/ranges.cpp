@@ -8,6 +8,7 @@
 
 #include "core/ident.hpp"
 #include "db/keyset.hpp"
+#include "state/backfill_ranges.hpp"
 
 namespace orchestrate {
 
@@ -17,15 +18,19 @@ namespace {
 // enough that the sample costs next to nothing whatever the table's size.
 constexpr long long k_sample_rows = 20000;
 
-std::optional<KeyText> parse_key(const pqxx::field& f) {
-  if (f.is_null()) {
+std::optional<KeyText> parse_key(const std::optional<std::string>& json) {
+  if (!json) {
     return std::nullopt;
   }
   KeyText out;
-  for (const auto& v : nlohmann::json::parse(f.as<std::string>())) {
+  for (const auto& v : nlohmann::json::parse(*json)) {
     out.push_back(v.get<std::string>());
   }
   return out;
+}
+
+std::optional<KeyText> parse_key(const pqxx::field& f) {
+  return parse_key(f.is_null() ? std::nullopt : std::optional<std::string>(f.as<std::string>()));
 }
 
 std::optional<std::string> key_json(const std::optional<KeyText>& key) {
@@ -141,13 +146,10 @@ std::vector<KeyRange> prepare_ranges(pqxx::connection& conn,
                                      const std::string& plan,
                                      const std::vector<BackfillSpec>& specs,
                                      const BackfillOptions& options) {
-  const std::string ranges = quote_qualified(state_schema, "backfill_ranges");
   pqxx::work tx(conn);
+  BackfillRanges stored(tx, state_schema, plan);
   for (const auto& spec : specs) {
-    auto have = tx.exec_params("SELECT count(*) FROM " + ranges +
-                                   " WHERE plan = $1 AND backfill_id = $2",
-                               plan, spec.id);
-    if (have[0][0].as<long long>() > 0) {
+    if (stored.planned(spec.id)) {
       continue;
     }
     // reltuples is -1 before the first ANALYZE; then guess from the table's size.
@@ -161,38 +163,23 @@ std::vector<KeyRange> prepare_ranges(pqxx::connection& conn,
         range_count(rows, options.workers, options.ranges_per_worker, options.min_range_rows);
     auto planned = spec.integer_key ? plan_integer(tx, spec, pieces)
                                     : plan_sampled(tx, spec, pieces, rows);
-    if (planned.empty()) {
-      // An empty table: one range, already done, so a later run knows it was planned.
-      tx.exec_params("INSERT INTO " + ranges +
-                         " (plan, backfill_id, range_no, done) VALUES ($1, $2, 0, true)",
-                     plan, spec.id);
-      continue;
+    std::vector<RangeBounds> bounds;
+    for (const auto& p : planned) {
+      bounds.push_back({.lo = key_json(p.lo), .hi = key_json(p.hi)});
     }
-    const long long each = rows / static_cast<long long>(planned.size());
-    for (std::size_t i = 0; i < planned.size(); ++i) {
-      tx.exec_params("INSERT INTO " + ranges +
-                         " (plan, backfill_id, range_no, lo, hi, rows_estimate) VALUES "
-                         "($1, $2, $3, $4::jsonb, $5::jsonb, $6)",
-                     plan, spec.id, static_cast<int>(i), key_json(planned[i].lo),
-                     key_json(planned[i].hi), each);
-    }
+    stored.store(spec.id, bounds,
+                 planned.empty() ? 0 : rows / static_cast<long long>(planned.size()));
   }
   std::vector<KeyRange> out;
   for (std::size_t s = 0; s < specs.size(); ++s) {
-    auto r = tx.exec_params("SELECT range_no, lo::text, hi::text, cursor::text, rows_estimate, rows_done FROM " +
-                                ranges + " WHERE plan = $1 AND backfill_id = $2 AND NOT done "
-                                         "ORDER BY range_no",
-                            plan, specs[s].id);
-    for (const auto& row : r) {
-      KeyRange k;
-      k.spec = s;
-      k.range_no = row[0].as<int>();
-      k.lo = parse_key(row[1]);
-      k.hi = parse_key(row[2]);
-      k.cursor = parse_key(row[3]);
-      k.rows_estimate = row[4].as<long long>();
-      k.rows_done = row[5].as<long long>();
-      out.push_back(std::move(k));
+    for (const auto& row : stored.pending(specs[s].id)) {
+      out.push_back({.spec = s,
+                     .range_no = row.range_no,
+                     .lo = parse_key(row.lo),
+                     .hi = parse_key(row.hi),
+                     .cursor = parse_key(row.cursor),
+                     .rows_estimate = row.rows_estimate,
+                     .rows_done = row.rows_done});
     }
   }
   tx.commit();
