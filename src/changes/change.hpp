@@ -36,15 +36,15 @@ struct Touch {
 // `counts_rows` is set, the last one returns one row (count, example key, message) and a count
 // above zero refuses the plan. An error refuses it too, pointing at `mark`.
 struct LiveCheck {
-  Mark mark;
-  std::string what; // "change_type.up", for the message
-  std::string sql;
+  Mark mark{};
+  std::string what{}; // "change_type.up", for the message
+  std::string sql{};
   bool counts_rows = false;
   // The rows counted are shown by `validate` but do not refuse the plan (the change skips
   // them, and says how in `advice`).
   bool notice_only = false;
   // What to do about the rows counted; empty: fix them or write an expression that accepts them.
-  std::string advice;
+  std::string advice{};
 };
 
 // One kind of schema change. Changes return the SQL they need; they never run it. The planner

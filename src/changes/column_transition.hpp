@@ -19,26 +19,26 @@ namespace orchestrate {
 
 // A column expand adds: the new application's side.
 struct AddedColumn {
-  std::string name;
-  std::string type;
-  std::optional<std::string> collation;
+  std::string name{};
+  std::string type{};
+  std::optional<std::string> collation{};
   // Set after ADD COLUMN, so existing rows stay NULL (no rewrite) until the backfill reaches
   // them, while an INSERT that leaves the column out gets the same value before and after
   // contract.
-  std::optional<std::string> default_sql;
+  std::optional<std::string> default_sql{};
   bool default_volatile = false;
   // NOT NULL goes through a CHECK added NOT VALID after the trigger, validated at transition,
   // then SET NOT NULL (which skips its scan) and the CHECK dropped.
   bool not_null = false;
   // The column's value for a row the old application wrote, over the old view.
-  Located<std::string> up;
+  Located<std::string> up{};
   bool up_is_copy = false; // `up` names one old column of the same type
   // No existing row can make `up` fail (a widening cast): validate need not scan the table.
   bool up_cannot_fail = false;
   // Given at expand, with the column: the comment of the column it takes over (the kinds that
   // keep a column's meaning: rename_column, change_type, set_not_null). Contract drops the old
   // column and its comment; rollback drops the new one, leaving the old comment as it was.
-  std::optional<std::string> comment;
+  std::optional<std::string> comment{};
 };
 
 // An existing column the old application writes: the old side.

@@ -39,13 +39,13 @@ struct ViewColumn {
 // One column of one side, assigned by the trigger from the other side. `expr` is evaluated
 // over the other side's view; when `column_ref` is set it is the physical column to copy.
 struct SyncTarget {
-  std::string physical;
-  std::string type;
-  std::string expr;
+  std::string physical{};
+  std::string type{};
+  std::string expr{};
   bool column_ref = false;
   // The column's default when evaluating it again gives the same value (not volatile): an
   // INSERT that leaves the column at it may not have named the column at all.
-  std::optional<std::string> default_sql;
+  std::optional<std::string> default_sql{};
   bool volatile_default = false;
   // `=` on the type means "the same value" (see exact_equality); otherwise values are compared
   // by their text.

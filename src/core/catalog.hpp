@@ -11,15 +11,15 @@ namespace orchestrate {
 // The live schema as the planner needs it. Loaded from pg_catalog by db/catalog_load, or
 // built by hand in unit tests.
 struct Column {
-  std::string name;
-  std::string type;              // format_type(), e.g. "character varying(20)"
+  std::string name{};
+  std::string type{};              // format_type(), e.g. "character varying(20)"
   bool not_null = false;
-  std::optional<std::string> collation; // quoted, only when it differs from the type's default
-  std::optional<std::string> default_sql;
+  std::optional<std::string> collation{}; // quoted, only when it differs from the type's default
+  std::optional<std::string> default_sql{};
   bool default_volatile = false; // nextval() and friends: never copied, never evaluated twice
   bool identity = false;
   bool generated = false;
-  std::optional<std::string> comment; // COMMENT ON COLUMN
+  std::optional<std::string> comment{}; // COMMENT ON COLUMN
 };
 
 struct Index {

@@ -86,7 +86,7 @@ public:
   // way.
   struct UnfinishedRollback {
     long long steps_done = 0;
-    std::optional<std::string> failed_step;
+    std::optional<std::string> failed_step{};
   };
   std::optional<UnfinishedRollback> unfinished_rollback(const std::string& plan);
   // Whether a phase or a backfill started after the plan's last recorded gate.
