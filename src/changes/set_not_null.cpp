@@ -9,7 +9,6 @@
 // queries (`WHERE col IS NULL`, RETURNING) see before it was ever deployed to expect that.
 #include <fmt/format.h>
 
-#include "changes/expression_checks.hpp"
 #include "changes/kinds.hpp"
 #include "changes/shadow_column.hpp"
 #include "core/errors.hpp"
@@ -19,60 +18,27 @@ namespace orchestrate {
 
 namespace {
 
-class SetNotNull final : public Change, public Versioned {
+class SetNotNull final : public ShadowChange {
 public:
-  explicit SetNotNull(ShadowSpec spec) : m_spec(std::move(spec)) {}
+  using ShadowChange::ShadowChange;
 
-  std::string_view kind() const override { return "set_not_null"; }
-  std::vector<Touch> touches() const override { return shadow_touches(m_spec); }
-
-  void validate(const ChangeContext& ctx) const override {
-    validate_shadow(resolved(ctx), ctx);
-    const Column& column =
-        *ctx.before.table(ctx.schema, m_spec.table.value)->column(m_spec.column.value);
+private:
+  void validate_kind(const ShadowSpec& spec,
+                     const Column& column,
+                     const ChangeContext& ctx) const override {
     if (column.not_null) {
-      throw PlanError(ctx.file, m_spec.column.mark.line, m_spec.column.mark.column,
-                      fmt::format("set_not_null: {}.{} is NOT NULL already", m_spec.table.value,
-                                  m_spec.column.value));
+      throw PlanError(ctx.file, spec.column.mark.line, spec.column.mark.column,
+                      fmt::format("set_not_null: {}.{} is NOT NULL already", spec.table.value,
+                                  spec.column.value));
     }
   }
 
-  PhaseWork work(Phase phase, const ChangeContext& ctx) const override {
-    return transition_work(shadow_transition(resolved(ctx), ctx), phase, table_of(ctx));
-  }
-
-  std::vector<Step> rollback(Phase, const ChangeContext& ctx) const override {
-    return transition_rollback(shadow_transition(resolved(ctx), ctx), table_of(ctx));
-  }
-
-  std::vector<LiveCheck> live_checks(const ChangeContext& ctx) const override {
-    return transition_live_checks(shadow_transition(resolved(ctx), ctx), table_of(ctx),
-                                  live_table(ctx, m_spec.table.value));
-  }
-
-  void apply(Catalog& catalog, const ChangeContext& ctx) const override {
-    shadow_apply(resolved(ctx), catalog, ctx);
-  }
-
-  std::vector<VersionedColumn> version_columns(const ChangeContext& ctx) const override {
-    return {shadow_versioned(resolved(ctx))};
-  }
-
-private:
-  const Table& table_of(const ChangeContext& ctx) const {
-    return *ctx.before.table(ctx.schema, m_spec.table.value);
-  }
-
   // The type is the column's own; the new application's values go back unchanged.
-  ShadowSpec resolved(const ChangeContext& ctx) const {
-    ShadowSpec s = m_spec;
-    const Table* table = ctx.before.table(ctx.schema, s.table.value);
-    const Column* column = table ? table->column(s.column.value) : nullptr;
+  ShadowSpec resolved(const ShadowSpec& spec, const Column* column) const override {
+    ShadowSpec s = spec;
     s.type = column ? column->type : "";
     return s;
   }
-
-  ShadowSpec m_spec;
 };
 
 } // namespace

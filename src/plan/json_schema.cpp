@@ -86,6 +86,12 @@ json kinds() {
                               {"column", ident("column")},
                               {"fill", expr("SQL expression for rows where the column is NULL")}},
                              {"table", "column", "fill"});
+  k["drop_not_null"] = object(
+      {{"table", ident("table")},
+       {"column", ident("a NOT NULL column that may hold NULL after contract")},
+       {"down", expr("SQL expression over the new row: what the old application reads where the "
+                     "new one writes NULL")}},
+      {"table", "column", "down"});
   k["split_column"] = object(
       {{"table", ident("table")},
        {"from", ident("the column to split")},

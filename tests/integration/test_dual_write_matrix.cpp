@@ -230,6 +230,9 @@ Write new_w(const std::string& sql, int id, Row row) {
 Write new_refused(const std::string& sql, int id) {
   return {true, sql, id, std::nullopt};
 }
+Write old_refused(const std::string& sql, int id) {
+  return {false, sql, id, std::nullopt};
+}
 
 } // namespace
 
@@ -441,6 +444,43 @@ TEST_CASE("set_not_null: the old application keeps its NULL, the new one sees th
         new_refused("INSERT INTO t (id) VALUES ({id})", b + 5),
         old_w("UPDATE t SET email = NULL WHERE id = {id}", p + 1, {"~", "unknown"}),
         new_w("UPDATE t SET email = 'n@b' WHERE id = {id}", p, {"n@b", "n@b"}),
+    };
+  };
+  run_scenario(s);
+}
+
+TEST_CASE("drop_not_null: the new application's NULL is kept, the old one reads down") {
+  Scenario s;
+  s.name = "dw_dropnn";
+  s.setup = "CREATE TABLE t (id int PRIMARY KEY, email text NOT NULL, note text DEFAULT '');\n"
+            "INSERT INTO t (id, email) SELECT i, 'u' || i FROM generate_series(1, 20) i";
+  s.plan = "name: email-null\nchanges:\n  - drop_not_null: {table: t, column: email, down: "
+           "\"'unknown'\"}\n";
+  s.old_cols = "email";
+  s.new_cols = "_orc_new_email";
+  s.final_cols = "email";
+  s.pre = [](int id) { return Row{"u" + std::to_string(id), "u" + std::to_string(id)}; };
+  s.writes = [](int b, int p) {
+    const std::string pre2 = "u" + std::to_string(p + 2);
+    return std::vector<Write>{
+        old_w("INSERT INTO t (id, email) VALUES ({id}, 'o@b')", b + 1, {"o@b", "o@b"}),
+        old_refused("INSERT INTO t (id) VALUES ({id})", b + 2),
+        old_w("INSERT INTO t (id, email) VALUES ({id}, 'unknown')", b + 3, {"unknown", "unknown"}),
+        new_w("INSERT INTO t (id, email) VALUES ({id}, NULL)", b + 4, {"unknown", "~"}),
+        new_w("INSERT INTO t (id) VALUES ({id})", b + 5, {"unknown", "~"}),
+        // A value equal to what down gives a NULL is stored as written.
+        new_w("INSERT INTO t (id, email) VALUES ({id}, 'unknown')", b + 6, {"unknown", "unknown"}),
+        new_w("INSERT INTO t (id, email) VALUES ({id}, 'n@b')", b + 7, {"n@b", "n@b"}),
+        new_w("UPDATE t SET email = NULL WHERE id = {id}", b + 7, {"unknown", "~"}),
+        // The old application writes over the new one's NULL: both sides take its value.
+        old_w("UPDATE t SET email = 'back' WHERE id = {id}", b + 7, {"back", "back"}),
+        old_refused("UPDATE t SET email = NULL WHERE id = {id}", b + 1),
+        new_w("UPDATE t SET email = 'n2' WHERE id = {id}", p, {"n2", "n2"}),
+        old_w("UPDATE t SET email = 'o2' WHERE id = {id}", p + 1, {"o2", "o2"}),
+        // Before the backfill the new side of a row nobody reached reads NULL already: setting
+        // NULL changes nothing, and the row gets its new side like any row a write reaches.
+        new_w("UPDATE t SET email = NULL WHERE id = {id}", p + 2,
+              unreached(b) ? Row{pre2, pre2} : Row{"unknown", "~"}),
     };
   };
   run_scenario(s);
