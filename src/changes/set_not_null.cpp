@@ -1,4 +1,5 @@
-// set_not_null: the column keeps its name and ends NOT NULL, its NULLs replaced by `fill`.
+// set_not_null: the column keeps its name and ends NOT NULL, its NULLs replaced by `fill` (or
+// every value by `up`, with `down` for the way back).
 //
 // The filled values live in a temporary column shown to the new application through the
 // version schema, not in the column itself: the old application may still write NULL until
@@ -44,18 +45,36 @@ private:
 } // namespace
 
 std::unique_ptr<Change> parse_set_not_null(Fields& fields) {
-  fields.expect({"table", "column", "fill"});
+  fields.expect({"table", "column", "fill", "up", "down"});
   ShadowSpec spec;
   spec.kind = "set_not_null";
   spec.table = fields.required_identifier("table");
   spec.column = fields.required_identifier("column");
-  auto fill = fields.required_string("fill");
+  auto fill = fields.optional_string("fill");
+  auto up = fields.optional_string("up");
+  auto down = fields.optional_string("down");
   fields.finish();
-  if (fill.value.empty()) {
-    fields.fail(fill.mark, "set_not_null: 'fill' must be an SQL expression");
+  if (fill && up) {
+    fields.fail(up->mark, "set_not_null: give 'fill' (the value of NULLs) or 'up' (the new "
+                          "value of every row), not both");
   }
-  spec.up = {fmt::format("COALESCE({}, ({}))", quote_ident(spec.column.value), fill.value),
-             fill.mark};
+  if (!fill && !up) {
+    fields.fail(fields.mark(), "set_not_null: missing required field 'fill' (or 'up')");
+  }
+  const Located<std::string>& given = fill ? *fill : *up;
+  if (given.value.empty()) {
+    fields.fail(given.mark, fmt::format("set_not_null: '{}' must be an SQL expression",
+                                        fill ? "fill" : "up"));
+  }
+  // `up` rewrites every row the old application writes (a value it accepts that the new rule
+  // refuses, not only NULL); `down` gives the old column the new application's values back.
+  spec.up = fill ? Located<std::string>{fmt::format("COALESCE({}, ({}))",
+                                                    quote_ident(spec.column.value), fill->value),
+                                        fill->mark}
+                 : *up;
+  if (down) {
+    spec.down = *down;
+  }
   spec.not_null = true;
   return std::make_unique<SetNotNull>(std::move(spec));
 }

@@ -92,6 +92,10 @@ ColumnTransition shadow_transition(const ShadowSpec& spec, const ChangeContext& 
   }
   t.twins = find_twins(table, spec.column.value, temp,
                        [](const std::string& name) { return fit_identifier("_orc_" + name); });
+  std::erase_if(t.twins, [&](const Twin& twin) {
+    return std::find(spec.dropped.begin(), spec.dropped.end(), twin.name) != spec.dropped.end();
+  });
+  t.twins.insert(t.twins.end(), spec.rules.begin(), spec.rules.end());
   t.twins_renamed = true;
   t.drop_at_contract = {spec.column.value};
   t.renames = {{temp, spec.column.value}};
@@ -128,6 +132,19 @@ void shadow_apply(const ShadowSpec& spec, Catalog& catalog, const ChangeContext&
   moved.not_null = spec.not_null;
   cols.erase(it);
   cols.push_back(std::move(moved));
+  auto dropped = [&](const std::string& name) {
+    return std::find(spec.dropped.begin(), spec.dropped.end(), name) != spec.dropped.end();
+  };
+  std::erase_if(table->constraints, [&](const Constraint& c) { return dropped(c.name); });
+  std::erase_if(table->indexes, [&](const Index& i) { return dropped(i.name); });
+  for (const auto& rule : spec.rules) {
+    table->constraints.push_back({.name = rule.name,
+                                  .type = rule.type,
+                                  .definition = replace_identifier(
+                                      rule.definition, shadow_column_name(spec.column.value),
+                                      spec.column.value),
+                                  .columns = {spec.column.value}});
+  }
 }
 
 std::vector<Touch> ShadowChange::touches() const {

@@ -10,12 +10,12 @@
 namespace orchestrate {
 
 // A column replaced in place by a temporary physical column `_orc_new_<column>` that holds what
-// the column will hold afterwards (change_type, set_not_null, drop_not_null). The old application keeps the
-// old column; the new one sees the temporary column under the column's name through the version
-// schema. The column's indexes and constraints get twins on the temporary column, and contract
-// drops the old column and renames the temporary one (and the twins) to the old names in one
-// transaction, so the column then stands last in the table, as the version schema shows it
-// from the start.
+// the column will hold afterwards (change_type, set_not_null, drop_not_null, drop_constraint
+// with up/down). The old application keeps the old column; the new one sees the temporary
+// column under the column's name through the version schema. The column's indexes and
+// constraints get twins on the temporary column, and contract drops the old column and renames
+// the temporary one (and the twins) to the old names in one transaction, so the column then
+// stands last in the table, as the version schema shows it from the start.
 struct ShadowSpec {
   std::string kind;      // for step ids: "<kind>.<table>.<column>"
   Located<std::string> table;
@@ -28,6 +28,12 @@ struct ShadowSpec {
   Located<std::string> down;
   bool not_null = false; // the column ends NOT NULL (and the temporary column is NOT NULL)
   bool up_cannot_fail = false;
+  // Constraints of the column the temporary column does not get (drop_constraint): they go
+  // with the old column at contract, with the indexes that back them.
+  std::vector<std::string> dropped;
+  // Constraints only the temporary column gets (add_check with up/down), built like the twins
+  // (NOT VALID at expand, validated at transition) and given their names at contract.
+  std::vector<Twin> rules;
 };
 
 // Refuses key, referenced, identity and generated columns, tables that views depend on, and
@@ -36,7 +42,8 @@ void validate_shadow(const ShadowSpec& spec, const ChangeContext& ctx);
 ColumnTransition shadow_transition(const ShadowSpec& spec, const ChangeContext& ctx);
 std::vector<Touch> shadow_touches(const ShadowSpec& spec);
 VersionedColumn shadow_versioned(const ShadowSpec& spec);
-// The column takes its new type and NOT NULL and moves to the end of the table.
+// The column takes its new type and NOT NULL, loses the constraints dropped, gains the rules,
+// and moves to the end of the table.
 void shadow_apply(const ShadowSpec& spec, Catalog& catalog, const ChangeContext& ctx);
 
 // `_orc_new_<column>`, shortened to 63 bytes when needed.
