@@ -1,13 +1,22 @@
 // add_check: a CHECK constraint added NOT VALID at expand (only new writes are checked, no
 // scan under a blocking lock) and validated at transition, when existing rows are scanned
 // under a lock that lets writes go on.
+//
+// With `column`, `up` and `down` the table's existing rows (and the old application's writes
+// until contract) may break the check: the column moves to a shadow column (shadow_column.hpp)
+// that holds `up` of the old application's values and carries the check, seen by the new
+// application through the version schema; the old column keeps what the old application wrote
+// and gets `down` of the new application's writes (the column itself by default). Contract
+// drops the old column and gives the shadow column its name and the check its own.
 #include <fmt/format.h>
 
 #include "changes/common.hpp"
 #include "changes/expression_checks.hpp"
 #include "changes/kinds.hpp"
+#include "changes/shadow_column.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
+#include "core/sql_text.hpp"
 
 namespace orchestrate {
 
@@ -85,18 +94,83 @@ private:
   Located<std::string> m_check;
 };
 
+// With up/down: the check lives on the shadow column, whose values `up` makes satisfy it.
+class AddCheckFixingData final : public ShadowChange {
+public:
+  AddCheckFixingData(ShadowSpec spec, Located<std::string> name, Located<std::string> check)
+      : ShadowChange(spec), m_table(spec.table.value), m_name(std::move(name)),
+        m_check(std::move(check)) {}
+
+  // The check compiles over the table's row, as without up/down.
+  std::vector<LiveCheck> live_checks(const ChangeContext& ctx) const override {
+    auto out = ShadowChange::live_checks(ctx);
+    const Table& table = *ctx.before.table(ctx.schema, m_table);
+    out.push_back(check_compiles("add_check.check", m_check, physical_view(table),
+                                 live_table(ctx, m_table)));
+    return out;
+  }
+
+private:
+  void validate_kind(const ShadowSpec& spec,
+                     const Column&,
+                     const ChangeContext& ctx) const override {
+    if (constraint_name_taken(*ctx.before.table(ctx.schema, spec.table.value), m_name.value)) {
+      throw PlanError(ctx.file, m_name.mark.line, m_name.mark.column,
+                      fmt::format("add_check: the name {} is already taken", m_name.value));
+    }
+  }
+
+  // The column's own type; it stays NOT NULL if it is.
+  ShadowSpec resolved(const ShadowSpec& spec, const Column* column) const override {
+    ShadowSpec s = spec;
+    s.type = column ? column->type : "";
+    s.not_null = column != nullptr && column->not_null;
+    return s;
+  }
+
+  std::string m_table;
+  Located<std::string> m_name;
+  Located<std::string> m_check;
+};
+
 } // namespace
 
 std::unique_ptr<Change> parse_add_check(Fields& fields) {
-  fields.expect({"table", "name", "check"});
+  fields.expect({"table", "name", "check", "column", "up", "down"});
   auto table = fields.required_identifier("table");
   auto name = fields.required_identifier("name");
   auto check = fields.required_string("check");
+  auto column = fields.optional_identifier("column");
+  auto up = fields.optional_string("up");
+  auto down = fields.optional_string("down");
   fields.finish();
   if (check.value.find_first_not_of(" \t\n") == std::string::npos) {
     fields.fail(check.mark, "add_check: 'check' must not be empty");
   }
-  return std::make_unique<AddCheck>(std::move(table), std::move(name), std::move(check));
+  if (!column && !up && !down) {
+    return std::make_unique<AddCheck>(std::move(table), std::move(name), std::move(check));
+  }
+  if (!column || !up || up->value.empty()) {
+    fields.fail(fields.mark(), "add_check: rewriting rows that break the check needs 'column' "
+                               "(the one column it moves to a new column) and 'up' (that "
+                               "column's new value, over the row as the old application sees "
+                               "it); 'down' is optional");
+  }
+  ShadowSpec spec;
+  spec.kind = "add_check";
+  spec.table = table;
+  spec.column = *column;
+  spec.up = *up;
+  if (down) {
+    spec.down = *down;
+  }
+  const std::string temp = shadow_column_name(column->value);
+  spec.rules = {{.name = name.value,
+                 .twin = fit_identifier("_orc_" + name.value),
+                 .definition = "CHECK (" + replace_identifier(check.value, column->value, temp) +
+                               ")",
+                 .type = 'c'}};
+  return std::make_unique<AddCheckFixingData>(std::move(spec), std::move(name), std::move(check));
 }
 
 } // namespace orchestrate

@@ -13,9 +13,10 @@
 namespace orchestrate {
 
 // Every change that keeps two sets of columns in step (rename_column, change_type,
-// set_not_null, split_column, merge_columns, add_column with a fill) describes itself once as a
-// ColumnTransition; this engine derives the five phases, the dual-write trigger, the backfill,
-// the gates and the rollback from it. The direction rules live in sync_trigger.*.
+// set_not_null, drop_not_null, drop_constraint with up/down, split_column, merge_columns,
+// add_column with a fill) describes itself once as a ColumnTransition; this engine derives
+// the five phases, the dual-write trigger, the backfill, the gates and the rollback from it.
+// The direction rules live in sync_trigger.*.
 
 // A column expand adds: the new application's side.
 struct AddedColumn {

@@ -20,6 +20,8 @@ std::unique_ptr<Change> parse_drop_table(Fields& fields);
 std::unique_ptr<Change> parse_sql(Fields& fields);
 std::unique_ptr<Change> parse_change_type(Fields& fields);
 std::unique_ptr<Change> parse_set_not_null(Fields& fields);
+std::unique_ptr<Change> parse_drop_not_null(Fields& fields);
+std::unique_ptr<Change> parse_drop_constraint(Fields& fields);
 std::unique_ptr<Change> parse_split_column(Fields& fields);
 std::unique_ptr<Change> parse_merge_columns(Fields& fields);
 std::unique_ptr<Change> parse_rename_table(Fields& fields);

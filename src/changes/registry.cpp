@@ -20,6 +20,8 @@ const std::vector<std::pair<std::string_view, ChangeParser>>& registry() {
       {"sql", &parse_sql},
       {"change_type", &parse_change_type},
       {"set_not_null", &parse_set_not_null},
+      {"drop_not_null", &parse_drop_not_null},
+      {"drop_constraint", &parse_drop_constraint},
       {"split_column", &parse_split_column},
       {"merge_columns", &parse_merge_columns},
       {"rename_table", &parse_rename_table},

@@ -1,4 +1,5 @@
-// set_not_null: the column keeps its name and ends NOT NULL, its NULLs replaced by `fill`.
+// set_not_null: the column keeps its name and ends NOT NULL, its NULLs replaced by `fill` (or
+// every value by `up`, with `down` for the way back).
 //
 // The filled values live in a temporary column shown to the new application through the
 // version schema, not in the column itself: the old application may still write NULL until
@@ -9,7 +10,6 @@
 // queries (`WHERE col IS NULL`, RETURNING) see before it was ever deployed to expect that.
 #include <fmt/format.h>
 
-#include "changes/expression_checks.hpp"
 #include "changes/kinds.hpp"
 #include "changes/shadow_column.hpp"
 #include "core/errors.hpp"
@@ -19,77 +19,62 @@ namespace orchestrate {
 
 namespace {
 
-class SetNotNull final : public Change, public Versioned {
+class SetNotNull final : public ShadowChange {
 public:
-  explicit SetNotNull(ShadowSpec spec) : m_spec(std::move(spec)) {}
+  using ShadowChange::ShadowChange;
 
-  std::string_view kind() const override { return "set_not_null"; }
-  std::vector<Touch> touches() const override { return shadow_touches(m_spec); }
-
-  void validate(const ChangeContext& ctx) const override {
-    validate_shadow(resolved(ctx), ctx);
-    const Column& column =
-        *ctx.before.table(ctx.schema, m_spec.table.value)->column(m_spec.column.value);
+private:
+  void validate_kind(const ShadowSpec& spec,
+                     const Column& column,
+                     const ChangeContext& ctx) const override {
     if (column.not_null) {
-      throw PlanError(ctx.file, m_spec.column.mark.line, m_spec.column.mark.column,
-                      fmt::format("set_not_null: {}.{} is NOT NULL already", m_spec.table.value,
-                                  m_spec.column.value));
+      throw PlanError(ctx.file, spec.column.mark.line, spec.column.mark.column,
+                      fmt::format("set_not_null: {}.{} is NOT NULL already", spec.table.value,
+                                  spec.column.value));
     }
   }
 
-  PhaseWork work(Phase phase, const ChangeContext& ctx) const override {
-    return transition_work(shadow_transition(resolved(ctx), ctx), phase, table_of(ctx));
-  }
-
-  std::vector<Step> rollback(Phase, const ChangeContext& ctx) const override {
-    return transition_rollback(shadow_transition(resolved(ctx), ctx), table_of(ctx));
-  }
-
-  std::vector<LiveCheck> live_checks(const ChangeContext& ctx) const override {
-    return transition_live_checks(shadow_transition(resolved(ctx), ctx), table_of(ctx),
-                                  live_table(ctx, m_spec.table.value));
-  }
-
-  void apply(Catalog& catalog, const ChangeContext& ctx) const override {
-    shadow_apply(resolved(ctx), catalog, ctx);
-  }
-
-  std::vector<VersionedColumn> version_columns(const ChangeContext& ctx) const override {
-    return {shadow_versioned(resolved(ctx))};
-  }
-
-private:
-  const Table& table_of(const ChangeContext& ctx) const {
-    return *ctx.before.table(ctx.schema, m_spec.table.value);
-  }
-
   // The type is the column's own; the new application's values go back unchanged.
-  ShadowSpec resolved(const ChangeContext& ctx) const {
-    ShadowSpec s = m_spec;
-    const Table* table = ctx.before.table(ctx.schema, s.table.value);
-    const Column* column = table ? table->column(s.column.value) : nullptr;
+  ShadowSpec resolved(const ShadowSpec& spec, const Column* column) const override {
+    ShadowSpec s = spec;
     s.type = column ? column->type : "";
     return s;
   }
-
-  ShadowSpec m_spec;
 };
 
 } // namespace
 
 std::unique_ptr<Change> parse_set_not_null(Fields& fields) {
-  fields.expect({"table", "column", "fill"});
+  fields.expect({"table", "column", "fill", "up", "down"});
   ShadowSpec spec;
   spec.kind = "set_not_null";
   spec.table = fields.required_identifier("table");
   spec.column = fields.required_identifier("column");
-  auto fill = fields.required_string("fill");
+  auto fill = fields.optional_string("fill");
+  auto up = fields.optional_string("up");
+  auto down = fields.optional_string("down");
   fields.finish();
-  if (fill.value.empty()) {
-    fields.fail(fill.mark, "set_not_null: 'fill' must be an SQL expression");
+  if (fill && up) {
+    fields.fail(up->mark, "set_not_null: give 'fill' (the value of NULLs) or 'up' (the new "
+                          "value of every row), not both");
   }
-  spec.up = {fmt::format("COALESCE({}, ({}))", quote_ident(spec.column.value), fill.value),
-             fill.mark};
+  if (!fill && !up) {
+    fields.fail(fields.mark(), "set_not_null: missing required field 'fill' (or 'up')");
+  }
+  const Located<std::string>& given = fill ? *fill : *up;
+  if (given.value.empty()) {
+    fields.fail(given.mark, fmt::format("set_not_null: '{}' must be an SQL expression",
+                                        fill ? "fill" : "up"));
+  }
+  // `up` rewrites every row the old application writes (a value it accepts that the new rule
+  // refuses, not only NULL); `down` gives the old column the new application's values back.
+  spec.up = fill ? Located<std::string>{fmt::format("COALESCE({}, ({}))",
+                                                    quote_ident(spec.column.value), fill->value),
+                                        fill->mark}
+                 : *up;
+  if (down) {
+    spec.down = *down;
+  }
   spec.not_null = true;
   return std::make_unique<SetNotNull>(std::move(spec));
 }

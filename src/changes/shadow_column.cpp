@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "changes/common.hpp"
+#include "changes/expression_checks.hpp"
 #include "core/ident.hpp"
 #include "core/sql_text.hpp"
 
@@ -60,6 +61,8 @@ ColumnTransition shadow_transition(const ShadowSpec& spec, const ChangeContext& 
   t.schema = ctx.schema;
   t.table = spec.table;
   t.name = spec.column.value;
+  // Without `up`, the same type: the column itself is copied (an exact round trip one way).
+  const bool copy_up = spec.up.value.empty() && column.type == spec.type;
   t.added.push_back(
       {.name = temp,
        .type = spec.type,
@@ -67,7 +70,10 @@ ColumnTransition shadow_transition(const ShadowSpec& spec, const ChangeContext& 
        .default_sql = shadow_default(spec, table),
        .default_volatile = column.default_volatile,
        .not_null = spec.not_null,
-       .up = spec.up.value.empty() ? Located<std::string>{bare, spec.column.mark} : spec.up,
+       .up = copy_up ? Located<std::string>{spec.column.value, spec.column.mark}
+             : spec.up.value.empty() ? Located<std::string>{bare, spec.column.mark}
+                                     : spec.up,
+       .up_is_copy = copy_up,
        .up_cannot_fail = spec.up_cannot_fail,
        .comment = column.comment});
   const bool copy_down = spec.down.value.empty() && column.type == spec.type;
@@ -86,6 +92,10 @@ ColumnTransition shadow_transition(const ShadowSpec& spec, const ChangeContext& 
   }
   t.twins = find_twins(table, spec.column.value, temp,
                        [](const std::string& name) { return fit_identifier("_orc_" + name); });
+  std::erase_if(t.twins, [&](const Twin& twin) {
+    return std::find(spec.dropped.begin(), spec.dropped.end(), twin.name) != spec.dropped.end();
+  });
+  t.twins.insert(t.twins.end(), spec.rules.begin(), spec.rules.end());
   t.twins_renamed = true;
   t.drop_at_contract = {spec.column.value};
   t.renames = {{temp, spec.column.value}};
@@ -119,9 +129,62 @@ void shadow_apply(const ShadowSpec& spec, Catalog& catalog, const ChangeContext&
     moved.collation.reset();
   }
   moved.type = spec.type;
-  moved.not_null = moved.not_null || spec.not_null;
+  moved.not_null = spec.not_null;
   cols.erase(it);
   cols.push_back(std::move(moved));
+  auto dropped = [&](const std::string& name) {
+    return std::find(spec.dropped.begin(), spec.dropped.end(), name) != spec.dropped.end();
+  };
+  std::erase_if(table->constraints, [&](const Constraint& c) { return dropped(c.name); });
+  std::erase_if(table->indexes, [&](const Index& i) { return dropped(i.name); });
+  for (const auto& rule : spec.rules) {
+    table->constraints.push_back({.name = rule.name,
+                                  .type = rule.type,
+                                  .definition = replace_identifier(
+                                      rule.definition, shadow_column_name(spec.column.value),
+                                      spec.column.value),
+                                  .columns = {spec.column.value}});
+  }
+}
+
+std::vector<Touch> ShadowChange::touches() const {
+  return shadow_touches(m_spec);
+}
+
+void ShadowChange::validate(const ChangeContext& ctx) const {
+  const ShadowSpec s = resolved(ctx);
+  validate_shadow(s, ctx);
+  validate_kind(s, *table_of(ctx).column(s.column.value), ctx);
+}
+
+PhaseWork ShadowChange::work(Phase phase, const ChangeContext& ctx) const {
+  return transition_work(shadow_transition(resolved(ctx), ctx), phase, table_of(ctx));
+}
+
+std::vector<Step> ShadowChange::rollback(Phase, const ChangeContext& ctx) const {
+  return transition_rollback(shadow_transition(resolved(ctx), ctx), table_of(ctx));
+}
+
+std::vector<LiveCheck> ShadowChange::live_checks(const ChangeContext& ctx) const {
+  return transition_live_checks(shadow_transition(resolved(ctx), ctx), table_of(ctx),
+                                live_table(ctx, m_spec.table.value));
+}
+
+void ShadowChange::apply(Catalog& catalog, const ChangeContext& ctx) const {
+  shadow_apply(resolved(ctx), catalog, ctx);
+}
+
+std::vector<VersionedColumn> ShadowChange::version_columns(const ChangeContext& ctx) const {
+  return {shadow_versioned(resolved(ctx))};
+}
+
+ShadowSpec ShadowChange::resolved(const ChangeContext& ctx) const {
+  const Table* table = ctx.before.table(ctx.schema, m_spec.table.value);
+  return resolved(m_spec, table ? table->column(m_spec.column.value) : nullptr);
+}
+
+const Table& ShadowChange::table_of(const ChangeContext& ctx) const {
+  return *ctx.before.table(ctx.schema, m_spec.table.value);
 }
 
 } // namespace orchestrate

@@ -10,12 +10,12 @@
 namespace orchestrate {
 
 // A column replaced in place by a temporary physical column `_orc_new_<column>` that holds what
-// the column will hold afterwards (change_type, set_not_null). The old application keeps the
-// old column; the new one sees the temporary column under the column's name through the version
-// schema. The column's indexes and constraints get twins on the temporary column, and contract
-// drops the old column and renames the temporary one (and the twins) to the old names in one
-// transaction, so the column then stands last in the table, as the version schema shows it
-// from the start.
+// the column will hold afterwards (change_type, set_not_null, drop_not_null, drop_constraint
+// with up/down). The old application keeps the old column; the new one sees the temporary
+// column under the column's name through the version schema. The column's indexes and
+// constraints get twins on the temporary column, and contract drops the old column and renames
+// the temporary one (and the twins) to the old names in one transaction, so the column then
+// stands last in the table, as the version schema shows it from the start.
 struct ShadowSpec {
   std::string kind;      // for step ids: "<kind>.<table>.<column>"
   Located<std::string> table;
@@ -26,8 +26,14 @@ struct ShadowSpec {
   Located<std::string> up;
   // Over the row as the new application sees it; empty: the column itself, likewise.
   Located<std::string> down;
-  bool not_null = false; // the column ends NOT NULL
+  bool not_null = false; // the column ends NOT NULL (and the temporary column is NOT NULL)
   bool up_cannot_fail = false;
+  // Constraints of the column the temporary column does not get (drop_constraint): they go
+  // with the old column at contract, with the indexes that back them.
+  std::vector<std::string> dropped;
+  // Constraints only the temporary column gets (add_check with up/down), built like the twins
+  // (NOT VALID at expand, validated at transition) and given their names at contract.
+  std::vector<Twin> rules;
 };
 
 // Refuses key, referenced, identity and generated columns, tables that views depend on, and
@@ -36,10 +42,42 @@ void validate_shadow(const ShadowSpec& spec, const ChangeContext& ctx);
 ColumnTransition shadow_transition(const ShadowSpec& spec, const ChangeContext& ctx);
 std::vector<Touch> shadow_touches(const ShadowSpec& spec);
 VersionedColumn shadow_versioned(const ShadowSpec& spec);
-// The column takes its new type and moves to the end of the table.
+// The column takes its new type and NOT NULL, loses the constraints dropped, gains the rules,
+// and moves to the end of the table.
 void shadow_apply(const ShadowSpec& spec, Catalog& catalog, const ChangeContext& ctx);
 
 // `_orc_new_<column>`, shortened to 63 bytes when needed.
 std::string shadow_column_name(const std::string& column);
+
+// A change whose whole work is one shadow column. A kind gives its spec as parsed, completes it
+// from the schema before the change (`resolved`) and adds its own refusals (`validate_kind`,
+// called after the shared ones, with the column known to exist).
+class ShadowChange : public Change, public Versioned {
+public:
+  explicit ShadowChange(ShadowSpec spec) : m_spec(std::move(spec)) {}
+
+  std::string_view kind() const override { return m_spec.kind; }
+  std::vector<Touch> touches() const override;
+  void validate(const ChangeContext& ctx) const override;
+  PhaseWork work(Phase phase, const ChangeContext& ctx) const override;
+  std::vector<Step> rollback(Phase reached, const ChangeContext& ctx) const override;
+  std::vector<LiveCheck> live_checks(const ChangeContext& ctx) const override;
+  void apply(Catalog& catalog, const ChangeContext& ctx) const override;
+  std::vector<VersionedColumn> version_columns(const ChangeContext& ctx) const override;
+
+protected:
+  // The spec as parsed; `column` is null when the table or column does not exist (validate
+  // refuses that before anything else uses the result).
+  virtual ShadowSpec resolved(const ShadowSpec& spec, const Column* column) const = 0;
+  virtual void validate_kind(const ShadowSpec& spec,
+                             const Column& column,
+                             const ChangeContext& ctx) const = 0;
+
+private:
+  ShadowSpec resolved(const ChangeContext& ctx) const;
+  const Table& table_of(const ChangeContext& ctx) const;
+
+  ShadowSpec m_spec;
+};
 
 } // namespace orchestrate

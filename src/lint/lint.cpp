@@ -105,6 +105,17 @@ LintChange read_change(const YAML::Node& item, const std::string& text) {
     c.needs_backfill = true;
   } else if (k == "set_not_null") {
     c.needs_backfill = true;
+  } else if (k == "add_check" && f["up"]) {
+    c.removed = names(f["column"]); // contract swaps in a new column under the same name
+    c.needs_backfill = true;
+  } else if (k == "drop_constraint") {
+    if (f["up"] || f["down"]) {
+      c.removed = names(f["columns"]); // contract swaps in a new column under the same name
+      c.needs_backfill = true;
+    }
+  } else if (k == "drop_not_null") {
+    c.removed = names(f["column"]); // contract swaps in a new column under the same name
+    c.needs_backfill = true;
   } else if (k == "add_column") {
     c.needs_backfill = f["fill"].IsDefined();
   } else if (k == "add_timestamps" || k == "surrogate_key") {

@@ -84,10 +84,19 @@ json kinds() {
                              {"up", expr("old row -> new value, e.g. balance::bigint")},
                              {"down", expr("new row -> old value, e.g. balance::integer")}},
                             {"table", "column", "type"});
-  k["set_not_null"] = object({{"table", ident("table")},
-                              {"column", ident("column")},
-                              {"fill", expr("SQL expression for rows where the column is NULL")}},
-                             {"table", "column", "fill"});
+  k["set_not_null"] = object(
+      {{"table", ident("table")},
+       {"column", ident("column")},
+       {"fill", expr("SQL expression for rows where the column is NULL (or give up)")},
+       {"up", expr("instead of fill: old row -> the new value of every row, never NULL")},
+       {"down", expr("new row -> the old column's value (default: the column itself)")}},
+      {"table", "column"});
+  k["drop_not_null"] = object(
+      {{"table", ident("table")},
+       {"column", ident("a NOT NULL column that may hold NULL after contract")},
+       {"down", expr("SQL expression over the new row: what the old application reads where the "
+                     "new one writes NULL")}},
+      {"table", "column", "down"});
   k["split_column"] = object(
       {{"table", ident("table")},
        {"from", ident("the column to split")},
@@ -103,10 +112,14 @@ json kinds() {
                                  "new column"},
                  {"additionalProperties", expr("SQL expression")}}}},
       {"table", "from", "into", "down"});
-  k["add_check"] = object({{"table", ident("table")},
-                           {"name", ident("constraint name")},
-                           {"check", expr("SQL boolean expression")}},
-                          {"table", "name", "check"});
+  k["add_check"] = object(
+      {{"table", ident("table")},
+       {"name", ident("constraint name")},
+       {"check", expr("SQL boolean expression")},
+       {"column", ident("with up: the column whose rows up rewrites to satisfy the check")},
+       {"up", expr("old row -> the column's new value, which satisfies the check")},
+       {"down", expr("new row -> the old column's value (default: the column itself)")}},
+      {"table", "name", "check"});
   k["add_unique"] = object({{"table", ident("table")},
                             {"name", ident("constraint name")},
                             {"columns", ident_list("columns of the unique key")}},
@@ -122,6 +135,16 @@ json kinds() {
                       {"enum", {"cascade", "restrict", "no_action", "set_null", "set_default",
                                 "CASCADE", "RESTRICT", "NO ACTION", "SET NULL", "SET DEFAULT"}}}}},
       {"table", "name", "columns", "references"});
+  k["drop_constraint"] = object(
+      {{"table", ident("table")},
+       {"name", ident("the check, unique or foreign-key constraint to drop at contract")},
+       {"columns", ident_list("its columns (checked against the constraint); one column with "
+                              "up/down")},
+       {"up", expr("SQL expression over the old row: the new column's value for the old "
+                   "application's writes (default: the column itself)")},
+       {"down", expr("SQL expression over the new row: a value the constraint accepts, for the "
+                     "old application's column (required with up)")}},
+      {"table", "name"});
   k["create_index"] = object(
       {{"table", ident("table")},
        {"name", ident("index name")},

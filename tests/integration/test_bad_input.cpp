@@ -44,6 +44,9 @@ const BadExpression k_bad_expressions[] = {
      "nosuch_down::text", "42703"},
     {"set_not_null.fill", "  - set_not_null: {table: users, column: email, fill: nosuch_fill}\n",
      "nosuch_fill", "42703"},
+    {"drop_not_null.down",
+     "  - drop_not_null: {table: users, column: phone_number, down: nosuch_down}\n",
+     "nosuch_down", "42703"},
     {"split_column.into.up",
      "  - split_column:\n      table: users\n      from: name\n      into:\n"
      "        - {name: first_name, type: text, up: nosuch_first}\n"
@@ -140,6 +143,23 @@ TEST_CASE("validate compiles every expression against the live schema, at its po
   CHECK(db.dump() == before);
   CHECK(db.value("SELECT count(*) FROM pg_namespace WHERE nspname = 'orchestrate'") == "0");
   CHECK(db.value("SELECT count(*) FROM orders") == "10");
+}
+
+TEST_CASE("drop_not_null without down exits 2 at the change and changes nothing") {
+  itest::TestDb db("dnn_no_down", 10);
+  const std::string before = db.dump();
+  const std::string plan = db.write_plan(
+      "nodown.yaml",
+      "name: nodown\nchanges:\n  - drop_not_null: {table: users, column: phone_number}\n");
+  for (const char* command : {"validate", "lint", "start"}) {
+    CAPTURE(command);
+    auto r = db.orchestrate({command, plan});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("nodown.yaml:3:20: drop_not_null: 'down' is required") != std::string::npos);
+  }
+  CHECK(db.dump() == before);
+  CHECK(db.value("SELECT count(*) FROM pg_namespace WHERE nspname = 'orchestrate'") == "0");
 }
 
 TEST_CASE("an expression over a column an earlier change of the plan adds is valid") {

@@ -11,6 +11,7 @@
 
 #include <pqxx/pqxx>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <memory>
@@ -230,6 +231,9 @@ Write new_w(const std::string& sql, int id, Row row) {
 Write new_refused(const std::string& sql, int id) {
   return {true, sql, id, std::nullopt};
 }
+Write old_refused(const std::string& sql, int id) {
+  return {false, sql, id, std::nullopt};
+}
 
 } // namespace
 
@@ -441,6 +445,130 @@ TEST_CASE("set_not_null: the old application keeps its NULL, the new one sees th
         new_refused("INSERT INTO t (id) VALUES ({id})", b + 5),
         old_w("UPDATE t SET email = NULL WHERE id = {id}", p + 1, {"~", "unknown"}),
         new_w("UPDATE t SET email = 'n@b' WHERE id = {id}", p, {"n@b", "n@b"}),
+    };
+  };
+  run_scenario(s);
+}
+
+TEST_CASE("drop_not_null: the new application's NULL is kept, the old one reads down") {
+  Scenario s;
+  s.name = "dw_dropnn";
+  s.setup = "CREATE TABLE t (id int PRIMARY KEY, email text NOT NULL, note text DEFAULT '');\n"
+            "INSERT INTO t (id, email) SELECT i, 'u' || i FROM generate_series(1, 20) i";
+  s.plan = "name: email-null\nchanges:\n  - drop_not_null: {table: t, column: email, down: "
+           "\"'unknown'\"}\n";
+  s.old_cols = "email";
+  s.new_cols = "_orc_new_email";
+  s.final_cols = "email";
+  s.pre = [](int id) { return Row{"u" + std::to_string(id), "u" + std::to_string(id)}; };
+  s.writes = [](int b, int p) {
+    const std::string pre2 = "u" + std::to_string(p + 2);
+    return std::vector<Write>{
+        old_w("INSERT INTO t (id, email) VALUES ({id}, 'o@b')", b + 1, {"o@b", "o@b"}),
+        old_refused("INSERT INTO t (id) VALUES ({id})", b + 2),
+        old_w("INSERT INTO t (id, email) VALUES ({id}, 'unknown')", b + 3, {"unknown", "unknown"}),
+        new_w("INSERT INTO t (id, email) VALUES ({id}, NULL)", b + 4, {"unknown", "~"}),
+        new_w("INSERT INTO t (id) VALUES ({id})", b + 5, {"unknown", "~"}),
+        // A value equal to what down gives a NULL is stored as written.
+        new_w("INSERT INTO t (id, email) VALUES ({id}, 'unknown')", b + 6, {"unknown", "unknown"}),
+        new_w("INSERT INTO t (id, email) VALUES ({id}, 'n@b')", b + 7, {"n@b", "n@b"}),
+        new_w("UPDATE t SET email = NULL WHERE id = {id}", b + 7, {"unknown", "~"}),
+        // The old application writes over the new one's NULL: both sides take its value.
+        old_w("UPDATE t SET email = 'back' WHERE id = {id}", b + 7, {"back", "back"}),
+        old_refused("UPDATE t SET email = NULL WHERE id = {id}", b + 1),
+        new_w("UPDATE t SET email = 'n2' WHERE id = {id}", p, {"n2", "n2"}),
+        old_w("UPDATE t SET email = 'o2' WHERE id = {id}", p + 1, {"o2", "o2"}),
+        // Before the backfill the new side of a row nobody reached reads NULL already: setting
+        // NULL changes nothing, and the row gets its new side like any row a write reaches.
+        new_w("UPDATE t SET email = NULL WHERE id = {id}", p + 2,
+              unreached(b) ? Row{pre2, pre2} : Row{"unknown", "~"}),
+    };
+  };
+  run_scenario(s);
+}
+
+TEST_CASE("drop_constraint with down: the new application's -3 is kept, the old one reads 0") {
+  Scenario s;
+  s.name = "dw_dropcheck";
+  s.setup = "CREATE TABLE t (id int PRIMARY KEY, qty int NOT NULL CONSTRAINT qty_nonneg CHECK "
+            "(qty >= 0), note text DEFAULT '');\n"
+            "INSERT INTO t (id, qty) SELECT i, i FROM generate_series(1, 20) i";
+  s.plan = "name: qty-signed\nchanges:\n  - drop_constraint: {table: t, name: qty_nonneg, "
+           "columns: [qty], down: \"GREATEST(qty, 0)\"}\n";
+  s.old_cols = "qty";
+  s.new_cols = "_orc_new_qty";
+  s.final_cols = "qty";
+  s.pre = [](int id) { return Row{std::to_string(id), std::to_string(id)}; };
+  s.writes = [](int b, int p) {
+    return std::vector<Write>{
+        old_w("INSERT INTO t (id, qty) VALUES ({id}, 5)", b + 1, {"5", "5"}),
+        // The old application's column keeps its constraint until contract.
+        old_refused("INSERT INTO t (id, qty) VALUES ({id}, -1)", b + 2),
+        new_w("INSERT INTO t (id, qty) VALUES ({id}, -3)", b + 3, {"0", "-3"}),
+        new_w("INSERT INTO t (id, qty) VALUES ({id}, 0)", b + 4, {"0", "0"}),
+        new_w("INSERT INTO t (id, qty) VALUES ({id}, 7)", b + 5, {"7", "7"}),
+        // NOT NULL stays on both sides.
+        new_refused("INSERT INTO t (id) VALUES ({id})", b + 6),
+        new_w("UPDATE t SET qty = -5 WHERE id = {id}", p, {"0", "-5"}),
+        old_w("UPDATE t SET qty = 9 WHERE id = {id}", b + 3, {"9", "9"}),
+        old_refused("UPDATE t SET qty = -2 WHERE id = {id}", p + 1),
+        new_w("UPDATE t SET qty = -1 WHERE id = {id}", b + 5, {"0", "-1"}),
+    };
+  };
+  run_scenario(s);
+}
+
+TEST_CASE("add_check with up: rows that break the check are rewritten on the new side only") {
+  Scenario s;
+  s.name = "dw_checkfix";
+  s.setup = "CREATE TABLE t (id int PRIMARY KEY, qty int NOT NULL, note text DEFAULT '');\n"
+            "INSERT INTO t (id, qty) SELECT i, i * 10 FROM generate_series(1, 20) i";
+  s.plan = "name: qty-small\nchanges:\n  - add_check: {table: t, name: qty_small, check: \"qty "
+           "<= 100\", column: qty, up: \"LEAST(qty, 100)\"}\n";
+  s.old_cols = "qty";
+  s.new_cols = "_orc_new_qty";
+  s.final_cols = "qty";
+  s.pre = [](int id) {
+    return Row{std::to_string(id * 10), std::to_string(std::min(id * 10, 100))};
+  };
+  s.writes = [](int b, int p) {
+    return std::vector<Write>{
+        // The old application still writes what the check refuses; the new side gets up of it.
+        old_w("INSERT INTO t (id, qty) VALUES ({id}, 500)", b + 1, {"500", "100"}),
+        old_w("INSERT INTO t (id, qty) VALUES ({id}, 50)", b + 2, {"50", "50"}),
+        new_w("INSERT INTO t (id, qty) VALUES ({id}, 70)", b + 3, {"70", "70"}),
+        new_refused("INSERT INTO t (id, qty) VALUES ({id}, 150)", b + 4),
+        new_w("UPDATE t SET qty = 90 WHERE id = {id}", p, {"90", "90"}),
+        old_w("UPDATE t SET qty = 300 WHERE id = {id}", p + 1, {"300", "100"}),
+        new_refused("UPDATE t SET qty = 101 WHERE id = {id}", p + 2),
+    };
+  };
+  run_scenario(s);
+}
+
+TEST_CASE("set_not_null with up and down: every value rewritten each way, NULL refused") {
+  Scenario s;
+  s.name = "dw_notnull_updown";
+  s.setup = "CREATE TABLE t (id int PRIMARY KEY, email text, note text DEFAULT '');\n"
+            "INSERT INTO t (id, email) SELECT i, CASE WHEN i % 2 = 0 THEN 'U' || i END FROM "
+            "generate_series(1, 20) i";
+  s.plan = "name: email-lower\nchanges:\n  - set_not_null: {table: t, column: email, up: "
+           "\"COALESCE(lower(email), 'none')\", down: \"upper(email)\"}\n";
+  s.old_cols = "email";
+  s.new_cols = "_orc_new_email";
+  s.final_cols = "email";
+  s.pre = [](int id) {
+    return id % 2 == 0 ? Row{"U" + std::to_string(id), "u" + std::to_string(id)}
+                       : Row{"~", "none"};
+  };
+  s.writes = [](int b, int p) {
+    return std::vector<Write>{
+        old_w("INSERT INTO t (id, email) VALUES ({id}, 'AB')", b + 1, {"AB", "ab"}),
+        old_w("INSERT INTO t (id) VALUES ({id})", b + 2, {"~", "none"}),
+        new_w("INSERT INTO t (id, email) VALUES ({id}, 'cd')", b + 3, {"CD", "cd"}),
+        new_refused("INSERT INTO t (id, email) VALUES ({id}, NULL)", b + 4),
+        new_w("UPDATE t SET email = 'xy' WHERE id = {id}", p, {"XY", "xy"}),
+        old_w("UPDATE t SET email = NULL WHERE id = {id}", p + 1, {"~", "none"}),
     };
   };
   run_scenario(s);

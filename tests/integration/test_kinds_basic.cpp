@@ -14,7 +14,7 @@
 using namespace std::chrono_literals;
 
 // One lifecycle per structural change kind (add_column, drop_column, add_check, add_unique,
-// add_foreign_key, create_index, create_table, drop_table, sql), each under a concurrent
+// add_foreign_key, drop_constraint, create_index, create_table, drop_table, sql), each under a concurrent
 // writer whose every committed write is checked afterwards, and rollbacks from every phase
 // that must leave pg_dump --schema-only as it was.
 namespace {
@@ -277,6 +277,88 @@ TEST_CASE("add_check, add_unique and add_foreign_key: NOT VALID or concurrent at
                   "<> 'p'") ==
         "users_org_fkey:f:true,users_phone_short:c:true,users_phone_unique:u:true");
   CHECK(value(db, "SELECT confdeltype FROM pg_constraint WHERE conname = 'users_org_fkey'") == "n");
+}
+
+TEST_CASE("drop_constraint: check, unique and foreign key hold for both applications until "
+          "contract drops them") {
+  itest::TestDb db("kb_drop_constraints", 2000);
+  db.exec(k_orgs_setup);
+  db.exec("ALTER TABLE users ADD CONSTRAINT users_name_phone_check CHECK (name <> "
+          "phone_number);"
+          "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);"
+          "ALTER TABLE users ADD CONSTRAINT users_org_fkey FOREIGN KEY (org_id) REFERENCES orgs "
+          "(id)");
+  auto options = options_for(db);
+  example::Writer app(options);
+  app.start(example::Version::old_app);
+  start_plan(db, db.write_plan(
+                     "drop.yaml",
+                     "name: drop-constraints\nchanges:\n"
+                     "  - drop_constraint: {table: users, name: users_name_phone_check, columns: "
+                     "[name, phone_number]}\n"
+                     "  - drop_constraint: {table: users, name: users_email_key}\n"
+                     "  - drop_constraint: {table: users, name: users_org_fkey, columns: "
+                     "[org_id]}\n"));
+  // Each write breaks one constraint; until contract each is refused.
+  const std::vector<std::string> breaking = {
+      "INSERT INTO users (name, phone_number) VALUES ('same', 'same')",
+      "UPDATE users SET email = 'dup@example.com' WHERE id IN (1, 2)",
+      "UPDATE users SET org_id = 999 WHERE id = 3"};
+  auto refused = [&](const std::string& sql) {
+    try {
+      db.exec(sql);
+      return false;
+    } catch (const std::exception&) {
+      return true;
+    }
+  };
+  for (int phase = 1; phase <= 4; ++phase) {
+    CAPTURE(phase);
+    advance(db, 1);
+    for (const auto& sql : breaking) {
+      CAPTURE(sql);
+      CHECK(refused(sql));
+    }
+  }
+  const std::string constraints = "SELECT count(*) FROM pg_constraint WHERE conrelid = "
+                                   "'users'::regclass AND contype <> 'p'";
+  CHECK(value(db, constraints) == "3");
+  advance(db, 1);
+  check_writes(app, options, "phone_number");
+  CHECK(value(db, constraints) == "0");
+  CHECK(value(db, "SELECT count(*) FROM pg_indexes WHERE indexname = 'users_email_key'") == "0");
+  for (const auto& sql : breaking) {
+    CAPTURE(sql);
+    CHECK_FALSE(refused(sql));
+  }
+  CHECK(no_helpers_left(db));
+}
+
+TEST_CASE("drop_constraint refuses a constraint the table does not have and one of another "
+          "kind, exit 2 at its name, nothing changed") {
+  itest::TestDb db("kb_drop_constraint_bad", 10);
+  db.exec("ALTER TABLE users ADD CONSTRAINT users_phone_check CHECK (phone_number <> 'x')");
+  const std::string before = db.dump();
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"users_phone_chek", "bad.yaml:3:43: drop_constraint: users has no constraint named "
+                           "users_phone_chek (its constraints: users_phone_check (check), "
+                           "users_pkey (primary key))"},
+      {"users_pkey", "bad.yaml:3:43: drop_constraint: users_pkey on users is a primary key "
+                     "constraint; drop_constraint drops check, unique and foreign-key "
+                     "constraints"}};
+  for (const auto& [name, message] : cases) {
+    CAPTURE(name);
+    const std::string plan = db.write_plan(
+        "bad.yaml", "name: bad\nchanges:\n  - drop_constraint: {table: users, name: " + name +
+                        "}\n");
+    for (const char* command : {"validate", "start"}) {
+      auto r = db.orchestrate({command, plan});
+      INFO(r.out << r.err);
+      CHECK(r.exit_code == 2);
+      CHECK(r.err.find(message) != std::string::npos);
+    }
+  }
+  CHECK(db.dump() == before);
 }
 
 TEST_CASE("create_index builds concurrently under writes, and rollback from every phase "

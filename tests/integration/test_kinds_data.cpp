@@ -1,7 +1,7 @@
-// Lifecycles of the change kinds that copy data (change_type, set_not_null, split_column,
-// merge_columns) and rename_table, each under a concurrent writer: the old application writes
-// the base table until transition, the new application from then on, through the plan's
-// version schema where the kind needs one. Every committed write is checked afterwards in both
+// Lifecycles of the change kinds that copy data (change_type, set_not_null, drop_not_null,
+// split_column, merge_columns) and rename_table, each under a concurrent writer: the old
+// application writes the base table until transition, the new application from then on,
+// through the plan's version schema where the kind needs one. Every committed write is checked afterwards in both
 // representations.
 #include <doctest/doctest.h>
 
@@ -416,6 +416,82 @@ changes:
   check_clean(db);
 }
 
+TEST_CASE("drop_not_null: the new app may write NULL, the old app reads down instead") {
+  itest::TestDb db("dnn_life", 2000);
+  db.exec("COMMENT ON COLUMN users.phone_number IS 'how to reach the user'");
+  auto plan = db.write_plan("phone.yaml", R"yaml(name: phone-null
+changes:
+  - drop_not_null: {table: users, column: phone_number, down: "'(none)'"}
+)yaml");
+  REQUIRE(db.orchestrate({"start", plan}).exit_code == 0);
+  example::WriterOptions options;
+  options.url = db.url();
+  options.old_column = options.new_column = "phone_number";
+  std::map<long long, std::string> written;
+  example::Writer old_app(options);
+  old_app.start(example::Version::old_app);
+  next(db, "expand");
+  next(db, "dual_write");
+  let_it_write();
+  next(db, "backfill");
+  let_it_write();
+  stop(old_app, written);
+
+  options.search_path = search_path_of(db, "phone-null");
+  options.new_app_plan = "phone-null";
+  example::Writer new_app(options);
+  new_app.start(example::Version::new_app);
+  next(db, "transition");
+  // The new application writes NULL; the old one, still running, reads down.
+  pqxx::connection new_conn(db.url());
+  std::string null_id;
+  {
+    pqxx::work tx(new_conn);
+    tx.exec("SET search_path TO " + options.search_path);
+    tx.exec("SELECT set_config('orchestrate.new_app', 'phone-null', true)");
+    null_id = tx.exec1("INSERT INTO users (name, phone_number) VALUES ('new app, no phone', "
+                       "NULL) RETURNING id")[0]
+                  .as<std::string>();
+    tx.commit();
+  }
+  CHECK(db.value("SELECT phone_number || ' ' || coalesce(_orc_new_phone_number, 'NULL') FROM "
+                 "users WHERE id = " + null_id) == "(none) NULL");
+  let_it_write();
+  stop(new_app, written);
+  CHECK(mismatches(db, written, "users", "t.phone_number = e.v AND t._orc_new_phone_number = "
+                                         "e.v") == 0);
+  CHECK(db.value("SELECT count(*) FROM users WHERE phone_number IS NULL") == "0");
+
+  example::Writer final_app(options);
+  final_app.start(example::Version::new_app);
+  next(db, "done");
+  let_it_write();
+  stop(final_app, written);
+  CHECK(mismatches(db, written, "users", "t.phone_number = e.v") == 0);
+  CHECK(db.value("SELECT coalesce(phone_number, 'NULL') FROM users WHERE id = " + null_id) ==
+        "NULL");
+  // Rows no writer touched keep their value.
+  std::string touched = "{" + null_id;
+  for (const auto& entry : written) {
+    touched += "," + std::to_string(entry.first);
+  }
+  CHECK(db.value("SELECT count(*) FROM users WHERE NOT id = ANY ('" + touched + "}') AND "
+                 "phone_number IS DISTINCT FROM '+1-555-' || lpad(id::text, 7, '0')") == "0");
+  // The column is nullable, last, and keeps its index and comment.
+  CHECK(db.value("SELECT attnotnull::text || ' ' || (attnum = (SELECT max(attnum) FROM "
+                 "pg_attribute WHERE attrelid = 'users'::regclass AND NOT attisdropped))::text "
+                 "FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = "
+                 "'phone_number'") == "false true");
+  CHECK(db.value("SELECT indexdef FROM pg_indexes WHERE indexname = 'users_phone_number_idx'") ==
+        "CREATE INDEX users_phone_number_idx ON public.users USING btree (phone_number)");
+  CHECK(db.value("SELECT col_description('users'::regclass, attnum) FROM pg_attribute WHERE "
+                 "attrelid = 'users'::regclass AND attname = 'phone_number'") ==
+        "how to reach the user");
+  CHECK(db.value("SELECT column_default FROM information_schema.columns WHERE table_name = "
+                 "'users' AND column_name = 'phone_number'") == "''::text");
+  check_clean(db);
+}
+
 TEST_CASE("split_column: users.name into first_name and last_name") {
   itest::TestDb db("split_life", 2000);
   auto plan = db.write_plan("split.yaml", R"yaml(name: split-name
@@ -582,10 +658,13 @@ changes:
   (void)before;
 }
 
-TEST_CASE("set_not_null, split_column and merge_columns: rollback from every phase") {
+TEST_CASE("set_not_null, drop_not_null, split_column and merge_columns: rollback from every phase") {
   const std::vector<std::pair<std::string, std::string>> plans = {
       {"snn", R"yaml(changes:
   - set_not_null: {table: users, column: email, fill: "'x@example.com'"}
+)yaml"},
+      {"dnn", R"yaml(changes:
+  - drop_not_null: {table: users, column: phone_number, down: "'(none)'"}
 )yaml"},
       {"split", R"yaml(changes:
   - split_column:

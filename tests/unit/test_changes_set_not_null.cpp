@@ -48,6 +48,22 @@ TEST_CASE("backfill fills the NULL rows") {
         "\"_orc_side_users_email\" = 'b'");
 }
 
+TEST_CASE("up rewrites every value the old application writes, down gives the new ones back") {
+  PlanWork work = render("set_not_null: {table: users, column: email, up: \"COALESCE(lower(email), "
+                         "'none')\", down: \"upper(email)\"}");
+  CHECK(work.at(Phase::backfill).backfills[0].assignments ==
+        "\"_orc_new_email\" = (COALESCE(lower(email), 'none')), \"_orc_side_users_email\" = 'b'");
+  const std::string& sync = work.at(Phase::dual_write).steps[0].sql;
+  CHECK(sync.find("_down0 := (upper(email))") != std::string::npos);
+  CHECK(has_step(work.at(Phase::transition), "ALTER COLUMN \"_orc_new_email\" SET NOT NULL"));
+}
+
+TEST_CASE("is refused with both fill and up") {
+  std::string c = "set_not_null: {table: users, column: email, fill: \"''\", up: email}";
+  CHECK(error_of(c) == at(c, "email}") + ": set_not_null: give 'fill' (the value of NULLs) or "
+                                         "'up' (the new value of every row), not both");
+}
+
 TEST_CASE("is refused for a NOT NULL column and without fill") {
   std::string c = "set_not_null: {table: users, column: name, fill: \"''\"}";
   CHECK(error_of(c) == at(c, "name,") + ": set_not_null: users.name is NOT NULL already");

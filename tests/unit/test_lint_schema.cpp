@@ -143,9 +143,10 @@ TEST_CASE("the schema declares draft 2020-12 and every change kind of the design
     kinds.insert(alt["required"][0].get<std::string>());
   }
   for (const char* k : {"rename_column", "add_column", "drop_column", "change_type",
-                        "set_not_null", "split_column", "merge_columns", "add_check", "add_unique",
-                        "add_foreign_key", "create_index", "rename_table", "create_table",
-                        "drop_table", "sql", "add_timestamps", "explode_list"}) {
+                        "set_not_null", "drop_not_null", "drop_constraint", "split_column",
+                        "merge_columns", "add_check", "add_unique", "add_foreign_key",
+                        "create_index", "rename_table", "create_table", "drop_table", "sql",
+                        "add_timestamps", "explode_list"}) {
     CHECK_MESSAGE(kinds.count(k) == 1, k);
   }
   for (const char* key : {"name", "description", "schema", "changes", "backfill", "gates",
@@ -183,6 +184,11 @@ changes:
   - drop_column: {table: users, column: d}
   - change_type: {table: users, column: e, type: bigint, up: e::bigint, down: e::int}
   - set_not_null: {table: users, column: f, fill: "''"}
+  - drop_not_null: {table: users, column: g, down: "''"}
+  - set_not_null: {table: users, column: f2, up: "coalesce(f2, 'x') || ''", down: f2}
+  - add_check: {table: users, name: k3, check: q < 10, column: q, up: "least(q, 9) + 0", down: q}
+  - drop_constraint: {table: users, name: k, columns: [a, b]}
+  - drop_constraint: {table: users, name: k2, columns: [h], up: h, down: abs(h)}
   - split_column: {table: users, from: name, into: [{name: a1, type: text, up: x},
                                                     {name: a2, type: text, up: y}], down: z}
   - merge_columns: {table: users, from: [a1, a2], into: {name: n, type: text, up: x},
@@ -204,6 +210,16 @@ changes:
                    delimiter: ",", owner_column: post_id, item_column: tag_id, malformed: skip}
 )"));
   CHECK(valid(plan, plan_json_schema()));
+}
+
+TEST_CASE("the schema requires drop_not_null's down") {
+  const json s = plan_json_schema();
+  CHECK(valid(to_json(YAML::Load("name: p\nchanges:\n  - drop_not_null: {table: t, column: c, "
+                                 "down: \"''\"}\n")),
+              s));
+  CHECK_FALSE(valid(to_json(YAML::Load("name: p\nchanges:\n  - drop_not_null: {table: t, "
+                                       "column: c}\n")),
+                    s));
 }
 
 TEST_CASE("the schema rejects the broken plans that need no database to find wrong") {
