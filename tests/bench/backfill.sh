@@ -204,10 +204,10 @@ compare() { # compare KIND ROWS: KIND users or narrow
   read -r single_s single_wal single_size < <(single_update "${kind}_single")
   read -r pgroll_s pgroll_wal pgroll_size < <(pgroll "${kind}_pgroll")
   read -r orc_whole orc_copy orc_wal orc_size orc_rss < <(orchestrate_backfill "${kind}_orc")
-  local orc_s="$orc_whole" what="whole next into the backfill"
+  local orc_s="$orc_whole" what="whole next"
   if [[ "$kind" == narrow ]]; then
     orc_s="$orc_copy"
-    what="backfill alone"
+    what="copy alone"
   fi
   cat <<REPORT
 
