@@ -15,7 +15,7 @@ ALTER TABLE "public"."users" DROP CONSTRAINT IF EXISTS "_orc_nn_users_phone_numb
 -- check add_column.users.phone_number.not_null: column users.phone_number is NOT NULL
 --   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."users"') AND attname = 'phone_number' AND attnotnull AND NOT attisdropped)
 -- check add_column.users.phone_number.parity: no row of users where "_orc_side_users_phone_number" = '0'
---   batched scan of public.users along (id) for rows where CASE "_orc_side_users_phone_number" WHEN '0' THEN true WHEN 'n' THEN false ELSE ("phone_number" IS DISTINCT FROM CAST((COALESCE("phone_number", ('+1-555-' || lpad(id::text, 7, '0')))) AS text)) END
+--   one scan of public.users (in pages along (id) when its heap is over 2048 MiB) for rows where CASE "_orc_side_users_phone_number" WHEN '0' THEN true WHEN 'n' THEN false ELSE ("phone_number" IS DISTINCT FROM CAST((COALESCE("phone_number", ('+1-555-' || lpad(id::text, 7, '0')))) AS text)) END
 -- check create_index.users.users_phone_number_idx.valid: index users_phone_number_idx exists and is valid
 --   SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass('"public"."users_phone_number_idx"') AND indisvalid AND indisready)
 

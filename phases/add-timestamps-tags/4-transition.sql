@@ -28,7 +28,7 @@ ALTER TABLE "public"."tags" DROP CONSTRAINT IF EXISTS "_orc_nn_tags_updated_at";
 -- check add_timestamps.tags.updated_at.not_null: column tags.updated_at is NOT NULL
 --   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."tags"') AND attname = 'updated_at' AND attnotnull AND NOT attisdropped)
 -- check add_timestamps.tags.parity: no row of tags where "_orc_side_tags_timestamps" = '0'
---   batched scan of public.tags along (id) for rows where CASE "_orc_side_tags_timestamps" WHEN '0' THEN true WHEN 'n' THEN false ELSE ("created_at" IS DISTINCT FROM CAST((COALESCE("created_at", (now()))) AS timestamp with time zone) OR "updated_at" IS DISTINCT FROM CAST((COALESCE("updated_at", (now()))) AS timestamp with time zone)) END
+--   one scan of public.tags (in pages along (id) when its heap is over 2048 MiB) for rows where CASE "_orc_side_tags_timestamps" WHEN '0' THEN true WHEN 'n' THEN false ELSE ("created_at" IS DISTINCT FROM CAST((COALESCE("created_at", (now()))) AS timestamp with time zone) OR "updated_at" IS DISTINCT FROM CAST((COALESCE("updated_at", (now()))) AS timestamp with time zone)) END
 
 -- rollback from this phase:
 -- step rollback.version_schema.drop

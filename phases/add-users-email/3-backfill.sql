@@ -5,7 +5,7 @@
 
 -- gate (checked before `next` leaves this phase):
 -- check add_column.users.email.parity: no row of users where "_orc_side_users_email" = '0'
---   batched scan of public.users along (id) for rows where CASE "_orc_side_users_email" WHEN '0' THEN true WHEN 'n' THEN false ELSE ("email" IS DISTINCT FROM CAST((COALESCE("email", ('user' || id || '@example.com'))) AS text)) END
+--   one scan of public.users (in pages along (id) when its heap is over 2048 MiB) for rows where CASE "_orc_side_users_email" WHEN '0' THEN true WHEN 'n' THEN false ELSE ("email" IS DISTINCT FROM CAST((COALESCE("email", ('user' || id || '@example.com'))) AS text)) END
 
 -- rollback from this phase:
 -- step rollback.version_schema.drop

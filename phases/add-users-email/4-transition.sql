@@ -22,7 +22,7 @@ END $orc$;
 -- check add_column.users.email.not_null: column users.email is NOT NULL
 --   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."users"') AND attname = 'email' AND attnotnull AND NOT attisdropped)
 -- check add_column.users.email.parity: no row of users where "_orc_side_users_email" = '0'
---   batched scan of public.users along (id) for rows where CASE "_orc_side_users_email" WHEN '0' THEN true WHEN 'n' THEN false ELSE ("email" IS DISTINCT FROM CAST((COALESCE("email", ('user' || id || '@example.com'))) AS text)) END
+--   one scan of public.users (in pages along (id) when its heap is over 2048 MiB) for rows where CASE "_orc_side_users_email" WHEN '0' THEN true WHEN 'n' THEN false ELSE ("email" IS DISTINCT FROM CAST((COALESCE("email", ('user' || id || '@example.com'))) AS text)) END
 -- check add_column.users.email.validated.users_email_check: constraint users_email_check exists and is validated
 --   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."users"') AND conname = 'users_email_check' AND convalidated)
 

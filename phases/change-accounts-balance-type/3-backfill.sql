@@ -5,7 +5,7 @@
 
 -- gate (checked before `next` leaves this phase):
 -- check change_type.accounts.balance.parity: no row of accounts where "_orc_side_accounts_balance" = '0'
---   batched scan of public.accounts along (id) for rows where CASE "_orc_side_accounts_balance" WHEN '0' THEN true WHEN 'n' THEN ("balance" IS DISTINCT FROM (SELECT CAST((balance::integer) AS integer) FROM (SELECT "id" AS "id", "user_id" AS "user_id", "_orc_new_balance" AS "balance") AS _view)) ELSE ("_orc_new_balance" IS DISTINCT FROM CAST((balance::bigint) AS bigint)) END
+--   one scan of public.accounts (in pages along (id) when its heap is over 2048 MiB) for rows where CASE "_orc_side_accounts_balance" WHEN '0' THEN true WHEN 'n' THEN ("balance" IS DISTINCT FROM (SELECT CAST((balance::integer) AS integer) FROM (SELECT "id" AS "id", "user_id" AS "user_id", "_orc_new_balance" AS "balance") AS _view)) ELSE ("_orc_new_balance" IS DISTINCT FROM CAST((balance::bigint) AS bigint)) END
 
 -- rollback from this phase:
 -- step rollback.version_schema.drop

@@ -5,7 +5,7 @@
 
 -- gate (checked before `next` leaves this phase):
 -- check explode_list.orders.tag_ids.parity: no row of orders where "public"."orders"."_orc_side_orders_tag_ids" = '0'
---   batched scan of public.orders along (id) for rows where "public"."orders"."_orc_side_orders_tag_ids" = '0' OR ARRAY(SELECT _i.item FROM (SELECT DISTINCT _v.item FROM pg_catalog.unnest(pg_catalog.string_to_array("public"."orders"."tag_ids", ',')) AS _x, LATERAL (SELECT CASE WHEN pg_catalog.btrim(_x) ~ '^-?[0-9]{1,18}$' THEN pg_catalog.btrim(_x)::bigint END AS item) AS _v WHERE _v.item IS NOT NULL AND EXISTS (SELECT 1 FROM "public"."tags" _p WHERE _p."id" = _v.item)) AS _i ORDER BY 1) IS DISTINCT FROM ARRAY(SELECT _j."tag_id"::bigint FROM "public"."orders_tags" _j WHERE _j."order_id" = "public"."orders"."id" ORDER BY 1)
+--   one scan of public.orders (in pages along (id) when its heap is over 2048 MiB) for rows where "public"."orders"."_orc_side_orders_tag_ids" = '0' OR ARRAY(SELECT _i.item FROM (SELECT DISTINCT _v.item FROM pg_catalog.unnest(pg_catalog.string_to_array("public"."orders"."tag_ids", ',')) AS _x, LATERAL (SELECT CASE WHEN pg_catalog.btrim(_x) ~ '^-?[0-9]{1,18}$' THEN pg_catalog.btrim(_x)::bigint END AS item) AS _v WHERE _v.item IS NOT NULL AND EXISTS (SELECT 1 FROM "public"."tags" _p WHERE _p."id" = _v.item)) AS _i ORDER BY 1) IS DISTINCT FROM ARRAY(SELECT _j."tag_id"::bigint FROM "public"."orders_tags" _j WHERE _j."order_id" = "public"."orders"."id" ORDER BY 1)
 
 -- rollback from this phase:
 -- step rollback.version_schema.drop

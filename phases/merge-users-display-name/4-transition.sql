@@ -3,7 +3,7 @@
 
 -- gate (checked before `next` leaves this phase):
 -- check merge_columns.users.display_name.parity: no row of users where "_orc_side_users_display_name" = '0'
---   batched scan of public.users along (id) for rows where CASE "_orc_side_users_display_name" WHEN '0' THEN true WHEN 'n' THEN ("first_name" IS DISTINCT FROM CAST((split_part(display_name, ' ', 1)) AS text) OR "last_name" IS DISTINCT FROM CAST((nullif(substr(display_name, length(split_part(display_name, ' ', 1)) + 2), '')) AS text)) ELSE ("display_name" IS DISTINCT FROM CAST((concat_ws(' ', first_name, last_name)) AS text)) END
+--   one scan of public.users (in pages along (id) when its heap is over 2048 MiB) for rows where CASE "_orc_side_users_display_name" WHEN '0' THEN true WHEN 'n' THEN ("first_name" IS DISTINCT FROM CAST((split_part(display_name, ' ', 1)) AS text) OR "last_name" IS DISTINCT FROM CAST((nullif(substr(display_name, length(split_part(display_name, ' ', 1)) + 2), '')) AS text)) ELSE ("display_name" IS DISTINCT FROM CAST((concat_ws(' ', first_name, last_name)) AS text)) END
 
 -- rollback from this phase:
 -- step rollback.version_schema.drop

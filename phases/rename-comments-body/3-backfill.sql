@@ -5,7 +5,7 @@
 
 -- gate (checked before `next` leaves this phase):
 -- check rename_column.comments.body.parity: no row of comments where ("body" IS DISTINCT FROM "contents")
---   batched scan of public.comments along (id) for rows where ("body" IS DISTINCT FROM "contents")
+--   one scan of public.comments (in pages along (id) when its heap is over 2048 MiB) for rows where ("body" IS DISTINCT FROM "contents")
 
 -- rollback from this phase:
 -- step rollback.version_schema.drop

@@ -15,7 +15,7 @@ ALTER TABLE "public"."comments" DROP CONSTRAINT IF EXISTS "_orc_nn_comments_body
 -- check rename_column.comments.body.not_null: column comments.body is NOT NULL
 --   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."comments"') AND attname = 'body' AND attnotnull AND NOT attisdropped)
 -- check rename_column.comments.body.parity: no row of comments where ("body" IS DISTINCT FROM "contents")
---   batched scan of public.comments along (id) for rows where ("body" IS DISTINCT FROM "contents")
+--   one scan of public.comments (in pages along (id) when its heap is over 2048 MiB) for rows where ("body" IS DISTINCT FROM "contents")
 
 -- rollback from this phase:
 -- step rollback.version_schema.drop

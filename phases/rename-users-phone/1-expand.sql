@@ -54,22 +54,9 @@ ALTER TABLE "public"."users"
   ADD COLUMN IF NOT EXISTS "phone" text,
   ALTER COLUMN "phone" SET DEFAULT ''::text;
 
--- step rename_column.users.phone.index.users_phone_number_idx.build (outside a transaction)
--- first, in its own transaction (and again right after a failed attempt):
-DO $orc$ BEGIN
-  IF EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass('"public"."users_phone_idx"') AND NOT indisvalid) THEN
-    DROP INDEX "public"."users_phone_idx";
-  END IF;
-END $orc$;
-CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_phone_idx" ON "public"."users" USING btree ("phone");
--- done only when this holds (else it fails, and runs again when resumed):
---   SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass('"public"."users_phone_idx"') AND indisvalid AND indisready)
-
 -- gate (checked before `next` leaves this phase):
 -- check rename_column.users.phone.column: column users.phone exists
 --   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."users"') AND attname = 'phone' AND NOT attisdropped)
--- check rename_column.users.phone.index.users_phone_number_idx: index users_phone_idx exists and is valid
---   SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass('"public"."users_phone_idx"') AND indisvalid AND indisready)
 -- check version_schema.view.rename-users-phone_old.users: view rename-users-phone_old.users shows the table as it was at start
 --   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'rename-users-phone_old' AND viewname = 'users') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'rename-users-phone_old' AND table_name = 'users' AND is_updatable = 'YES') = 5
 

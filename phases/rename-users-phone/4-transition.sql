@@ -15,7 +15,7 @@ ALTER TABLE "public"."users" DROP CONSTRAINT IF EXISTS "_orc_nn_users_phone";
 -- check rename_column.users.phone.not_null: column users.phone is NOT NULL
 --   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."users"') AND attname = 'phone' AND attnotnull AND NOT attisdropped)
 -- check rename_column.users.phone.parity: no row of users where ("phone" IS DISTINCT FROM "phone_number")
---   batched scan of public.users along (id) for rows where ("phone" IS DISTINCT FROM "phone_number")
+--   one scan of public.users (in pages along (id) when its heap is over 2048 MiB) for rows where ("phone" IS DISTINCT FROM "phone_number")
 
 -- rollback from this phase:
 -- step rollback.version_schema.drop

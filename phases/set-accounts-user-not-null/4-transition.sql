@@ -24,7 +24,7 @@ END $orc$;
 -- check set_not_null.accounts.user_id.validated._orc_accounts_user_id_fkey: constraint _orc_accounts_user_id_fkey exists and is validated
 --   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."accounts"') AND conname = '_orc_accounts_user_id_fkey' AND convalidated)
 -- check set_not_null.accounts.user_id.parity: no row of accounts where "_orc_side_accounts_user_id" = '0'
---   batched scan of public.accounts along (id) for rows where CASE "_orc_side_accounts_user_id" WHEN '0' THEN true WHEN 'n' THEN ("user_id" IS DISTINCT FROM "_orc_new_user_id") ELSE ("_orc_new_user_id" IS DISTINCT FROM CAST((COALESCE("user_id", (id))) AS bigint)) END
+--   one scan of public.accounts (in pages along (id) when its heap is over 2048 MiB) for rows where CASE "_orc_side_accounts_user_id" WHEN '0' THEN true WHEN 'n' THEN ("user_id" IS DISTINCT FROM "_orc_new_user_id") ELSE ("_orc_new_user_id" IS DISTINCT FROM CAST((COALESCE("user_id", (id))) AS bigint)) END
 
 -- rollback from this phase:
 -- step rollback.version_schema.drop

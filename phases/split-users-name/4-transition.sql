@@ -3,7 +3,7 @@
 
 -- gate (checked before `next` leaves this phase):
 -- check split_column.users.name.parity: no row of users where "_orc_side_users_first_name" = '0'
---   batched scan of public.users along (id) for rows where CASE "_orc_side_users_first_name" WHEN '0' THEN true WHEN 'n' THEN ("name" IS DISTINCT FROM CAST((concat_ws(' ', first_name, last_name)) AS text)) ELSE ("first_name" IS DISTINCT FROM CAST((split_part(name, ' ', 1)) AS text) OR "last_name" IS DISTINCT FROM CAST((nullif(substr(name, length(split_part(name, ' ', 1)) + 2), '')) AS text)) END
+--   one scan of public.users (in pages along (id) when its heap is over 2048 MiB) for rows where CASE "_orc_side_users_first_name" WHEN '0' THEN true WHEN 'n' THEN ("name" IS DISTINCT FROM CAST((concat_ws(' ', first_name, last_name)) AS text)) ELSE ("first_name" IS DISTINCT FROM CAST((split_part(name, ' ', 1)) AS text) OR "last_name" IS DISTINCT FROM CAST((nullif(substr(name, length(split_part(name, ' ', 1)) + 2), '')) AS text)) END
 
 -- rollback from this phase:
 -- step rollback.version_schema.drop

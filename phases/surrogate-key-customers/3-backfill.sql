@@ -11,11 +11,11 @@
 
 -- gate (checked before `next` leaves this phase):
 -- check surrogate_key.customers.parity: no row of customers where "public"."customers"."id" IS NULL
---   batched scan of public.customers along (email) for rows where "public"."customers"."id" IS NULL
+--   one scan of public.customers (in pages along (email) when its heap is over 2048 MiB) for rows where "public"."customers"."id" IS NULL
 -- check surrogate_key.orders.customer_id.parity: no row of orders where "_orc_side_orders_customer_id" = '0'
---   batched scan of public.orders along (id) for rows where CASE "_orc_side_orders_customer_id" WHEN '0' THEN true WHEN 'n' THEN ("customer_email" IS DISTINCT FROM CAST(("public"."_orc_nk_customers_id"("customer_id")) AS text)) ELSE ("customer_id" IS DISTINCT FROM CAST(("public"."_orc_sk_customers_id"("customer_email")) AS bigint)) END
+--   one scan of public.orders (in pages along (id) when its heap is over 2048 MiB) for rows where CASE "_orc_side_orders_customer_id" WHEN '0' THEN true WHEN 'n' THEN ("customer_email" IS DISTINCT FROM CAST(("public"."_orc_nk_customers_id"("customer_id")) AS text)) ELSE ("customer_id" IS DISTINCT FROM CAST(("public"."_orc_sk_customers_id"("customer_email")) AS bigint)) END
 -- check surrogate_key.reviews.author_id.parity: no row of reviews where "_orc_side_reviews_author_id" = '0'
---   batched scan of public.reviews along (id) for rows where CASE "_orc_side_reviews_author_id" WHEN '0' THEN true WHEN 'n' THEN ("author_email" IS DISTINCT FROM CAST(("public"."_orc_nk_customers_id"("author_id")) AS text)) ELSE ("author_id" IS DISTINCT FROM CAST(("public"."_orc_sk_customers_id"("author_email")) AS bigint)) END
+--   one scan of public.reviews (in pages along (id) when its heap is over 2048 MiB) for rows where CASE "_orc_side_reviews_author_id" WHEN '0' THEN true WHEN 'n' THEN ("author_email" IS DISTINCT FROM CAST(("public"."_orc_nk_customers_id"("author_id")) AS text)) ELSE ("author_id" IS DISTINCT FROM CAST(("public"."_orc_sk_customers_id"("author_email")) AS bigint)) END
 
 -- rollback from this phase:
 -- step rollback.version_schema.drop

@@ -55,11 +55,11 @@ END $orc$;
 -- check surrogate_key.orders.customer_id.not_null: column orders.customer_id is NOT NULL
 --   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."orders"') AND attname = 'customer_id' AND attnotnull AND NOT attisdropped)
 -- check surrogate_key.orders.customer_id.parity: no row of orders where "_orc_side_orders_customer_id" = '0'
---   batched scan of public.orders along (id) for rows where CASE "_orc_side_orders_customer_id" WHEN '0' THEN true WHEN 'n' THEN ("customer_email" IS DISTINCT FROM CAST(("public"."_orc_nk_customers_id"("customer_id")) AS text)) ELSE ("customer_id" IS DISTINCT FROM CAST(("public"."_orc_sk_customers_id"("customer_email")) AS bigint)) END
+--   one scan of public.orders (in pages along (id) when its heap is over 2048 MiB) for rows where CASE "_orc_side_orders_customer_id" WHEN '0' THEN true WHEN 'n' THEN ("customer_email" IS DISTINCT FROM CAST(("public"."_orc_nk_customers_id"("customer_id")) AS text)) ELSE ("customer_id" IS DISTINCT FROM CAST(("public"."_orc_sk_customers_id"("customer_email")) AS bigint)) END
 -- check surrogate_key.orders.customer_id.validated: constraint orders_customer_id_fkey exists and is validated
 --   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."orders"') AND conname = 'orders_customer_id_fkey' AND convalidated)
 -- check surrogate_key.reviews.author_id.parity: no row of reviews where "_orc_side_reviews_author_id" = '0'
---   batched scan of public.reviews along (id) for rows where CASE "_orc_side_reviews_author_id" WHEN '0' THEN true WHEN 'n' THEN ("author_email" IS DISTINCT FROM CAST(("public"."_orc_nk_customers_id"("author_id")) AS text)) ELSE ("author_id" IS DISTINCT FROM CAST(("public"."_orc_sk_customers_id"("author_email")) AS bigint)) END
+--   one scan of public.reviews (in pages along (id) when its heap is over 2048 MiB) for rows where CASE "_orc_side_reviews_author_id" WHEN '0' THEN true WHEN 'n' THEN ("author_email" IS DISTINCT FROM CAST(("public"."_orc_nk_customers_id"("author_id")) AS text)) ELSE ("author_id" IS DISTINCT FROM CAST(("public"."_orc_sk_customers_id"("author_email")) AS bigint)) END
 -- check surrogate_key.reviews.author_id.validated: constraint reviews_author_id_fkey exists and is validated
 --   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."reviews"') AND conname = 'reviews_author_id_fkey' AND convalidated)
 

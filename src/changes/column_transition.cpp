@@ -315,6 +315,7 @@ PhaseWork transition_work(const ColumnTransition& t, Phase phase, const Table& t
   case Phase::backfill: {
     auto b = transition_backfill(t, table);
     w.backfills.push_back(b);
+    twins_after_copy(t.twins, id, t.schema, name, w);
     Check parity = parity_check(b);
     parity.advice = "run `orchestrate backfill` to finish the copy; a row it leaves was written "
                     "around the dual-write trigger and must be written again through either "

@@ -1,5 +1,7 @@
 // rename_column: a new column under the new name, kept equal to the old one by a trigger,
-// backfilled, constrained like the old one, and finally the only one left.
+// backfilled, constrained like the old one, and finally the only one left; or, with
+// `copy: false`, the same column shown under both names by the version schemas and renamed in
+// place at contract (rename_in_place.hpp).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -7,6 +9,8 @@
 #include "changes/common.hpp"
 #include "changes/kinds.hpp"
 #include "changes/column_transition.hpp"
+#include "changes/rename_in_place.hpp"
+#include "changes/version_schema.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
 
@@ -22,10 +26,14 @@ std::string twin_name(const std::string& name, const std::string& from, const st
   return fit_identifier(name + "_" + to);
 }
 
-class RenameColumn final : public Change {
+class RenameColumn final : public Change, public Versioned {
 public:
-  RenameColumn(Located<std::string> table, Located<std::string> from, Located<std::string> to)
-      : m_table(std::move(table)), m_from(std::move(from)), m_to(std::move(to)) {}
+  RenameColumn(Located<std::string> table,
+               Located<std::string> from,
+               Located<std::string> to,
+               std::optional<Located<bool>> copy)
+      : m_table(std::move(table)), m_from(std::move(from)), m_to(std::move(to)),
+        m_copy(std::move(copy)) {}
 
   std::string_view kind() const override { return "rename_column"; }
 
@@ -43,14 +51,37 @@ public:
   }
 
   PhaseWork work(Phase phase, const ChangeContext& ctx) const override {
+    if (!copies()) {
+      return rename_in_place_work(in_place(ctx), phase);
+    }
     return transition_work(describe(ctx), phase, table_of(ctx));
   }
 
+  // In place, nothing on the table changes before contract; the planner drops the version
+  // schemas.
   std::vector<Step> rollback(Phase, const ChangeContext& ctx) const override {
+    if (!copies()) {
+      return {};
+    }
     return transition_rollback(describe(ctx), table_of(ctx));
   }
 
-  // After contract the column stands last, under its new name.
+  std::vector<LiveCheck> live_checks(const ChangeContext&) const override {
+    if (!copies()) {
+      return {version_schemas_required(m_copy->mark, "rename_column.copy")};
+    }
+    return {};
+  }
+
+  // In place, the new application reads the old column under the new name until contract.
+  std::vector<VersionedColumn> version_columns(const ChangeContext&) const override {
+    if (!copies()) {
+      return {{.table = m_table.value, .column = m_to.value, .physical = m_from.value}};
+    }
+    return {};
+  }
+
+  // After contract the column stands last, under its new name; renamed in place, where it was.
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {
     Table* table = catalog.table(ctx.schema, m_table.value);
     if (table == nullptr) {
@@ -59,7 +90,9 @@ public:
     auto& cols = table->columns;
     auto it = std::find_if(cols.begin(), cols.end(),
                            [&](const Column& c) { return c.name == m_from.value; });
-    if (it != cols.end()) {
+    if (it != cols.end() && !copies()) {
+      it->name = m_to.value;
+    } else if (it != cols.end()) {
       Column moved = *it;
       moved.name = m_to.value;
       cols.erase(it);
@@ -74,6 +107,16 @@ public:
   }
 
 private:
+  bool copies() const { return !m_copy || m_copy->value; }
+
+  RenameInPlace in_place(const ChangeContext& ctx) const {
+    return {.id = fmt::format("rename_column.{}.{}", m_table.value, m_to.value),
+            .schema = ctx.schema,
+            .table = m_table.value,
+            .from = m_from.value,
+            .to = m_to.value};
+  }
+
   const Table& table_of(const ChangeContext& ctx) const {
     return *ctx.before.table(ctx.schema, m_table.value);
   }
@@ -120,20 +163,23 @@ private:
   Located<std::string> m_table;
   Located<std::string> m_from;
   Located<std::string> m_to;
+  std::optional<Located<bool>> m_copy;
 };
 
 } // namespace
 
 std::unique_ptr<Change> parse_rename_column(Fields& fields) {
-  fields.expect({"table", "from", "to"});
+  fields.expect({"table", "from", "to", "copy"});
   auto table = fields.required_identifier("table");
   auto from = fields.required_identifier("from");
   auto to = fields.required_identifier("to");
+  auto copy = fields.optional_bool("copy");
   fields.finish();
   if (from.value == to.value) {
     fields.fail(to.mark, "rename_column: 'to' is the same as 'from'");
   }
-  return std::make_unique<RenameColumn>(std::move(table), std::move(from), std::move(to));
+  return std::make_unique<RenameColumn>(std::move(table), std::move(from), std::move(to),
+                                        std::move(copy));
 }
 
 } // namespace orchestrate

@@ -67,6 +67,22 @@ std::vector<Twin> find_twins(const Table& table,
   return twins;
 }
 
+namespace {
+
+void build_twin_index(const Twin& t,
+                      const std::string& id,
+                      const std::string& schema,
+                      const std::string& table,
+                      PhaseWork& w) {
+  for (auto& s :
+       build_index_steps(id + ".index." + t.name, schema, table, t.twin, t.unique, t.definition)) {
+    w.steps.push_back(std::move(s));
+  }
+  w.gate.push_back(index_valid_check(id + ".index." + t.name, schema, t.twin));
+}
+
+} // namespace
+
 void twins_expand(const std::vector<Twin>& twins,
                   const std::string& id,
                   const std::string& schema,
@@ -74,17 +90,27 @@ void twins_expand(const std::vector<Twin>& twins,
                   PhaseWork& w) {
   for (const auto& t : twins) {
     if (t.type == 'i') {
-      for (auto& s :
-           build_index_steps(id + ".index." + t.name, schema, table, t.twin, t.unique, t.definition)) {
-        w.steps.push_back(std::move(s));
+      if (t.unique) {
+        build_twin_index(t, id, schema, table, w);
       }
-      w.gate.push_back(index_valid_check(id + ".index." + t.name, schema, t.twin));
     } else {
       w.steps.push_back({.id = id + ".constraint." + t.name,
                          .sql = add_constraint_sql(schema, table, t.twin,
                                                    t.definition + " NOT VALID")});
       w.gate.push_back(
           constraint_check(id + ".constraint." + t.name, schema, table, t.twin, false));
+    }
+  }
+}
+
+void twins_after_copy(const std::vector<Twin>& twins,
+                      const std::string& id,
+                      const std::string& schema,
+                      const std::string& table,
+                      PhaseWork& w) {
+  for (const auto& t : twins) {
+    if (t.type == 'i' && !t.unique) {
+      build_twin_index(t, id, schema, table, w);
     }
   }
 }

@@ -28,14 +28,24 @@ std::vector<Twin> find_twins(const Table& table,
                              const std::string& to,
                              const std::function<std::string(const std::string&)>& name_of);
 
-// Phase work for the twins of one change: expand builds them, transition validates the
-// constraints and attaches unique ones, contract (when `renamed`) gives each twin its
-// original's name once the original is gone with the old column.
+// Phase work for the twins of one change. Expand adds the constraints NOT VALID and builds
+// the unique indexes: from dual-write on they refuse a duplicate the new application writes
+// (a `change_type` whose `up` is not one-to-one would otherwise let one in) and they are the
+// arbiters of its `INSERT ... ON CONFLICT` on the new column. The other indexes are built after
+// the copy (`twins_after_copy`: the backfill phase's steps run after its copy), once over the
+// copied rows, instead of being updated by every row the backfill copies; the backfill's gate checks
+// them valid. Transition validates the constraints and attaches unique ones, contract (when
+// `renamed`) gives each twin its original's name once the original is gone with the old column.
 void twins_expand(const std::vector<Twin>& twins,
                   const std::string& id,
                   const std::string& schema,
                   const std::string& table,
                   PhaseWork& w);
+void twins_after_copy(const std::vector<Twin>& twins,
+                      const std::string& id,
+                      const std::string& schema,
+                      const std::string& table,
+                      PhaseWork& w);
 void twins_transition(const std::vector<Twin>& twins,
                       const std::string& id,
                       const std::string& schema,

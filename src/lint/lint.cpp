@@ -92,7 +92,13 @@ LintChange read_change(const YAML::Node& item, const std::string& text) {
     expression("up", f["into"]["up"]);
   }
   const std::string& k = c.kind;
-  if (k == "rename_column" || k == "split_column") {
+  if (k == "rename_column") {
+    c.removed = names(f["from"]);
+    // copy: false renames in place at contract: nothing to copy.
+    const std::string copy =
+        f["copy"].IsDefined() && f["copy"].IsScalar() ? f["copy"].Scalar() : "true";
+    c.needs_backfill = copy != "false" && copy != "no" && copy != "off";
+  } else if (k == "split_column") {
     c.removed = names(f["from"]);
     c.needs_backfill = true;
   } else if (k == "merge_columns") {

@@ -63,7 +63,11 @@ json kinds() {
   json k;
   k["rename_column"] = object({{"table", ident("table")},
                                {"from", ident("current column name")},
-                               {"to", ident("new column name")}},
+                               {"to", ident("new column name")},
+                               {"copy", boolean("false: no new column, trigger or backfill; the "
+                                                "version schemas show the column under both "
+                                                "names and contract renames it in place (needs "
+                                                "CREATE on the database; default true)")}},
                               {"table", "from", "to"});
   k["add_column"] = object(
       {{"table", ident("table")},

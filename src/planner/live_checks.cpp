@@ -6,6 +6,7 @@
 
 #include "core/errors.hpp"
 #include "core/text.hpp"
+#include "db/sqlstate.hpp"
 #include "planner/planner.hpp"
 
 namespace orchestrate {
@@ -43,7 +44,7 @@ std::vector<std::string> check_plan_live(pqxx::connection& conn,
       if (message.rfind("ERROR:", 0) == 0) {
         message = message.substr(message.find_first_not_of(' ', 6));
       }
-      fail(fmt::format("{} [{}]", trim_end(message), e.sqlstate()));
+      fail(fmt::format("{} [{}]", trim_end(message), sqlstate_of(e)));
     }
   }
   return notices;

@@ -4,6 +4,8 @@
 
 #include <sstream>
 
+#include "verify/gate.hpp"
+
 namespace orchestrate {
 
 namespace {
@@ -30,9 +32,10 @@ std::string render_phase_sql(const std::string& plan_name, const PlanWork& work,
   if (w.steps.empty() && w.backfills.empty()) {
     out += "-- (no steps: this phase passes at once for this plan)\n";
   }
-  for (const auto& step : w.steps) {
-    out += fmt::format("\n-- step {}{}\n", step.id,
-                       step.in_transaction ? "" : " (outside a transaction)");
+  auto render_step = [&](const Step& step) {
+    out += fmt::format("\n-- step {}{}{}\n", step.id,
+                       step.in_transaction ? "" : " (outside a transaction)",
+                       phase == Phase::backfill ? " (after the backfill, before the gate)" : "");
     if (!step.clear_leftover.empty()) {
       out += "-- first, in its own transaction (and again right after a failed attempt):\n" +
              step.clear_leftover + ";\n";
@@ -41,6 +44,12 @@ std::string render_phase_sql(const std::string& plan_name, const PlanWork& work,
     if (!step.verify.empty()) {
       out += "-- done only when this holds (else it fails, and runs again when resumed):\n" +
              commented(step.verify);
+    }
+  };
+  // The backfill phase's steps run after its copy (the indexes it would update row by row).
+  if (phase != Phase::backfill) {
+    for (const auto& step : w.steps) {
+      render_step(step);
     }
   }
   for (const auto& b : w.backfills) {
@@ -56,6 +65,11 @@ std::string render_phase_sql(const std::string& plan_name, const PlanWork& work,
                          fmt::join(b.table_triggers, ", "));
     }
   }
+  if (phase == Phase::backfill) {
+    for (const auto& step : w.steps) {
+      render_step(step);
+    }
+  }
   out += "\n-- gate (checked before `next` leaves this phase):\n";
   if (w.gate.empty()) {
     out += "--   (nothing to check)\n";
@@ -64,9 +78,12 @@ std::string render_phase_sql(const std::string& plan_name, const PlanWork& work,
     out += fmt::format("-- check {}: {}{}\n", check.id, check.description,
                        check.rolled_back ? " (in a rolled-back transaction)" : "");
     if (check.parity) {
-      out += fmt::format("--   batched scan of {}.{} along ({}) for rows where {}\n",
+      out += fmt::format("--   one scan of {}.{} (in pages along ({}) when its heap is over {} "
+                         "MiB) for rows where {}\n",
                          check.parity->schema, check.parity->table,
-                         fmt::join(check.parity->key, ", "), check.parity->gate_predicate());
+                         fmt::join(check.parity->key, ", "),
+                         ParityPaging{}.one_scan_max_bytes / (1024 * 1024),
+                         check.parity->gate_predicate());
     } else {
       out += commented(check.sql);
     }

@@ -122,6 +122,9 @@ void Runner::run_phase(const PlanRecord& record, Phase phase) {
   m_store.phase_started(record.name, phase);
   m_store.event(record.name, name, "", "phase_started");
   for (const auto& step : steps) {
+    if (phase == Phase::backfill) {
+      break; // the backfill phase's steps run after its copy (run_after_copy)
+    }
     if (recorded.count(step.id) != 0) {
       if (effect_in_place(record.name, step)) {
         m_reporter.info(fmt::format("  step {} already done", step.id));
@@ -183,6 +186,16 @@ void Runner::repair_phase(const PlanRecord& record, Phase phase) {
                                 "failed build, or dropped by hand): running it again",
                                 step.id));
     run_recorded(record.name, std::string(phase_name(phase)), "next", step);
+  }
+}
+
+void Runner::run_after_copy(const PlanRecord& record) {
+  for (const auto& step : record.work.at(Phase::backfill).steps) {
+    if (!step.verify.empty() && effect_in_place(record.name, step)) {
+      m_reporter.info(fmt::format("  step {} already done", step.id));
+      continue;
+    }
+    run_recorded(record.name, "backfill", "next", step);
   }
 }
 
@@ -263,11 +276,14 @@ void Runner::next(const std::string& plan) {
     m_reporter.info(fmt::format("resuming phase {} (interrupted earlier)", phase_name(target)));
   } else if (record.state.kind == PlanState::Kind::in_phase) {
     const Phase current = record.state.phase;
-    if (current == Phase::backfill && !m_options.dry_run && backfill_unfinished(record)) {
-      // A backfill stopped early (a signal, a kill, pause and resume) is finished first, from
-      // its recorded cursors, rather than gated half-done.
-      m_reporter.info("resuming the backfill, which stopped before its end");
-      run_backfill_phase(record);
+    if (current == Phase::backfill && !m_options.dry_run) {
+      if (backfill_unfinished(record)) {
+        // A backfill stopped early (a signal, a kill, pause and resume) is finished first,
+        // from its recorded cursors, rather than gated half-done.
+        m_reporter.info("resuming the backfill, which stopped before its end");
+        run_backfill_phase(record);
+      }
+      run_after_copy(record);
     }
     if (!m_options.dry_run) {
       repair_phase(record, current);
@@ -305,6 +321,7 @@ void Runner::next(const std::string& plan) {
   record.applying.reset();
   if (target == Phase::backfill) {
     run_backfill_phase(record);
+    run_after_copy(record);
   }
   m_reporter.info(fmt::format("gate of {}:", phase_name(target)));
   auto results = gate(record, target, true);
@@ -389,6 +406,7 @@ void Runner::backfill(const std::string& plan) {
                                  plan, record.state.name()));
   }
   run_backfill_phase(record);
+  run_after_copy(record);
   auto results = gate(record, Phase::backfill, true);
   report_gate(Phase::backfill, results);
   if (!all_passed(results)) {

@@ -81,6 +81,9 @@ private:
                               const std::vector<CheckResult>& results,
                               bool after_running);
   void run_backfill_phase(const PlanRecord& record);
+  // The backfill phase's steps (the indexes a copy would otherwise update row by row), which
+  // run after its copy and before its gate: each one whose effect is not in place yet.
+  void run_after_copy(const PlanRecord& record);
   // Refuses a replica-lag throttle the role cannot feed (InputError, exit 2); records and warns
   // once about what else the backfill cannot see, naming the grant.
   void check_what_the_backfill_sees(const std::string& plan);

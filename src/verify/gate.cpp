@@ -46,11 +46,47 @@ CheckResult run_sql_check(pqxx::connection& conn, const Check& check, const Exec
 
 } // namespace
 
-ParityResult parity_scan(pqxx::connection& conn,
-                         const BackfillSpec& spec,
-                         const ExecSettings& settings,
-                         long long page_rows) {
-  Keyset ks(spec);
+namespace {
+
+// The heap's size, to choose between one scan and pages.
+long long heap_bytes(pqxx::connection& conn, const Keyset& ks) {
+  pqxx::read_transaction tx(conn);
+  auto r = tx.exec_params("SELECT pg_relation_size($1::regclass)", ks.table);
+  tx.commit();
+  return r[0][0].as<long long>();
+}
+
+// The whole table in one statement (a parallel sequential scan where PostgreSQL sees fit);
+// the first differing key, looked for only when some row differs, on the same snapshot.
+ParityResult parity_one_scan(pqxx::connection& conn,
+                             const BackfillSpec& spec,
+                             const Keyset& ks,
+                             const ExecSettings& settings) {
+  using snapshot = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
+  snapshot tx(conn);
+  tx.exec("SET LOCAL statement_timeout = '" + format_ms(settings.statement_timeout) + "'");
+  auto r = tx.exec(fmt::format("SELECT count(*) FILTER (WHERE {}), count(*) FROM {}",
+                               spec.gate_predicate(), ks.table));
+  ParityResult out{.differing = r[0][0].as<long long>(),
+                   .scanned = r[0][1].as<long long>(),
+                   .one_scan = true};
+  if (out.differing > 0) {
+    auto first = tx.exec(fmt::format("SELECT json_build_array({})::text FROM {} WHERE {} "
+                                     "ORDER BY {} LIMIT 1",
+                                     ks.text_columns, ks.table, spec.gate_predicate(), ks.order));
+    if (!first.empty()) {
+      out.first_key = first[0][0].as<std::string>();
+    }
+  }
+  tx.commit();
+  return out;
+}
+
+ParityResult parity_pages(pqxx::connection& conn,
+                          const BackfillSpec& spec,
+                          const Keyset& ks,
+                          const ExecSettings& settings,
+                          long long page_rows) {
   ParityResult out;
   std::vector<std::string> cursor;
   const std::size_t n = spec.key.size();
@@ -95,6 +131,19 @@ ParityResult parity_scan(pqxx::connection& conn,
   }
 }
 
+} // namespace
+
+ParityResult parity_scan(pqxx::connection& conn,
+                         const BackfillSpec& spec,
+                         const ExecSettings& settings,
+                         const ParityPaging& paging) {
+  Keyset ks(spec);
+  if (heap_bytes(conn, ks) <= paging.one_scan_max_bytes) {
+    return parity_one_scan(conn, spec, ks, settings);
+  }
+  return parity_pages(conn, spec, ks, settings, paging.page_rows);
+}
+
 std::vector<CheckResult> run_gate(pqxx::connection& conn,
                                   const std::vector<Check>& checks,
                                   const ExecSettings& settings) {
@@ -106,7 +155,8 @@ std::vector<CheckResult> run_gate(pqxx::connection& conn,
         auto parity = parity_scan(conn, *check.parity, settings);
         result.passed = parity.differing == 0;
         result.detail = result.passed
-                            ? fmt::format("{} rows scanned, none differ", parity.scanned)
+                            ? fmt::format("{} rows scanned ({}), none differ", parity.scanned,
+                                          parity.one_scan ? "one scan" : "in pages")
                             : fmt::format("{} of {} rows differ (first key {}); {}",
                                           parity.differing, parity.scanned, parity.first_key,
                                           check.advice.empty()

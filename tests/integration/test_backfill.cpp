@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "fixture.hpp"
+#include "verify/gate.hpp"
 #include "app/verify.hpp"
 #include "app/writer.hpp"
 
@@ -339,6 +340,43 @@ TEST_CASE("on a small table whose statistics overstate it, progress reports the 
         std::to_string(real) + " rows");
   CHECK(differing(db) == "0");
   finish(app, db, o);
+}
+
+TEST_CASE("the parity gate reads a table in one scan, or in pages once it is over its size "
+          "limit, with the same count and first differing key") {
+  itest::TestDb db("bf_parity_paths", 5000);
+  db.exec("ALTER TABLE users ADD COLUMN phone text");
+  db.exec("UPDATE users SET phone = phone_number WHERE id NOT IN (777, 4001, 4999)");
+  const orchestrate::BackfillSpec spec{.id = "parity",
+                                       .schema = "public",
+                                       .table = "users",
+                                       .key = {"id"},
+                                       .key_types = {"bigint"},
+                                       .integer_key = true,
+                                       .assignments = "\"phone\" = \"phone_number\"",
+                                       .differs = "\"phone\" IS DISTINCT FROM \"phone_number\""};
+  pqxx::connection conn(db.url());
+  const orchestrate::ExecSettings settings;
+  // The fixture's table is far under the default limit: one statement.
+  auto one = orchestrate::parity_scan(conn, spec, settings);
+  // A limit of 0 bytes pages any table; 1000-row pages cross the differing rows' pages.
+  auto pages = orchestrate::parity_scan(conn, spec, settings,
+                                        {.one_scan_max_bytes = 0, .page_rows = 1000});
+  CHECK(one.one_scan);
+  CHECK_FALSE(pages.one_scan);
+  for (const auto* r : {&one, &pages}) {
+    CHECK(r->differing == 3);
+    CHECK(r->scanned == 5000);
+    CHECK(r->first_key == "[\"777\"]");
+  }
+  db.exec("UPDATE users SET phone = phone_number");
+  for (long long limit : {0LL, 1LL << 40}) {
+    auto r = orchestrate::parity_scan(conn, spec, settings,
+                                      {.one_scan_max_bytes = limit, .page_rows = 1000});
+    CHECK(r.differing == 0);
+    CHECK(r.scanned == 5000);
+    CHECK(r.first_key.empty());
+  }
 }
 
 TEST_SUITE_END();

@@ -24,6 +24,9 @@ namespace {
 struct Build {
   std::string kind;
   std::string plan; // the plan's text
+  // The phase whose `next` builds the index: expand, or the backfill for the indexes a change
+  // rebuilds on its new column (built once after the copy).
+  std::string phase = "expand";
 };
 
 std::vector<Build> builds() {
@@ -34,11 +37,13 @@ std::vector<Build> builds() {
                      "columns: [email]}\n"},
       {"add_column", "name: p\nchanges:\n  - add_column: {table: users, column: handle, type: "
                      "text, unique: true}\n"},
-      {"rename_column", "name: p\nchanges:\n  - rename_column: {table: users, from: "
-                        "phone_number, to: phone}\n"},
+      {"rename_column",
+       "name: p\nchanges:\n  - rename_column: {table: users, from: phone_number, to: phone}\n",
+       "backfill"},
       {"change_type", "name: p\nchanges:\n  - change_type: {table: users, column: phone_number, "
                       "type: varchar(40), up: phone_number::varchar(40), down: "
-                      "phone_number::text}\n"},
+                      "phone_number::text}\n",
+       "backfill"},
   };
 }
 
@@ -103,15 +108,22 @@ private:
   std::unique_ptr<pqxx::work> m_tx;
 };
 
-// Starts `next` into expand while an old snapshot holds every build in its last phase, waits
-// until a build sits there, applies `fault` to it, lets the snapshot go, and returns what
-// `next` printed and exited with.
-test_support::ProcessResult expand_with_fault(const itest::TestDb& db,
-                                              const Build& b,
-                                              const std::function<void(const std::string&)>& fault) {
+// Moves the plan up to the phase before `b.phase`, then starts `next` into it while an old
+// snapshot holds every build in its last phase, waits until a build sits there, applies
+// `fault` to it, lets the snapshot go, and returns what `next` printed and exited with.
+test_support::ProcessResult build_with_fault(const itest::TestDb& db,
+                                             const Build& b,
+                                             const std::function<void(const std::string&)>& fault) {
   auto start = db.orchestrate({"start", db.write_plan(b.kind + ".yaml", b.plan)});
   INFO(start.err);
   REQUIRE(start.exit_code == 0);
+  if (b.phase == "backfill") {
+    for (const char* phase : {"expand", "dual_write"}) {
+      auto r = db.orchestrate({"next"});
+      INFO(phase << ": " << r.out << r.err);
+      REQUIRE(r.exit_code == 0);
+    }
+  }
   OldSnapshot snapshot(db.url());
   test_support::Child next(db.orchestrate_argv({"next"}));
   std::string pid;
@@ -122,11 +134,13 @@ test_support::ProcessResult expand_with_fault(const itest::TestDb& db,
   return next.wait();
 }
 
-void check_converged(const itest::TestDb& db, const test_support::ProcessResult& r) {
+void check_converged(const itest::TestDb& db,
+                     const Build& b,
+                     const test_support::ProcessResult& r) {
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
   CHECK(r.err.find("reconnecting") != std::string::npos);
-  CHECK(state(db) == "expand");
+  CHECK(state(db) == b.phase);
   CHECK(invalid_indexes(db) == "0");
   auto verify = db.orchestrate({"verify"});
   INFO(verify.out << verify.err);
@@ -187,10 +201,10 @@ TEST_CASE("a build's backend terminated mid-build: next reconnects, drops the in
     options.url = db.url();
     example::Writer app(options);
     app.start(example::Version::old_app);
-    auto r = expand_with_fault(db, b, [&](const std::string& pid) {
+    auto r = build_with_fault(db, b, [&](const std::string& pid) {
       CHECK(db.value("SELECT pg_terminate_backend(" + pid + ")") == "t");
     });
-    check_converged(db, r);
+    check_converged(db, b, r);
     app.stop();
     CHECK(app.errors() == 0);
     CHECK(app.commits() > 0);
@@ -204,10 +218,10 @@ TEST_CASE("PostgreSQL restarted mid-build: next reconnects, drops the invalid le
   for (const auto& b : builds()) {
     CAPTURE(b.kind);
     itest::TestDb db("ib_restart_" + b.kind, 2000);
-    auto r = expand_with_fault(db, b, [](const std::string&) {
+    auto r = build_with_fault(db, b, [](const std::string&) {
       test_support::shared_cluster().restart();
     });
-    check_converged(db, r);
+    check_converged(db, b, r);
   }
 }
 

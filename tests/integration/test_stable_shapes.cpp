@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -166,9 +167,19 @@ std::vector<std::string> table_columns(const itest::TestDb& db) {
 
 // Both drivers as both applications through the whole plan: the old ones from before expand
 // until contract, the new ones from the end of dual-write (when their schema exists) on.
-// `kept_in`: where the old application's writes end up after contract.
+// `kept_in`: where the old application's writes end up after contract. `observe`, when given,
+// is called after start ("planned"), after each phase (the plan's state) and once every
+// client has stopped ("stopped"), with the operations the stopped clients committed.
+using Observer = std::function<void(const itest::TestDb&, const std::string&, long long)>;
 void lifecycle(const std::string& name, const std::string& change, const std::string& old_column,
-               const std::string& new_column, const std::string& kept_in) {
+               const std::string& new_column, const std::string& kept_in,
+               const Observer& observe = {}) {
+  long long operations = 0;
+  auto observed = [&](const itest::TestDb& db, const std::string& when) {
+    if (observe) {
+      observe(db, when, operations);
+    }
+  };
   itest::TestDb db(name, 0);
   db.exec("CREATE TABLE accounts (id bigserial PRIMARY KEY, owner text NOT NULL DEFAULT 'x', "
           "balance int NOT NULL DEFAULT 0, note text DEFAULT '');\n"
@@ -178,6 +189,7 @@ void lifecycle(const std::string& name, const std::string& change, const std::st
   auto v = db.orchestrate({"start", plan});
   INFO(v.out << v.err);
   REQUIRE(v.exit_code == 0);
+  observed(db, "planned");
   const std::vector<std::string> before = table_columns(db);
 
   std::vector<std::unique_ptr<Client>> old_apps;
@@ -192,8 +204,10 @@ void lifecycle(const std::string& name, const std::string& change, const std::st
   };
   progress(old_apps);
   next_to(db, "expand");
+  observed(db, "expand");
   progress(old_apps);
   next_to(db, "dual_write");
+  observed(db, "dual_write");
   progress(old_apps);
   std::vector<std::unique_ptr<Client>> new_apps;
   for (const std::string driver : {"psycopg", "node-pg"}) {
@@ -202,26 +216,32 @@ void lifecycle(const std::string& name, const std::string& change, const std::st
   }
   progress(new_apps);
   next_to(db, "backfill");
+  observed(db, "backfill");
   progress(old_apps);
   progress(new_apps);
   next_to(db, "transition");
+  observed(db, "transition");
   progress(old_apps);
   progress(new_apps);
   // The old application is retired before contract.
   for (auto& c : old_apps) {
     const auto s = c->stop();
     check_summary(c->name(), s);
+    operations += s["operations"].get<long long>();
     CHECK(s["shape"].get<std::vector<std::string>>() == before);
   }
   next_to(db, "done");
+  observed(db, "done");
   progress(new_apps);
   const std::vector<std::string> after = table_columns(db);
   for (auto& c : new_apps) {
     const auto s = c->stop();
     check_summary(c->name(), s);
+    operations += s["operations"].get<long long>();
     // What the new application saw through its view from the start is the table itself now.
     CHECK(s["shape"].get<std::vector<std::string>>() == after);
   }
+  observed(db, "stopped");
   for (auto& c : old_apps) {
     check_writes(db, *c, kept_in);
   }
@@ -251,6 +271,78 @@ TEST_CASE("drivers with prepared statements see one shape through a not-null add
             "add_column: {table: accounts, column: tier, type: text, default: \"'basic'\", "
             "fill: \"'basic'\", nullable: false}",
             "balance", "tier", "balance");
+}
+
+TEST_CASE("a rename with copy: false rewrites no row while drivers write as both applications") {
+  std::string relfilenode;
+  long long updates_before = 0;
+  const std::string columns =
+      "SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute WHERE attrelid = "
+      "'public.accounts'::regclass AND attnum > 0 AND NOT attisdropped";
+  auto updates = [](const itest::TestDb& db) {
+    return std::stoll(db.value("SELECT n_tup_upd FROM pg_stat_user_tables WHERE relid = "
+                               "'public.accounts'::regclass"));
+  };
+  lifecycle("shape_in_place",
+            "rename_column: {table: accounts, from: owner, to: holder, copy: false}", "owner",
+            "holder", "holder",
+            [&](const itest::TestDb& db, const std::string& when, long long operations) {
+              INFO("after " << when);
+              const std::string node = db.value(
+                  "SELECT relfilenode FROM pg_class WHERE oid = 'public.accounts'::regclass");
+              if (when == "planned") {
+                relfilenode = node;
+                updates_before = updates(db);
+                return;
+              }
+              // The same heap file throughout: nothing rewrote the table.
+              CHECK(node == relfilenode);
+              // No shadow column, no trigger; the column has its new name from contract on.
+              CHECK(db.value(columns) == (when == "done" || when == "stopped"
+                                              ? "id,holder,balance,note"
+                                              : "id,owner,balance,note"));
+              CHECK(db.value("SELECT count(*) FROM pg_trigger WHERE tgrelid = "
+                             "'public.accounts'::regclass AND NOT tgisinternal") == "0");
+              CHECK(db.value("SELECT count(*) FROM orchestrate.backfill_ranges") == "0");
+              if (when == "stopped") {
+                // Every row updated was updated by an application (each client counts every
+                // statement it committed); copying the 2000 rows would have added 2000.
+                INFO(operations << " operations by the clients");
+                CHECK(operations < 2000);
+                CHECK(updates(db) - updates_before <= operations);
+              }
+            });
+}
+
+TEST_CASE("copy: false is refused at validate, naming the grant, when the role may not create "
+          "the version schemas") {
+  itest::TestDb db("shape_in_place_role", 0);
+  db.exec("CREATE TABLE accounts (id bigserial PRIMARY KEY, owner text NOT NULL DEFAULT 'x')");
+  const std::string url = db.make_owner_role("no_create_owner");
+  const std::string before = db.dump();
+  auto plan = db.write_plan("in_place.yaml",
+                            "name: in_place\nchanges:\n  - rename_column: {table: accounts, "
+                            "from: owner, to: holder, copy: false}\n");
+  auto r = db.orchestrate_as(url, {"validate", plan});
+  INFO("validate: " << r.out << r.err);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("in_place.yaml:3:") != std::string::npos);
+  CHECK(r.err.find("rename_column.copy: copy: false needs the version schemas, and role "
+                   "no_create_owner may not CREATE on database") != std::string::npos);
+  CHECK(r.err.find("GRANT CREATE ON DATABASE") != std::string::npos);
+  CHECK(r.err.find("[42501]") != std::string::npos);
+  // start's privilege check names the same grant before it creates anything.
+  r = db.orchestrate_as(url, {"start", plan});
+  INFO("start: " << r.out << r.err);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("version schema") != std::string::npos);
+  CHECK(r.err.find("GRANT CREATE ON DATABASE") != std::string::npos);
+  CHECK(db.dump() == before);
+  // With CREATE on the database the same plan is valid.
+  db.exec("GRANT CREATE ON DATABASE " + db.name() + " TO no_create_owner");
+  r = db.orchestrate_as(url, {"validate", plan});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
 }
 
 TEST_CASE("an object created in a version schema stops contract before it changes anything") {

@@ -160,6 +160,12 @@ TEST_CASE("a backfill on a table without a key to page by is flagged") {
                   "up: name::varchar(200), down: name::text}\n",
                   live),
              "no-key-to-page-by"));
+  // A rename that copies nothing has no backfill to page.
+  CHECK(has(lint("  - rename_column: {table: logs, from: line, to: text_line}\n", live),
+            "no-key-to-page-by"));
+  CHECK(!has(lint("  - rename_column: {table: logs, from: line, to: text_line, copy: false}\n",
+                  live),
+             "no-key-to-page-by"));
   CHECK(has(lint("  - create_table:\n      table: notes\n      columns:\n"
                  "        - {name: body, type: text}\n"),
             "no-primary-key"));

@@ -178,7 +178,7 @@ backfill: {batch_size: 100, max_rows_per_second: 50, window: "22:00-06:00", work
 gates:
   transition: [{name: ok, sql: select true}]
 changes:
-  - rename_column: {table: users, from: a, to: b}
+  - rename_column: {table: users, from: a, to: b, copy: false}
   - add_column: {table: users, column: c, type: int, default: 0, fill: 0, nullable: false,
                  unique: true, check: c >= 0, references: accounts(id)}
   - drop_column: {table: users, column: d}

@@ -105,7 +105,7 @@ TEST_CASE("reports errors with line and column") {
   }
   SUBCASE("unknown field of a change") {
     CHECK(error_of("changes:\n  - rename_column: {table: t, from: a, to: b, too: c}\n") ==
-          "2:47: rename_column: unknown key 'too' (expected one of: from, table, to)");
+          "2:47: rename_column: unknown key 'too' (expected one of: copy, from, table, to)");
   }
   SUBCASE("bad identifier") {
     CHECK(error_of("changes:\n  - rename_column: {table: t, from: a, to: \"b; drop table x\"}\n")
