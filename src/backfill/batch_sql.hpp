@@ -13,15 +13,15 @@ namespace orchestrate {
 // the UPDATE of the rows that still differ and the UPDATE of the range's cursor and count
 // commit together or not at all.
 struct BatchStatement {
-  std::string sql;
-  PgParams params;
+  std::string sql{};
+  PgParams params{};
 };
 
 // Where a batch's range row lives in the state schema.
 struct RangeRow {
-  std::string table; // quoted state_schema.backfill_ranges
-  std::string plan;
-  std::string backfill_id;
+  std::string table{}; // quoted state_schema.backfill_ranges
+  std::string plan{};
+  std::string backfill_id{};
   int range_no = 0;
 };
 

@@ -13,18 +13,18 @@ namespace orchestrate {
 
 struct BackfillOutcome {
   bool finished = false;
-  std::string stopped_because; // "paused", "window", "signal" when not finished
+  std::string stopped_because{}; // "paused", "window", "signal" when not finished
   long long rows_done = 0;     // rows covered by this run
   long long rows_total = 0;    // rows covered by every run so far, this one included
 };
 
 struct BackfillJob {
-  std::string url;          // each worker opens its own connection
-  std::string state_schema;
-  std::string plan;
-  std::vector<BackfillSpec> specs;
-  BackfillOptions options;
-  ExecSettings exec;
+  std::string url{};          // each worker opens its own connection
+  std::string state_schema{};
+  std::string plan{};
+  std::vector<BackfillSpec> specs{};
+  BackfillOptions options{};
+  ExecSettings exec{};
   const std::atomic<bool>* stop = nullptr; // set by SIGINT/SIGTERM
 };
 

@@ -17,9 +17,9 @@ struct BackfillOptions {
   int target_batch_ms = 200;
   int ranges_per_worker = 4;     // key ranges planned per worker, so fast workers take more
   long long min_range_rows = 10000; // smaller tables get fewer (down to one) ranges
-  std::optional<double> max_rows_per_second;
-  std::optional<std::string> window; // "HH:MM-HH:MM", local time
-  std::optional<std::chrono::milliseconds> max_replica_lag;
+  std::optional<double> max_rows_per_second{};
+  std::optional<std::string> window{}; // "HH:MM-HH:MM", local time
+  std::optional<std::chrono::milliseconds> max_replica_lag{};
   bool throttle = true;              // false for `up`: no rate limit, no window
 };
 

@@ -19,9 +19,9 @@ using KeyText = std::vector<std::string>;
 struct KeyRange {
   std::size_t spec = 0; // index into the job's specs
   int range_no = 0;
-  std::optional<KeyText> lo;
-  std::optional<KeyText> hi;
-  std::optional<KeyText> cursor;
+  std::optional<KeyText> lo{};
+  std::optional<KeyText> hi{};
+  std::optional<KeyText> cursor{};
   long long rows_estimate = 0;
   long long rows_done = 0;
 };

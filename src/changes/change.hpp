@@ -14,9 +14,9 @@ namespace orchestrate {
 // What a change sees while it is planned: the plan it belongs to and the schema as it stands
 // before this change (the live schema with the plan's earlier changes applied).
 struct ChangeContext {
-  std::string file;
-  std::string plan;
-  std::string schema;
+  std::string file{};
+  std::string plan{};
+  std::string schema{};
   const Catalog& before;
   // The live schema, for live checks: an expression compiles over a table as it exists now,
   // where a column an earlier change of the plan adds is a NULL of its type. Null: `before`.
@@ -25,10 +25,10 @@ struct ChangeContext {
 
 // How a change touches a column, for refusing two changes that conflict.
 struct Touch {
-  std::string table;
-  std::string column; // empty: the whole table
+  std::string table{};
+  std::string column{}; // empty: the whole table
   bool modifies = true;
-  Mark mark;
+  Mark mark{};
 };
 
 // Something `validate` (and `start`) checks against the live database before anything runs, in

@@ -18,18 +18,18 @@ namespace orchestrate {
 // fills existing rows; contract drops the old columns. The new application simply uses the new
 // names, so no version schema is needed.
 struct RemapTarget {
-  Located<std::string> name;
-  std::string type;
-  Located<std::string> expr;
+  Located<std::string> name{};
+  std::string type{};
+  Located<std::string> expr{};
 };
 
 struct RemapSpec {
-  std::string kind;
-  std::string id;                     // for step ids
-  Located<std::string> table;
-  std::vector<Located<std::string>> from;
-  std::vector<RemapTarget> into;      // new columns, each with its up
-  std::vector<RemapTarget> down;      // old columns (name, expr; type is taken from the table)
+  std::string kind{};
+  std::string id{};                     // for step ids
+  Located<std::string> table{};
+  std::vector<Located<std::string>> from{};
+  std::vector<RemapTarget> into{};      // new columns, each with its up
+  std::vector<RemapTarget> down{};      // old columns (name, expr; type is taken from the table)
 };
 
 // Reads one {name, type, up} mapping of a plan; `what` names it in errors.

@@ -308,6 +308,7 @@ PhaseWork transition_work(const ColumnTransition& t, Phase phase, const Table& t
         not_null_dual_write(w, id + tag(t, a), t.schema, name, a.name, not_null_name(t, a));
       }
     }
+    twins_dual_write(t.twins, id, t.schema, name, w);
     for (auto& c : sync_gate_checks(sync, table.row_key(), id)) {
       w.gate.push_back(std::move(c));
     }

@@ -44,32 +44,32 @@ struct AddedColumn {
 
 // An existing column the old application writes: the old side.
 struct OldSideColumn {
-  std::string name;
+  std::string name{};
   // The column's value for a row the new application wrote, over the new view.
-  Located<std::string> down;
+  Located<std::string> down{};
   bool down_is_copy = false; // `down` names one new-view column of the same type
 };
 
 struct ColumnTransition {
-  std::string kind;
-  std::string id; // step ids are "<id>.<step>"
-  std::string plan;
-  std::string schema;
-  Located<std::string> table;
-  std::string name; // names the trigger, its function and the marker column
-  std::vector<AddedColumn> added;
-  std::vector<OldSideColumn> old_side;
+  std::string kind{};
+  std::string id{}; // step ids are "<id>.<step>"
+  std::string plan{};
+  std::string schema{};
+  Located<std::string> table{};
+  std::string name{}; // names the trigger, its function and the marker column
+  std::vector<AddedColumn> added{};
+  std::vector<OldSideColumn> old_side{};
   // The row as the new application sees it (names over physical columns).
-  std::vector<ViewColumn> new_view;
+  std::vector<ViewColumn> new_view{};
   // add_column: `up` reads the added column itself (the default an INSERT gave it).
   bool up_reads_added = false;
-  std::vector<Twin> twins;
+  std::vector<Twin> twins{};
   bool twins_renamed = false; // contract gives the twins their originals' names
   // Old columns contract drops, and temporary columns it then renames to final names.
-  std::vector<std::string> drop_at_contract;
-  std::vector<std::pair<std::string, std::string>> renames;
+  std::vector<std::string> drop_at_contract{};
+  std::vector<std::pair<std::string, std::string>> renames{};
   // A sequence owned by the first column moves to the second at contract.
-  std::optional<std::pair<std::string, std::string>> sequence_owner;
+  std::optional<std::pair<std::string, std::string>> sequence_owner{};
 };
 
 // The trigger's description: both sides, their views, the marker column unless exact.

@@ -70,8 +70,8 @@ Check parity_check(const BackfillSpec& spec);
 
 // A column another column or key points at: "table(column)" or {table, column} in a plan.
 struct ColumnReference {
-  Located<std::string> table;
-  Located<std::string> column;
+  Located<std::string> table{};
+  Located<std::string> column{};
 };
 // Reads `key` of `fields` as a column reference; nullopt when absent.
 std::optional<ColumnReference> parse_column_reference(Fields& fields, const std::string& key);

@@ -23,19 +23,19 @@ namespace orchestrate {
 // The sync's own writes run with the transaction-local setting `orchestrate.list_sync` on, so
 // the triggers they fire know not to sync back.
 struct ListSync {
-  std::string plan;
-  std::string schema;
-  std::string table;    // the owner table
-  std::string key;      // its single-column primary key
-  std::string key_type;
-  std::string column;   // the delimited string
-  std::string delimiter;
-  std::string into;     // the join table
-  std::string owner_column;
-  std::string item_column;
-  std::string parent;   // the table items are keys of
-  std::string parent_column;
-  std::string item_type;
+  std::string plan{};
+  std::string schema{};
+  std::string table{};    // the owner table
+  std::string key{};      // its single-column primary key
+  std::string key_type{};
+  std::string column{};   // the delimited string
+  std::string delimiter{};
+  std::string into{};     // the join table
+  std::string owner_column{};
+  std::string item_column{};
+  std::string parent{};   // the table items are keys of
+  std::string parent_column{};
+  std::string item_type{};
 };
 
 std::string list_side_column(const ListSync& s);

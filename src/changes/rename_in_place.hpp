@@ -15,11 +15,11 @@ namespace orchestrate {
 // the renamed column until contract drops it. Indexes and constraints follow the column and
 // keep their names.
 struct RenameInPlace {
-  std::string id; // step ids are "<id>.<step>"
-  std::string schema;
-  std::string table;
-  std::string from;
-  std::string to;
+  std::string id{}; // step ids are "<id>.<step>"
+  std::string schema{};
+  std::string table{};
+  std::string from{};
+  std::string to{};
 };
 
 // Contract's rename and its gate; every other phase is empty. Safe to run twice.

@@ -17,23 +17,23 @@ namespace orchestrate {
 // the temporary one (and the twins) to the old names in one transaction, so the column then
 // stands last in the table, as the version schema shows it from the start.
 struct ShadowSpec {
-  std::string kind;      // for step ids: "<kind>.<table>.<column>"
-  Located<std::string> table;
-  Located<std::string> column;
-  std::string type;      // the type the column ends with
+  std::string kind{};      // for step ids: "<kind>.<table>.<column>"
+  Located<std::string> table{};
+  Located<std::string> column{};
+  std::string type{};      // the type the column ends with
   // Over the row as the old application sees it; empty: the column itself, assigned to the new
   // type as ALTER COLUMN TYPE would (an error, never truncation, when a value does not fit).
-  Located<std::string> up;
+  Located<std::string> up{};
   // Over the row as the new application sees it; empty: the column itself, likewise.
-  Located<std::string> down;
+  Located<std::string> down{};
   bool not_null = false; // the column ends NOT NULL (and the temporary column is NOT NULL)
   bool up_cannot_fail = false;
   // Constraints of the column the temporary column does not get (drop_constraint): they go
   // with the old column at contract, with the indexes that back them.
-  std::vector<std::string> dropped;
+  std::vector<std::string> dropped{};
   // Constraints only the temporary column gets (add_check with up/down), built like the twins
   // (NOT VALID at expand, validated at transition) and given their names at contract.
-  std::vector<Twin> rules;
+  std::vector<Twin> rules{};
 };
 
 // Refuses key, referenced, identity and generated columns, tables that views depend on, and

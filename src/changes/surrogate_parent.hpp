@@ -19,16 +19,16 @@ namespace orchestrate {
 //   unique constraint (on an index built CONCURRENTLY at transition), and the column becomes
 //   an identity column whose sequence continues where the temporary one stopped.
 struct SurrogateParent {
-  std::string schema;
-  std::string table;
-  std::string key;      // the natural key column
-  std::string key_type;
+  std::string schema{};
+  std::string table{};
+  std::string key{};      // the natural key column
+  std::string key_type{};
   bool key_is_primary = true;
-  std::string primary_name; // the primary key constraint after contract
-  std::string column;   // the surrogate
-  std::string type;     // bigint or integer
-  std::string id_index; // unique index on the surrogate, becomes the primary key
-  std::string key_index; // unique index on the natural key, becomes its constraint
+  std::string primary_name{}; // the primary key constraint after contract
+  std::string column{};   // the surrogate
+  std::string type{};     // bigint or integer
+  std::string id_index{}; // unique index on the surrogate, becomes the primary key
+  std::string key_index{}; // unique index on the natural key, becomes its constraint
 };
 
 std::string surrogate_sequence(const SurrogateParent& p);

@@ -31,9 +31,9 @@ namespace orchestrate {
 
 // A column as one version of the application sees it: `name` is backed by `physical`.
 struct ViewColumn {
-  std::string name;
-  std::string physical;
-  std::string type;
+  std::string name{};
+  std::string physical{};
+  std::string type{};
 };
 
 // One column of one side, assigned by the trigger from the other side. `expr` is evaluated
@@ -53,19 +53,19 @@ struct SyncTarget {
 };
 
 struct SyncSpec {
-  std::string plan;
-  std::string schema;
-  std::string table;
-  std::string function;
-  std::string insert_trigger;
-  std::string update_trigger;
-  std::vector<ViewColumn> old_view;
-  std::vector<ViewColumn> new_view;
-  std::vector<SyncTarget> up;   // the new side, each column from the old view
-  std::vector<SyncTarget> down; // the old side, each column from the new view
+  std::string plan{};
+  std::string schema{};
+  std::string table{};
+  std::string function{};
+  std::string insert_trigger{};
+  std::string update_trigger{};
+  std::vector<ViewColumn> old_view{};
+  std::vector<ViewColumn> new_view{};
+  std::vector<SyncTarget> up{};   // the new side, each column from the old view
+  std::vector<SyncTarget> down{}; // the old side, each column from the new view
   // The marker column; empty when the round trip is exact (plain copies both ways), where a row
   // is consistent exactly when both sides agree.
-  std::string side_column;
+  std::string side_column{};
 };
 
 // True when `=` on values of `type` holds only for identical values (integers, text under the

@@ -20,12 +20,12 @@ namespace orchestrate {
 // application: for an application that sets the column itself, the trigger only covers the old
 // one until contract.
 struct TouchSpec {
-  std::string plan;
-  std::string schema;
-  std::string table;
-  std::string column;
+  std::string plan{};
+  std::string schema{};
+  std::string table{};
+  std::string column{};
   // Another column of the table, which the install step's probe updates to itself.
-  std::string probe_column;
+  std::string probe_column{};
   bool old_app_only = false;
 };
 

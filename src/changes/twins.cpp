@@ -89,11 +89,22 @@ void twins_expand(const std::vector<Twin>& twins,
                   const std::string& table,
                   PhaseWork& w) {
   for (const auto& t : twins) {
-    if (t.type == 'i') {
-      if (t.unique) {
-        build_twin_index(t, id, schema, table, w);
-      }
-    } else {
+    if (t.type == 'i' && t.unique) {
+      build_twin_index(t, id, schema, table, w);
+    }
+  }
+}
+
+void twins_dual_write(const std::vector<Twin>& twins,
+                      const std::string& id,
+                      const std::string& schema,
+                      const std::string& table,
+                      PhaseWork& w) {
+  // After the dual-write trigger, like the NOT NULL check: a NOT VALID constraint still checks
+  // every new row version, and before the trigger the new column is NULL in all of them, which
+  // a copied CHECK (coalesce(col, '') <> '') would refuse.
+  for (const auto& t : twins) {
+    if (t.type != 'i') {
       w.steps.push_back({.id = id + ".constraint." + t.name,
                          .sql = add_constraint_sql(schema, table, t.twin,
                                                    t.definition + " NOT VALID")});

@@ -35,9 +35,9 @@ namespace orchestrate {
 
 // One column the new application sees under `column` while it is stored in `physical`.
 struct VersionedColumn {
-  std::string table;
-  std::string column;
-  std::string physical;
+  std::string table{};
+  std::string column{};
+  std::string physical{};
 };
 
 // Implemented (next to Change) by the kinds that keep a column's new data in a temporary one.
@@ -52,16 +52,16 @@ std::string version_schema_name(const std::string& plan);
 std::string old_version_schema_name(const std::string& plan);
 
 struct VersionViewColumn {
-  std::string name;     // as the application sees it
-  std::string physical; // the table's column that holds it now
+  std::string name{};     // as the application sees it
+  std::string physical{}; // the table's column that holds it now
 };
 
 // One view per table.
 struct VersionView {
-  std::string table;    // the view's name
-  std::string source;   // the table it selects from, when the view is created
-  std::vector<VersionViewColumn> columns;
-  std::vector<std::string> key; // the table's row key, for the comment
+  std::string table{};    // the view's name
+  std::string source{};   // the table it selects from, when the view is created
+  std::vector<VersionViewColumn> columns{};
+  std::vector<std::string> key{}; // the table's row key, for the comment
 };
 
 // Views of `tables` as `shape` has them (tables `shape` lacks are left out), each column read

@@ -19,10 +19,10 @@ namespace orchestrate {
 // `--hook DIR`, `--hook-timeout`, `--metrics-port N` and `--metrics-listen ADDR:PORT`, for the
 // commands that move plans.
 struct ObserverFlags {
-  std::string hook_dir;
+  std::string hook_dir{};
   std::string hook_timeout = "10s";
-  std::optional<int> metrics_port;
-  std::optional<std::string> metrics_listen;
+  std::optional<int> metrics_port{};
+  std::optional<std::string> metrics_listen{};
 };
 
 void add_hook_flag(CLI::App& sub, ObserverFlags& flags);

@@ -12,7 +12,7 @@ namespace orchestrate {
 
 // Flags every command accepts.
 struct GlobalOptions {
-  std::string db;
+  std::string db{};
   std::string state_schema = "orchestrate";
   std::string lock_timeout = "500ms";
   std::string lock_retry_for = "10min";
@@ -25,12 +25,12 @@ struct GlobalOptions {
 
 // Backfill flags shared by `next` and `backfill`; unset ones fall back to the plan's defaults.
 struct BackfillFlags {
-  std::optional<int> workers;
-  std::optional<long long> batch_size;
-  std::optional<int> target_batch_ms;
-  std::optional<double> max_rows_per_second;
-  std::optional<std::string> window;
-  std::optional<std::string> max_replica_lag;
+  std::optional<int> workers{};
+  std::optional<long long> batch_size{};
+  std::optional<int> target_batch_ms{};
+  std::optional<double> max_rows_per_second{};
+  std::optional<std::string> window{};
+  std::optional<std::string> max_replica_lag{};
 };
 
 // Adds an option; like every long flag, it may also come from ORCHESTRATE_<FLAG> (bound for

@@ -29,10 +29,10 @@ struct Session {
   Session(const GlobalOptions& global, const std::string& command, StateUse use = StateUse::write);
 
   const GlobalOptions& global;
-  std::string url;
-  std::unique_ptr<pqxx::connection> conn;
-  std::unique_ptr<StateStore> store;
-  ConsoleReporter reporter;
+  std::string url{};
+  std::unique_ptr<pqxx::connection> conn{};
+  std::unique_ptr<StateStore> store{};
+  ConsoleReporter reporter{};
   // False when a StateUse::read command found no state schema: no plan was ever registered.
   bool has_state = true;
 

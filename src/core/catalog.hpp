@@ -23,42 +23,42 @@ struct Column {
 };
 
 struct Index {
-  std::string name;
-  std::string definition;        // pg_get_indexdef()
-  std::vector<std::string> columns; // plain key and INCLUDE columns it uses
+  std::string name{};
+  std::string definition{};        // pg_get_indexdef()
+  std::vector<std::string> columns{}; // plain key and INCLUDE columns it uses
   bool unique = false;
   bool primary = false;
   bool valid = true;
   bool uses_expression = false;  // expressions or a predicate mention columns too
-  std::optional<std::string> constraint; // the UNIQUE/PRIMARY KEY constraint it backs
+  std::optional<std::string> constraint{}; // the UNIQUE/PRIMARY KEY constraint it backs
 };
 
 struct Constraint {
-  std::string name;
+  std::string name{};
   char type = 'c';               // c check, f foreign key, u unique, p primary, x exclusion
-  std::string definition;        // pg_get_constraintdef()
-  std::vector<std::string> columns;
+  std::string definition{};        // pg_get_constraintdef()
+  std::vector<std::string> columns{};
   bool validated = true;
-  std::string foreign_table;     // for 'f'
-  std::vector<std::string> foreign_columns;
+  std::string foreign_table{};     // for 'f'
+  std::vector<std::string> foreign_columns{};
 };
 
 // A foreign key elsewhere that points at this table.
 struct IncomingForeignKey {
-  std::string name;
-  std::string table;
-  std::vector<std::string> referenced_columns;
+  std::string name{};
+  std::string table{};
+  std::vector<std::string> referenced_columns{};
 };
 
 struct Table {
-  std::string schema;
-  std::string name;
-  std::vector<Column> columns;
-  std::vector<Index> indexes;
-  std::vector<Constraint> constraints;
-  std::vector<IncomingForeignKey> referenced_by;
-  std::vector<std::string> triggers;
-  std::vector<std::string> dependent_views;
+  std::string schema{};
+  std::string name{};
+  std::vector<Column> columns{};
+  std::vector<Index> indexes{};
+  std::vector<Constraint> constraints{};
+  std::vector<IncomingForeignKey> referenced_by{};
+  std::vector<std::string> triggers{};
+  std::vector<std::string> dependent_views{};
   double estimated_rows = 0;
 
   const Column* column(const std::string& name) const;
@@ -68,11 +68,11 @@ struct Table {
 };
 
 struct Catalog {
-  std::map<std::string, Table> tables; // by "schema.name"
-  std::vector<std::string> schemas;
+  std::map<std::string, Table> tables{}; // by "schema.name"
+  std::vector<std::string> schemas{};
   // "schema.name" of every relation the live database has (tables, indexes, views, sequences,
   // materialized views, composite types, foreign tables): the names a new index may not take.
-  std::set<std::string> relations;
+  std::set<std::string> relations{};
 
   const Table* table(const std::string& schema, const std::string& name) const;
   Table* table(const std::string& schema, const std::string& name);

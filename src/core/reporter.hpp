@@ -16,15 +16,15 @@ struct Progress {
   long long batch_size = 0;
   double batch_ms = 0;      // how long the latest batch took, round trip included
   long long retries = 0;    // batches run again after a retryable error or a lost connection
-  std::string throttled_by; // empty when running freely
+  std::string throttled_by{}; // empty when running freely
 };
 
 // One check of a gate as reported.
 struct CheckLine {
-  std::string id;
-  std::string description;
+  std::string id{};
+  std::string description{};
   bool passed = false;
-  std::string detail;
+  std::string detail{};
 };
 
 // Where lower layers send what a person should see. Only the CLI implements it (and prints);

@@ -29,9 +29,9 @@ std::optional<UrlFormat> parse_url_format(const std::string& name);
 // arguments (the new application's marker), for forms that set the path apart (JDBC's
 // currentSchema).
 struct AppConnection {
-  std::string options;
-  std::string search_path;
-  std::string settings;
+  std::string options{};
+  std::string search_path{};
+  std::string settings{};
 };
 
 // `url` (a libpq URI, a key=value string, or empty for PG* variables) with `app`'s options,

@@ -17,7 +17,7 @@ struct ExecSettings {
   std::chrono::milliseconds statement_timeout{std::chrono::minutes(5)};
   // Where to open a second, short-lived connection that looks up who blocks a step stuck in
   // the lock queue. Empty: blockers are not looked up.
-  std::string url;
+  std::string url{};
   // Set by SIGINT/SIGTERM: a running step is cancelled (pg_cancel_backend from a connection to
   // `url`) and no step starts any more. Null: steps run to their end.
   const std::atomic<bool>* stop = nullptr;

@@ -10,20 +10,20 @@ namespace orchestrate {
 
 // One privilege a plan needs, checked against the connected role.
 struct PrivilegeNeed {
-  std::string what;     // "ownership of table public.users"
-  std::string why;      // what orchestrate does with it
+  std::string what{};     // "ownership of table public.users"
+  std::string why{};      // what orchestrate does with it
   bool required = true; // false: orchestrate runs without it, blind to something (it says so)
   bool held = false;
-  std::string fix;      // the statement that grants it, for a DBA to run
+  std::string fix{};      // the statement that grants it, for a DBA to run
 };
 
 // What a plan will do, as far as privileges go.
 struct PrivilegeQuery {
-  std::string state_schema;
-  std::string plan_schema;
-  std::vector<std::string> tables;     // existing tables the plan alters, unqualified
+  std::string state_schema{};
+  std::string plan_schema{};
+  std::vector<std::string> tables{};     // existing tables the plan alters, unqualified
   bool creates_in_plan_schema = false; // trigger functions, tables, views
-  std::string version_schema;          // empty: the plan keeps none
+  std::string version_schema{};          // empty: the plan keeps none
   bool replica_lag_throttle = false;   // --max-replica-lag (or the plan's max_replica_lag)
 };
 

@@ -12,10 +12,10 @@ namespace orchestrate {
 
 // What a hook is told, through ORCHESTRATE_* environment variables and a JSON payload file.
 struct HookEvent {
-  std::string event; // before-phase, after-phase, gate-failed, backfill-progress, backfill-done, failure
-  std::string plan;
-  std::string phase;
-  std::string reason;
+  std::string event{}; // before-phase, after-phase, gate-failed, backfill-progress, backfill-done, failure
+  std::string plan{};
+  std::string phase{};
+  std::string reason{};
   long long rows_done = -1; // unset when negative
   long long rows_total = -1;
   long long rows_estimated = -1; // backfill-progress: the rows expected in all, an estimate
@@ -23,7 +23,7 @@ struct HookEvent {
 
 // How a hook ended, for the ones that did not simply exit 0.
 struct HookEnding {
-  std::string path;
+  std::string path{};
   int status = 0;         // exit status; 128+N when ended by signal N
   bool timed_out = false; // killed by orchestrate after the timeout
 };
@@ -66,10 +66,10 @@ public:
 private:
   struct Running {
     pid_t pid = -1;
-    HookEvent event;
-    std::string path;
-    std::string payload; // the payload file, removed once the hook ended
-    std::chrono::steady_clock::time_point deadline;
+    HookEvent event{};
+    std::string path{};
+    std::string payload{}; // the payload file, removed once the hook ended
+    std::chrono::steady_clock::time_point deadline{};
   };
 
   std::string path_of(const std::string& event) const;

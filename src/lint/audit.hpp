@@ -13,37 +13,37 @@ namespace orchestrate {
 
 // A column of an audited table, as format_type prints its type.
 struct AuditColumn {
-  std::string name;
-  std::string type;
+  std::string name{};
+  std::string type{};
 };
 
 // A foreign key of another table that points at the audited table.
 struct AuditReference {
-  std::string name;  // constraint
-  std::string table; // referencing table
-  std::vector<std::string> columns;
+  std::string name{};  // constraint
+  std::string table{}; // referencing table
+  std::vector<std::string> columns{};
 };
 
 struct AuditFinding {
-  std::string rule; // natural-key, list-in-string, no-timestamps
-  std::string schema;
-  std::string table;
-  std::string column; // the key or list column; empty for no-timestamps
-  std::string type;
+  std::string rule{}; // natural-key, list-in-string, no-timestamps
+  std::string schema{};
+  std::string table{};
+  std::string column{}; // the key or list column; empty for no-timestamps
+  std::string type{};
   long long bytes = 0; // the table with its indexes and TOAST
   double rows = 0;     // the planner's estimate
-  std::string size;    // bytes, for people ("1.5 GB")
-  std::string message;
-  std::vector<std::string> evidence;
-  std::string fix_kind; // the change kind that fixes it
+  std::string size{};    // bytes, for people ("1.5 GB")
+  std::string message{};
+  std::vector<std::string> evidence{};
+  std::string fix_kind{}; // the change kind that fixes it
   // For the fix's plan: the table's key, its columns, the foreign keys pointing at it, and (for
   // a list) the table its items reference, guessed from the column's name.
-  std::vector<std::string> key;
-  std::vector<AuditColumn> columns;
-  std::vector<AuditReference> referenced_by;
-  std::string list_parent;
-  std::string list_parent_key; // its single-column primary key
-  std::string list_delimiter;  // the delimiter the sampled values use
+  std::vector<std::string> key{};
+  std::vector<AuditColumn> columns{};
+  std::vector<AuditReference> referenced_by{};
+  std::string list_parent{};
+  std::string list_parent_key{}; // its single-column primary key
+  std::string list_delimiter{};  // the delimiter the sampled values use
 };
 
 // Every finding on the ordinary tables of `schema`, largest table first. Reads the catalog and,

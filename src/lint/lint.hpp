@@ -11,27 +11,27 @@ namespace orchestrate {
 
 // A lint finding: something that would run, but that a careful reviewer would stop.
 struct LintWarning {
-  std::string rule;        // short stable id, e.g. "index-not-concurrent"
-  Mark mark;               // where in the plan file
-  std::string message;     // what is wrong and why it hurts under load
-  std::string alternative; // the safe way to get the same result
+  std::string rule{};        // short stable id, e.g. "index-not-concurrent"
+  Mark mark{};               // where in the plan file
+  std::string message{};     // what is wrong and why it hurts under load
+  std::string alternative{}; // the safe way to get the same result
 };
 
 // A view or rule that reads a table (column empty) or one of its columns.
 struct ViewDependency {
-  std::string view; // as regclass text, e.g. "public.active_users"
-  std::string table;
-  std::string column;
+  std::string view{}; // as regclass text, e.g. "public.active_users"
+  std::string table{};
+  std::string column{};
 };
 
 struct FunctionSource {
-  std::string name; // regprocedure text, e.g. "public.touch(integer)"
-  std::string source;
+  std::string name{}; // regprocedure text, e.g. "public.touch(integer)"
+  std::string source{};
 };
 
 // A statement pg_stat_statements has seen, as it records it (constants replaced by $n).
 struct SeenStatement {
-  std::string query;
+  std::string query{};
   long long calls = 0;
 };
 
@@ -39,25 +39,25 @@ struct SeenStatement {
 struct LintLive {
   const Catalog* catalog = nullptr;
   bool may_quiet_triggers = false; // the role may set session_replication_role
-  std::vector<ViewDependency> views;
-  std::vector<FunctionSource> functions;
+  std::vector<ViewDependency> views{};
+  std::vector<FunctionSource> functions{};
   // COPY and TRUNCATE statements from pg_stat_statements, when it is installed and loaded.
-  std::vector<SeenStatement> copy_or_truncate;
+  std::vector<SeenStatement> copy_or_truncate{};
 };
 
 // One change of the plan as lint sees it: its kind and its YAML fields, read without the
 // change kinds' own parsers, so lint also reads kinds it does not know.
 struct LintChange {
-  std::string kind;
-  Mark mark;
-  std::string table;                 // the table it works on, when it names one
-  std::vector<std::string> removed;  // columns whose old name goes away at contract
+  std::string kind{};
+  Mark mark{};
+  std::string table{};                 // the table it works on, when it names one
+  std::vector<std::string> removed{};  // columns whose old name goes away at contract
   bool removes_table = false;        // drop_table, rename_table
   bool needs_backfill = false;       // copies data by key range
   // Expressions of a column transition: (which, SQL, where), e.g. ("up", "code::varchar(5)").
-  std::vector<std::tuple<std::string, std::string, Mark>> expressions;
-  std::string sql_up;                // kind sql
-  Mark sql_mark;
+  std::vector<std::tuple<std::string, std::string, Mark>> expressions{};
+  std::string sql_up{};                // kind sql
+  Mark sql_mark{};
   int sql_block_indent = 0;          // `up: |`: the block's indentation; 0 for other scalars
 };
 

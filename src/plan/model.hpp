@@ -24,35 +24,35 @@ template <class T> struct Located {
 };
 
 struct GateSpec {
-  std::string name;
-  std::string sql;
-  Mark mark;
+  std::string name{};
+  std::string sql{};
+  Mark mark{};
 };
 
 // Backfill defaults a plan may set; command-line flags override them.
 struct BackfillSettings {
-  std::optional<long long> batch_size;
-  std::optional<double> max_rows_per_second;
-  std::optional<std::string> window;
-  std::optional<int> workers;
-  std::optional<int> target_batch_ms;
-  std::optional<std::string> max_replica_lag;
+  std::optional<long long> batch_size{};
+  std::optional<double> max_rows_per_second{};
+  std::optional<std::string> window{};
+  std::optional<int> workers{};
+  std::optional<int> target_batch_ms{};
+  std::optional<std::string> max_replica_lag{};
 };
 
 struct Plan {
-  std::string file;
-  std::string body;     // the file's bytes, stored with the plan
-  std::string checksum;      // of the parsed plan (plan_checksum): comments and layout aside
-  std::string text_checksum; // of body byte for byte, as plans registered before were known
-  Located<std::string> name;
-  std::string description;
+  std::string file{};
+  std::string body{};     // the file's bytes, stored with the plan
+  std::string checksum{};      // of the parsed plan (plan_checksum): comments and layout aside
+  std::string text_checksum{}; // of body byte for byte, as plans registered before were known
+  Located<std::string> name{};
+  std::string description{};
   std::string schema = "public";
-  std::vector<std::unique_ptr<Change>> changes;
-  BackfillSettings backfill;
-  std::map<Phase, std::vector<GateSpec>> gates;
+  std::vector<std::unique_ptr<Change>> changes{};
+  BackfillSettings backfill{};
+  std::map<Phase, std::vector<GateSpec>> gates{};
   // Directory of event hooks (`hooks:`), as written; a relative path is taken from the working
   // directory of the command that runs the plan (the state keeps only the plan's file name).
-  std::optional<std::string> hooks;
+  std::optional<std::string> hooks{};
 
   Plan();
   ~Plan();

@@ -26,9 +26,9 @@ public:
 };
 
 struct RunnerOptions {
-  std::string url;
-  ExecSettings exec;
-  BackfillOptions backfill;
+  std::string url{};
+  ExecSettings exec{};
+  BackfillOptions backfill{};
   bool dry_run = false;
   const std::atomic<bool>* stop = nullptr;
   Hooks* hooks = nullptr; // event hooks (`--hook DIR`, the plan's `hooks:`); none when null

@@ -14,16 +14,16 @@ namespace orchestrate {
 // transaction, so planning and reading the ranges is one unit.
 struct StoredRange {
   int range_no = 0;
-  std::optional<std::string> lo;
-  std::optional<std::string> hi;
-  std::optional<std::string> cursor;
+  std::optional<std::string> lo{};
+  std::optional<std::string> hi{};
+  std::optional<std::string> cursor{};
   long long rows_estimate = 0;
   long long rows_done = 0;
 };
 
 struct RangeBounds {
-  std::optional<std::string> lo;
-  std::optional<std::string> hi;
+  std::optional<std::string> lo{};
+  std::optional<std::string> hi{};
 };
 
 class BackfillRanges {

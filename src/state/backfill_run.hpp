@@ -11,14 +11,14 @@ namespace orchestrate {
 // schema and the plan's advisory lock: `status` uses it to tell running from stopped.
 struct BackfillRun {
   // not_started, running, paused, stopped (by `stop_reason`), died, done
-  std::string state;
-  std::string stop_reason;          // window, signal, error, paused: why a stopped one stopped
-  std::string throttled_by;         // as the backfill last reported it
-  std::string running_on;           // host of the process that last reported
-  std::string heartbeat;            // ISO 8601 with the zone offset; empty before the first
+  std::string state{};
+  std::string stop_reason{};          // window, signal, error, paused: why a stopped one stopped
+  std::string throttled_by{};         // as the backfill last reported it
+  std::string running_on{};           // host of the process that last reported
+  std::string heartbeat{};            // ISO 8601 with the zone offset; empty before the first
   double seconds_since_heartbeat = -1;
   int lock_holder_pid = 0;          // backend holding the plan's lock, 0 when none
-  std::vector<std::string> blind;   // what the backfill cannot see (see StateStore::set_blind)
+  std::vector<std::string> blind{};   // what the backfill cannot see (see StateStore::set_blind)
 };
 
 // A backfill that reported nothing for this long while its plan is locked is taken for dead.

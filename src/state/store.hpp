@@ -16,34 +16,34 @@ namespace orchestrate {
 
 // A registered plan as the state schema holds it.
 struct PlanRecord {
-  std::string name;
-  std::string checksum;
-  std::string body;
-  std::string file;
-  std::string description;
-  PlanWork work;
-  PlanState state;
-  std::optional<Phase> applying; // a phase whose steps started but did not all finish
+  std::string name{};
+  std::string checksum{};
+  std::string body{};
+  std::string file{};
+  std::string description{};
+  PlanWork work{};
+  PlanState state{};
+  std::optional<Phase> applying{}; // a phase whose steps started but did not all finish
   nlohmann::json last_gate = nlohmann::json::array(); // [{id, passed, detail}]
-  std::string last_gate_phase;
-  std::string created_at;
-  std::string updated_at;
+  std::string last_gate_phase{};
+  std::string created_at{};
+  std::string updated_at{};
 };
 
 struct EventRecord {
-  std::string at;
-  std::string phase;
-  std::string item;
-  std::string outcome;
-  std::string detail;
-  std::string who;
+  std::string at{};
+  std::string phase{};
+  std::string item{};
+  std::string outcome{};
+  std::string detail{};
+  std::string who{};
 };
 
 struct PhaseRecord {
-  std::string phase;
-  std::string started_at;
-  std::string finished_at;
-  std::string who;
+  std::string phase{};
+  std::string started_at{};
+  std::string finished_at{};
+  std::string who{};
 };
 
 // Reads and writes the state schema (default "orchestrate"). Every call runs in its own short

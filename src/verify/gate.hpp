@@ -11,10 +11,10 @@
 namespace orchestrate {
 
 struct CheckResult {
-  std::string id;
-  std::string description;
+  std::string id{};
+  std::string description{};
   bool passed = false;
-  std::string detail;
+  std::string detail{};
 };
 
 // Runs every check of a gate and returns one result per check; never throws for a failing or
@@ -44,7 +44,7 @@ struct ParityPaging {
 struct ParityResult {
   long long differing = 0;
   long long scanned = 0;
-  std::string first_key;
+  std::string first_key{};
   bool one_scan = false;
 };
 ParityResult parity_scan(pqxx::connection& conn,

@@ -214,3 +214,37 @@ TEST_CASE("a session started with orchestrate.backfill=on still goes through the
 }
 
 TEST_SUITE_END();
+
+TEST_CASE("a copied check that is false on NULL never refuses the old application's writes") {
+  itest::TestDb db("dw_null_check", 50);
+  db.exec("UPDATE users SET email = 'u' || id || '@example.com';\n"
+          "ALTER TABLE users ADD CONSTRAINT email_present CHECK (coalesce(email, '') <> '')");
+  auto plan = db.write_plan("widen.yaml",
+                            "name: widen-email\nchanges:\n  - change_type:\n      table: users\n"
+                            "      column: email\n      type: varchar(200)\n"
+                            "      up: email::varchar(200)\n      down: email::text\n");
+  REQUIRE(db.orchestrate({"start", plan}).exit_code == 0);
+  // After each phase the old application updates a row and inserts one. Until the trigger
+  // exists the new column is NULL in every row version, which the copied check must not see.
+  const char* phases[] = {"expand", "dual_write", "backfill", "transition"};
+  int n = 0;
+  for (const char* phase : phases) {
+    CAPTURE(phase);
+    next_to(db, phase);
+    ++n;
+    db.exec("UPDATE users SET name = 'renamed " + std::to_string(n) + "' WHERE id = " +
+            std::to_string(n));
+    db.exec("INSERT INTO users (name, email) VALUES ('new " + std::to_string(n) + "', 'n" +
+            std::to_string(n) + "@example.com')");
+  }
+  // The copy of the check holds on the new column from transition on.
+  CHECK_THROWS(db.exec("UPDATE users SET email = '' WHERE id = 10"));
+  next_to(db, "done");
+  CHECK(db.value("SELECT count(*) FROM users WHERE name LIKE 'renamed %' OR name LIKE 'new %'") ==
+        "8");
+  CHECK(db.value("SELECT string_agg(email, ',' ORDER BY id) FROM users WHERE name LIKE 'new %'") ==
+        "n1@example.com,n2@example.com,n3@example.com,n4@example.com");
+  CHECK(db.value("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = "
+                 "'email_present'") == "CHECK ((COALESCE(email, ''::character varying))::text "
+                                       "<> ''::text)");
+}
