@@ -15,6 +15,8 @@ inline orchestrate::Catalog catalog() {
   Table& users = c.tables.at("public.users");
   users.comment = "people who log in";
   users.column("email")->comment = "where we write to them";
+  users.column("email")->not_null = true;
+  users.column("nickname")->not_null = false;
   users.indexes.push_back({"users_name_idx", "CREATE INDEX users_name_idx ON public.users USING "
                            "btree (name)", {"name"}, false, false, true, false, std::nullopt});
   users.indexes.push_back({"users_email_key", "CREATE UNIQUE INDEX users_email_key ON "
