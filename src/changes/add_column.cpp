@@ -39,6 +39,7 @@ struct AddColumnSpec {
   bool unique = false;
   std::optional<Located<std::string>> check;
   std::optional<ColumnReference> references;
+  std::optional<Located<std::string>> comment;
 };
 
 class AddColumn final : public Change {
@@ -125,6 +126,13 @@ public:
                                                m_spec.column.value));
       }
       w.gate.push_back(no_helpers_check(id + ".no_helpers", ctx.schema, t));
+    }
+    if (phase == Phase::expand && m_spec.comment) {
+      // After the column exists, in either path; rollback drops the column and its comment.
+      w.steps.push_back({.id = id + ".comment",
+                         .sql = fmt::format("COMMENT ON COLUMN {}.{} IS {}",
+                                            quote_qualified(ctx.schema, t), col,
+                                            quote_literal(m_spec.comment->value))});
     }
     switch (phase) {
     case Phase::expand:
@@ -217,6 +225,9 @@ public:
       c.default_sql = m_spec.default_sql->value;
       c.default_volatile = !default_in_add_column();
     }
+    if (m_spec.comment) {
+      c.comment = m_spec.comment->value;
+    }
     table->columns.push_back(c);
     if (m_spec.unique) {
       table->indexes.push_back({unique_name(), "", {c.name}, true, false, true, false,
@@ -298,7 +309,7 @@ private:
 
 std::unique_ptr<Change> parse_add_column(Fields& fields) {
   fields.expect({"table", "column", "type", "default", "fill", "nullable", "unique", "check",
-                 "references"});
+                 "references", "comment"});
   AddColumnSpec spec;
   spec.table = fields.required_identifier("table");
   spec.column = fields.required_identifier("column");
@@ -316,7 +327,11 @@ std::unique_ptr<Change> parse_add_column(Fields& fields) {
   }
   spec.check = fields.optional_string("check");
   spec.references = parse_column_reference(fields, "references");
+  spec.comment = fields.optional_string("comment");
   fields.finish();
+  if (spec.comment && spec.comment->value.empty()) {
+    spec.comment.reset(); // PostgreSQL stores an empty comment as none
+  }
   for (const auto* expr : {&spec.default_sql, &spec.fill, &spec.check}) {
     if (*expr && (*expr)->value.find_first_not_of(" \t\n") == std::string::npos) {
       fields.fail((*expr)->mark, "add_column: an expression must not be empty");

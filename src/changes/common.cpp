@@ -344,6 +344,20 @@ bool index_constraint_name_taken(const Catalog& catalog,
   return relation_name_taken(catalog, schema, name) || constraint_name_taken(table, name);
 }
 
+IndexLookup find_index(const Catalog& catalog, const std::string& schema, const std::string& name) {
+  for (const auto& [key, table] : catalog.tables) {
+    if (table.schema != schema) {
+      continue;
+    }
+    for (const auto& index : table.indexes) {
+      if (index.name == name) {
+        return {&table, &index};
+      }
+    }
+  }
+  return {};
+}
+
 Step drop_index_step(const std::string& id, const std::string& schema, const std::string& index) {
   Step step{id, "DROP INDEX CONCURRENTLY IF EXISTS " + quote_qualified(schema, index), false};
   // Like the build, a concurrent drop waits for old transactions instead of blocking writes.

@@ -96,6 +96,13 @@ bool index_constraint_name_taken(const Catalog& catalog,
                                  const Table& table,
                                  const std::string& name);
 
+// The table of `schema` holding the index `name` (and the index), or nulls when none does.
+struct IndexLookup {
+  const Table* table = nullptr;
+  const Index* index = nullptr;
+};
+IndexLookup find_index(const Catalog& catalog, const std::string& schema, const std::string& name);
+
 // DROP INDEX CONCURRENTLY IF EXISTS, outside a transaction.
 Step drop_index_step(const std::string& id, const std::string& schema, const std::string& index);
 // A relation of `relkind` ('r' table, 'v' view) exists under that name, or (exists = false)

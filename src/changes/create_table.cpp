@@ -22,6 +22,7 @@ struct NewColumn {
   std::optional<Located<std::string>> default_sql;
   bool primary_key = false;
   std::optional<ColumnReference> references;
+  std::optional<Located<std::string>> comment;
 };
 
 class CreateTable final : public Change {
@@ -99,7 +100,7 @@ public:
           .default_volatile = c.default_sql && expression_may_be_volatile(c.default_sql->value),
           .identity = false,
           .generated = false,
-          .comment = std::nullopt});
+          .comment = c.comment ? std::optional<std::string>(c.comment->value) : std::nullopt});
       if (c.references) {
         t.constraints.push_back({fit_identifier(m_table.value + "_" + c.name.value + "_fkey"), 'f',
                                  "", {c.name.value}, true, c.references->table.value,
@@ -153,8 +154,17 @@ private:
       }
       body += ",\n  PRIMARY KEY (" + cols + ")";
     }
-    return fmt::format("CREATE TABLE IF NOT EXISTS {} (\n{}\n)",
-                       quote_qualified(ctx.schema, m_table.value), body);
+    std::string sql = fmt::format("CREATE TABLE IF NOT EXISTS {} (\n{}\n)",
+                                  quote_qualified(ctx.schema, m_table.value), body);
+    // In the same transaction: the table never exists without its comments.
+    for (const auto& c : m_columns) {
+      if (c.comment) {
+        sql += fmt::format(";\nCOMMENT ON COLUMN {}.{} IS {}",
+                           quote_qualified(ctx.schema, m_table.value), quote_ident(c.name.value),
+                           quote_literal(c.comment->value));
+      }
+    }
+    return sql;
   }
 
   Located<std::string> m_table;
@@ -174,7 +184,7 @@ std::unique_ptr<Change> parse_create_table(Fields& fields) {
   std::vector<NewColumn> columns;
   for (const auto& item : list) {
     Fields f(item, fields.file(), "create_table column");
-    f.expect({"name", "type", "nullable", "default", "primary_key", "references"});
+    f.expect({"name", "type", "nullable", "default", "primary_key", "references", "comment"});
     NewColumn c;
     c.name = f.required_identifier("name");
     c.type = f.required_string("type");
@@ -188,6 +198,10 @@ std::unique_ptr<Change> parse_create_table(Fields& fields) {
       c.primary_key = p->value;
     }
     c.references = parse_column_reference(f, "references");
+    c.comment = f.optional_string("comment");
+    if (c.comment && c.comment->value.empty()) {
+      c.comment.reset(); // PostgreSQL stores an empty comment as none
+    }
     f.finish();
     for (const auto& earlier : columns) {
       if (earlier.name.value == c.name.value) {

@@ -28,5 +28,11 @@ std::unique_ptr<Change> parse_rename_table(Fields& fields);
 std::unique_ptr<Change> parse_add_timestamps(Fields& fields);
 std::unique_ptr<Change> parse_explode_list(Fields& fields);
 std::unique_ptr<Change> parse_surrogate_key(Fields& fields);
+std::unique_ptr<Change> parse_drop_index(Fields& fields);
+std::unique_ptr<Change> parse_set_comment(Fields& fields);
+std::unique_ptr<Change> parse_set_replica_identity(Fields& fields);
+std::unique_ptr<Change> parse_rename_constraint(Fields& fields);
+std::unique_ptr<Change> parse_set_default(Fields& fields);
+std::unique_ptr<Change> parse_drop_default(Fields& fields);
 
 } // namespace orchestrate

@@ -28,6 +28,12 @@ const std::vector<std::pair<std::string_view, ChangeParser>>& registry() {
       {"add_timestamps", &parse_add_timestamps},
       {"explode_list", &parse_explode_list},
       {"surrogate_key", &parse_surrogate_key},
+      {"drop_index", &parse_drop_index},
+      {"set_comment", &parse_set_comment},
+      {"set_replica_identity", &parse_set_replica_identity},
+      {"rename_constraint", &parse_rename_constraint},
+      {"set_default", &parse_set_default},
+      {"drop_default", &parse_drop_default},
   };
   return k_registry;
 }

@@ -35,6 +35,7 @@ std::vector<VersionView> version_views(const std::string& schema,
       for (const auto& m : mapped) {
         if (m.table == name && m.column == c.name) {
           col.physical = m.physical;
+          col.view_default = m.view_default;
         }
       }
       view.columns.push_back(std::move(col));
@@ -113,6 +114,14 @@ Step create_version_schema_step(const std::string& id,
         "    END IF;\n"
         "  END LOOP;\nEND $orc$",
         quote_literal(view), quote_literal(v.source), pairs);
+    // A default of the plan's own replaces the table's: the new application gets it before the
+    // table does.
+    for (const auto& c : v.columns) {
+      if (c.view_default) {
+        sql += fmt::format(";\nALTER VIEW {} ALTER COLUMN {} SET DEFAULT {}", view,
+                           quote_ident(c.name), *c.view_default);
+      }
+    }
     sql += ";\n" + copy_grants_sql(v.source, view);
   }
   // The views carry the tables' own privileges; the schema only has to be reachable. CREATE

@@ -32,7 +32,7 @@ struct Session {
   std::string url{};
   std::unique_ptr<pqxx::connection> conn{};
   std::unique_ptr<StateStore> store{};
-  ConsoleReporter reporter{};
+  ConsoleReporter reporter;
   // False when a StateUse::read command found no state schema: no plan was ever registered.
   bool has_state = true;
 

@@ -9,7 +9,8 @@ namespace orchestrate {
 namespace {
 
 const char* const k_tables = R"SQL(
-  SELECT c.oid AS oid, n.nspname AS schema, c.relname AS name, GREATEST(c.reltuples, 0) AS rows
+  SELECT c.oid AS oid, n.nspname AS schema, c.relname AS name, GREATEST(c.reltuples, 0) AS rows,
+    obj_description(c.oid, 'pg_class') AS comment, c.relreplident AS replident
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema', $1)
     AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp\_%'
@@ -50,6 +51,8 @@ Catalog load_catalog(pqxx::connection& conn, const std::string& skip_schema) {
     t.schema = row["schema"].as<std::string>();
     t.name = row["name"].as<std::string>();
     t.estimated_rows = row["rows"].as<double>();
+    t.comment = optional_text(row["comment"]);
+    t.replica_identity = row["replident"].as<std::string>().at(0);
     const std::string key = t.schema + "." + t.name;
     by_oid[row["oid"].as<long long>()] = key;
     catalog.tables.emplace(key, std::move(t));
@@ -97,7 +100,8 @@ Catalog load_catalog(pqxx::connection& conn, const std::string& skip_schema) {
 
   const std::string indexes = std::string("WITH t AS (") + k_tables + R"SQL()
     SELECT i.indrelid, ic.relname, pg_get_indexdef(i.indexrelid) AS def, i.indisunique,
-      i.indisprimary, i.indisvalid,
+      i.indisprimary, i.indisvalid, i.indpred IS NOT NULL AS partial, i.indimmediate,
+      i.indisreplident,
       to_json(ARRAY(SELECT a.attname FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o)
                     JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n
                     ORDER BY k.o)) AS cols,
@@ -120,6 +124,9 @@ Catalog load_catalog(pqxx::connection& conn, const std::string& skip_schema) {
     idx.columns = names(row["cols"]);
     idx.uses_expression = row["expr"].as<bool>();
     idx.constraint = optional_text(row["constraint_name"]);
+    idx.partial = row["partial"].as<bool>();
+    idx.immediate = row["indimmediate"].as<bool>();
+    idx.replica_identity = row["indisreplident"].as<bool>();
     t->indexes.push_back(std::move(idx));
   }
 

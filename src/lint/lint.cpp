@@ -69,6 +69,11 @@ LintChange read_change(const YAML::Node& item, const std::string& text) {
     return c;
   }
   c.table = scalar(f, "table");
+  for (const auto& kv : f) {
+    if (kv.second.IsScalar()) {
+      c.scalars[kv.first.as<std::string>()] = kv.second.as<std::string>();
+    }
+  }
   auto expression = [&](const std::string& which, const YAML::Node& n) {
     if (n && n.IsScalar()) {
       c.expressions.emplace_back(which, n.as<std::string>(), mark_at(n));
@@ -175,6 +180,8 @@ std::vector<LintWarning> lint_plan(const std::string& text,
   out.insert(out.end(), limits.begin(), limits.end());
   auto keys = lint_keys(changes, text, schema, live);
   out.insert(out.end(), keys.begin(), keys.end());
+  auto metadata = lint_metadata(changes, schema, live);
+  out.insert(out.end(), metadata.begin(), metadata.end());
   auto design = lint_design(changes, text);
   out.insert(out.end(), design.begin(), design.end());
   std::stable_sort(out.begin(), out.end(), [](const LintWarning& a, const LintWarning& b) {

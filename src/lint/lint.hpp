@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -48,10 +49,11 @@ struct LintLive {
 // One change of the plan as lint sees it: its kind and its YAML fields, read without the
 // change kinds' own parsers, so lint also reads kinds it does not know.
 struct LintChange {
-  std::string kind{};
-  Mark mark{};
-  std::string table{};                 // the table it works on, when it names one
-  std::vector<std::string> removed{};  // columns whose old name goes away at contract
+  std::string kind;
+  Mark mark;
+  std::string table;                 // the table it works on, when it names one
+  std::map<std::string, std::string> scalars; // every field holding a single value, by key
+  std::vector<std::string> removed;  // columns whose old name goes away at contract
   bool removes_table = false;        // drop_table, rename_table
   bool needs_backfill = false;       // copies data by key range
   // Expressions of a column transition: (which, SQL, where), e.g. ("up", "code::varchar(5)").
@@ -89,6 +91,12 @@ std::vector<LintWarning> lint_keys(const std::vector<LintChange>& changes,
                                    const std::string& text,
                                    const std::string& schema,
                                    const LintLive& live);
+
+// What the catalog-only kinds would cost: drop_index of the only index serving a foreign key,
+// set_replica_identity full, rename_constraint of a name functions mention.
+std::vector<LintWarning> lint_metadata(const std::vector<LintChange>& changes,
+                                       const std::string& schema,
+                                       const LintLive& live);
 
 // Every rule over a plan file's text; rules that need the database are skipped when
 // `live.catalog` is null.

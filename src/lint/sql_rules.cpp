@@ -161,6 +161,15 @@ private:
                        table, column),
            "use a drop_column change: the column stays until contract, after the application "
            "stopped using it");
+    } else if (sub == "AT_ColumnDefault") {
+      const bool drop = !cmd.contains("def") || cmd["def"].is_null();
+      warn("default-in-place",
+           fmt::format("ALTER COLUMN {}.{} {} DEFAULT changes what the running application's "
+                       "inserts get at once",
+                       table, column, drop ? "DROP" : "SET"),
+           fmt::format("use a {} change: the old application keeps the old default until "
+                       "contract, the new one gets the new default from transition on",
+                       drop ? "drop_default" : "set_default"));
     } else if (sub == "AT_AddIndexConstraint" || sub == "AT_AddIndex") {
       // USING INDEX: the index was built beforehand; nothing to flag.
     }
@@ -254,6 +263,13 @@ private:
                        relname(s["relation"]), s.value("newname", "")),
            "use a rename_table change: an updatable view keeps the old name alive until "
            "contract");
+    } else if (type == "OBJECT_TABCONSTRAINT") {
+      warn("rename-constraint",
+           fmt::format("RENAME CONSTRAINT {} on {} breaks the running application where it names "
+                       "the constraint (ON CONFLICT ON CONSTRAINT, error handling by name)",
+                       s.value("subname", ""), relname(s["relation"])),
+           "use a rename_constraint change: the constraint is renamed at contract, once the old "
+           "application is retired");
     }
   }
 
@@ -268,7 +284,8 @@ private:
     } else if (type == "OBJECT_INDEX" && !s.value("concurrent", false)) {
       warn("drop-index-not-concurrent",
            "DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the table",
-           "DROP INDEX CONCURRENTLY, outside a transaction (not in an sql change's `up`)");
+           "use a drop_index change: DROP INDEX CONCURRENTLY at contract, outside a "
+           "transaction, once the old application no longer relies on the index");
     }
   }
 

@@ -58,6 +58,21 @@ std::optional<Located<std::string>> Fields::optional_string(const std::string& k
   return Located<std::string>{node.Scalar(), mark_of(node)};
 }
 
+Located<std::optional<std::string>> Fields::required_nullable_string(const std::string& key) {
+  m_used.insert(key);
+  YAML::Node node = m_map[key];
+  if (!node.IsDefined()) {
+    fail(m_map, m_what + ": missing required field '" + key + "'");
+  }
+  if (node.IsNull()) {
+    return {std::nullopt, mark_of(node)};
+  }
+  if (!node.IsScalar()) {
+    fail(node, m_what + ": field '" + key + "' must be a single value");
+  }
+  return {node.Scalar(), mark_of(node)};
+}
+
 Located<std::string> Fields::required_identifier(const std::string& key) {
   auto value = required_string(key);
   if (!is_plain_identifier(value.value)) {

@@ -24,6 +24,8 @@ public:
   // A plain identifier (table or column name).
   Located<std::string> required_identifier(const std::string& key);
   std::optional<Located<std::string>> optional_identifier(const std::string& key);
+  // A key that must be given but may be null (`~`, `null`, or nothing after the colon): nullopt.
+  Located<std::optional<std::string>> required_nullable_string(const std::string& key);
   std::optional<Located<bool>> optional_bool(const std::string& key);
   std::optional<Located<long long>>
   optional_integer(const std::string& key, long long min, long long max);

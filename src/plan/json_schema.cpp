@@ -78,7 +78,8 @@ json kinds() {
        {"nullable", boolean("false adds NOT NULL through a validated CHECK (default true)")},
        {"unique", boolean("add a unique constraint (index built CONCURRENTLY)")},
        {"check", expr("SQL boolean expression, added NOT VALID then validated")},
-       {"references", column_reference()}},
+       {"references", column_reference()},
+       {"comment", str("COMMENT ON COLUMN, set at expand")}},
       {"table", "column", "type"});
   k["drop_column"] = object({{"table", ident("table")}, {"column", ident("column to drop")}},
                             {"table", "column"});
@@ -158,6 +159,41 @@ json kinds() {
        {"where", expr("predicate of a partial index")},
        {"method", str("access method: btree (default), hash, gin, gist, brin, spgist")}},
       {"table", "name"});
+  k["drop_index"] = object(
+      {{"table", ident("the index's table (optional; checked when given)")},
+       {"name", ident("index to drop CONCURRENTLY at contract (not one backing a constraint)")}},
+      {"name"});
+  k["set_comment"] = object(
+      {{"table", ident("table")},
+       {"column", ident("column (omit to comment on the table)")},
+       {"comment", {{"type", json::array({"string", "null"})},
+                    {"description", "the comment, set at expand; null (or '') removes it"}}}},
+      {"table", "comment"});
+  k["set_replica_identity"] = object(
+      {{"table", ident("table")},
+       {"identity", {{"type", "string"},
+                     {"enum", {"default", "full", "nothing", "DEFAULT", "FULL", "NOTHING"}},
+                     {"description", "what UPDATE and DELETE log of the old row, set at expand "
+                                     "(or give `index`)"}}},
+       {"index", ident("a unique, not partial, not deferrable index over NOT NULL columns "
+                       "(REPLICA IDENTITY USING INDEX)")}},
+      {"table"});
+  k["rename_constraint"] = object(
+      {{"table", ident("table")},
+       {"from", ident("current constraint name")},
+       {"to", ident("new constraint name, taken at contract")}},
+      {"table", "from", "to"});
+  k["set_default"] = object(
+      {{"table", ident("table")},
+       {"column", ident("column")},
+       {"default", expr("the new SQL default: the new application's from transition on, the "
+                        "table's at contract")}},
+      {"table", "column", "default"});
+  k["drop_default"] = object(
+      {{"table", ident("table")},
+       {"column", ident("column whose default goes: for the new application from transition "
+                        "on, on the table at contract")}},
+      {"table", "column"});
   k["rename_table"] = object({{"from", ident("current table name")},
                               {"to", ident("new table name")}},
                              {"from", "to"});
@@ -171,7 +207,8 @@ json kinds() {
                            {"nullable", boolean("default true")},
                            {"default", expr("SQL default")},
                            {"primary_key", boolean("this column is the primary key")},
-                           {"references", column_reference()}},
+                           {"references", column_reference()},
+                           {"comment", str("COMMENT ON COLUMN, set with the table")}},
                           {"name", "type"})}}},
        {"primary_key", {{"oneOf", json::array({ident("a column"), ident_list("key columns")})}}}},
       {"table", "columns"});

@@ -182,10 +182,13 @@ PlanWork render_plan(const Plan& plan, const Catalog& live, RenderOptions option
   });
   if (!options.stable_shapes) {
     // Only the tables whose new data lives in temporary columns: the new application must see
-    // those under their final names.
+    // those under their final names. A default of the new application's own (set_default)
+    // needs no schema: both applications then get it from the table at contract.
     touched.clear();
     for (const auto& v : versioned) {
-      touched.insert(v.table);
+      if (v.physical != v.column) {
+        touched.insert(v.table);
+      }
     }
   }
   add_version_schemas(out, rollbacks, plan, live, final_shape, touched, versioned,

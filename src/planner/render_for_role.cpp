@@ -22,6 +22,14 @@ PlanWork render_for_role(pqxx::connection& conn, const Plan& plan, const Catalog
          (work.version_schema.empty() ? " and no new one" : "") +
          ": the applications use the tables, whose shapes change as the README's \"Stable "
          "shapes\" says (GRANT CREATE ON DATABASE to the role gives them stable shapes)";
+  // A new default reaches the new application through its version schema only.
+  for (const auto& change : plan.changes) {
+    if (change->kind() == "set_default" || change->kind() == "drop_default") {
+      const Touch touch = change->touches().front();
+      note += "; " + std::string(change->kind()) + " of " + touch.table + "." + touch.column +
+              " takes effect for both applications at contract";
+    }
+  }
   return work;
 }
 

@@ -127,6 +127,20 @@ TEST_CASE("up plans/ reaches the final schema, does nothing the second time, and
                  "c.email = 'customer' || ((o.id - 1) % 500 + 1) || '@example.com'") == "2000");
   CHECK(db.value("SELECT count(*) FROM reviews WHERE author_id IS NULL") == "100");
   CHECK(db.value("SELECT count(*) FROM posts") == "20000");
+  // 019's catalog changes: names follow the rename, comments, defaults, identity, an index gone.
+  CHECK(db.value("SELECT string_agg(conname, ',' ORDER BY conname) FROM pg_constraint WHERE "
+                 "conrelid = 'posts'::regclass AND contype IN ('p', 'c')") ==
+        "posts_body_not_empty,posts_pkey");
+  CHECK(db.value("SELECT obj_description('posts'::regclass, 'pg_class')") ==
+        "What users write under a post; comments until plan 013");
+  CHECK(db.value("SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adrelid = "
+                 "'accounts'::regclass AND adnum = (SELECT attnum FROM pg_attribute WHERE "
+                 "attrelid = 'accounts'::regclass AND attname = 'balance')") == "100");
+  CHECK(db.value("SELECT count(*) FROM pg_attrdef WHERE adrelid = 'orders'::regclass AND adnum = "
+                 "(SELECT attnum FROM pg_attribute WHERE attrelid = 'orders'::regclass AND "
+                 "attname = 'total_cents')") == "0");
+  CHECK(db.value("SELECT relreplident FROM pg_class WHERE oid = 'accounts'::regclass") == "i");
+  CHECK(db.value("SELECT to_regclass('users_phone_idx') IS NULL") == "t");
   CHECK(db.value("SELECT count(*) FROM pg_namespace WHERE nspname NOT IN ('public', "
                  "'orchestrate', 'information_schema') AND nspname NOT LIKE 'pg\\_%'") == "0");
   const std::string final_schema = db.dump();

@@ -76,6 +76,20 @@ std::vector<Scenario> scenarios() {
                    "ALTER TABLE users ADD COLUMN team_code text REFERENCES teams (code);\n"
                    "UPDATE users SET team_code = 't' || (id % 5 + 1)"});
   }
+  if (has("drop_index") && has("rename_constraint") && has("set_comment") &&
+      has("set_replica_identity") && has("set_default")) {
+    // The catalog-only kinds, all in one plan: their steps at expand and at contract.
+    out.push_back({"catalog", "catalog.yaml",
+                   "name: catalog\nchanges:\n"
+                   "  - drop_index: {table: users, name: users_phone_number_idx}\n"
+                   "  - rename_constraint: {table: users, from: users_name_present, to: "
+                   "users_name_given}\n"
+                   "  - set_comment: {table: users, column: email, comment: where we write}\n"
+                   "  - set_replica_identity: {table: users, identity: full}\n"
+                   "  - set_default: {table: users, column: name, default: \"'anonymous'\"}\n",
+                   false,
+                   "ALTER TABLE users ADD CONSTRAINT users_name_present CHECK (name <> '')"});
+  }
   return out;
 }
 

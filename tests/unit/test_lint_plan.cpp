@@ -4,6 +4,7 @@
 #include <string>
 
 #include "kinds_basic_catalog.hpp"
+#include "kinds_meta_catalog.hpp"
 #include "lint/lint.hpp"
 
 using namespace orchestrate;
@@ -257,6 +258,49 @@ TEST_CASE("create_table without created_at and updated_at is flagged, naming wha
 
 TEST_CASE("offline, the rules that need the live schema are skipped") {
   CHECK(lint("  - rename_column: {table: users, from: email, to: mail}\n").empty());
+}
+
+TEST_CASE("drop_index of the only index serving a foreign key is flagged, with the live schema") {
+  Catalog c = kinds_meta::catalog();
+  c.tables.at("public.accounts").indexes.push_back(
+      {"accounts_user_id_idx", "", {"user_id"}, false, false, true, false, std::nullopt});
+  LintLive live;
+  live.catalog = &c;
+  auto w = lint("  - drop_index: {name: accounts_user_id_idx}\n", live);
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].rule == "drop-index-foreign-key");
+  CHECK(w[0].message == "drop_index: accounts_user_id_idx is the only index serving foreign key "
+                        "accounts_user_id_fkey of accounts; without it every DELETE or key "
+                        "UPDATE on users scans the whole of accounts");
+  CHECK(lint("  - drop_index: {name: users_name_idx}\n", live).empty());
+  // Another index leading with user_id serves it too.
+  c.tables.at("public.accounts").indexes.push_back(
+      {"accounts_user_id_balance_idx", "", {"user_id", "balance"}, false, false, true, false,
+       std::nullopt});
+  CHECK(lint("  - drop_index: {name: accounts_user_id_idx}\n", live).empty());
+  CHECK(lint("  - drop_index: {name: accounts_user_id_idx}\n").empty()); // offline
+}
+
+TEST_CASE("set_replica_identity full is flagged, the others are not") {
+  CHECK(has(lint("  - set_replica_identity: {table: users, identity: full}\n"),
+            "replica-identity-full"));
+  CHECK(lint("  - set_replica_identity: {table: users, identity: default}\n").empty());
+  CHECK(lint("  - set_replica_identity: {table: users, index: users_email_idx}\n").empty());
+}
+
+TEST_CASE("rename_constraint of a name a function mentions is flagged") {
+  const Catalog c = kinds_meta::catalog();
+  LintLive live;
+  live.catalog = &c;
+  live.functions = {{"public.upsert_user(text)",
+                     "INSERT INTO users ... ON CONFLICT ON CONSTRAINT users_email_key DO NOTHING"}};
+  auto w = lint("  - rename_constraint: {table: users, from: users_email_key, to: k}\n", live);
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].rule == "dependent-function");
+  CHECK(lint("  - rename_constraint: {table: accounts, from: balance_positive, to: k}\n", live)
+            .empty());
+  CHECK(lint("  - set_comment: {table: users, comment: x}\n", live).empty());
+  CHECK(lint("  - set_default: {table: users, column: name, default: \"'x'\"}\n", live).empty());
 }
 
 TEST_SUITE_END();

@@ -6,6 +6,7 @@
 #include <regex>
 #include <sstream>
 
+#include "changes/change.hpp"
 #include "plan/json_schema.hpp"
 
 using namespace orchestrate;
@@ -149,6 +150,11 @@ TEST_CASE("the schema declares draft 2020-12 and every change kind of the design
                         "add_timestamps", "explode_list"}) {
     CHECK_MESSAGE(kinds.count(k) == 1, k);
   }
+  // Every kind the parser knows, so neither list can drift from the other.
+  for (const auto& k : change_kinds()) {
+    CHECK_MESSAGE(kinds.count(k) == 1, k);
+  }
+  CHECK(kinds.size() == change_kinds().size());
   for (const char* key : {"name", "description", "schema", "changes", "backfill", "gates",
                           "hooks"}) {
     CHECK_MESSAGE(s["properties"].contains(key), key);
@@ -208,6 +214,16 @@ changes:
                      updated_at: u_at, type: timestamptz, default: now(), updated_by: application}
   - explode_list: {table: posts, column: tag_ids, into: post_tags, references: tags(id),
                    delimiter: ",", owner_column: post_id, item_column: tag_id, malformed: skip}
+  - drop_index: {table: users, name: users_old_idx}
+  - rename_constraint: {table: users, from: a, to: b}
+  - set_replica_identity: {table: users, identity: full}
+  - set_replica_identity: {table: users, index: users_email_idx}
+  - set_comment: {table: users, column: email, comment: where we write}
+  - set_comment: {table: users, comment: null}
+  - set_default: {table: users, column: name, default: "'anon'"}
+  - drop_default: {table: users, column: name}
+  - add_column: {table: users, column: g, type: text, comment: a column}
+  - create_table: {table: t2, columns: [{name: id, type: bigint, primary_key: true, comment: key}]}
 )"));
   CHECK(valid(plan, plan_json_schema()));
 }

@@ -84,6 +84,9 @@ TEST_CASE("set not null, in-place type changes, renames and drops are flagged") 
   CHECK(has(rules("ALTER TABLE users DROP COLUMN email"), "drop-column"));
   CHECK(has(rules("DROP TABLE IF EXISTS old_stuff"), "drop-table"));
   CHECK(has(rules("DROP INDEX users_email"), "drop-index-not-concurrent"));
+  CHECK(has(rules("ALTER TABLE users ALTER COLUMN name SET DEFAULT 'x'"), "default-in-place"));
+  CHECK(has(rules("ALTER TABLE users ALTER COLUMN name DROP DEFAULT"), "default-in-place"));
+  CHECK(has(rules("ALTER TABLE users RENAME CONSTRAINT a TO b"), "rename-constraint"));
 }
 
 TEST_CASE("volatile defaults and serial columns are flagged, stable ones are not") {
@@ -109,6 +112,17 @@ TEST_CASE("SQL that does not parse is a warning naming the position") {
   REQUIRE(w.size() == 1);
   CHECK(w[0].rule == "sql-syntax");
   CHECK(w[0].message.find("syntax error") != std::string::npos);
+}
+
+TEST_CASE("the catalog-only kinds are the alternatives named") {
+  auto alternative = [](const std::string& sql) { return lint_sql(sql, Mark{3, 7}).at(0).alternative; };
+  CHECK(alternative("DROP INDEX users_email").find("drop_index change") != std::string::npos);
+  CHECK(alternative("ALTER TABLE users ALTER COLUMN name SET DEFAULT 'x'")
+            .find("set_default change") != std::string::npos);
+  CHECK(alternative("ALTER TABLE users ALTER COLUMN name DROP DEFAULT")
+            .find("drop_default change") != std::string::npos);
+  CHECK(alternative("ALTER TABLE users RENAME CONSTRAINT a TO b")
+            .find("rename_constraint change") != std::string::npos);
 }
 
 TEST_SUITE_END();

@@ -1,0 +1,33 @@
+-- plan tidy-catalog: phase 3 of 5, backfill
+-- (no steps: this phase passes at once for this plan)
+
+-- gate (checked before `next` leaves this phase):
+--   (nothing to check)
+
+-- rollback from this phase:
+-- step rollback.version_schema.drop
+--   DROP VIEW IF EXISTS "tidy-catalog"."accounts";
+--   DROP VIEW IF EXISTS "tidy-catalog"."orders";
+--   DROP VIEW IF EXISTS "tidy-catalog"."posts";
+--   DROP VIEW IF EXISTS "tidy-catalog"."users";
+--   DROP SCHEMA IF EXISTS "tidy-catalog";
+-- step rollback.set_replica_identity.accounts.restore
+--   ALTER TABLE "public"."accounts" REPLICA IDENTITY DEFAULT;
+-- step rollback.set_comment.accounts.user_id.restore
+--   DO $orc$ BEGIN
+--     IF EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."accounts"') AND attname = 'user_id' AND NOT attisdropped) THEN
+--       COMMENT ON COLUMN "public"."accounts"."user_id" IS NULL;
+--     END IF;
+--   END $orc$;
+-- step rollback.set_comment.posts.restore
+--   DO $orc$ BEGIN
+--     IF to_regclass('"public"."posts"') IS NOT NULL THEN
+--       COMMENT ON TABLE "public"."posts" IS NULL;
+--     END IF;
+--   END $orc$;
+-- step rollback.version_schema.old.drop
+--   DROP VIEW IF EXISTS "tidy-catalog_old"."accounts";
+--   DROP VIEW IF EXISTS "tidy-catalog_old"."orders";
+--   DROP VIEW IF EXISTS "tidy-catalog_old"."posts";
+--   DROP VIEW IF EXISTS "tidy-catalog_old"."users";
+--   DROP SCHEMA IF EXISTS "tidy-catalog_old";

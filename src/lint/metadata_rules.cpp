@@ -1,0 +1,127 @@
+// Rules for the kinds that change only the catalog (drop_index, set_replica_identity,
+// rename_constraint): they take no long lock, but what they change can still hurt the running
+// application, which the live catalog shows.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <regex>
+
+#include "lint/lint.hpp"
+
+namespace orchestrate {
+
+namespace {
+
+std::string field(const LintChange& c, const std::string& key) {
+  auto it = c.scalars.find(key);
+  return it == c.scalars.end() ? std::string() : it->second;
+}
+
+// True when `index` leads with exactly the columns of `key`, in any order.
+bool serves(const Index& index, const std::vector<std::string>& key) {
+  if (index.uses_expression || index.columns.size() < key.size()) {
+    return false;
+  }
+  std::vector<std::string> lead(index.columns.begin(),
+                                index.columns.begin() + static_cast<long>(key.size()));
+  std::vector<std::string> want = key;
+  std::sort(lead.begin(), lead.end());
+  std::sort(want.begin(), want.end());
+  return lead == want;
+}
+
+// A foreign key whose referencing columns only this index serves: each DELETE (or key UPDATE)
+// of a referenced row then scans the whole referencing table.
+void drop_index(const LintChange& c,
+                const std::string& schema,
+                const LintLive& live,
+                std::vector<LintWarning>& out) {
+  const std::string name = field(c, "name");
+  for (const auto& [key, table] : live.catalog->tables) {
+    if (table.schema != schema) {
+      continue;
+    }
+    auto it = std::find_if(table.indexes.begin(), table.indexes.end(),
+                           [&](const Index& i) { return i.name == name; });
+    if (it == table.indexes.end()) {
+      continue;
+    }
+    for (const auto& con : table.constraints) {
+      if (con.type != 'f' || !serves(*it, con.columns)) {
+        continue;
+      }
+      const bool other = std::any_of(table.indexes.begin(), table.indexes.end(),
+                                     [&](const Index& i) {
+                                       return i.name != name && i.valid && serves(i, con.columns);
+                                     });
+      if (other) {
+        continue;
+      }
+      out.push_back(
+          {"drop-index-foreign-key", c.mark,
+           fmt::format("drop_index: {} is the only index serving foreign key {} of {}; without "
+                       "it every DELETE or key UPDATE on {} scans the whole of {}",
+                       name, con.name, table.name, con.foreign_table, table.name),
+           fmt::format("keep it, or first create another index leading with the foreign key's "
+                       "columns (a create_index change)")});
+    }
+  }
+}
+
+void replica_identity(const LintChange& c, std::vector<LintWarning>& out) {
+  std::string identity = field(c, "identity");
+  std::transform(identity.begin(), identity.end(), identity.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  if (identity == "full") {
+    out.push_back({"replica-identity-full", c.mark,
+                   fmt::format("set_replica_identity: with FULL, every UPDATE and DELETE on {} "
+                               "writes the whole old row to the WAL, and a subscriber without "
+                               "a key finds each row by a scan",
+                               c.table),
+                   "give the table a primary key (identity default) or a unique index over NOT "
+                   "NULL columns (index: NAME) instead, where it has one"});
+  }
+}
+
+void rename_constraint(const LintChange& c, const LintLive& live, std::vector<LintWarning>& out) {
+  const std::string from = field(c, "from");
+  if (from.empty()) {
+    return;
+  }
+  const std::regex word("(^|[^A-Za-z0-9_$])" + from + "($|[^A-Za-z0-9_$])", std::regex::icase);
+  for (const auto& f : live.functions) {
+    if (std::regex_search(f.source, word)) {
+      out.push_back({"dependent-function", c.mark,
+                     fmt::format("rename_constraint: the body of function {} mentions {}, which "
+                                 "is renamed at contract (ON CONFLICT ON CONSTRAINT, an error "
+                                 "handler matching its name); found by name: check it by hand",
+                                 f.name, from),
+                     fmt::format("update {} to the new name before contract", f.name)});
+    }
+  }
+}
+
+} // namespace
+
+std::vector<LintWarning> lint_metadata(const std::vector<LintChange>& changes,
+                                       const std::string& schema,
+                                       const LintLive& live) {
+  std::vector<LintWarning> out;
+  for (const auto& c : changes) {
+    if (c.kind == "set_replica_identity") {
+      replica_identity(c, out);
+    }
+    if (live.catalog == nullptr) {
+      continue;
+    }
+    if (c.kind == "drop_index") {
+      drop_index(c, schema, live, out);
+    } else if (c.kind == "rename_constraint") {
+      rename_constraint(c, live, out);
+    }
+  }
+  return out;
+}
+
+} // namespace orchestrate
