@@ -88,7 +88,7 @@ bool throttled_by(const nlohmann::json& b, const std::string& reason) {
          b["throttle"].is_object();
 }
 
-// Waits for a background orchestrate to exit, failing with its output if it takes longer than
+// Waits for a background `next` (the backfill phase, its backfill and its gate) to exit, failing with its output if it takes longer than
 // `deadline`.
 test_support::ProcessResult wait_exit(test_support::Child& child, std::chrono::seconds deadline) {
   const auto until = Clock::now() + deadline;
@@ -163,7 +163,7 @@ TEST_CASE("a backfill holds within seconds of a paused standby passing --max-rep
 
   const int port = test_support::free_port();
   test_support::Child backfill(db.orchestrate_argv(
-      {"backfill", "--max-replica-lag", "2s", "--replica", "sb_lag_replica", "--batch-size", "200",
+      {"next", "--max-replica-lag", "2s", "--replica", "sb_lag_replica", "--batch-size", "200",
        "--max-rows-per-second", "2500", "--metrics-port", std::to_string(port)}));
   wait_for_status(
       db, [](const nlohmann::json& b) { return b["rows_done"].get<long long>() > 0; },
@@ -256,7 +256,7 @@ TEST_CASE("--max-xact-age holds the backfill while an old transaction pins the x
                   "the report's transaction never got 2 s old");
 
   test_support::Child backfill(db.orchestrate_argv(
-      {"backfill", "--max-xact-age", "2s", "--batch-size", "200", "--max-rows-per-second",
+      {"next", "--max-xact-age", "2s", "--batch-size", "200", "--max-rows-per-second",
        "5000"}));
   const auto held = wait_for_status(
       db, [](const nlohmann::json& b) { return throttled_by(b, "xact_age"); },
@@ -308,7 +308,7 @@ TEST_CASE("a session queued behind a batch's row locks holds the backfill as loc
   const std::string holder_pid = std::to_string(holder.backendpid());
 
   test_support::Child backfill(db.orchestrate_argv(
-      {"backfill", "--workers", "1", "--batch-size", "300", "--lock-timeout", "3s"}));
+      {"next", "--workers", "1", "--batch-size", "300", "--lock-timeout", "3s"}));
   const auto until = Clock::now() + 90s;
   bool seen = false;
   nlohmann::json last;
@@ -367,7 +367,7 @@ TEST_CASE("--max-wal-rate holds the backfill while the server writes WAL faster 
   const long long wal_before = wal_position(db);
   const auto started = Clock::now();
   test_support::Child backfill(db.orchestrate_argv(
-      {"backfill", "--max-wal-rate", "1MB", "--batch-size", "200", "--max-rows-per-second",
+      {"next", "--max-wal-rate", "1MB", "--batch-size", "200", "--max-rows-per-second",
        "8000"}));
   const auto held = wait_for_status(
       db, [](const nlohmann::json& b) { return throttled_by(b, "wal_rate"); },
