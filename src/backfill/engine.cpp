@@ -12,11 +12,13 @@
 #include <cmath>
 #include <ctime>
 #include <deque>
+#include <map>
 #include <random>
 
 #include <unistd.h>
 
 #include "backfill/batch_sql.hpp"
+#include "backfill/health.hpp"
 #include "backfill/pacing.hpp"
 #include "backfill/pg_async.hpp"
 #include "backfill/ranges.hpp"
@@ -41,6 +43,9 @@ constexpr auto k_state_every = milliseconds(250);
 constexpr auto k_publish_every = milliseconds(1000);
 constexpr int k_batch_attempts = 50;
 constexpr int k_connect_attempts = 30;
+// A hold shorter than a progress report's interval still shows in the next report.
+constexpr auto k_hold_shown_for = milliseconds(1500);
+constexpr auto k_throttle_event_every = std::chrono::seconds(30);
 
 int local_minutes_now() {
   std::time_t t = std::time(nullptr);
@@ -357,8 +362,9 @@ private:
     co_return out;
   }
 
-  // Watches what the workers cannot see themselves: the pause flag, replica lag, sessions
-  // blocked behind a batch; and publishes progress. Ends when the last worker has.
+  // Watches what the workers cannot see themselves: the pause flag, the server's health
+  // (standbys' lag, the WAL rate, old transactions, sessions blocked behind a batch); and
+  // publishes progress. Ends when the last worker has.
   awaitable<void> monitor() {
     std::unique_ptr<AsyncConnection> conn;
     auto last_state = clock::time_point{};
@@ -403,8 +409,6 @@ private:
     pids += "}";
     const std::string sql =
         "SELECT coalesce((SELECT paused FROM " + m_control + " WHERE plan = $1), false), "
-        "CASE WHEN $3::boolean THEN coalesce((SELECT extract(epoch FROM max(replay_lag)) * 1000 "
-        "FROM pg_stat_replication), 0) ELSE 0 END, "
         "(SELECT count(*) FROM pg_stat_activity a WHERE a.wait_event_type = 'Lock' AND "
         "a.pid <> ALL ($2::int[]) AND pg_blocking_pids(a.pid) && $2::int[]), "
         // Who holds the rows a batch waits for, to name when the batch times out.
@@ -413,26 +417,46 @@ private:
         "  coalesce(round(extract(epoch FROM now() - coalesce(b.xact_start, b.query_start))"
         "::numeric, 1)::text, '?'), left(regexp_replace(coalesce(b.query, ''), '\\s+', ' ', "
         "'g'), 120)), '; ' ORDER BY b.pid) FROM pg_stat_activity b WHERE b.pid IN "
-        "(SELECT unnest(pg_blocking_pids(w)) FROM unnest($2::int[]) w))";
-    PgParams params{m_job.plan, pids,
-                    std::string(m_job.options.max_replica_lag ? "true" : "false")};
+        "(SELECT unnest(pg_blocking_pids(w)) FROM unnest($2::int[]) w))" +
+        health_columns_sql();
+    const auto bool_text = [](bool b) { return std::string(b ? "true" : "false"); };
+    PgParams params{m_job.plan, pids, bool_text(HealthWatch::watches_replicas(m_job.options)),
+                    bool_text(HealthWatch::watches_xacts(m_job.options))};
     auto r = co_await conn.query(sql, params);
     if (r.text(0, 0) == "t") {
       m_stop = "paused";
       co_return;
     }
-    if (!r.is_null(0, 3)) {
-      m_row_blockers = hide_passwords(r.text(0, 3));
+    if (!r.is_null(0, 2)) {
+      m_row_blockers = hide_passwords(r.text(0, 2));
       m_row_blockers_at = clock::now();
     }
-    std::string hold;
-    if (m_job.options.max_replica_lag &&
-        std::stod(r.text(0, 1)) > static_cast<double>(m_job.options.max_replica_lag->count())) {
-      hold = "replica_lag";
-    } else if (r.number(0, 2) > 0) {
-      hold = "lock_waiters";
+    const auto sample = parse_health_sample(clock::now(), r.text(0, 3),
+                                            r.is_null(0, 4) ? "" : r.text(0, 4),
+                                            r.is_null(0, 5) ? "" : r.text(0, 5), r.number(0, 1));
+    m_verdict = m_health.observe(sample);
+    if (!m_job.options.throttle && m_verdict.reason != "lock_waiters") {
+      // `up` runs unthrottled; it still gives way to sessions queued behind its batches.
+      m_verdict.reason.clear();
+      m_verdict.detail.clear();
     }
-    m_hold = hold;
+    m_hold = m_verdict.reason;
+    if (!m_hold.empty()) {
+      m_shown_hold = m_hold;
+      m_shown_detail = m_verdict.detail;
+      m_shown_until = clock::now() + k_hold_shown_for;
+      tell_throttle();
+    }
+  }
+
+  void tell_throttle() {
+    const auto now = clock::now();
+    auto& last = m_told[m_hold];
+    if (!m_job.on_throttle || (last != clock::time_point{} && now - last < k_throttle_event_every)) {
+      return;
+    }
+    last = now;
+    m_job.on_throttle(m_hold, m_verdict.detail);
   }
 
   Progress progress() const {
@@ -451,10 +475,15 @@ private:
     p.batch_size = sum / static_cast<long long>(m_batches.size());
     p.batch_ms = m_last_batch_ms;
     p.retries = m_retries;
+    p.health = m_verdict.figures;
     if (!m_stop.empty()) {
       p.throttled_by = m_stop;
     } else if (!m_hold.empty()) {
       p.throttled_by = m_hold;
+      p.throttle_detail = m_verdict.detail;
+    } else if (clock::now() < m_shown_until) {
+      p.throttled_by = m_shown_hold;
+      p.throttle_detail = m_shown_detail;
     } else if (clock::now() - m_rate_waited < std::chrono::seconds(1)) {
       p.throttled_by = "max_rows_per_second";
     }
@@ -467,15 +496,16 @@ private:
             std::to_string(p.rows_estimated),
             fmt::format("{:.3f}", p.rows_per_second),
             p.throttled_by.empty() ? std::nullopt : std::optional<std::string>(p.throttled_by),
-            std::to_string(p.batch_size)};
+            std::to_string(p.batch_size),
+            throttle_json(p.throttled_by, p.throttle_detail, p.health).dump()};
   }
 
   // The control row's rows_total column holds the estimate (Progress::rows_estimated).
   std::string control_sql() const {
     return "UPDATE " + m_control +
            " SET rows_done = $2::bigint, rows_total = $3::bigint, rows_per_second = "
-           "$4::double precision, throttled_by = $5, batch_size = $6::bigint, heartbeat = now() "
-           "WHERE plan = $1";
+           "$4::double precision, throttled_by = $5, batch_size = $6::bigint, heartbeat = now(), "
+           "settings = jsonb_set(settings, '{throttle}', $7::jsonb) WHERE plan = $1";
   }
 
   awaitable<void> publish(AsyncConnection& conn) {
@@ -493,13 +523,14 @@ private:
       p.rows_estimated = p.rows_done;
       p.eta_seconds = 0;
       p.throttled_by.clear();
+      p.throttle_detail.clear();
     }
     m_reporter.progress(p);
     try {
       const auto params = control_params(m_job.plan, p);
       pqxx::work tx(conn);
       tx.exec_params(control_sql(), params[0], params[1], params[2], params[3], params[4],
-                     params[5]);
+                     params[5], params[6]);
       tx.commit();
     } catch (const pqxx::failure&) {
       // Progress is advisory; what matters (the cursors) was committed with each batch.
@@ -520,7 +551,13 @@ private:
   clock::time_point m_rate_waited{};
   // Everything runs on the io_context's one thread, so plain members need no locks.
   std::string m_stop; // why the engine stops: "signal", "window", "paused", "error"
-  std::string m_hold; // why workers wait: "replica_lag", "lock_waiters"
+  std::string m_hold; // why workers wait: "replica_lag", "xact_age", "wal_rate", "lock_waiters"
+  HealthWatch m_health{m_job.options};
+  HealthVerdict m_verdict;   // the monitor's latest
+  std::string m_shown_hold;  // the latest hold and its detail, shown a little past its end
+  std::string m_shown_detail;
+  clock::time_point m_shown_until{};
+  std::map<std::string, clock::time_point> m_told; // when on_throttle last heard of a reason
   std::string m_row_blockers; // sessions holding rows a batch waits for, as last sampled
   clock::time_point m_row_blockers_at{};
   int m_active = 0;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@ struct BackfillJob {
   BackfillOptions options{};
   ExecSettings exec{};
   const std::atomic<bool>* stop = nullptr; // set by SIGINT/SIGTERM
+  // Told when a health limit starts holding the backfill (reason, detail with the measured
+  // value), on the engine's thread; at most once per reason every 30 s.
+  std::function<void(const std::string& reason, const std::string& detail)> on_throttle;
 };
 
 // Copies every row that still differs, with `options.workers` workers (each its own

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace orchestrate {
 
@@ -19,7 +20,12 @@ struct BackfillOptions {
   long long min_range_rows = 10000; // smaller tables get fewer (down to one) ranges
   std::optional<double> max_rows_per_second{};
   std::optional<std::string> window{}; // "HH:MM-HH:MM", local time
-  std::optional<std::chrono::milliseconds> max_replica_lag{};
+  // Health limits (see backfill/health.hpp): the backfill holds while one is crossed.
+  std::optional<std::chrono::milliseconds> max_replica_lag{}; // time behind the primary
+  std::optional<long long> max_replica_lag_bytes{};           // WAL bytes not yet replayed
+  std::vector<std::string> replicas{}; // application_names the lag limits watch; empty: every one
+  std::optional<long long> max_wal_rate{};                    // WAL bytes a second
+  std::optional<std::chrono::milliseconds> max_xact_age{};    // oldest transaction pinning xmin
   bool throttle = true;              // false for `up`: no rate limit, no window
 };
 

@@ -35,13 +35,13 @@ namespace orchestrate {
 
 // One column the new application sees under `column` while it is stored in `physical`.
 struct VersionedColumn {
-  std::string table;
-  std::string column;
-  std::string physical;
+  std::string table{};
+  std::string column{};
+  std::string physical{};
   // A default the new application's view gives the column instead of the table's: the new
   // application gets it from the view's creation on, the old one only when contract sets it on
   // the table (set_default, drop_default).
-  std::optional<std::string> view_default;
+  std::optional<std::string> view_default{};
 };
 
 // Implemented (next to Change) by the kinds that keep a column's new data in a temporary one.
@@ -56,9 +56,9 @@ std::string version_schema_name(const std::string& plan);
 std::string old_version_schema_name(const std::string& plan);
 
 struct VersionViewColumn {
-  std::string name;     // as the application sees it
-  std::string physical; // the table's column that holds it now
-  std::optional<std::string> view_default; // unset: the physical column's default
+  std::string name{};     // as the application sees it
+  std::string physical{}; // the table's column that holds it now
+  std::optional<std::string> view_default{}; // unset: the physical column's default
 };
 
 // One view per table.

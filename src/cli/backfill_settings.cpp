@@ -1,5 +1,6 @@
 #include "cli/backfill_settings.hpp"
 
+#include "core/units.hpp"
 #include "db/executor.hpp"
 #include "plan/parse.hpp"
 
@@ -14,9 +15,19 @@ BackfillOptions resolve_backfill_options(const PlanRecord& record, const Backfil
   o.max_rows_per_second = flags.max_rows_per_second ? flags.max_rows_per_second
                                                     : plan.max_rows_per_second;
   o.window = flags.window ? flags.window : plan.window;
-  auto lag = flags.max_replica_lag ? flags.max_replica_lag : plan.max_replica_lag;
-  if (lag) {
+  if (auto lag = flags.max_replica_lag ? flags.max_replica_lag : plan.max_replica_lag) {
     o.max_replica_lag = parse_duration(*lag);
+  }
+  if (auto bytes = flags.max_replica_lag_bytes ? flags.max_replica_lag_bytes
+                                               : plan.max_replica_lag_bytes) {
+    o.max_replica_lag_bytes = parse_bytes(*bytes, "max_replica_lag_bytes");
+  }
+  o.replicas = flags.replicas.empty() ? plan.replicas : flags.replicas;
+  if (auto rate = flags.max_wal_rate ? flags.max_wal_rate : plan.max_wal_rate) {
+    o.max_wal_rate = parse_bytes(*rate, "max_wal_rate");
+  }
+  if (auto age = flags.max_xact_age ? flags.max_xact_age : plan.max_xact_age) {
+    o.max_xact_age = parse_duration(*age);
   }
   o.min_batch = std::min(o.min_batch, o.batch_size);
   o.max_batch = std::max(o.max_batch, o.batch_size);

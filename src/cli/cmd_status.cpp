@@ -37,15 +37,15 @@ bool gate_is_stale(Session& s, const PlanRecord& r) {
 nlohmann::json status_json(Session& s, const PlanRecord& r) {
   nlohmann::json backfill = {{"rows_done", 0},         {"rows_estimated", 0},
                              {"rows_per_second", 0.0}, {"eta_seconds", nullptr},
-                             {"throttled_by", nullptr}, {"batch_size", 0},
-                             {"heartbeat", nullptr}};
+                             {"throttled_by", nullptr}, {"throttle", nullptr},
+                             {"batch_size", 0},         {"heartbeat", nullptr}};
   bool paused = false;
   {
     pqxx::read_transaction tx(*s.conn);
     // The control row's rows_total holds the backfill's estimate.
     auto c = tx.exec_params(
-        "SELECT paused, rows_done, rows_total, rows_per_second, throttled_by, batch_size "
-        "FROM " +
+        "SELECT paused, rows_done, rows_total, rows_per_second, throttled_by, batch_size, "
+        "settings->'throttle' FROM " +
             s.store->table("control") + " WHERE plan = $1",
         r.name);
     if (!c.empty()) {
@@ -63,6 +63,10 @@ nlohmann::json status_json(Session& s, const PlanRecord& r) {
         backfill["throttled_by"] = c[0][4].as<std::string>();
       }
       backfill["batch_size"] = c[0][5].as<long long>();
+      if (!c[0][4].is_null() && !c[0][6].is_null()) {
+        // What held it, with the figures measured: the reason's own, and the others'.
+        backfill["throttle"] = nlohmann::json::parse(c[0][6].as<std::string>());
+      }
     }
   }
   const BackfillRun run = read_backfill_run(*s.store, r.name);
@@ -194,6 +198,14 @@ std::string backfill_line(const nlohmann::json& b) {
   return "  backfill state: " + state + "\n";
 }
 
+// " (standby 'replica1' is 3.1 s and 12.0 MB behind (limit 2 s))": what the throttle measured.
+std::string throttle_detail(const nlohmann::json& throttle) {
+  if (!throttle.is_object() || throttle.value("detail", "").empty()) {
+    return "";
+  }
+  return " (" + throttle["detail"].get<std::string>() + ")";
+}
+
 std::string status_text(const nlohmann::json& j) {
   std::string out = fmt::format("plan {}: {}{}{}\n", j["name"].get<std::string>(),
                                 j["phase"].get<std::string>(),
@@ -243,7 +255,8 @@ std::string status_text(const nlohmann::json& j) {
                            : format_duration_s(b["eta_seconds"].get<double>()),
                        b["throttled_by"].is_null() || b["state"] != "running"
                            ? ""
-                           : ", throttled by " + b["throttled_by"].get<std::string>());
+                           : ", throttled by " + b["throttled_by"].get<std::string>() +
+                                 throttle_detail(b["throttle"]));
   }
   out += backfill_line(b);
   const std::string state = b["state"].get<std::string>();

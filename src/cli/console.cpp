@@ -6,6 +6,7 @@
 
 #include <cstdio>
 
+#include "backfill/health.hpp"
 #include "cli/json_lines.hpp"
 
 namespace orchestrate {
@@ -59,7 +60,11 @@ void ConsoleReporter::progress(const Progress& p) {
                      {"batch_size", p.batch_size},
                      {"retries", p.retries},
                      {"throttled_by", p.throttled_by.empty() ? nlohmann::json()
-                                                             : nlohmann::json(p.throttled_by)}});
+                                                             : nlohmann::json(p.throttled_by)},
+                     {"throttle", p.throttled_by.empty()
+                                      ? nlohmann::json()
+                                      : throttle_json(p.throttled_by, p.throttle_detail,
+                                                      p.health)}});
     return;
   }
   const std::string text =
@@ -67,7 +72,11 @@ void ConsoleReporter::progress(const Progress& p) {
                   "batch {}{}",
                   p.rows_done, p.rows_estimated, pct, p.rows_per_second,
                   format_duration_s(p.eta_seconds),
-                  p.batch_size, p.throttled_by.empty() ? "" : "  throttled: " + p.throttled_by);
+                  p.batch_size,
+                  p.throttled_by.empty()
+                      ? ""
+                      : "  throttled: " + p.throttled_by +
+                            (p.throttle_detail.empty() ? "" : " (" + p.throttle_detail + ")"));
   if (m_tty) {
     const int width = 24;
     const int filled = static_cast<int>(pct / 100.0 * width + 0.5);

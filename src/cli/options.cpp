@@ -2,6 +2,9 @@
 
 #include "core/time_window.hpp"
 
+#include "core/errors.hpp"
+#include "core/units.hpp"
+
 namespace orchestrate {
 
 ExecSettings GlobalOptions::exec() const {
@@ -48,8 +51,39 @@ void add_backfill_flags(CLI::App& app, BackfillFlags& flags) {
                                     : std::string("window must look like ") +
                                           k_time_window_example;
       });
+  const auto duration = [](const std::string& v) {
+    try {
+      (void)parse_duration(v);
+      return std::string();
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+  };
+  const auto bytes = [](const std::string& v) {
+    try {
+      (void)parse_bytes(v, "size");
+      return std::string();
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+  };
   add_flag(app, "--max-replica-lag", flags.max_replica_lag,
-           "pause while any replica's replay lag exceeds this duration");
+           "hold while a standby is further behind than this (a duration, e.g. 2s)")
+      ->check(duration);
+  add_flag(app, "--max-replica-lag-bytes", flags.max_replica_lag_bytes,
+           "hold while a standby has more WAL than this left to replay (e.g. 64MB)")
+      ->check(bytes);
+  add_flag(app, "--replica", flags.replicas,
+           "the standby (its application_name) the lag limits watch; repeat for several "
+           "(default: every standby in pg_stat_replication)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  add_flag(app, "--max-wal-rate", flags.max_wal_rate,
+           "hold while the server writes WAL faster than this many bytes a second (e.g. 16MB)")
+      ->check(bytes);
+  add_flag(app, "--max-xact-age", flags.max_xact_age,
+           "hold while a transaction open longer than this pins the xmin horizon (e.g. 10min)")
+      ->check(duration);
 }
 
 } // namespace orchestrate

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "backfill/options.hpp"
 #include "db/executor.hpp"
@@ -31,6 +32,10 @@ struct BackfillFlags {
   std::optional<double> max_rows_per_second{};
   std::optional<std::string> window{};
   std::optional<std::string> max_replica_lag{};
+  std::optional<std::string> max_replica_lag_bytes{};
+  std::vector<std::string> replicas{};
+  std::optional<std::string> max_wal_rate{};
+  std::optional<std::string> max_xact_age{};
 };
 
 // Adds an option; like every long flag, it may also come from ORCHESTRATE_<FLAG> (bound for

@@ -30,7 +30,7 @@ struct Index {
   bool primary = false;
   bool valid = true;
   bool uses_expression = false;  // expressions or a predicate mention columns too
-  std::optional<std::string> constraint; // the UNIQUE/PRIMARY KEY constraint it backs
+  std::optional<std::string> constraint{}; // the UNIQUE/PRIMARY KEY constraint it backs
   bool partial = false;          // has a WHERE predicate
   bool immediate = true;         // uniqueness checked at once (not DEFERRABLE)
   bool replica_identity = false; // the table's REPLICA IDENTITY USING INDEX
@@ -63,7 +63,7 @@ struct Table {
   std::vector<std::string> triggers{};
   std::vector<std::string> dependent_views{};
   double estimated_rows = 0;
-  std::optional<std::string> comment; // COMMENT ON TABLE
+  std::optional<std::string> comment{}; // COMMENT ON TABLE
   // pg_class.relreplident: 'd' default (the primary key), 'f' full, 'n' nothing, 'i' an index
   // (the one whose replica_identity is set).
   char replica_identity = 'd';

@@ -1,9 +1,26 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace orchestrate {
+
+// What the backfill last measured of the server's health. A figure is set only when a limit
+// asks for it (lock waiters are always counted).
+struct HealthFigures {
+  // The standby furthest behind among those watched: its application_name, how long ago the
+  // primary wrote the oldest WAL it has not replayed, and how many bytes of WAL that is.
+  std::string replica{};
+  std::optional<double> replica_lag_seconds{};
+  std::optional<long long> replica_lag_bytes{};
+  std::optional<double> wal_bytes_per_second{}; // the server's WAL rate over the last seconds
+  // The oldest transaction pinning the xmin horizon in this database: its age and backend.
+  std::optional<double> xact_age_seconds{};
+  int xact_pid = 0; // 0 for a prepared transaction
+  std::string xact_application{};
+  long long lock_waiters = 0; // sessions waiting for locks a batch holds
+};
 
 // Backfill progress as shown on a terminal, in log lines and in `status`.
 struct Progress {
@@ -17,6 +34,8 @@ struct Progress {
   double batch_ms = 0;      // how long the latest batch took, round trip included
   long long retries = 0;    // batches run again after a retryable error or a lost connection
   std::string throttled_by{}; // empty when running freely
+  std::string throttle_detail{}; // what crossed its limit, with the measured value
+  HealthFigures health{};
 };
 
 // One check of a gate as reported.

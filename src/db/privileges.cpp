@@ -139,7 +139,8 @@ std::vector<PrivilegeNeed> check_privileges(pqxx::connection& conn, const Privil
       tx.exec1("SELECT pg_has_role(current_user, 'pg_read_all_stats', 'USAGE')")[0].as<bool>();
   out.push_back({"membership in pg_read_all_stats",
                  q.replica_lag_throttle
-                     ? "the replica-lag throttle reads pg_stat_replication's lag columns, NULL "
+                     ? "the replica-lag and transaction-age throttles read pg_stat_replication's "
+                       "replay_lsn and other roles' transactions in pg_stat_activity, NULL "
                        "without it; lock waits name their blockers' queries"
                      : "lock waits name their blockers' queries (without it: \"<insufficient "
                        "privilege>\"); a replica-lag throttle would need it",

@@ -24,7 +24,9 @@ struct PrivilegeQuery {
   std::vector<std::string> tables{};     // existing tables the plan alters, unqualified
   bool creates_in_plan_schema = false; // trigger functions, tables, views
   std::string version_schema{};          // empty: the plan keeps none
-  bool replica_lag_throttle = false;   // --max-replica-lag (or the plan's max_replica_lag)
+  // --max-replica-lag, --max-replica-lag-bytes or --max-xact-age (or the plan's): they read
+  // other roles' rows of pg_stat_replication and pg_stat_activity
+  bool replica_lag_throttle = false;
 };
 
 // Every privilege of `q`, each checked against the session's role (a superuser holds them

@@ -49,11 +49,11 @@ struct LintLive {
 // One change of the plan as lint sees it: its kind and its YAML fields, read without the
 // change kinds' own parsers, so lint also reads kinds it does not know.
 struct LintChange {
-  std::string kind;
-  Mark mark;
-  std::string table;                 // the table it works on, when it names one
-  std::map<std::string, std::string> scalars; // every field holding a single value, by key
-  std::vector<std::string> removed;  // columns whose old name goes away at contract
+  std::string kind{};
+  Mark mark{};
+  std::string table{};                 // the table it works on, when it names one
+  std::map<std::string, std::string> scalars{}; // every field holding a single value, by key
+  std::vector<std::string> removed{};  // columns whose old name goes away at contract
   bool removes_table = false;        // drop_table, rename_table
   bool needs_backfill = false;       // copies data by key range
   // Expressions of a column transition: (which, SQL, where), e.g. ("up", "code::varchar(5)").

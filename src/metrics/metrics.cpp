@@ -88,6 +88,36 @@ std::string BackfillMetrics::render() const {
     out += fmt::format("orchestrate_backfill_throttled_seconds_total{{{},reason=\"none\"}} 0\n",
                        plan);
   }
+  if (!m_last.throttled_by.empty()) {
+    metric(out, "orchestrate_backfill_throttled_by", "gauge",
+           "1, labelled with what throttles the backfill as of the latest report.",
+           plan + ",reason=\"" + label(m_last.throttled_by) + "\"", 1.0);
+  }
+  const HealthFigures& h = m_last.health;
+  const std::string replica =
+      h.replica.empty() ? plan : plan + ",replica=\"" + label(h.replica) + "\"";
+  if (h.replica_lag_seconds) {
+    metric(out, "orchestrate_backfill_replica_lag_seconds", "gauge",
+           "How long ago the primary wrote the oldest WAL the standby furthest behind has not "
+           "replayed.",
+           replica, *h.replica_lag_seconds);
+  }
+  if (h.replica_lag_bytes) {
+    metric(out, "orchestrate_backfill_replica_lag_bytes", "gauge",
+           "WAL bytes that standby has not replayed.", replica,
+           static_cast<double>(*h.replica_lag_bytes));
+  }
+  if (h.wal_bytes_per_second) {
+    metric(out, "orchestrate_backfill_wal_bytes_per_second", "gauge",
+           "The server's WAL rate over the last seconds.", plan, *h.wal_bytes_per_second);
+  }
+  if (h.xact_age_seconds) {
+    metric(out, "orchestrate_backfill_oldest_xact_seconds", "gauge",
+           "Age of the oldest transaction pinning the xmin horizon in this database.", plan,
+           *h.xact_age_seconds);
+  }
+  metric(out, "orchestrate_backfill_lock_waiters", "gauge",
+         "Sessions waiting for locks a batch holds.", plan, static_cast<double>(h.lock_waiters));
   metric(out, "orchestrate_backfill_running_seconds", "gauge",
          "Seconds since this process started serving metrics.", plan,
          std::chrono::duration<double>(Clock::now() - m_started).count());

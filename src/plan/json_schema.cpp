@@ -1,5 +1,7 @@
 #include "plan/json_schema.hpp"
 
+#include "core/units.hpp"
+
 #include <string>
 
 #include "core/time_window.hpp"
@@ -295,6 +297,13 @@ json gates_schema() {
   return object(props, {});
 }
 
+// A string matching all of `re` (a std::regex ECMAScript pattern, which JSON Schema shares).
+json pattern(const char* re, const char* description) {
+  return {{"type", "string"},
+          {"pattern", std::string("^") + re + "$"},
+          {"description", description}};
+}
+
 json backfill_schema() {
   return object(
       {{"batch_size", {{"type", "integer"}, {"minimum", 1}, {"maximum", 10000000}}},
@@ -304,9 +313,18 @@ json backfill_schema() {
                    {"description", "HH:MM-HH:MM (or H:MM), the hours the backfill may run"}}},
        {"workers", {{"type", "integer"}, {"minimum", 1}, {"maximum", 64}}},
        {"target_batch_ms", {{"type", "integer"}, {"minimum", 1}, {"maximum", 600000}}},
-       {"max_replica_lag", {{"type", "string"},
-                            {"pattern", "^\\s*[0-9]+(\\.[0-9]+)?\\s*(ms|s|sec|min|m|h)?\\s*$"},
-                            {"description", "pause while replicas lag more than this, e.g. 30s"}}}},
+       {"max_replica_lag", pattern(k_duration_pattern,
+                                   "hold while a standby is further behind than this, e.g. 2s")},
+       {"max_replica_lag_bytes",
+        pattern(k_size_pattern, "hold while a standby has more WAL than this to replay, e.g. 64MB")},
+       {"replicas", {{"type", "array"},
+                     {"items", {{"type", "string"}, {"minLength", 1}}},
+                     {"description", "the standbys (application_name) the lag limits watch; "
+                                     "default every standby"}}},
+       {"max_wal_rate", pattern(k_rate_pattern, "hold while the server writes WAL faster than "
+                                                "this many bytes a second, e.g. 16MB")},
+       {"max_xact_age", pattern(k_duration_pattern, "hold while a transaction open longer than "
+                                                    "this pins the xmin horizon, e.g. 10min")}},
       {});
 }
 } // namespace

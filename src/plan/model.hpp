@@ -36,7 +36,11 @@ struct BackfillSettings {
   std::optional<std::string> window{};
   std::optional<int> workers{};
   std::optional<int> target_batch_ms{};
-  std::optional<std::string> max_replica_lag{};
+  std::optional<std::string> max_replica_lag{};       // a duration
+  std::optional<std::string> max_replica_lag_bytes{}; // a size
+  std::vector<std::string> replicas{};                // application_names; empty: every standby
+  std::optional<std::string> max_wal_rate{};          // a size a second
+  std::optional<std::string> max_xact_age{};          // a duration
 };
 
 struct Plan {

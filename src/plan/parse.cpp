@@ -1,5 +1,6 @@
 #include "plan/parse.hpp"
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include "core/errors.hpp"
 #include "core/ident.hpp"
 #include "core/time_window.hpp"
+#include "core/units.hpp"
 #include "plan/checksum.hpp"
 #include "plan/fields.hpp"
 
@@ -21,7 +23,8 @@ namespace {
 void parse_backfill(const YAML::Node& node, const std::string& file, BackfillSettings& out) {
   Fields f(node, file, "backfill");
   f.expect({"batch_size", "max_rows_per_second", "window", "workers", "target_batch_ms",
-            "max_replica_lag"});
+            "max_replica_lag", "max_replica_lag_bytes", "replicas", "max_wal_rate",
+            "max_xact_age"});
   if (auto v = f.optional_integer("batch_size", 1, 10'000'000)) {
     out.batch_size = v->value;
   }
@@ -41,13 +44,27 @@ void parse_backfill(const YAML::Node& node, const std::string& file, BackfillSet
   if (auto v = f.optional_integer("target_batch_ms", 1, 600'000)) {
     out.target_batch_ms = static_cast<int>(v->value);
   }
-  if (auto v = f.optional_string("max_replica_lag")) {
-    static const std::regex k_duration(R"(\d+(\.\d+)?\s*(ms|s|min|m|h)?)");
-    if (!std::regex_match(v->value, k_duration)) {
-      f.fail(v->mark, "backfill: 'max_replica_lag' must be a duration like 10s, got '" +
-                          v->value + "'");
+  const auto matching = [&](const char* key, const char* pattern, const char* example) {
+    auto v = f.optional_string(key);
+    if (v && !std::regex_match(v->value, std::regex(pattern))) {
+      f.fail(v->mark, fmt::format("backfill: '{}' must be {}, got '{}'", key, example, v->value));
     }
-    out.max_replica_lag = v->value;
+    return v ? std::optional<std::string>(v->value) : std::nullopt;
+  };
+  out.max_replica_lag = matching("max_replica_lag", k_duration_pattern, "a duration like 10s");
+  out.max_replica_lag_bytes = matching("max_replica_lag_bytes", k_size_pattern, "a size like 64MB");
+  out.max_wal_rate = matching("max_wal_rate", k_rate_pattern, "a size a second like 16MB");
+  out.max_xact_age = matching("max_xact_age", k_duration_pattern, "a duration like 10min");
+  if (auto list = f.optional_node("replicas"); list.IsDefined()) {
+    if (!list.IsSequence()) {
+      f.fail(list, "backfill: 'replicas' must be a list of standbys' application_names");
+    }
+    for (const auto& item : list) {
+      if (!item.IsScalar() || item.Scalar().empty()) {
+        f.fail(item, "backfill: each of 'replicas' must be an application_name");
+      }
+      out.replicas.push_back(item.Scalar());
+    }
   }
   f.finish();
 }

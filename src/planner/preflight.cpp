@@ -39,7 +39,9 @@ PrivilegeQuery privilege_query(const Plan& plan,
   }
   q.creates_in_plan_schema = creates_objects(work);
   q.version_schema = work.version_schema;
-  q.replica_lag_throttle = replica_lag_flag || plan.backfill.max_replica_lag.has_value();
+  q.replica_lag_throttle = replica_lag_flag || plan.backfill.max_replica_lag.has_value() ||
+                           plan.backfill.max_replica_lag_bytes.has_value() ||
+                           plan.backfill.max_xact_age.has_value();
   return q;
 }
 

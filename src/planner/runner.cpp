@@ -207,7 +207,16 @@ void Runner::run_backfill_phase(const PlanRecord& record) {
   m_phase_in_progress = "backfill";
   check_what_the_backfill_sees(record.name);
   BackfillJob job{m_options.url, m_store.schema(), record.name, specs, m_options.backfill,
-                  m_options.exec, m_options.stop};
+                  m_options.exec, m_options.stop,
+                  [&](const std::string& reason, const std::string& detail) {
+                    m_reporter.warn("backfill held: " + reason + ": " + detail);
+                    try {
+                      m_store.event(record.name, "backfill", reason, "throttled", detail);
+                    } catch (const pqxx::failure&) {
+                      // The record is for people; the backfill goes on without it, and a lost
+                      // session is the reconnecting command's to handle after the backfill.
+                    }
+                  }};
   m_store.event(record.name, "backfill", "", "backfill_started");
   auto outcome = run_backfill(job, m_reporter);
   if (!outcome.finished) {
@@ -234,13 +243,23 @@ void Runner::check_what_the_backfill_sees(const std::string& plan) {
   std::vector<std::string> blind;
   if (m_options.backfill.throttle && !can_read_all_stats(m_store.connection())) {
     const std::string grant = read_all_stats_grant(m_store.connection());
-    if (m_options.backfill.max_replica_lag) {
+    const auto& o = m_options.backfill;
+    if (o.max_replica_lag || o.max_replica_lag_bytes) {
       // A throttle that reads NULL as "no lag" would copy at full speed while the standby falls
       // behind: refuse rather than pretend.
+      const char* flag = o.max_replica_lag ? "--max-replica-lag" : "--max-replica-lag-bytes";
+      const char* key = o.max_replica_lag ? "max_replica_lag" : "max_replica_lag_bytes";
       throw InputError(fmt::format(
-          "--max-replica-lag cannot work: this role cannot read the lag columns of "
+          "{} cannot work: this role cannot read the lag columns of "
           "pg_stat_replication (they read NULL without pg_read_all_stats); {} (or run without "
-          "--max-replica-lag / the plan's max_replica_lag)",
+          "{} / the plan's {})",
+          flag, grant, flag, key));
+    }
+    if (o.max_xact_age) {
+      throw InputError(fmt::format(
+          "--max-xact-age cannot work: this role cannot see other roles' transactions in "
+          "pg_stat_activity without pg_read_all_stats; {} (or run without --max-xact-age / the "
+          "plan's max_xact_age)",
           grant));
     }
     blind.push_back(fmt::format("lock waiters: sessions of other roles waiting behind a batch "

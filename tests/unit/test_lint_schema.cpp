@@ -180,7 +180,8 @@ description: all kinds
 schema: public
 hooks: hooks
 backfill: {batch_size: 100, max_rows_per_second: 50, window: "22:00-06:00", workers: 2,
-           target_batch_ms: 200, max_replica_lag: 30s}
+           target_batch_ms: 200, max_replica_lag: 30s, max_replica_lag_bytes: 64MB,
+           replicas: [standby-a, standby-b], max_wal_rate: 16MB/s, max_xact_age: 10min}
 gates:
   transition: [{name: ok, sql: select true}]
 changes:

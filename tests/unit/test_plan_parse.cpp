@@ -131,6 +131,11 @@ TEST_CASE("reports errors with line and column") {
                    "window: \"25:00-06:00\"\n") ==
           "4:11: backfill: 'window' must look like 22:00-06:00, got '25:00-06:00'");
   }
+  SUBCASE("bad size") {
+    CHECK(error_of("changes:\n  - rename_column: {table: t, from: a, to: b}\nbackfill:\n  "
+                   "max_replica_lag_bytes: lots\n") ==
+          "4:26: backfill: 'max_replica_lag_bytes' must be a size like 64MB, got 'lots'");
+  }
   SUBCASE("gate for an unknown phase") {
     CHECK(error_of("changes:\n  - rename_column: {table: t, from: a, to: b}\ngates:\n  "
                    "later:\n    - {name: x, sql: select true}\n")
@@ -161,6 +166,19 @@ TEST_CASE("refuses two changes to the same column") {
 TEST_CASE("refuses binary garbage") {
   std::string garbage("\x00\x01\x02changes", 10);
   CHECK(error_of(garbage) == "0:0: not a text file (contains a NUL byte)");
+}
+
+TEST_CASE("the backfill's health limits parse from the plan, standbys as a list") {
+  Plan plan = parse_plan_text("changes:\n  - rename_column: {table: t, from: a, to: b}\n"
+                              "backfill:\n  max_replica_lag: 2s\n  max_replica_lag_bytes: 64MB\n"
+                              "  replicas: [replica-1, dr]\n  max_wal_rate: 16MB/s\n"
+                              "  max_xact_age: 10min\n",
+                              "plans/x.yaml");
+  CHECK(*plan.backfill.max_replica_lag == "2s");
+  CHECK(*plan.backfill.max_replica_lag_bytes == "64MB");
+  CHECK(plan.backfill.replicas == std::vector<std::string>{"replica-1", "dr"});
+  CHECK(*plan.backfill.max_wal_rate == "16MB/s");
+  CHECK(*plan.backfill.max_xact_age == "10min");
 }
 
 TEST_SUITE_END();
