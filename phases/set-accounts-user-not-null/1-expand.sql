@@ -54,20 +54,11 @@ ALTER TABLE "public"."accounts"
   ADD COLUMN IF NOT EXISTS "_orc_new_user_id" bigint,
   ADD COLUMN IF NOT EXISTS "_orc_side_accounts_user_id" "char" NOT NULL DEFAULT '0';
 
--- step set_not_null.accounts.user_id.constraint.accounts_user_id_fkey
-DO $orc$ BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = '"public"."accounts"'::regclass AND conname = '_orc_accounts_user_id_fkey') THEN
-    ALTER TABLE "public"."accounts" ADD CONSTRAINT "_orc_accounts_user_id_fkey" FOREIGN KEY ("_orc_new_user_id") REFERENCES users(id) NOT VALID;
-  END IF;
-END $orc$;
-
 -- gate (checked before `next` leaves this phase):
 -- check set_not_null.accounts.user_id.column: column accounts._orc_new_user_id exists
 --   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."accounts"') AND attname = '_orc_new_user_id' AND NOT attisdropped)
 -- check set_not_null.accounts.user_id.side_column: column accounts._orc_side_accounts_user_id exists
 --   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."accounts"') AND attname = '_orc_side_accounts_user_id' AND NOT attisdropped)
--- check set_not_null.accounts.user_id.constraint.accounts_user_id_fkey: constraint _orc_accounts_user_id_fkey exists
---   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."accounts"') AND conname = '_orc_accounts_user_id_fkey')
 -- check version_schema.view.set-accounts-user-not-null_old.accounts: view set-accounts-user-not-null_old.accounts shows the table as it was at start
 --   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'set-accounts-user-not-null_old' AND viewname = 'accounts') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'set-accounts-user-not-null_old' AND table_name = 'accounts' AND is_updatable = 'YES') = 5
 

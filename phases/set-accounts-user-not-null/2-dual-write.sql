@@ -87,6 +87,13 @@ DO $orc$ BEGIN
   END IF;
 END $orc$;
 
+-- step set_not_null.accounts.user_id.constraint.accounts_user_id_fkey
+DO $orc$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = '"public"."accounts"'::regclass AND conname = '_orc_accounts_user_id_fkey') THEN
+    ALTER TABLE "public"."accounts" ADD CONSTRAINT "_orc_accounts_user_id_fkey" FOREIGN KEY ("_orc_new_user_id") REFERENCES users(id) NOT VALID;
+  END IF;
+END $orc$;
+
 -- step version_schema.create
 CREATE SCHEMA IF NOT EXISTS "set-accounts-user-not-null";
 CREATE OR REPLACE VIEW "set-accounts-user-not-null"."accounts" AS SELECT "id", "balance", "created_at", "updated_at", "_orc_new_user_id" AS "user_id" FROM "public"."accounts";
@@ -139,6 +146,8 @@ GRANT USAGE ON SCHEMA "set-accounts-user-not-null" TO PUBLIC;
 -- gate (checked before `next` leaves this phase):
 -- check set_not_null.accounts.user_id.not_null_check: constraint _orc_nn_accounts_user_id exists
 --   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."accounts"') AND conname = '_orc_nn_accounts_user_id')
+-- check set_not_null.accounts.user_id.constraint.accounts_user_id_fkey: constraint _orc_accounts_user_id_fkey exists
+--   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."accounts"') AND conname = '_orc_accounts_user_id_fkey')
 -- check set_not_null.accounts.user_id.trigger: triggers _orc_sync_ins_accounts_user_id and _orc_sync_upd_accounts_user_id present and enabled
 --   SELECT (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('"public"."accounts"') AND tgname IN ('_orc_sync_ins_accounts_user_id', '_orc_sync_upd_accounts_user_id') AND tgenabled IN ('O', 'A')) = 2
 -- check set_not_null.accounts.user_id.probe_unreached: an unrelated write to a row not copied yet gives it its new side (rolled back) (in a rolled-back transaction)

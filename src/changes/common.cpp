@@ -137,35 +137,29 @@ Check column_exists_check(const std::string& id,
                           const std::string& table,
                           const std::string& column,
                           bool exists) {
-  return {id,
-          fmt::format("column {}.{} {}", table, column, exists ? "exists" : "is gone"),
-          fmt::format("SELECT {}EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass({}) "
+  return {.id = id,
+          .description = fmt::format("column {}.{} {}", table, column, exists ? "exists" : "is gone"),
+          .sql = fmt::format("SELECT {}EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass({}) "
                       "AND attname = {} AND NOT attisdropped)",
                       exists ? "" : "NOT ", quote_literal(quote_qualified(schema, table)),
-                      quote_literal(column)),
-          false,
-          std::nullopt};
+                      quote_literal(column))};
 }
 
 Check column_not_null_check(const std::string& id,
                             const std::string& schema,
                             const std::string& table,
                             const std::string& column) {
-  return {id,
-          fmt::format("column {}.{} is NOT NULL", table, column),
-          fmt::format("SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass({}) "
+  return {.id = id,
+          .description = fmt::format("column {}.{} is NOT NULL", table, column),
+          .sql = fmt::format("SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass({}) "
                       "AND attname = {} AND attnotnull AND NOT attisdropped)",
-                      quote_literal(quote_qualified(schema, table)), quote_literal(column)),
-          false,
-          std::nullopt};
+                      quote_literal(quote_qualified(schema, table)), quote_literal(column))};
 }
 
 Check index_valid_check(const std::string& id, const std::string& schema, const std::string& index) {
-  return {id,
-          fmt::format("index {} exists and is valid", index),
-          index_valid_sql(schema, index),
-          false,
-          std::nullopt};
+  return {.id = id,
+          .description = fmt::format("index {} exists and is valid", index),
+          .sql = index_valid_sql(schema, index)};
 }
 
 Check constraint_check(const std::string& id,
@@ -173,30 +167,26 @@ Check constraint_check(const std::string& id,
                        const std::string& table,
                        const std::string& name,
                        bool must_be_validated) {
-  return {id,
-          fmt::format("constraint {} exists{}", name, must_be_validated ? " and is validated" : ""),
-          fmt::format("SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass({}) "
+  return {.id = id,
+          .description = fmt::format("constraint {} exists{}", name, must_be_validated ? " and is validated" : ""),
+          .sql = fmt::format("SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass({}) "
                       "AND conname = {}{})",
                       quote_literal(quote_qualified(schema, table)), quote_literal(name),
-                      must_be_validated ? " AND convalidated" : ""),
-          false,
-          std::nullopt};
+                      must_be_validated ? " AND convalidated" : "")};
 }
 
 Check no_helpers_check(const std::string& id, const std::string& schema, const std::string& table) {
   const std::string rel = quote_literal(quote_qualified(schema, table));
-  return {id,
-          fmt::format("no helper objects (_orc_*) left on {}", table),
-          fmt::format(
+  return {.id = id,
+          .description = fmt::format("no helper objects (_orc_*) left on {}", table),
+          .sql = fmt::format(
               "SELECT NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass({0}) "
               "AND conname LIKE '\\_orc\\_%')\n"
               "   AND NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass({0}) "
               "AND tgname LIKE '\\_orc\\_%')\n"
               "   AND NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass({0}) "
               "AND attname LIKE '\\_orc\\_%' AND NOT attisdropped)",
-              rel),
-          false,
-          std::nullopt};
+              rel)};
 }
 
 BackfillSpec make_backfill(const std::string& id,
@@ -371,15 +361,13 @@ Check relation_check(const std::string& id,
                      char relkind,
                      bool exists) {
   const std::string what = relkind == 'v' ? "view" : "table";
-  return {id,
-          exists ? fmt::format("{} {} exists", what, name) : fmt::format("{} is gone", name),
-          exists ? fmt::format("SELECT EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass({}) "
+  return {.id = id,
+          .description = exists ? fmt::format("{} {} exists", what, name) : fmt::format("{} is gone", name),
+          .sql = exists ? fmt::format("SELECT EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass({}) "
                                "AND relkind = '{}')",
                                quote_literal(quote_qualified(schema, name)), relkind)
                  : fmt::format("SELECT to_regclass({}) IS NULL",
-                               quote_literal(quote_qualified(schema, name))),
-          false,
-          std::nullopt};
+                               quote_literal(quote_qualified(schema, name)))};
 }
 
 } // namespace orchestrate

@@ -67,11 +67,11 @@ public:
                            fmt::format("ALTER TABLE {} ALTER COLUMN {} DROP NOT NULL", qualified,
                                        quote_ident(m_column.value))});
         w.gate.push_back(
-            {id + ".nullable", fmt::format("{}.{} accepts NULL", m_table.value, m_column.value),
-             fmt::format("SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = "
+            {.id = id + ".nullable",
+             .description = fmt::format("{}.{} accepts NULL", m_table.value, m_column.value),
+             .sql = fmt::format("SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = "
                          "to_regclass({}) AND attname = {} AND NOT attnotnull AND NOT attisdropped)",
-                         quote_literal(qualified), quote_literal(m_column.value)),
-             false, std::nullopt});
+                         quote_literal(qualified), quote_literal(m_column.value))});
       }
       break;
     case Phase::contract:

@@ -54,9 +54,9 @@ public:
     Step drop = drop_index_step(id + ".drop", ctx.schema, m_name.value);
     drop.verify = fmt::format("SELECT to_regclass({}) IS NULL", quote_literal(index));
     w.steps.push_back(std::move(drop));
-    w.gate.push_back({id + ".gone", fmt::format("index {} is gone", m_name.value),
-                      fmt::format("SELECT to_regclass({}) IS NULL", quote_literal(index)), false,
-                      std::nullopt});
+    w.gate.push_back({.id = id + ".gone",
+                      .description = fmt::format("index {} is gone", m_name.value),
+                      .sql = fmt::format("SELECT to_regclass({}) IS NULL", quote_literal(index))});
     return w;
   }
 

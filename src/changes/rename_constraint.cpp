@@ -66,12 +66,11 @@ public:
                      "  END IF;\nEND $orc$",
                      exists_sql(table, m_from.value), exists_sql(table, m_to.value), table,
                      quote_ident(m_from.value), quote_ident(m_to.value))});
-    w.gate.push_back({id("renamed"),
-                      fmt::format("table {} has constraint {} and no {}", m_table.value,
+    w.gate.push_back({.id = id("renamed"),
+                      .description = fmt::format("table {} has constraint {} and no {}", m_table.value,
                                   m_to.value, m_from.value),
-                      fmt::format("SELECT {} AND NOT {}", exists_sql(table, m_to.value),
-                                  exists_sql(table, m_from.value)),
-                      false, std::nullopt});
+                      .sql = fmt::format("SELECT {} AND NOT {}", exists_sql(table, m_to.value),
+                                  exists_sql(table, m_from.value))});
     return w;
   }
 

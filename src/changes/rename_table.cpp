@@ -60,10 +60,9 @@ public:
     } else if (phase == Phase::contract) {
       w.steps.push_back({id + ".drop_view", drop_view_sql(ctx)});
       w.gate.push_back(relkind_check(id + ".table", ctx, m_to.value, "r', 'p"));
-      w.gate.push_back({id + ".old_name_gone",
-                        fmt::format("nothing is named {} any more", m_from.value),
-                        fmt::format("SELECT to_regclass({}) IS NULL", quote_literal(from)), false,
-                        std::nullopt});
+      w.gate.push_back({.id = id + ".old_name_gone",
+                        .description = fmt::format("nothing is named {} any more", m_from.value),
+                        .sql = fmt::format("SELECT to_regclass({}) IS NULL", quote_literal(from))});
     }
     return w;
   }
@@ -112,11 +111,11 @@ private:
 
   Check relkind_check(const std::string& id, const ChangeContext& ctx, const std::string& name,
                       const std::string& kinds) const {
-    return {id, fmt::format("{} is a {}", name, kinds == "v" ? "view" : "table"),
-            fmt::format("SELECT EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass({}) AND "
+    return {.id = id,
+            .description = fmt::format("{} is a {}", name, kinds == "v" ? "view" : "table"),
+            .sql = fmt::format("SELECT EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass({}) AND "
                         "relkind IN ('{}'))",
-                        quote_literal(quote_qualified(ctx.schema, name)), kinds),
-            false, std::nullopt};
+                        quote_literal(quote_qualified(ctx.schema, name)), kinds)};
   }
 
   Located<std::string> m_from;

@@ -43,11 +43,10 @@ public:
       w.steps.push_back({id("set"), comment_sql(ctx, m_comment.value)});
     }
     if (phase == Phase::expand || phase == Phase::contract) {
-      w.gate.push_back({id("holds"),
-                        fmt::format("{} has the plan's comment", target()),
-                        fmt::format("SELECT ({}) IS NOT DISTINCT FROM {}", current_sql(ctx),
-                                    literal(m_comment.value)),
-                        false, std::nullopt});
+      w.gate.push_back({.id = id("holds"),
+                        .description = fmt::format("{} has the plan's comment", target()),
+                        .sql = fmt::format("SELECT ({}) IS NOT DISTINCT FROM {}", current_sql(ctx),
+                                    literal(m_comment.value))});
     }
     return w;
   }

@@ -61,14 +61,13 @@ public:
                                    m_default ? "SET DEFAULT " + m_default->value
                                              : std::string("DROP DEFAULT"))});
     w.gate.push_back(
-        {id("holds"),
-         fmt::format("{}.{} {}", m_table.value, m_column.value,
+        {.id = id("holds"),
+         .description = fmt::format("{}.{} {}", m_table.value, m_column.value,
                      m_default ? "has a default" : "has no default"),
-         fmt::format("SELECT {}EXISTS (SELECT 1 FROM pg_attrdef d JOIN pg_attribute a ON "
+         .sql = fmt::format("SELECT {}EXISTS (SELECT 1 FROM pg_attrdef d JOIN pg_attribute a ON "
                      "a.attrelid = d.adrelid AND a.attnum = d.adnum WHERE d.adrelid = "
                      "{}::regclass AND a.attname = {})",
-                     m_default ? "" : "NOT ", quote_literal(table), quote_literal(m_column.value)),
-         false, std::nullopt});
+                     m_default ? "" : "NOT ", quote_literal(table), quote_literal(m_column.value))});
     return w;
   }
 

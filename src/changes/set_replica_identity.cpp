@@ -77,10 +77,10 @@ public:
       w.steps.push_back({id("set"), alter_sql(ctx, m_identity)});
     }
     if (phase == Phase::expand || phase == Phase::contract) {
-      w.gate.push_back({id("holds"),
-                        fmt::format("table {} has replica identity {}", m_table.value,
+      w.gate.push_back({.id = id("holds"),
+                        .description = fmt::format("table {} has replica identity {}", m_table.value,
                                     describe(m_identity)),
-                        holds_sql(ctx, m_identity), false, std::nullopt});
+                        .sql = holds_sql(ctx, m_identity)});
     }
     return w;
   }

@@ -138,14 +138,13 @@ std::vector<Check> version_schema_checks(const std::string& version_schema,
   std::vector<Check> checks;
   for (const auto& v : views) {
     checks.push_back(
-        {"version_schema.view." + version_schema + "." + v.table,
-         fmt::format("view {}.{} shows {}", version_schema, v.table, shows),
-         fmt::format("SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = {} AND viewname = "
+        {.id = "version_schema.view." + version_schema + "." + v.table,
+         .description = fmt::format("view {}.{} shows {}", version_schema, v.table, shows),
+         .sql = fmt::format("SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = {} AND viewname = "
                      "{}) AND (SELECT count(*) FROM information_schema.columns WHERE "
                      "table_schema = {} AND table_name = {} AND is_updatable = 'YES') = {}",
                      quote_literal(version_schema), quote_literal(v.table),
-                     quote_literal(version_schema), quote_literal(v.table), v.columns.size()),
-         false, std::nullopt});
+                     quote_literal(version_schema), quote_literal(v.table), v.columns.size())});
   }
   return checks;
 }
@@ -161,10 +160,10 @@ Step drop_version_schema_step(const std::string& id, const std::string& version_
 }
 
 Check version_schema_gone_check(const std::string& id, const std::string& version_schema) {
-  return {id, fmt::format("version schema {} dropped", version_schema),
-          fmt::format("SELECT NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = {})",
-                      quote_literal(version_schema)),
-          false, std::nullopt};
+  return {.id = id,
+          .description = fmt::format("version schema {} dropped", version_schema),
+          .sql = fmt::format("SELECT NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = {})",
+                      quote_literal(version_schema))};
 }
 
 Check version_schema_precheck(
@@ -199,15 +198,14 @@ Check version_schema_precheck(
       "   WHERE n.nspname IN ({0}) AND t.typrelid = 0 AND t.typelem = 0\n"
       ") objects",
       names, ours);
-  return {"version_schema.only_views",
-          "the version schemas hold only the plan's views",
-          fmt::format("SELECT found = '', CASE WHEN found <> '' THEN format("
+  return {.id = "version_schema.only_views",
+          .description = "the version schemas hold only the plan's views",
+          .sql = fmt::format("SELECT found = '', CASE WHEN found <> '' THEN format("
                       "'found %s: an application created them through a search_path that "
                       "starts with a version schema; move each to {0} (ALTER ... SET SCHEMA "
                       "{0}) or drop it, then run `orchestrate next` again; contract has "
                       "changed nothing', found) END FROM ({1}) f",
-                      quote_ident(base_schema), found),
-          false, std::nullopt};
+                      quote_ident(base_schema), found)};
 }
 
 std::string copy_grants_sql(const std::string& table, const std::string& view) {

@@ -29,7 +29,10 @@ int run_rollback(const RollbackOptions& o, const GlobalOptions& g) {
   observers.guard("rollback",
                   [&] { run_reconnecting(s, lock, record, rollback_move(runner, name)); });
   if (observers.hooks() != nullptr) {
-    observers.hooks()->notify({"after-phase", name, "rollback", "rolled back", -1, -1});
+    observers.hooks()->notify({.event = "after-phase",
+                               .plan = name,
+                               .phase = "rollback",
+                               .reason = "rolled back"});
   }
   return 0;
 }

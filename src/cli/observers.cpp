@@ -149,7 +149,7 @@ void Observers::guard(const std::function<std::string()>& phase,
     throw;
   } catch (const std::exception& e) {
     if (m_hooks) {
-      m_hooks->notify({"failure", m_plan, phase(), e.what(), -1, -1});
+      m_hooks->notify({.event = "failure", .plan = m_plan, .phase = phase(), .reason = e.what()});
     }
     throw;
   }

@@ -251,7 +251,7 @@ void Hooks::before_phase(const std::string& plan, const std::string& phase) {
   if (m_background.pid > 0) {
     finish(m_background, true);
   }
-  const int rc = run({"before-phase", plan, phase, "", -1, -1});
+  const int rc = run({.event = "before-phase", .plan = plan, .phase = phase, .reason = ""});
   if (rc != 0) {
     throw GateFailed(fmt::format("hook {} refused phase {} of plan {} (exit {}); nothing was run",
                                  path_of("before-phase"), phase, plan, rc));

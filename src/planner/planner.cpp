@@ -203,7 +203,7 @@ PlanWork render_plan(const Plan& plan, const Catalog& live, RenderOptions option
     if (gates != plan.gates.end()) {
       for (const auto& g : gates->second) {
         out.at(phase).gate.push_back(
-            {"gate." + g.name, "plan gate " + g.name, g.sql, false, std::nullopt});
+            {.id = "gate." + g.name, .description = "plan gate " + g.name, .sql = g.sql});
       }
     }
   }

@@ -346,9 +346,10 @@ void Runner::next(const std::string& plan) {
   auto results = gate(record, target, true);
   report_gate(target, results);
   if (m_options.hooks != nullptr) {
-    m_options.hooks->notify({"after-phase", plan, std::string(phase_name(target)),
-                             all_passed(results) ? "gate passed" : "gate not passing yet", -1,
-                             -1});
+    m_options.hooks->notify({.event = "after-phase",
+                             .plan = plan,
+                             .phase = std::string(phase_name(target)),
+                             .reason = all_passed(results) ? "gate passed" : "gate not passing yet"});
   }
   if (!all_passed(results)) {
     fail_gate(plan, target, results, true);
@@ -378,7 +379,10 @@ void Runner::precheck(const PlanRecord& record, Phase phase) {
   m_store.event(record.name, std::string(phase_name(phase)), "precheck", "precheck_failed", why);
   if (m_options.hooks != nullptr) {
     m_options.hooks->notify(
-        {"gate-failed", record.name, std::string(phase_name(phase)), why, -1, -1});
+        {.event = "gate-failed",
+         .plan = record.name,
+         .phase = std::string(phase_name(phase)),
+         .reason = why});
   }
   throw GateFailed(why);
 }
@@ -399,7 +403,10 @@ void Runner::fail_gate(const std::string& plan,
                         "`orchestrate next` runs again what is missing, then gates it",
                         phase_name(phase), failed, results.size());
   if (m_options.hooks != nullptr) {
-    m_options.hooks->notify({"gate-failed", plan, std::string(phase_name(phase)), why, -1, -1});
+    m_options.hooks->notify({.event = "gate-failed",
+                             .plan = plan,
+                             .phase = std::string(phase_name(phase)),
+                             .reason = why});
   }
   throw GateFailed(why);
 }

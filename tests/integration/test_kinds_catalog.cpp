@@ -81,14 +81,14 @@ struct Expected {
 };
 
 struct Kind {
-  std::string tag;   // database and plan name
-  std::string setup; // SQL run before the plan starts
-  std::string plan;  // the changes
+  std::string tag{}; // database and plan name
+  std::string setup{}; // SQL run before the plan starts
+  std::string plan{}; // the changes
   // Run after start (phase 0) and after each `next` (1 expand ... 5 contract).
   std::function<void(const itest::TestDb&, int)> after_phase = [](const itest::TestDb&, int) {};
   // Each application's own writes in each phase (1..4 old and new, 5 new only): records what
   // its rows must hold at the end. Default: an insert and an update of the row it inserted.
-  std::function<void(App&, int, Expected&)> probe;
+  std::function<void(App&, int, Expected&)> probe{};
 };
 
 std::string plan_text(const Kind& k) {

@@ -15,10 +15,14 @@ TEST_CASE("with up, the check goes on a shadow column that holds up of the old v
   PlanWork work = render(k_change);
   const auto& e = work.at(Phase::expand);
   CHECK(has_step(e, "ADD COLUMN IF NOT EXISTS \"_orc_new_balance\" integer"));
-  CHECK(has_step(e, "ADD CONSTRAINT \"_orc_balance_small\" CHECK (\"_orc_new_balance\" < 100) "
-                    "NOT VALID"));
-  // The column's own check and index come along.
-  CHECK(has_step(e, "ADD CONSTRAINT \"_orc_accounts_balance_check\""));
+  // The checks go on the new column in dual-write, after the trigger (before it the new column
+  // is NULL in every row version the old application writes). The column's own check comes
+  // along.
+  const auto& dw = work.at(Phase::dual_write);
+  CHECK(has_step(dw, "ADD CONSTRAINT \"_orc_balance_small\" CHECK (\"_orc_new_balance\" < 100) "
+                     "NOT VALID"));
+  CHECK(has_step(dw, "ADD CONSTRAINT \"_orc_accounts_balance_check\""));
+  CHECK_FALSE(has_step(e, "ADD CONSTRAINT"));
   CHECK(work.version_schema == "p");
   CHECK(work.at(Phase::backfill).backfills[0].assignments ==
         "\"_orc_new_balance\" = (LEAST(balance, 99)), \"_orc_side_accounts_balance\" = 'b'");

@@ -53,7 +53,7 @@ bool has_step(const PhaseWork& w, const std::string& needle) {
 
 TEST_SUITE_BEGIN("changes_rename_column");
 
-TEST_CASE("expand adds the column, a NOT VALID check and the concurrent twin of a unique index") {
+TEST_CASE("expand adds the column and the concurrent twin of a unique index") {
   PlanWork work = render_plan(rename_plan(), users_catalog(), {.stable_shapes = false});
   const auto& expand = work.at(Phase::expand);
   CHECK(has_step(expand, "ALTER TABLE \"public\".\"users\"\n  ADD COLUMN IF NOT EXISTS \"phone\" "
@@ -66,16 +66,16 @@ TEST_CASE("expand adds the column, a NOT VALID check and the concurrent twin of 
   // new application's writes from dual-write on.
   CHECK_FALSE(has_step(expand, "\"users_phone_idx\""));
   CHECK(has_step(expand, "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"users_phone_key\""));
-  CHECK(has_step(expand, "ADD CONSTRAINT \"users_phone_check\" CHECK ((length(\"phone\") > 3)) "
-                         "NOT VALID"));
+  // The twin check waits for the trigger too.
+  CHECK_FALSE(has_step(expand, "ADD CONSTRAINT"));
   for (const auto& s : expand.steps) {
     if (s.sql.find("CONCURRENTLY") != std::string::npos) {
       CHECK_FALSE(s.in_transaction);
       CHECK_FALSE(s.clear_leftover.empty());
     }
   }
-  // The gate checks the new column, the unique twin and the twin check.
-  CHECK(expand.gate.size() == 3);
+  // The gate checks the new column and the unique twin.
+  CHECK(expand.gate.size() == 2);
 }
 
 TEST_CASE("a twin index that is not unique is built once after the copy, before the backfill's "
@@ -113,8 +113,10 @@ TEST_CASE("a twin index that is not unique is built once after the copy, before 
 TEST_CASE("dual-write installs the function and its two triggers in one probed step") {
   PlanWork work = render_plan(rename_plan(), users_catalog(), {.stable_shapes = false});
   const auto& dw = work.at(Phase::dual_write);
-  REQUIRE(dw.steps.size() == 2);
+  REQUIRE(dw.steps.size() == 3);
   CHECK(dw.steps[1].sql.find("CHECK (\"phone\" IS NOT NULL) NOT VALID") != std::string::npos);
+  CHECK(dw.steps[2].sql.find("ADD CONSTRAINT \"users_phone_check\" CHECK ((length(\"phone\") > "
+                             "3)) NOT VALID") != std::string::npos);
   const std::string& sql = dw.steps[0].sql;
   CHECK(dw.steps[0].in_transaction);
   CHECK(sql.find("CREATE OR REPLACE FUNCTION \"public\".\"_orc_sync_users_phone\"()") !=
@@ -133,7 +135,8 @@ TEST_CASE("dual-write installs the function and its two triggers in one probed s
   CHECK(sql.find("orchestrate.backfill") == std::string::npos);
   // Probed on real rows before it goes live, inside a subtransaction that is rolled back.
   CHECK(sql.find("RAISE SQLSTATE 'OR000'") != std::string::npos);
-  REQUIRE(dw.gate.size() == 5);
+  // The trigger, the NOT NULL check, the twin check and three probes.
+  REQUIRE(dw.gate.size() == 6);
   // The three probes write, so they run in a transaction that is rolled back.
   CHECK(std::count_if(dw.gate.begin(), dw.gate.end(), [](const Check& c) { return c.rolled_back; }) ==
         3);
