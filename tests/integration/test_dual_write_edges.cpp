@@ -245,6 +245,6 @@ TEST_CASE("a copied check that is false on NULL never refuses the old applicatio
   CHECK(db.value("SELECT string_agg(email, ',' ORDER BY id) FROM users WHERE name LIKE 'new %'") ==
         "n1@example.com,n2@example.com,n3@example.com,n4@example.com");
   CHECK(db.value("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = "
-                 "'email_present'") == "CHECK ((COALESCE(email, ''::character varying))::text "
-                                       "<> ''::text)");
+                 "'email_present'") == "CHECK (((COALESCE(email, (''::text)::character "
+                                       "varying))::text <> ''::text))");
 }
