@@ -306,9 +306,10 @@ TEST_CASE("a rename with copy: false rewrites no row while drivers write as both
               CHECK(db.value("SELECT count(*) FROM orchestrate.backfill_ranges") == "0");
               if (when == "stopped") {
                 // Every row updated was updated by an application (each client counts every
-                // statement it committed); copying the 2000 rows would have added 2000.
+                // statement it committed). The heap file, the missing trigger and the empty
+                // ranges above are what prove that no copy ran; how many statements the
+                // clients get through depends on the machine's speed.
                 INFO(operations << " operations by the clients");
-                CHECK(operations < 2000);
                 CHECK(updates(db) - updates_before <= operations);
               }
             });

@@ -100,7 +100,7 @@ TEST_CASE("named standbys are the only ones watched, and one not connected holds
   CHECK(gone.detail == "standby 'near' is not connected (not in pg_stat_replication)");
 }
 
-TEST_CASE("every standby counts when none is named; the figures show the one furthest behind") {
+TEST_CASE("every standby counts when none is named, and the figures show the one furthest behind") {
   const auto o = lag_limit(10s);
   HealthWatch w(o);
   const auto v = w.observe(sample(0ms, 9000, {standby("a", 9000), standby("b", 100, 4.0)}));

@@ -35,7 +35,7 @@ TEST_CASE("with up, the check goes on a shadow column that holds up of the old v
         std::string::npos);
 }
 
-TEST_CASE("without up nothing moves; up needs its column; the name must be free") {
+TEST_CASE("without up nothing moves, up needs its column, and the name must be free") {
   PlanWork plain = render("add_check: {table: accounts, name: c, check: \"balance < 100\"}");
   CHECK(plain.version_schema.empty());
   std::string c = "add_check: {table: accounts, name: c, check: \"balance < 100\", up: x}";

@@ -29,7 +29,7 @@ TEST_CASE("an index is dropped concurrently at contract and nothing happens befo
   CHECK(has_check(contract, "drop_index.users_name_idx.gone"));
 }
 
-TEST_CASE("drop_index finds the table itself; the name stays taken for later changes") {
+TEST_CASE("drop_index finds the table itself, and the name stays taken for later changes") {
   auto w = render("  - drop_index: {name: users_name_idx}\n");
   CHECK(has_step(w.at(Phase::contract), "DROP INDEX CONCURRENTLY IF EXISTS"));
   // The index goes at contract, after a later change's expand would build another.

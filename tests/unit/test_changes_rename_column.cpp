@@ -236,7 +236,7 @@ std::vector<std::string> step_ids(const PhaseWork& w) {
 
 } // namespace
 
-TEST_CASE("copy: false adds no column, trigger or backfill; the new version schema shows the "
+TEST_CASE("copy: false adds no column, trigger or backfill: the new version schema shows the "
           "old column under the new name, and contract renames it in place") {
   PlanWork work = render_plan(in_place_plan(), users_catalog());
   using ids = std::vector<std::string>;

@@ -40,7 +40,7 @@ TEST_CASE("a table comment, removed with null, comes back exactly on rollback") 
                        "'pg_class')) IS NOT DISTINCT FROM NULL");
 }
 
-TEST_CASE("a column without a comment gets none back on rollback; '' means none") {
+TEST_CASE("a column without a comment gets none back on rollback, and '' means none") {
   auto w = render("  - set_comment: {table: users, column: name, comment: ''}\n");
   CHECK(has_step(w.at(Phase::expand), "COMMENT ON COLUMN \"public\".\"users\".\"name\" IS NULL"));
   auto v = render("  - set_comment: {table: users, column: name, comment: x}\n");
