@@ -31,17 +31,17 @@ int run_cli(int argc, char** argv) {
              "resumed.\nRun 'orchestrate SUBCOMMAND --help' for a command's own options.");
   app.fallthrough();
   GlobalOptions g;
-  add_flag(app, "--db", g.db,
+  app.add_option("--db", g.db,
            "libpq URI or key=value string (default: DATABASE_URL, then libpq's PG* variables)");
-  add_flag(app, "--state-schema", g.state_schema, "schema holding orchestrate's state")
+  app.add_option("--state-schema", g.state_schema, "schema holding orchestrate's state")
       ->capture_default_str();
-  add_flag(app, "--lock-timeout", g.lock_timeout,
+  app.add_option("--lock-timeout", g.lock_timeout,
            "lock_timeout for every DDL statement; longer waits are retried with backoff")
       ->capture_default_str();
-  add_flag(app, "--lock-retry-for", g.lock_retry_for,
+  app.add_option("--lock-retry-for", g.lock_retry_for,
            "how long a step keeps retrying a lock before giving up")
       ->capture_default_str();
-  add_flag(app, "--statement-timeout", g.statement_timeout, "statement_timeout for gate checks")
+  app.add_option("--statement-timeout", g.statement_timeout, "statement_timeout for gate checks")
       ->capture_default_str();
   app.add_flag("--json", g.json, "machine-readable output");
   app.add_flag("-v,--verbose", g.verbose,

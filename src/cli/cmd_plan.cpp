@@ -56,7 +56,7 @@ void setup_plan(CLI::App& app, const GlobalOptions& g, Action& action) {
   auto* sub = app.add_subcommand(
       "plan", "Print the SQL and gates of every phase (or write them to DIR); changes nothing");
   sub->add_option("PLAN", o->plan, "plan file")->required();
-  add_flag(*sub, "--out", o->out, "write DIR/<plan>/1-expand.sql ... 5-contract.sql");
+  sub->add_option("--out", o->out, "write DIR/<plan>/1-expand.sql ... 5-contract.sql");
   sub->callback([&action, o, &g] { action = [o, &g] { return run_plan(*o, g); }; });
 }
 

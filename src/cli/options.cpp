@@ -34,17 +34,17 @@ void bind_environment(CLI::App& app) {
 }
 
 void add_backfill_flags(CLI::App& app, BackfillFlags& flags) {
-  add_flag(app, "--workers", flags.workers,
+  app.add_option("--workers", flags.workers,
            "parallel workers, each with its own connection (default min(4, cores))")
       ->check(CLI::Range(1, 64));
-  add_flag(app, "--batch-size", flags.batch_size, "rows in the first batch (then adapted)")
+  app.add_option("--batch-size", flags.batch_size, "rows in the first batch (then adapted)")
       ->check(CLI::Range(1LL, 10'000'000LL));
-  add_flag(app, "--target-batch-ms", flags.target_batch_ms,
+  app.add_option("--target-batch-ms", flags.target_batch_ms,
            "batch duration the batch size adapts to (default 200)")
       ->check(CLI::Range(1, 600'000));
-  add_flag(app, "--max-rows-per-second", flags.max_rows_per_second, "rate limit")
+  app.add_option("--max-rows-per-second", flags.max_rows_per_second, "rate limit")
       ->check(CLI::PositiveNumber);
-  add_flag(app, "--window", flags.window,
+  app.add_option("--window", flags.window,
            "run only inside this local time window, HH:MM-HH:MM or H:MM-H:MM (may cross midnight)")
       ->check([](const std::string& v) {
         return parse_time_window(v) ? std::string()
@@ -67,21 +67,21 @@ void add_backfill_flags(CLI::App& app, BackfillFlags& flags) {
       return std::string(e.what());
     }
   };
-  add_flag(app, "--max-replica-lag", flags.max_replica_lag,
+  app.add_option("--max-replica-lag", flags.max_replica_lag,
            "hold while a standby is further behind than this (a duration, e.g. 2s)")
       ->check(duration);
-  add_flag(app, "--max-replica-lag-bytes", flags.max_replica_lag_bytes,
+  app.add_option("--max-replica-lag-bytes", flags.max_replica_lag_bytes,
            "hold while a standby has more WAL than this left to replay (e.g. 64MB)")
       ->check(bytes);
-  add_flag(app, "--replica", flags.replicas,
+  app.add_option("--replica", flags.replicas,
            "the standby (its application_name) the lag limits watch; repeat for several "
            "(default: every standby in pg_stat_replication)")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  add_flag(app, "--max-wal-rate", flags.max_wal_rate,
+  app.add_option("--max-wal-rate", flags.max_wal_rate,
            "hold while the server writes WAL faster than this many bytes a second (e.g. 16MB)")
       ->check(bytes);
-  add_flag(app, "--max-xact-age", flags.max_xact_age,
+  app.add_option("--max-xact-age", flags.max_xact_age,
            "hold while a transaction open longer than this pins the xmin horizon (e.g. 10min)")
       ->check(duration);
 }

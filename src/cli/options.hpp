@@ -38,13 +38,6 @@ struct BackfillFlags {
   std::optional<std::string> max_xact_age{};
 };
 
-// Adds an option; like every long flag, it may also come from ORCHESTRATE_<FLAG> (bound for
-// all of them at once by bind_environment).
-template <class T>
-CLI::Option* add_flag(CLI::App& app, const std::string& names, T& target, const std::string& help) {
-  return app.add_option(names, target, help);
-}
-
 // Gives every long flag of `app` and its subcommands, but --help and --version, the environment
 // variable ORCHESTRATE_<FLAG> (`--lock-timeout` reads ORCHESTRATE_LOCK_TIMEOUT).
 void bind_environment(CLI::App& app);

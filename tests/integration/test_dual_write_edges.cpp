@@ -236,6 +236,12 @@ TEST_CASE("a copied check that is false on NULL never refuses the old applicatio
             std::to_string(n));
     db.exec("INSERT INTO users (name, email) VALUES ('new " + std::to_string(n) + "', 'n" +
             std::to_string(n) + "@example.com')");
+    if (n >= 2) {
+      // The new application, through its version schema, from dual-write on.
+      exec_as(new_app_url(db), "INSERT INTO users (name, email) VALUES ('newapp " +
+                                   std::to_string(n) + "', 'a" + std::to_string(n) +
+                                   "@example.com')");
+    }
   }
   // The copy of the check holds on the new column from transition on.
   CHECK_THROWS(db.exec("UPDATE users SET email = '' WHERE id = 10"));
@@ -244,6 +250,8 @@ TEST_CASE("a copied check that is false on NULL never refuses the old applicatio
         "8");
   CHECK(db.value("SELECT string_agg(email, ',' ORDER BY id) FROM users WHERE name LIKE 'new %'") ==
         "n1@example.com,n2@example.com,n3@example.com,n4@example.com");
+  CHECK(db.value("SELECT string_agg(email, ',' ORDER BY id) FROM users WHERE name LIKE "
+                 "'newapp %'") == "a2@example.com,a3@example.com,a4@example.com");
   CHECK(db.value("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = "
                  "'email_present'") == "CHECK (((COALESCE(email, (''::text)::character "
                                        "varying))::text <> ''::text))");
