@@ -63,6 +63,7 @@ int run_cli(int argc, char** argv) {
   setup_lint(app, g, action);
   setup_schema(app, g, action);
   setup_url(app, g, action);
+  setup_import(app, g, action);
   bind_environment(app);
 
   try {

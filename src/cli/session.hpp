@@ -66,6 +66,7 @@ void setup_up(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_lint(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_schema(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_url(CLI::App& app, const GlobalOptions& global, Action& action);
+void setup_import(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_preflight(CLI::App& app, const GlobalOptions& global, Action& action);
 
 } // namespace orchestrate
