@@ -12,7 +12,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DEBIAN_PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libpqxx-dev libpq-dev libyaml-cpp-dev libboost-dev libcli11-dev doctest-dev libfmt-dev
-  nlohmann-json3-dev libpg-query-dev
+  nlohmann-json3-dev libpg-query-dev prometheus-cpp-dev
   clang-14 libclang-rt-14-dev
   postgresql-15 postgresql-client-15
   util-linux procps time

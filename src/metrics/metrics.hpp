@@ -1,7 +1,13 @@
 #pragma once
 
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
 #include <chrono>
-#include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -9,27 +15,50 @@
 
 namespace orchestrate {
 
-// The backfill's figures as Prometheus wants them: gauges for the latest progress report and
-// counters that only grow (seconds spent throttled, by reason). Fed by the reporter on the
-// engine's thread, read by the metrics server on its own; one mutex keeps them consistent.
+// The backfill's figures in a prometheus-cpp registry: gauges for the latest progress report,
+// counters that only grow (retries, seconds spent throttled by reason) and a histogram of batch
+// durations. Fed by the reporter on the engine's thread; the registry is what the metrics
+// server exposes (prometheus-cpp's own locking keeps scrapes consistent).
 class BackfillMetrics {
 public:
   explicit BackfillMetrics(std::string plan);
 
   void update(const Progress& p);
-  // The Prometheus text exposition format (version 0.0.4).
+  std::shared_ptr<prometheus::Registry> registry() const { return m_registry; }
+  // The Prometheus text exposition format (version 0.0.4), as a scrape gets it.
   std::string render() const;
 
 private:
   using Clock = std::chrono::steady_clock;
+  using Gauges = prometheus::Family<prometheus::Gauge>;
+  using Counters = prometheus::Family<prometheus::Counter>;
 
-  mutable std::mutex m_mutex;
+  prometheus::Gauge& gauge(const char* name, const char* help);
+
+  std::mutex m_mutex;
   std::string m_plan;
-  Progress m_last;
+  std::shared_ptr<prometheus::Registry> m_registry;
+  prometheus::Gauge& m_rows_done;
+  prometheus::Gauge& m_rows_estimated;
+  prometheus::Gauge& m_rows_per_second;
+  prometheus::Gauge& m_eta_seconds;
+  prometheus::Gauge& m_batch_size;
+  prometheus::Gauge& m_batch_seconds;
+  prometheus::Gauge& m_throttled;
+  prometheus::Gauge& m_lock_waiters;
+  prometheus::Gauge& m_started;
+  prometheus::Counter& m_retries;
+  prometheus::Counter& m_reports;
+  prometheus::Histogram& m_batch_duration;
+  Counters& m_throttled_seconds;
+  Gauges& m_throttled_by;
+  Gauges& m_replica_lag_seconds;
+  Gauges& m_replica_lag_bytes;
+  Gauges& m_wal_rate;
+  Gauges& m_xact_age;
+  Progress m_last{};
   long long m_updates = 0;
-  std::map<std::string, double> m_throttled_seconds;
   Clock::time_point m_last_at{};
-  Clock::time_point m_started = Clock::now();
 };
 
 } // namespace orchestrate

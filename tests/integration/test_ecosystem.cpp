@@ -265,6 +265,8 @@ TEST_CASE("the metrics endpoint serves backfill progress while a throttled backf
   INFO(body);
   CHECK(body.find("HTTP/1.1 200") == 0);
   CHECK(body.find("text/plain; version=0.0.4") != std::string::npos);
+  CHECK(body.find("# TYPE orchestrate_backfill_batch_duration_seconds histogram") !=
+        std::string::npos);
   CHECK(sample(body, "orchestrate_backfill_rows_done") > 0);
   CHECK(sample(body, "orchestrate_backfill_rows_estimated") >= 30000 * 0.5);
   CHECK(sample(body, "orchestrate_backfill_rows_per_second") >= 0);

@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
+#include "core/errors.hpp"
 #include "metrics/metrics.hpp"
+#include "metrics/server.hpp"
 
 using namespace orchestrate;
 
@@ -45,6 +47,63 @@ TEST_CASE("metrics say what throttles the backfill, with the health figures meas
   p.throttled_by.clear();
   m.update(p);
   CHECK(m.render().find("orchestrate_backfill_throttled_by{") == std::string::npos);
+}
+
+TEST_CASE("each batch's duration lands once in the histogram, throttled time by reason") {
+  BackfillMetrics m("p");
+  Progress p;
+  p.rows_done = 100;
+  p.batch_ms = 40;
+  m.update(p);
+  m.update(p); // a report with no new batch (a throttle's) observes nothing
+  p.rows_done = 200;
+  p.batch_ms = 700;
+  p.throttled_by = "lock_waiters";
+  m.update(p);
+  p.throttled_by.clear();
+  m.update(p);
+  const std::string out = m.render();
+  INFO(out);
+  CHECK(out.find("# TYPE orchestrate_backfill_batch_duration_seconds histogram") !=
+        std::string::npos);
+  CHECK(out.find("orchestrate_backfill_batch_duration_seconds_count{plan=\"p\"} 2\n") !=
+        std::string::npos);
+  CHECK(out.find("orchestrate_backfill_batch_duration_seconds_bucket{plan=\"p\",le=\"0.05\"} 1\n") !=
+        std::string::npos);
+  CHECK(out.find("orchestrate_backfill_batch_duration_seconds_bucket{plan=\"p\",le=\"1\"} 2\n") !=
+        std::string::npos);
+  CHECK(out.find("orchestrate_backfill_throttled_seconds_total{plan=\"p\",reason=\"lock_waiters\"}") !=
+        std::string::npos);
+  CHECK(out.find("orchestrate_backfill_progress_reports_total{plan=\"p\"} 4\n") !=
+        std::string::npos);
+}
+
+TEST_CASE("a lag measured on another standby replaces the first one's series") {
+  BackfillMetrics m("p");
+  Progress p;
+  p.health.replica = "a";
+  p.health.replica_lag_bytes = 10;
+  m.update(p);
+  p.health.replica = "b";
+  p.health.replica_lag_bytes = 20;
+  m.update(p);
+  const std::string out = m.render();
+  INFO(out);
+  CHECK(out.find("replica=\"a\"") == std::string::npos);
+  CHECK(out.find("orchestrate_backfill_replica_lag_bytes{plan=\"p\",replica=\"b\"} 20\n") !=
+        std::string::npos);
+}
+
+TEST_CASE("the server binds at once: it says where, and a port in use is bad input") {
+  auto metrics = std::make_shared<BackfillMetrics>("p");
+  MetricsServer first("127.0.0.1", 0, metrics);
+  REQUIRE(first.port() > 0);
+  CHECK(first.endpoint() == "127.0.0.1:" + std::to_string(first.port()));
+  CHECK_THROWS_AS(MetricsServer("127.0.0.1", first.port(), metrics), InputError);
+  CHECK_THROWS_WITH_AS(MetricsServer("localhost", 0, metrics),
+                       doctest::Contains("is not an IP address"), InputError);
+  MetricsServer v6("::1", 0, metrics);
+  CHECK(v6.endpoint() == "[::1]:" + std::to_string(v6.port()));
 }
 
 TEST_SUITE_END();
