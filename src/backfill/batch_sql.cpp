@@ -21,15 +21,6 @@ std::string compare(const BackfillSpec& spec, const char* op, const KeyText& key
   return fmt::format("({}) {} ({})", cols, op, vals);
 }
 
-std::string range_params(const RangeRow& range, PgParams& params) {
-  params.emplace_back(range.plan);
-  params.emplace_back(range.backfill_id);
-  params.emplace_back(std::to_string(range.range_no));
-  const auto n = params.size();
-  return fmt::format("plan = ${} AND backfill_id = ${} AND range_no = ${}::integer", n - 2, n - 1,
-                     n);
-}
-
 // A CTE and a condition for the UPDATE: the condition is an uncorrelated subquery, evaluated
 // once before the scan yields its first row, so the setting is in force before any trigger
 // could fire.
@@ -52,7 +43,8 @@ BatchStatement integer_batch(const BackfillSpec& spec,
                              bool quiet_triggers) {
   BatchStatement b;
   b.params = {std::to_string(from), std::to_string(to), last ? "true" : "false"};
-  const std::string where = range_params(range, b.params);
+  const std::string advance = advance_range_cte(range, "jsonb_build_array($2::text)",
+                                                "(SELECT rows FROM n)", "$3::boolean", b.params);
   const std::string key = quote_ident(spec.key.at(0));
   const std::string table = quote_qualified(spec.schema, spec.table);
   // `n` counts the span on the statement's snapshot, the one the UPDATE sees: the rows this
@@ -62,13 +54,11 @@ BatchStatement integer_batch(const BackfillSpec& spec,
       "$2::bigint AND ({differs}){quiet_on}),\n"
       "n AS (SELECT count(*) AS rows FROM {table} WHERE {key} > $1::bigint AND {key} <= "
       "$2::bigint),\n"
-      "r AS (UPDATE {ranges} SET cursor = jsonb_build_array($2::text), "
-      "rows_done = rows_done + (SELECT rows FROM n), done = $3::boolean, updated_at = now() "
-      "WHERE {where} RETURNING 1)\n"
+      "{advance}\n"
       "SELECT (SELECT rows FROM n), (SELECT count(*) FROM r)",
       fmt::arg("table", table), fmt::arg("key", key), fmt::arg("assign", spec.assignments),
-      fmt::arg("differs", spec.differs), fmt::arg("ranges", range.table),
-      fmt::arg("where", where), fmt::arg("quiet", quiet_cte(quiet_triggers)),
+      fmt::arg("differs", spec.differs), fmt::arg("advance", advance),
+      fmt::arg("quiet", quiet_cte(quiet_triggers)),
       fmt::arg("quiet_on", quiet_condition(quiet_triggers)));
   return b;
 }
@@ -89,7 +79,6 @@ BatchStatement keyset_batch(const BackfillSpec& spec,
   }
   b.params.emplace_back(std::to_string(limit));
   const auto limit_param = b.params.size();
-  const std::string where = range_params(range, b.params);
   const std::string table = quote_qualified(spec.schema, spec.table);
   // The page's columns get names no table column has, so that `assignments` and `differs`,
   // written against the table, never become ambiguous.
@@ -105,6 +94,10 @@ BatchStatement keyset_batch(const BackfillSpec& spec,
     alias_text += sep + a + "::text";
     last_row += fmt::format("{}(SELECT {} FROM last)", sep, a);
   }
+  const std::string advance = advance_range_cte(
+      range, fmt::format("coalesce((SELECT jsonb_build_array({}) FROM last), cursor)", alias_text),
+      "(SELECT count(*) FROM page)", fmt::format("(SELECT count(*) FROM page) < ${}::bigint", limit_param),
+      b.params);
   // The UPDATE walks the same key span as a range scan; its upper end is the page's last key
   // (scalar subqueries, so the comparison stays usable as an index condition).
   b.sql = fmt::format(
@@ -113,17 +106,14 @@ BatchStatement keyset_batch(const BackfillSpec& spec,
       "last AS (SELECT * FROM page ORDER BY {order_desc} LIMIT 1),\n"
       "u AS (UPDATE {table} SET {assign} WHERE {bounds} AND ({key_cols}) <= ({last_row}) AND "
       "({differs}){quiet_on}),\n"
-      "r AS (UPDATE {ranges} SET cursor = coalesce((SELECT jsonb_build_array({alias_text}) "
-      "FROM last), cursor), rows_done = rows_done + (SELECT count(*) FROM page), "
-      "done = (SELECT count(*) FROM page) < ${limit}::bigint, updated_at = now() "
-      "WHERE {where} RETURNING 1)\n"
+      "{advance}\n"
       "SELECT (SELECT count(*) FROM page), (SELECT json_build_array({alias_text})::text FROM last)",
       fmt::arg("cols", cols), fmt::arg("table", table), fmt::arg("bounds", bounds),
       fmt::arg("order", order), fmt::arg("limit", limit_param),
       fmt::arg("order_desc", order_desc), fmt::arg("assign", spec.assignments),
       fmt::arg("key_cols", key_cols), fmt::arg("last_row", last_row),
-      fmt::arg("differs", spec.differs), fmt::arg("ranges", range.table),
-      fmt::arg("alias_text", alias_text), fmt::arg("where", where),
+      fmt::arg("differs", spec.differs), fmt::arg("advance", advance),
+      fmt::arg("alias_text", alias_text),
       fmt::arg("quiet", quiet_cte(quiet_triggers)),
       fmt::arg("quiet_on", quiet_condition(quiet_triggers)));
   return b;

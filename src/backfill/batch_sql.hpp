@@ -6,6 +6,7 @@
 #include "backfill/pg_async.hpp"
 #include "backfill/ranges.hpp"
 #include "core/work.hpp"
+#include "state/backfill_ranges.hpp"
 
 namespace orchestrate {
 
@@ -15,14 +16,6 @@ namespace orchestrate {
 struct BatchStatement {
   std::string sql{};
   PgParams params{};
-};
-
-// Where a batch's range row lives in the state schema.
-struct RangeRow {
-  std::string table{}; // quoted state_schema.backfill_ranges
-  std::string plan{};
-  std::string backfill_id{};
-  int range_no = 0;
 };
 
 // Integer keys in (from, to], found by value: no query for the batch's upper bound. The rows

@@ -27,6 +27,8 @@
 #include "core/ident.hpp"
 #include "db/blockers.hpp"
 #include "db/connection.hpp"
+#include "state/backfill_control.hpp"
+#include "state/backfill_ranges.hpp"
 
 namespace orchestrate {
 
@@ -75,8 +77,7 @@ class Engine {
 public:
   Engine(const BackfillJob& job, Reporter& reporter)
       : m_job(job), m_reporter(reporter),
-        m_ranges_table(quote_qualified(job.state_schema, "backfill_ranges")),
-        m_control(quote_qualified(job.state_schema, "control")),
+        m_ranges_table(backfill_ranges_table(job.state_schema)),
         m_pids(static_cast<std::size_t>(std::max(1, job.options.workers)), 0),
         m_batches(m_pids.size(), job.options.batch_size) {
     if (job.options.throttle && job.options.max_rows_per_second) {
@@ -127,17 +128,11 @@ private:
 
   void read_totals(pqxx::connection& conn) {
     pqxx::work tx(conn);
-    auto r = tx.exec_params("SELECT coalesce(sum(rows_done), 0), coalesce(sum(rows_estimate), 0) "
-                            "FROM " + m_ranges_table + " WHERE plan = $1",
-                            m_job.plan);
-    m_rows_before = r[0][0].as<long long>();
-    m_rows_estimated = std::max(r[0][1].as<long long>(), m_rows_before);
-    // A stop reason left by the previous run would tell `status` this one stopped already.
-    tx.exec_params("UPDATE " + m_control +
-                       " SET running_on = $2, heartbeat = now(), throttled_by = NULL "
-                       "WHERE plan = $1",
-                   m_job.plan, host_name());
+    const BackfillTotals totals = begin_backfill_run(tx, m_job.state_schema, m_job.plan,
+                                                     host_name());
     tx.commit();
+    m_rows_before = totals.rows_done;
+    m_rows_estimated = totals.rows_estimated;
   }
 
   // Reasons to stop before any worker starts: a signal, a closed window, the pause flag.
@@ -146,8 +141,7 @@ private:
       return reason;
     }
     pqxx::read_transaction tx(conn);
-    auto r = tx.exec_params("SELECT paused FROM " + m_control + " WHERE plan = $1", m_job.plan);
-    return !r.empty() && r[0][0].as<bool>() ? "paused" : "";
+    return backfill_paused(tx, m_job.state_schema, m_job.plan) ? "paused" : "";
   }
 
   std::string local_stop() const {
@@ -328,8 +322,7 @@ private:
   awaitable<void> reread_cursor(AsyncConnection& conn, KeyRange& range) {
     // (Statement and parameters are named locals: GCC 12 miscompiles some temporaries that
     // live across a co_await.)
-    const std::string sql = "SELECT cursor::text FROM " + m_ranges_table +
-                            " WHERE plan = $1 AND backfill_id = $2 AND range_no = $3";
+    const std::string sql = range_cursor_sql(m_job.state_schema);
     PgParams params{m_job.plan, m_job.specs[range.spec].id, std::to_string(range.range_no)};
     auto r = co_await conn.query(sql, params);
     range.cursor.reset();
@@ -408,7 +401,7 @@ private:
     }
     pids += "}";
     const std::string sql =
-        "SELECT coalesce((SELECT paused FROM " + m_control + " WHERE plan = $1), false), "
+        "SELECT " + backfill_paused_expression(m_job.state_schema) + ", "
         "(SELECT count(*) FROM pg_stat_activity a WHERE a.wait_event_type = 'Lock' AND "
         "a.pid <> ALL ($2::int[]) AND pg_blocking_pids(a.pid) && $2::int[]), "
         // Who holds the rows a batch waits for, to name when the batch times out.
@@ -500,18 +493,10 @@ private:
             throttle_json(p.throttled_by, p.throttle_detail, p.health).dump()};
   }
 
-  // The control row's rows_total column holds the estimate (Progress::rows_estimated).
-  std::string control_sql() const {
-    return "UPDATE " + m_control +
-           " SET rows_done = $2::bigint, rows_total = $3::bigint, rows_per_second = "
-           "$4::double precision, throttled_by = $5, batch_size = $6::bigint, heartbeat = now(), "
-           "settings = jsonb_set(settings, '{throttle}', $7::jsonb) WHERE plan = $1";
-  }
-
   awaitable<void> publish(AsyncConnection& conn) {
     const Progress p = progress();
     m_reporter.progress(p);
-    const std::string sql = control_sql();
+    const std::string sql = backfill_progress_sql(m_job.state_schema);
     PgParams params = control_params(m_job.plan, p);
     co_await conn.query(sql, params);
   }
@@ -529,7 +514,7 @@ private:
     try {
       const auto params = control_params(m_job.plan, p);
       pqxx::work tx(conn);
-      tx.exec_params(control_sql(), params[0], params[1], params[2], params[3], params[4],
+      tx.exec_params(backfill_progress_sql(m_job.state_schema), params[0], params[1], params[2], params[3], params[4],
                      params[5], params[6]);
       tx.commit();
     } catch (const pqxx::failure&) {
@@ -540,7 +525,6 @@ private:
   const BackfillJob& m_job;
   Reporter& m_reporter;
   std::string m_ranges_table;
-  std::string m_control;
   std::deque<KeyRange> m_queue;
   double m_last_batch_ms = 0;
   long long m_retries = 0;

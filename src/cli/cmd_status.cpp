@@ -7,6 +7,7 @@
 
 #include "cli/search_path.hpp"
 #include "cli/session.hpp"
+#include "state/backfill_control.hpp"
 #include "core/ident.hpp"
 #include "core/text.hpp"
 #include "db/connection.hpp"
@@ -40,34 +41,27 @@ nlohmann::json status_json(Session& s, const PlanRecord& r) {
                              {"throttled_by", nullptr}, {"throttle", nullptr},
                              {"batch_size", 0},         {"heartbeat", nullptr}};
   bool paused = false;
+  std::optional<BackfillProgressRow> c;
   {
     pqxx::read_transaction tx(*s.conn);
-    // The control row's rows_total holds the backfill's estimate.
-    auto c = tx.exec_params(
-        "SELECT paused, rows_done, rows_total, rows_per_second, throttled_by, batch_size, "
-        "settings->'throttle' FROM " +
-            s.store->table("control") + " WHERE plan = $1",
-        r.name);
-    if (!c.empty()) {
-      paused = c[0][0].as<bool>();
-      const long long done = c[0][1].as<long long>();
-      const long long estimated = c[0][2].as<long long>();
-      const double rate = c[0][3].as<double>();
-      backfill["rows_done"] = done;
-      backfill["rows_estimated"] = estimated;
-      backfill["rows_per_second"] = rate;
-      if (rate > 0 && estimated >= done) {
-        backfill["eta_seconds"] = (estimated - done) / rate;
-      }
-      if (!c[0][4].is_null()) {
-        backfill["throttled_by"] = c[0][4].as<std::string>();
-      }
-      backfill["batch_size"] = c[0][5].as<long long>();
-      if (!c[0][4].is_null() && !c[0][6].is_null()) {
+    c = read_backfill_progress(tx, s.global.state_schema, r.name);
+  }
+  if (c) {
+    paused = c->paused;
+    backfill["rows_done"] = c->rows_done;
+    backfill["rows_estimated"] = c->rows_estimated;
+    backfill["rows_per_second"] = c->rows_per_second;
+    if (c->rows_per_second > 0 && c->rows_estimated >= c->rows_done) {
+      backfill["eta_seconds"] = (c->rows_estimated - c->rows_done) / c->rows_per_second;
+    }
+    if (c->throttled_by) {
+      backfill["throttled_by"] = *c->throttled_by;
+      if (c->throttle) {
         // What held it, with the figures measured: the reason's own, and the others'.
-        backfill["throttle"] = nlohmann::json::parse(c[0][6].as<std::string>());
+        backfill["throttle"] = nlohmann::json::parse(*c->throttle);
       }
     }
+    backfill["batch_size"] = c->batch_size;
   }
   const BackfillRun run = read_backfill_run(*s.store, r.name);
   // JSON null for what is unknown or not applicable.

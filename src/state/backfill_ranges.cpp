@@ -14,6 +14,26 @@ std::string backfill_ranges_table(const std::string& state_schema) {
   return quote_qualified(state_schema, "backfill_ranges");
 }
 
+std::string advance_range_cte(const RangeRow& range,
+                              const std::string& cursor,
+                              const std::string& rows,
+                              const std::string& done,
+                              std::vector<std::optional<std::string>>& params) {
+  params.emplace_back(range.plan);
+  params.emplace_back(range.backfill_id);
+  params.emplace_back(std::to_string(range.range_no));
+  const auto n = params.size();
+  return "r AS (UPDATE " + range.table + " SET cursor = " + cursor + ", rows_done = rows_done + " +
+         rows + ", done = " + done + ", updated_at = now() WHERE plan = $" +
+         std::to_string(n - 2) + " AND backfill_id = $" + std::to_string(n - 1) +
+         " AND range_no = $" + std::to_string(n) + "::integer RETURNING 1)";
+}
+
+std::string range_cursor_sql(const std::string& state_schema) {
+  return "SELECT cursor::text FROM " + backfill_ranges_table(state_schema) +
+         " WHERE plan = $1 AND backfill_id = $2 AND range_no = $3";
+}
+
 BackfillRanges::BackfillRanges(pqxx::work& tx, const std::string& state_schema, std::string plan)
     : m_tx(tx), m_table(backfill_ranges_table(state_schema)), m_plan(std::move(plan)) {}
 

@@ -46,8 +46,28 @@ private:
   std::string m_plan;
 };
 
-// The quoted name of the ranges table, for the batch statement that advances a range's cursor
-// in the same statement as it copies the range's rows.
+// The quoted name of the ranges table.
 std::string backfill_ranges_table(const std::string& state_schema);
+
+// One range's row, which a batch advances in the same statement as it copies the range's rows.
+struct RangeRow {
+  std::string table{}; // backfill_ranges_table(state_schema)
+  std::string plan{};
+  std::string backfill_id{};
+  int range_no = 0;
+};
+
+// The CTE `r` of a batch statement: moves the range's cursor to `cursor` (a jsonb expression),
+// adds `rows` (a bigint expression) to its rows done and sets `done` (a boolean expression);
+// the range's own parameters are appended to `params`, numbered after those already there.
+std::string advance_range_cte(const RangeRow& range,
+                              const std::string& cursor,
+                              const std::string& rows,
+                              const std::string& done,
+                              std::vector<std::optional<std::string>>& params);
+
+// The cursor of one range as JSON text (NULL before its first batch); parameters: plan,
+// backfill_id, range_no.
+std::string range_cursor_sql(const std::string& state_schema);
 
 } // namespace orchestrate
