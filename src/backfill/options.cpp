@@ -21,4 +21,12 @@ bool inside_window(const std::string& window, int now_minutes) {
   return w->contains(now_minutes);
 }
 
+BackfillOptions unthrottled_backfill_options() {
+  BackfillOptions o;
+  o.throttle = false;
+  o.batch_size = 10000;
+  o.max_batch = 100000;
+  return o;
+}
+
 } // namespace orchestrate

@@ -33,4 +33,8 @@ struct BackfillOptions {
 // window may cross midnight. Throws InputError for a malformed window.
 bool inside_window(const std::string& window, int now_minutes);
 
+// What `up` runs with (new or development databases, nobody to protect): no throttle, and
+// large batches from the first.
+BackfillOptions unthrottled_backfill_options();
+
 } // namespace orchestrate

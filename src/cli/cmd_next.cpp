@@ -1,4 +1,4 @@
-#include "cli/backfill_settings.hpp"
+#include "planner/backfill_settings.hpp"
 #include "cli/json_lines.hpp"
 #include "cli/observers.hpp"
 #include "cli/reconnecting.hpp"

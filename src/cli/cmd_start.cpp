@@ -1,7 +1,6 @@
-#include "cli/overlap.hpp"
 #include "cli/preflight_report.hpp"
-#include "cli/register.hpp"
 #include "cli/session.hpp"
+#include "planner/registration.hpp"
 #include "state/lock.hpp"
 
 namespace orchestrate {
@@ -20,7 +19,7 @@ int run_start(const StartOptions& o, const GlobalOptions& g) {
   s.store->ensure_schema();
   PlanLock lock(*s.conn, g.state_schema, plan.name.value);
   refuse_overlapping_plans(*s.store, plan);
-  switch (register_plan(s, plan, o.plan)) {
+  switch (register_plan(*s.conn, *s.store, s.catalog(), plan, o.plan, s.reporter)) {
   case Registration::registered:
     s.reporter.info("registered plan " + plan.name.value + " (" +
                     std::to_string(plan.changes.size()) + " changes, checksum " + plan.checksum +

@@ -2,9 +2,9 @@
 #include <filesystem>
 
 #include "cli/observers.hpp"
-#include "cli/register.hpp"
 #include "cli/session.hpp"
 #include "core/errors.hpp"
+#include "planner/registration.hpp"
 #include "planner/runner.hpp"
 #include "state/lock.hpp"
 
@@ -43,35 +43,22 @@ int run_up(const UpOptions& o, const GlobalOptions& g) {
   for (std::size_t i = 0; i < plans.size(); ++i) {
     const Plan& plan = plans[i];
     PlanLock lock(*s.conn, g.state_schema, plan.name.value);
-    if (register_plan(s, plan, files[i]) == Registration::already_done) {
+    if (register_plan(*s.conn, *s.store, s.catalog(), plan, files[i], s.reporter) ==
+        Registration::already_done) {
       continue;
     }
     s.reporter.info("== " + files[i] + " (" + plan.name.value + ")");
     RunnerOptions ro;
     ro.url = s.url;
     ro.exec = g.exec();
-    ro.backfill.throttle = false;
-    ro.backfill.batch_size = 10000;
-    ro.backfill.max_batch = 100000;
+    ro.backfill = unthrottled_backfill_options();
     ro.stop = install_stop_handlers();
     Observers observers(o.observers, *s.store->find(plan.name.value), s.reporter, *s.store);
     ro.hooks = observers.hooks();
     Runner runner(*s.store, observers.reporter(), ro);
-    for (int moves = 0; moves < 6; ++moves) {
-      auto record = s.store->find(plan.name.value);
-      if (record->state.kind == PlanState::Kind::done) {
-        break;
-      }
-      observers.guard(
-          [&] {
-            return runner.phase_in_progress().empty() ? record->state.name()
-                                                      : runner.phase_in_progress();
-          },
-          [&] { runner.next(plan.name.value); });
-    }
-    if (s.store->find(plan.name.value)->state.kind != PlanState::Kind::done) {
-      throw GateFailed("plan " + plan.name.value + " did not reach done");
-    }
+    runner.run_to_done(plan.name.value,
+                       [&](const std::function<std::string()>& phase,
+                           const std::function<void()>& move) { observers.guard(phase, move); });
     ++applied;
   }
   s.reporter.info(applied == 0 ? "nothing to do: every plan in " + o.dir + " is done"

@@ -6,7 +6,7 @@
 
 #include "core/errors.hpp"
 #include "db/executor.hpp"
-#include "plan/parse.hpp"
+#include "planner/stored_plan.hpp"
 
 namespace orchestrate {
 
@@ -17,16 +17,9 @@ std::string hook_dir_of(const ObserverFlags& flags, const PlanRecord& record) {
   if (!flags.hook_dir.empty()) {
     return flags.hook_dir;
   }
-  std::optional<std::string> from_plan;
-  try {
-    from_plan = parse_plan_text(record.body, record.file).hooks;
-  } catch (const Error&) {
-    return {}; // the stored plan was valid when registered; a newer parser's doubts are not ours
-  }
-  if (!from_plan || from_plan->empty()) {
-    return {};
-  }
-  return *from_plan;
+  // A stored plan this version cannot read any more names no hooks directory we can trust.
+  const auto plan = stored_plan(record);
+  return plan && plan->hooks ? *plan->hooks : std::string();
 }
 } // namespace
 

@@ -8,6 +8,7 @@
 
 #include "backfill/options.hpp"
 #include "db/executor.hpp"
+#include "plan/model.hpp"
 
 namespace orchestrate {
 
@@ -24,19 +25,9 @@ struct GlobalOptions {
   ExecSettings exec() const;
 };
 
-// Backfill flags shared by `next` and `backfill`; unset ones fall back to the plan's defaults.
-struct BackfillFlags {
-  std::optional<int> workers{};
-  std::optional<long long> batch_size{};
-  std::optional<int> target_batch_ms{};
-  std::optional<double> max_rows_per_second{};
-  std::optional<std::string> window{};
-  std::optional<std::string> max_replica_lag{};
-  std::optional<std::string> max_replica_lag_bytes{};
-  std::vector<std::string> replicas{};
-  std::optional<std::string> max_wal_rate{};
-  std::optional<std::string> max_xact_age{};
-};
+// Backfill flags shared by `next` and `backfill`: the settings a plan's `backfill:` may give;
+// unset ones fall back to the plan's.
+using BackfillFlags = BackfillSettings;
 
 // Gives every long flag of `app` and its subcommands, but --help and --version, the environment
 // variable ORCHESTRATE_<FLAG> (`--lock-timeout` reads ORCHESTRATE_LOCK_TIMEOUT).

@@ -280,6 +280,24 @@ bool Runner::backfill_unfinished(const PlanRecord& record) {
   return m_store.backfill_pending(record.name);
 }
 
+void Runner::run_to_done(const std::string& plan, const AroundMove& around) {
+  for (;;) {
+    const auto record = m_store.find(plan);
+    if (!record) {
+      throw InputError("no plan named " + plan);
+    }
+    if (record->state.kind == PlanState::Kind::done) {
+      return;
+    }
+    const std::string before = record->state.name();
+    around([&] { return m_phase_in_progress.empty() ? before : m_phase_in_progress; },
+           [&] { next(plan); });
+    if (m_store.find(plan)->state.name() == before) {
+      throw GateFailed("plan " + plan + " did not move past " + before);
+    }
+  }
+}
+
 void Runner::next(const std::string& plan) {
   PlanRecord record = load(plan);
   if (record.state.kind == PlanState::Kind::done) {

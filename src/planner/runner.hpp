@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <set>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,13 @@ public:
   // The phase whose steps, backfill or gate ran last ("rollback" for a rollback): the phase a
   // failure belongs to. Empty before anything ran.
   const std::string& phase_in_progress() const { return m_phase_in_progress; }
+  // Moves a plan with `next` until it is done (`up`): each move runs inside `around`, which
+  // gets the name of the phase in progress (asked when wanted, e.g. after a failure) and the
+  // move itself (hooks, failure events). Throws GateFailed if a move leaves the plan where it
+  // was.
+  using AroundMove = std::function<void(const std::function<std::string()>& phase,
+                                        const std::function<void()>& move)>;
+  void run_to_done(const std::string& plan, const AroundMove& around);
 
 private:
   PlanRecord load(const std::string& plan);

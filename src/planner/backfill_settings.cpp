@@ -1,14 +1,15 @@
-#include "cli/backfill_settings.hpp"
+#include "planner/backfill_settings.hpp"
 
 #include "core/units.hpp"
 #include "db/executor.hpp"
-#include "plan/parse.hpp"
+#include "planner/stored_plan.hpp"
 
 namespace orchestrate {
 
-BackfillOptions resolve_backfill_options(const PlanRecord& record, const BackfillFlags& flags) {
+BackfillOptions resolve_backfill_options(const PlanRecord& record, const BackfillSettings& flags) {
   BackfillOptions o;
-  const BackfillSettings plan = parse_plan_text(record.body, record.file).backfill;
+  const auto stored = stored_plan(record);
+  const BackfillSettings plan = stored ? stored->backfill : BackfillSettings{};
   o.workers = flags.workers.value_or(plan.workers.value_or(o.workers));
   o.batch_size = flags.batch_size.value_or(plan.batch_size.value_or(o.batch_size));
   o.target_batch_ms = flags.target_batch_ms.value_or(plan.target_batch_ms.value_or(o.target_batch_ms));
