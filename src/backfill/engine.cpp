@@ -96,7 +96,7 @@ public:
     read_totals(*conn);
     m_started = clock::now();
     m_stop = early_stop(*conn);
-    if (m_stop.empty() && !m_queue.empty()) {
+    if (m_stop == StopReason::none && !m_queue.empty()) {
       asio::io_context io;
       m_active = static_cast<int>(m_pids.size());
       for (std::size_t i = 0; i < m_pids.size(); ++i) {
@@ -113,8 +113,9 @@ public:
     BackfillOutcome out;
     out.rows_done = m_rows_run;
     out.rows_total = m_rows_before + m_rows_run;
-    out.finished = m_stop.empty() && m_queue.empty() && m_unfinished == 0;
-    out.stopped_because = out.finished ? "" : (m_stop.empty() ? "signal" : m_stop);
+    out.finished = m_stop == StopReason::none && m_queue.empty() && m_unfinished == 0;
+    out.stopped_because =
+        out.finished ? StopReason::none : (m_stop == StopReason::none ? StopReason::signal : m_stop);
     return out;
   }
 
@@ -122,7 +123,7 @@ private:
   void failed(std::exception_ptr e) {
     if (e && !m_failure) {
       m_failure = e;
-      m_stop = "error";
+      m_stop = StopReason::error;
     }
   }
 
@@ -136,23 +137,24 @@ private:
   }
 
   // Reasons to stop before any worker starts: a signal, a closed window, the pause flag.
-  std::string early_stop(pqxx::connection& conn) {
-    if (auto reason = local_stop(); !reason.empty()) {
+  StopReason early_stop(pqxx::connection& conn) {
+    if (const StopReason reason = local_stop(); reason != StopReason::none) {
       return reason;
     }
     pqxx::read_transaction tx(conn);
-    return backfill_paused(tx, m_job.state_schema, m_job.plan) ? "paused" : "";
+    return backfill_paused(tx, m_job.state_schema, m_job.plan) ? StopReason::paused
+                                                                : StopReason::none;
   }
 
-  std::string local_stop() const {
+  StopReason local_stop() const {
     if (m_job.stop != nullptr && m_job.stop->load()) {
-      return "signal";
+      return StopReason::signal;
     }
     if (m_job.options.throttle && m_job.options.window &&
         !inside_window(*m_job.options.window, local_minutes_now())) {
-      return "window";
+      return StopReason::window;
     }
-    return "";
+    return StopReason::none;
   }
 
   awaitable<std::unique_ptr<AsyncConnection>> connect(const std::string& role) {
@@ -167,7 +169,7 @@ private:
       } catch (const PgError& e) {
         error = e;
       }
-      if (attempt >= k_connect_attempts || !m_stop.empty()) {
+      if (attempt >= k_connect_attempts || m_stop != StopReason::none) {
         throw StepError("backfill.connect", error->sqlstate(), error->what());
       }
       co_await sleep_for(milliseconds(std::min(2000, 100 * attempt)));
@@ -186,7 +188,7 @@ private:
     const std::string role = "worker " + std::to_string(index);
     auto conn = co_await connect(role);
     m_pids[index] = conn->backend_pid();
-    while (m_stop.empty() && !m_queue.empty()) {
+    while (m_stop == StopReason::none && !m_queue.empty()) {
       KeyRange range = std::move(m_queue.front());
       m_queue.pop_front();
       ++m_unfinished;
@@ -202,10 +204,10 @@ private:
     long long& batch = m_batches[index];
     bool shrunk_for_hold = false;
     for (;;) {
-      if (m_stop.empty()) {
+      if (m_stop == StopReason::none) {
         m_stop = local_stop();
       }
-      while (m_stop.empty() && !m_hold.empty()) {
+      while (m_stop == StopReason::none && !m_hold.empty()) {
         // Replica lag or sessions waiting behind a batch: wait, and come back smaller.
         if (!shrunk_for_hold && m_hold == "lock_waiters") {
           batch = std::max(m_job.options.min_batch, batch / 2);
@@ -214,7 +216,7 @@ private:
         co_await sleep_for(k_tick);
       }
       shrunk_for_hold = false;
-      if (!m_stop.empty()) {
+      if (m_stop != StopReason::none) {
         co_return false;
       }
       long long size = batch;
@@ -279,10 +281,10 @@ private:
         m_reporter.warn(fmt::format("backfill {}: batch retried after [{}]{}", spec.id,
                                     error->sqlstate(), recent_blockers()));
       }
-      if (m_stop.empty()) {
+      if (m_stop == StopReason::none) {
         m_stop = local_stop();
       }
-      if (!m_stop.empty()) {
+      if (m_stop != StopReason::none) {
         // Stopping waits for no more lock timeouts: nothing of this batch was committed.
         co_return BatchResult{0, range.cursor, false};
       }
@@ -300,10 +302,10 @@ private:
   // Sleeps in ticks, ending early once the engine is asked to stop.
   awaitable<void> sleep_unless_stopped(clock::duration d) {
     for (const auto until = clock::now() + d; clock::now() < until;) {
-      if (m_stop.empty()) {
+      if (m_stop == StopReason::none) {
         m_stop = local_stop();
       }
-      if (!m_stop.empty()) {
+      if (m_stop != StopReason::none) {
         co_return;
       }
       co_await sleep_for(std::min<clock::duration>(until - clock::now(), k_tick));
@@ -364,7 +366,7 @@ private:
     auto last_publish = clock::now();
     while (m_active > 0) {
       co_await sleep_for(k_tick);
-      if (m_stop.empty()) {
+      if (m_stop == StopReason::none) {
         m_stop = local_stop();
       }
       const auto now = clock::now();
@@ -374,7 +376,7 @@ private:
           const std::string role = "monitor";
           conn = co_await connect(role);
         }
-        if (now - last_state >= k_state_every && m_stop.empty()) {
+        if (now - last_state >= k_state_every && m_stop == StopReason::none) {
           last_state = now;
           co_await check_state(*conn);
         }
@@ -417,7 +419,7 @@ private:
                     bool_text(HealthWatch::watches_xacts(m_job.options))};
     auto r = co_await conn.query(sql, params);
     if (r.text(0, 0) == "t") {
-      m_stop = "paused";
+      m_stop = StopReason::paused;
       co_return;
     }
     if (!r.is_null(0, 2)) {
@@ -469,8 +471,8 @@ private:
     p.batch_ms = m_last_batch_ms;
     p.retries = m_retries;
     p.health = m_verdict.figures;
-    if (!m_stop.empty()) {
-      p.throttled_by = m_stop;
+    if (m_stop != StopReason::none) {
+      p.throttled_by = std::string(to_string(m_stop));
     } else if (!m_hold.empty()) {
       p.throttled_by = m_hold;
       p.throttle_detail = m_verdict.detail;
@@ -503,7 +505,7 @@ private:
 
   void publish_final(pqxx::connection& conn) {
     Progress p = progress();
-    const bool finished = m_stop.empty() && m_queue.empty() && m_unfinished == 0;
+    const bool finished = m_stop == StopReason::none && m_queue.empty() && m_unfinished == 0;
     if (finished) {
       p.rows_estimated = p.rows_done;
       p.eta_seconds = 0;
@@ -534,7 +536,7 @@ private:
   long long m_rate_cap = 0;
   clock::time_point m_rate_waited{};
   // Everything runs on the io_context's one thread, so plain members need no locks.
-  std::string m_stop; // why the engine stops: "signal", "window", "paused", "error"
+  StopReason m_stop = StopReason::none; // why the engine stops
   std::string m_hold; // why workers wait: "replica_lag", "xact_age", "wal_rate", "lock_waiters"
   HealthWatch m_health{m_job.options};
   HealthVerdict m_verdict;   // the monitor's latest
@@ -556,9 +558,25 @@ private:
 
 } // namespace
 
+std::string_view to_string(StopReason reason) {
+  switch (reason) {
+  case StopReason::signal:
+    return "signal";
+  case StopReason::window:
+    return "window";
+  case StopReason::paused:
+    return "paused";
+  case StopReason::error:
+    return "error";
+  case StopReason::none:
+    break;
+  }
+  return "";
+}
+
 BackfillOutcome run_backfill(const BackfillJob& job, Reporter& reporter) {
   if (job.specs.empty()) {
-    return {true, "", 0, 0};
+    return {.finished = true};
   }
   Engine engine(job, reporter);
   return engine.run();

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "backfill/options.hpp"
@@ -12,9 +13,14 @@
 
 namespace orchestrate {
 
+// Why a backfill stopped before it was done.
+enum class StopReason { none, signal, window, paused, error };
+// "signal", "window", "paused", "error" ("" for none), as events and `status` say it.
+std::string_view to_string(StopReason reason);
+
 struct BackfillOutcome {
   bool finished = false;
-  std::string stopped_because{}; // "paused", "window", "signal" when not finished
+  StopReason stopped_because = StopReason::none; // set when not finished
   long long rows_done = 0;     // rows covered by this run
   long long rows_total = 0;    // rows covered by every run so far, this one included
 };

@@ -220,11 +220,12 @@ void Runner::run_backfill_phase(const PlanRecord& record) {
   m_store.event(record.name, "backfill", "", "backfill_started");
   auto outcome = run_backfill(job, m_reporter);
   if (!outcome.finished) {
-    m_store.event(record.name, "backfill", "", "backfill_stopped", outcome.stopped_because);
+    const std::string why(to_string(outcome.stopped_because));
+    m_store.event(record.name, "backfill", "", "backfill_stopped", why);
     throw StoppedEarly(fmt::format(
         "backfill of {} stopped early ({}) after {} rows ({} in this run); {}",
-        record.name, outcome.stopped_because, outcome.rows_total, outcome.rows_done,
-        outcome.stopped_because == "paused"
+        record.name, why, outcome.rows_total, outcome.rows_done,
+        outcome.stopped_because == StopReason::paused
             ? "run `orchestrate resume " + record.name + "`, then `orchestrate backfill " +
                   record.name + "` to go on"
             : "run `orchestrate backfill " + record.name + "` to resume"));
