@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "fixture.hpp"
+#include "writes.hpp"
 #include "app/verify.hpp"
 #include "app/writer.hpp"
 
@@ -98,7 +99,7 @@ void rollback_from_each_phase(const std::string& tag,
     auto r = db.orchestrate({"rollback"});
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
-    std::this_thread::sleep_for(200ms);
+    itest::let_it_write({&app}); // writes after the rollback, checked with the others
     check_writes(app, options, column);
     CHECK(db.dump() == before);
     CHECK(no_helpers_left(db));

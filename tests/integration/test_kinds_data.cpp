@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "fixture.hpp"
+#include "writes.hpp"
 #include "support/pg_cluster.hpp"
 #include "support/process.hpp"
 #include "app/verify.hpp"
@@ -26,9 +27,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-void let_it_write() {
-  std::this_thread::sleep_for(300ms);
-}
 
 void next(const itest::TestDb& db, const std::string& expect_state) {
   auto r = db.orchestrate({"next", "--batch-size", "300"});
@@ -122,15 +120,15 @@ TEST_CASE("change_type: old app on the table, new app through the version schema
 
   example::Writer old_app(options);
   old_app.start(example::Version::old_app);
-  let_it_write();
+  itest::let_it_write({&old_app});
   next(db, "expand");
-  let_it_write();
+  itest::let_it_write({&old_app});
   next(db, "dual_write");
   const std::string search_path = search_path_of(db, "phone-varchar");
   CHECK(search_path == "\"phone-varchar\", \"public\"");
-  let_it_write();
+  itest::let_it_write({&old_app});
   next(db, "backfill");
-  let_it_write();
+  itest::let_it_write({&old_app});
   stop(old_app, written);
   example::WriterOptions both = options;
   auto report = example::verify_writes(db.url(), both, written,
@@ -142,9 +140,9 @@ TEST_CASE("change_type: old app on the table, new app through the version schema
   options.url = db.url() + " user=app_rw";
   example::Writer new_app(options);
   new_app.start(example::Version::new_app);
-  let_it_write();
+  itest::let_it_write({&new_app});
   next(db, "transition");
-  let_it_write();
+  itest::let_it_write({&new_app});
   stop(new_app, written);
   report = example::verify_writes(db.url(), both, written,
                                   {"phone_number", "_orc_new_phone_number"});
@@ -154,11 +152,11 @@ TEST_CASE("change_type: old app on the table, new app through the version schema
   // The new application keeps its search_path through contract and after.
   example::Writer final_app(options);
   final_app.start(example::Version::new_app);
-  let_it_write();
+  itest::let_it_write({&final_app});
   next(db, "done");
   // Contract dropped the version schema: nothing left to put on a search_path.
   CHECK(search_path_of(db, "phone-varchar").empty());
-  let_it_write();
+  itest::let_it_write({&final_app});
   stop(final_app, written);
   report = example::verify_writes(db.url(), both, written, {"phone_number"});
   INFO(std::string(report.samples.empty() ? "" : report.samples[0]));
@@ -192,11 +190,11 @@ TEST_CASE("change_type: rollback from every phase leaves the schema as it was") 
       INFO(r.out << r.err);
       REQUIRE(r.exit_code == 0);
     }
-    let_it_write();
+    itest::let_it_write({&app});
     auto r = db.orchestrate({"rollback"});
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
-    let_it_write();
+    itest::let_it_write({&app});
     std::map<long long, std::string> written;
     stop(app, written);
     CHECK(db.dump() == before);
@@ -245,10 +243,10 @@ changes:
 )yaml");
   REQUIRE(db.orchestrate({"start", plan}).exit_code == 0);
   for (const char* state : {"expand", "dual_write", "backfill", "transition", "done"}) {
-    let_it_write();
+    itest::let_it_write(commits);
     next(db, state);
   }
-  let_it_write();
+  itest::let_it_write(commits);
   clients.clear();
   CHECK(errors.load() == 0);
   CHECK(commits.load() > 0);
@@ -281,10 +279,16 @@ changes:
   REQUIRE(db.orchestrate({"start", plan}).exit_code == 0);
   // The built-in TPC-B script, unchanged, on the default (simple) protocol.
   test_support::Child bench(with_conn({"pgbench", "-n", "-c", "3", "-j", "1", "-T", "600"}), env);
-  std::this_thread::sleep_for(1s);
+  // pgbench logs every transaction it commits in pgbench_history.
+  const auto let_pgbench_write = [&db] {
+    const std::string seen = db.value("SELECT count(*) FROM pgbench_history");
+    REQUIRE_MESSAGE(db.wait_until("SELECT count(*) >= " + seen + " + 20 FROM pgbench_history"),
+                    "pgbench committed fewer than 20 transactions in 60 s");
+  };
+  let_pgbench_write();
   for (const char* state : {"expand", "dual_write", "backfill", "transition"}) {
     next(db, state);
-    std::this_thread::sleep_for(500ms);
+    let_pgbench_write();
   }
   // From transition on, the new application runs the same script through the version schema,
   // on the same rows, side by side with the old one.
@@ -294,9 +298,9 @@ changes:
   new_env["PGOPTIONS"] = "-c search_path=" + search_path;
   test_support::Child new_bench(with_conn({"pgbench", "-n", "-c", "3", "-j", "1", "-T", "600"}),
                                 new_env);
-  std::this_thread::sleep_for(1s);
+  let_pgbench_write();
   next(db, "done");
-  std::this_thread::sleep_for(1s);
+  let_pgbench_write();
   REQUIRE(bench.running());
   REQUIRE(new_bench.running());
   const long long before_stop = std::stoll(db.value("SELECT count(*) FROM pgbench_history"));
@@ -377,16 +381,16 @@ changes:
   // The old application may still write NULL: it reads NULL back, the new column has the fill.
   const std::string null_id =
       db.value("INSERT INTO users (name) VALUES ('old app, no email') RETURNING id");
-  let_it_write();
+  itest::let_it_write({&old_app});
   next(db, "backfill");
-  let_it_write();
+  itest::let_it_write({&old_app});
   stop(old_app, written);
 
   options.search_path = search_path_of(db, "email-not-null");
   example::Writer new_app(options);
   new_app.start(example::Version::new_app);
   next(db, "transition");
-  let_it_write();
+  itest::let_it_write({&new_app});
   stop(new_app, written);
   // The row the old application wrote NULL into, unless a writer has written it since.
   const auto rewritten = written.find(std::stoll(null_id));
@@ -399,7 +403,7 @@ changes:
   example::Writer final_app(options);
   final_app.start(example::Version::new_app);
   next(db, "done");
-  let_it_write();
+  itest::let_it_write({&final_app});
   stop(final_app, written);
   CHECK(mismatches(db, written, "users", "t.email = e.v") == 0);
   CHECK(db.value("SELECT count(*) FROM users WHERE email IS NULL") == "0");
@@ -432,9 +436,9 @@ changes:
   old_app.start(example::Version::old_app);
   next(db, "expand");
   next(db, "dual_write");
-  let_it_write();
+  itest::let_it_write({&old_app});
   next(db, "backfill");
-  let_it_write();
+  itest::let_it_write({&old_app});
   stop(old_app, written);
 
   options.search_path = search_path_of(db, "phone-null");
@@ -456,7 +460,7 @@ changes:
   }
   CHECK(db.value("SELECT phone_number || ' ' || coalesce(_orc_new_phone_number, 'NULL') FROM "
                  "users WHERE id = " + null_id) == "(none) NULL");
-  let_it_write();
+  itest::let_it_write({&new_app});
   stop(new_app, written);
   CHECK(mismatches(db, written, "users", "t.phone_number = e.v AND t._orc_new_phone_number = "
                                          "e.v") == 0);
@@ -465,7 +469,7 @@ changes:
   example::Writer final_app(options);
   final_app.start(example::Version::new_app);
   next(db, "done");
-  let_it_write();
+  itest::let_it_write({&final_app});
   stop(final_app, written);
   CHECK(mismatches(db, written, "users", "t.phone_number = e.v") == 0);
   CHECK(db.value("SELECT coalesce(phone_number, 'NULL') FROM users WHERE id = " + null_id) ==
@@ -514,7 +518,7 @@ changes:
   example::Writer old_app(options);
   old_app.start(example::Version::old_app);
   for (const char* state : {"expand", "dual_write", "backfill"}) {
-    let_it_write();
+    itest::let_it_write({&old_app});
     next(db, state);
   }
   // The new application's schema shows users as contract leaves it: no name column.
@@ -524,7 +528,7 @@ changes:
                  "FILTER (WHERE column_name IN ('first_name', 'last_name')) FROM "
                  "information_schema.columns WHERE table_schema = 'split-name' AND table_name = "
                  "'users'") == "0 2");
-  let_it_write();
+  itest::let_it_write({&old_app});
   stop(old_app, written);
   const std::string both = "t.name = e.v || ' ' || reverse(e.v) AND t.first_name = e.v AND "
                            "t.last_name = reverse(e.v)";
@@ -533,14 +537,14 @@ changes:
   example::Writer new_app(options);
   new_app.start(example::Version::new_app);
   next(db, "transition");
-  let_it_write();
+  itest::let_it_write({&new_app});
   stop(new_app, written);
   CHECK(mismatches(db, written, "users", both) == 0);
 
   example::Writer final_app(options);
   final_app.start(example::Version::new_app);
   next(db, "done");
-  let_it_write();
+  itest::let_it_write({&final_app});
   stop(final_app, written);
   CHECK(mismatches(db, written, "users", "t.first_name = e.v AND t.last_name = reverse(e.v)") ==
         0);
@@ -580,10 +584,10 @@ changes:
   example::Writer old_app(options);
   old_app.start(example::Version::old_app);
   for (const char* state : {"expand", "dual_write", "backfill"}) {
-    let_it_write();
+    itest::let_it_write({&old_app});
     next(db, state);
   }
-  let_it_write();
+  itest::let_it_write({&old_app});
   stop(old_app, written);
   const std::string both = "t.full_name = e.v || ' ' || reverse(e.v) AND t.first_name = e.v AND "
                            "t.last_name = reverse(e.v)";
@@ -591,9 +595,9 @@ changes:
   example::Writer new_app(options);
   new_app.start(example::Version::new_app);
   next(db, "transition");
-  let_it_write();
+  itest::let_it_write({&new_app});
   next(db, "done");
-  let_it_write();
+  itest::let_it_write({&new_app});
   stop(new_app, written);
   CHECK(mismatches(db, written, "people", "t.full_name = e.v || ' ' || reverse(e.v)") == 0);
   std::string touched = "{0";
@@ -620,20 +624,20 @@ changes:
   example::Writer old_app(options);
   old_app.start(example::Version::old_app);
   for (const char* state : {"expand", "dual_write", "backfill"}) {
-    let_it_write();
+    itest::let_it_write({&old_app});
     next(db, state);
   }
   CHECK(db.value("SELECT relkind FROM pg_class WHERE oid = 'users'::regclass") == "v");
-  let_it_write();
+  itest::let_it_write({&old_app});
   stop(old_app, written);
 
   options.table = "members";
   example::Writer new_app(options);
   new_app.start(example::Version::old_app);
   next(db, "transition");
-  let_it_write();
+  itest::let_it_write({&new_app});
   next(db, "done");
-  let_it_write();
+  itest::let_it_write({&new_app});
   stop(new_app, written);
   auto report = example::verify_writes(db.url(), options, written, {"phone_number"});
   INFO(std::string(report.samples.empty() ? "" : report.samples[0]));
@@ -698,7 +702,7 @@ TEST_CASE("set_not_null, drop_not_null, split_column and merge_columns: rollback
         INFO(r.out << r.err);
         REQUIRE(r.exit_code == 0);
       }
-      let_it_write();
+      itest::let_it_write({&app});
       auto r = db.orchestrate({"rollback"});
       INFO(r.out << r.err);
       REQUIRE(r.exit_code == 0);
@@ -743,7 +747,7 @@ TEST_CASE("the reference plans run in order on examples/schema.sql while the app
   for (const char* state : {"expand", "dual_write", "backfill", "transition", "done"}) {
     next(db, state);
   }
-  let_it_write();
+  itest::let_it_write({&app});
   stop(app, phones);
   CHECK(example::verify_writes(db.url(), plain, phones, {"phone"}).ok());
   CHECK(std::stoll(db.value("SELECT sum(balance) FROM accounts")) == sum_before);
@@ -769,7 +773,7 @@ TEST_CASE("the reference plans run in order on examples/schema.sql while the app
   old_app.start(example::Version::old_app);
   REQUIRE(db.orchestrate({"start", plan("007-")}).exit_code == 0);
   for (const char* state : {"expand", "dual_write", "backfill"}) {
-    let_it_write();
+    itest::let_it_write({&old_app});
     next(db, state);
   }
   stop(old_app, written);
@@ -777,7 +781,7 @@ TEST_CASE("the reference plans run in order on examples/schema.sql while the app
   example::Writer new_app(options);
   new_app.start(example::Version::new_app);
   next(db, "transition");
-  let_it_write();
+  itest::let_it_write({&new_app});
   stop(new_app, split_new);
   // The old application is still deployed: an update of another column of those rows.
   db.exec("UPDATE users SET created_at = created_at + interval '1 second'");
@@ -824,7 +828,7 @@ TEST_CASE("the reference plans run in order on examples/schema.sql while the app
   merge_old.start(example::Version::old_app);
   REQUIRE(db.orchestrate({"start", plan("011-")}).exit_code == 0);
   for (const char* state : {"expand", "dual_write", "backfill"}) {
-    let_it_write();
+    itest::let_it_write({&merge_old});
     next(db, state);
   }
   stop(merge_old, merged_old);
@@ -832,7 +836,7 @@ TEST_CASE("the reference plans run in order on examples/schema.sql while the app
   example::Writer merge_new(merge);
   merge_new.start(example::Version::new_app);
   next(db, "transition");
-  let_it_write();
+  itest::let_it_write({&merge_new});
   stop(merge_new, merged_new);
   db.exec("UPDATE users SET created_at = created_at + interval '1 second'");
   std::string expected = display;

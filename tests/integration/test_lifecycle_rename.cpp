@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "fixture.hpp"
+#include "writes.hpp"
 #include "app/verify.hpp"
 #include "app/writer.hpp"
 
@@ -16,9 +17,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-void let_it_write() {
-  std::this_thread::sleep_for(400ms);
-}
 
 // Stops a writer and asserts it saw no error and that every write it committed is in place.
 std::map<long long, std::string> finish(example::Writer& writer,
@@ -57,32 +55,32 @@ TEST_CASE("rename_column moves through all five phases while the application wri
   example::Writer old_app(options);
   old_app.start(example::Version::old_app);
   for (const char* phase : {"expand", "dual_write", "backfill"}) {
-    let_it_write();
+    itest::let_it_write({&old_app});
     r = db.orchestrate({"next", "--batch-size", "500"});
     INFO(phase << ": " << r.out << r.err);
     REQUIRE(r.exit_code == 0);
     CHECK(db.value("SELECT state FROM orchestrate.plans") == phase);
   }
-  let_it_write();
+  itest::let_it_write({&old_app});
   auto written = finish(old_app, db, {}, {"phone_number", "phone"});
 
   // The new application writes phone from transition on; the trigger still keeps both equal.
   example::Writer new_app(options);
   new_app.start(example::Version::new_app);
-  let_it_write();
+  itest::let_it_write({&new_app});
   r = db.orchestrate({"next"});
   INFO("transition: " << r.out << r.err);
   REQUIRE(r.exit_code == 0);
-  let_it_write();
+  itest::let_it_write({&new_app});
   written = finish(new_app, db, written, {"phone_number", "phone"});
 
   example::Writer final_app(options);
   final_app.start(example::Version::new_app);
-  let_it_write();
+  itest::let_it_write({&final_app});
   r = db.orchestrate({"next"});
   INFO("contract: " << r.out << r.err);
   REQUIRE(r.exit_code == 0);
-  let_it_write();
+  itest::let_it_write({&final_app});
   written = finish(final_app, db, written, {"phone"});
 
   // Every pre-existing row was copied, and the schema is the plan's target.
@@ -139,7 +137,15 @@ TEST_CASE("two concurrent next calls: one runs, the other exits 4 naming the hol
   pqxx::work hold(blocker);
   hold.exec("LOCK TABLE users IN SHARE MODE");
   test_support::Child first(db.orchestrate_argv({"next"}));
-  std::this_thread::sleep_for(1500ms);
+  const std::string waiting = "FROM pg_stat_activity WHERE application_name = 'orchestrate "
+                              "next' AND wait_event_type = 'Lock'";
+  REQUIRE_MESSAGE(db.wait_until("SELECT count(*) > 0 " + waiting),
+                  "the first next never waited for the table's lock");
+  // Its statement ran into lock_timeout and was tried again: a wait that started later.
+  const std::string first_wait = db.value("SELECT min(query_start)::text " + waiting);
+  REQUIRE_MESSAGE(db.wait_until("SELECT count(*) > 0 " + waiting + " AND query_start > '" +
+                                first_wait + "'::timestamptz"),
+                  "the first next never retried its lock");
   auto second = db.orchestrate({"next"});
   hold.abort();
   auto first_result = first.wait();
@@ -163,7 +169,9 @@ TEST_CASE("a signalled backfill exits 75 and `backfill` resumes it to zero diffe
   REQUIRE(db.orchestrate({"next"}).exit_code == 0);
   test_support::Child backfill(
       db.orchestrate_argv({"next", "--batch-size", "100", "--max-rows-per-second", "2000"}));
-  std::this_thread::sleep_for(1200ms);
+  REQUIRE_MESSAGE(db.wait_until("SELECT coalesce(sum(rows_done), 0) >= 1000 FROM "
+                                "orchestrate.backfill_ranges"),
+                  "the backfill never copied 1000 rows");
   backfill.signal(SIGTERM);
   auto stopped = backfill.wait();
   INFO(stopped.out << stopped.err);

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "fixture.hpp"
+#include "writes.hpp"
 #include "app/verify.hpp"
 #include "app/writer.hpp"
 
@@ -97,7 +98,7 @@ TEST_CASE("orchestrator connections terminated while a step waits: next reconnec
 
   converge(db, "transition");
   app.set_version(example::Version::new_app);
-  std::this_thread::sleep_for(200ms);
+  itest::let_it_write({&app});
   converge(db, "done");
   check_writes(app, db, true, {"phone"});
 }
@@ -113,7 +114,9 @@ TEST_CASE("orchestrator connections terminated mid-backfill: next reconnects and
   REQUIRE(db.orchestrate({"next"}).exit_code == 0);
   test_support::Child backfill(
       db.orchestrate_argv({"next", "--batch-size", "100", "--max-rows-per-second", "1500"}));
-  std::this_thread::sleep_for(1200ms);
+  REQUIRE_MESSAGE(db.wait_until("SELECT coalesce(sum(rows_done), 0) >= 500 FROM "
+                                "orchestrate.backfill_ranges"),
+                  "the backfill never copied 500 rows");
   CHECK(terminate_orchestrators(db) >= 2); // the session's and the workers' connections
   auto r = backfill.wait();
   INFO(r.out << r.err);
@@ -135,7 +138,9 @@ TEST_CASE("a PostgreSQL restart mid-backfill is survived: the backfill resumes a
   REQUIRE(db.orchestrate({"next"}).exit_code == 0);
   test_support::Child backfill(
       db.orchestrate_argv({"next", "--batch-size", "100", "--max-rows-per-second", "1500"}));
-  std::this_thread::sleep_for(1200ms);
+  REQUIRE_MESSAGE(db.wait_until("SELECT coalesce(sum(rows_done), 0) >= 500 FROM "
+                                "orchestrate.backfill_ranges"),
+                  "the backfill never copied 500 rows");
   test_support::shared_cluster().restart();
   auto r = backfill.wait();
   INFO(r.out << r.err);

@@ -1,0 +1,50 @@
+#include "writes.hpp"
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <thread>
+#include <vector>
+
+namespace itest {
+
+namespace {
+constexpr auto k_deadline = std::chrono::seconds(30);
+}
+
+void let_it_write(std::initializer_list<const example::Writer*> writers, long long more) {
+  struct Goal {
+    const example::Writer* writer;
+    long long commits;
+    long long errors;
+  };
+  std::vector<Goal> goals;
+  for (const auto* w : writers) {
+    goals.push_back({w, w->commits() + more, w->errors()});
+  }
+  const auto deadline = std::chrono::steady_clock::now() + k_deadline;
+  for (std::size_t i = 0; i < goals.size(); ++i) {
+    const Goal& g = goals[i];
+    while (g.writer->commits() < g.commits && g.writer->errors() == g.errors &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    REQUIRE_MESSAGE((g.writer->commits() >= g.commits || g.writer->errors() > g.errors),
+                    "writer " << i + 1 << " of " << goals.size() << " committed "
+                              << g.writer->commits() - (g.commits - more) << " of " << more
+                              << " writes within 30 s");
+  }
+}
+
+void let_it_write(const std::atomic<long long>& commits, long long more) {
+  const long long goal = commits.load() + more;
+  const auto deadline = std::chrono::steady_clock::now() + k_deadline;
+  while (commits.load() < goal && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  REQUIRE_MESSAGE(commits.load() >= goal,
+                  "the clients committed " << commits.load() - (goal - more) << " of " << more
+                                           << " writes within 30 s");
+}
+
+} // namespace itest
