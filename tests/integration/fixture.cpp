@@ -1,5 +1,7 @@
 #include "fixture.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <pqxx/pqxx>
 
 #include <algorithm>
@@ -97,6 +99,24 @@ bool TestDb::wait_until(const std::string& sql, std::chrono::milliseconds deadli
     auto r = tx.exec(sql);
     if (!r.empty() && !r[0][0].is_null() && r[0][0].as<bool>()) {
       return true;
+    }
+    if (std::chrono::steady_clock::now() >= until) {
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+bool TestDb::wait_for_backfill_rows(long long rows) const {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  for (;;) {
+    const auto r = orchestrate({"--json", "status"});
+    if (r.exit_code == 0) {
+      const auto status = nlohmann::json::parse(r.out, nullptr, false);
+      if (!status.is_discarded() && status.contains("backfill") &&
+          status["backfill"].value("rows_done", 0LL) >= rows) {
+        return true;
+      }
     }
     if (std::chrono::steady_clock::now() >= until) {
       return false;

@@ -46,6 +46,9 @@ public:
   // Tests assert on the result with a message naming the condition that never came.
   bool wait_until(const std::string& sql,
                   std::chrono::milliseconds deadline = std::chrono::seconds(60)) const;
+  // Polls `orchestrate --json status` until the backfill reports at least `rows` rows done;
+  // false after a minute.
+  bool wait_for_backfill_rows(long long rows) const;
   // pg_dump --schema-only of the application's schema (the state schema left out).
   std::string dump() const;
   // Writes `text` to a plan file in a temporary directory and returns its path.

@@ -169,9 +169,7 @@ TEST_CASE("a signalled backfill exits 75 and `backfill` resumes it to zero diffe
   REQUIRE(db.orchestrate({"next"}).exit_code == 0);
   test_support::Child backfill(
       db.orchestrate_argv({"next", "--batch-size", "100", "--max-rows-per-second", "2000"}));
-  REQUIRE_MESSAGE(db.wait_until("SELECT coalesce(sum(rows_done), 0) >= 1000 FROM "
-                                "orchestrate.backfill_ranges"),
-                  "the backfill never copied 1000 rows");
+  REQUIRE_MESSAGE(db.wait_for_backfill_rows(1000), "status never showed 1000 rows copied");
   backfill.signal(SIGTERM);
   auto stopped = backfill.wait();
   INFO(stopped.out << stopped.err);

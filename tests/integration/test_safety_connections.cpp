@@ -114,9 +114,7 @@ TEST_CASE("orchestrator connections terminated mid-backfill: next reconnects and
   REQUIRE(db.orchestrate({"next"}).exit_code == 0);
   test_support::Child backfill(
       db.orchestrate_argv({"next", "--batch-size", "100", "--max-rows-per-second", "1500"}));
-  REQUIRE_MESSAGE(db.wait_until("SELECT coalesce(sum(rows_done), 0) >= 500 FROM "
-                                "orchestrate.backfill_ranges"),
-                  "the backfill never copied 500 rows");
+  REQUIRE_MESSAGE(db.wait_for_backfill_rows(500), "status never showed 500 rows copied");
   CHECK(terminate_orchestrators(db) >= 2); // the session's and the workers' connections
   auto r = backfill.wait();
   INFO(r.out << r.err);
@@ -138,9 +136,7 @@ TEST_CASE("a PostgreSQL restart mid-backfill is survived: the backfill resumes a
   REQUIRE(db.orchestrate({"next"}).exit_code == 0);
   test_support::Child backfill(
       db.orchestrate_argv({"next", "--batch-size", "100", "--max-rows-per-second", "1500"}));
-  REQUIRE_MESSAGE(db.wait_until("SELECT coalesce(sum(rows_done), 0) >= 500 FROM "
-                                "orchestrate.backfill_ranges"),
-                  "the backfill never copied 500 rows");
+  REQUIRE_MESSAGE(db.wait_for_backfill_rows(500), "status never showed 500 rows copied");
   test_support::shared_cluster().restart();
   auto r = backfill.wait();
   INFO(r.out << r.err);
