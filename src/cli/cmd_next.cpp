@@ -1,9 +1,9 @@
-#include "planner/backfill_settings.hpp"
+#include "run/backfill_settings.hpp"
 #include "cli/json_lines.hpp"
 #include "cli/observers.hpp"
 #include "cli/reconnecting.hpp"
 #include "cli/session.hpp"
-#include "planner/runner.hpp"
+#include "run/runner.hpp"
 #include "state/lock.hpp"
 
 namespace orchestrate {

@@ -1,7 +1,7 @@
 #include "cli/observers.hpp"
 #include "cli/reconnecting.hpp"
 #include "cli/session.hpp"
-#include "planner/runner.hpp"
+#include "run/runner.hpp"
 #include "state/lock.hpp"
 
 namespace orchestrate {

@@ -1,6 +1,6 @@
 #include "cli/preflight_report.hpp"
 #include "cli/session.hpp"
-#include "planner/registration.hpp"
+#include "run/registration.hpp"
 #include "state/lock.hpp"
 
 namespace orchestrate {

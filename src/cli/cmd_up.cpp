@@ -4,8 +4,8 @@
 #include "cli/observers.hpp"
 #include "cli/session.hpp"
 #include "core/errors.hpp"
-#include "planner/registration.hpp"
-#include "planner/runner.hpp"
+#include "run/registration.hpp"
+#include "run/runner.hpp"
 #include "state/lock.hpp"
 
 namespace orchestrate {

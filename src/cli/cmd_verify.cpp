@@ -1,6 +1,6 @@
 #include "cli/session.hpp"
 #include "core/errors.hpp"
-#include "planner/runner.hpp"
+#include "run/runner.hpp"
 
 namespace orchestrate {
 

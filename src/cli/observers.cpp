@@ -6,7 +6,7 @@
 
 #include "core/errors.hpp"
 #include "db/executor.hpp"
-#include "planner/stored_plan.hpp"
+#include "run/stored_plan.hpp"
 
 namespace orchestrate {
 

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "db/connection.hpp"
-#include "planner/runner.hpp"
+#include "run/runner.hpp"
 #include "core/text.hpp"
 
 namespace orchestrate {

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "cli/session.hpp"
-#include "planner/runner.hpp"
+#include "run/runner.hpp"
 #include "state/lock.hpp"
 
 namespace orchestrate {

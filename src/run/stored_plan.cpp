@@ -1,4 +1,4 @@
-#include "planner/stored_plan.hpp"
+#include "run/stored_plan.hpp"
 
 #include "core/errors.hpp"
 #include "plan/parse.hpp"

@@ -1,4 +1,4 @@
-#include "planner/runner.hpp"
+#include "run/runner.hpp"
 
 #include <fmt/format.h>
 

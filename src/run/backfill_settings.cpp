@@ -1,8 +1,8 @@
-#include "planner/backfill_settings.hpp"
+#include "run/backfill_settings.hpp"
 
 #include "core/units.hpp"
 #include "db/executor.hpp"
-#include "planner/stored_plan.hpp"
+#include "run/stored_plan.hpp"
 
 namespace orchestrate {
 

@@ -1,4 +1,4 @@
-#include "planner/registration.hpp"
+#include "run/registration.hpp"
 
 #include <fmt/format.h>
 
@@ -10,7 +10,7 @@
 #include "planner/live_checks.hpp"
 #include "planner/planner.hpp"
 #include "planner/render_for_role.hpp"
-#include "planner/stored_plan.hpp"
+#include "run/stored_plan.hpp"
 
 namespace orchestrate {
 
