@@ -1,6 +1,6 @@
 #include "run/backfill_settings.hpp"
 #include "cli/json_lines.hpp"
-#include "cli/observers.hpp"
+#include "run/observers.hpp"
 #include "cli/reconnecting.hpp"
 #include "cli/session.hpp"
 #include "run/runner.hpp"

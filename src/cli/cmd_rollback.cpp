@@ -1,4 +1,4 @@
-#include "cli/observers.hpp"
+#include "run/observers.hpp"
 #include "cli/reconnecting.hpp"
 #include "cli/session.hpp"
 #include "run/runner.hpp"
@@ -21,19 +21,9 @@ int run_rollback(const RollbackOptions& o, const GlobalOptions& g) {
   ro.exec = g.exec();
   const PlanRecord record = *s.store->find(name);
   Observers observers(o.observers, record, s.reporter, *s.store);
-  // Rollback is a move of its own: before-phase may veto it, after-phase reports it.
-  if (observers.hooks() != nullptr) {
-    observers.hooks()->before_phase(name, "rollback");
-  }
   Runner runner(*s.store, observers.reporter(), ro);
-  observers.guard("rollback",
-                  [&] { run_reconnecting(s, lock, record, rollback_move(runner, name)); });
-  if (observers.hooks() != nullptr) {
-    observers.hooks()->notify({.event = "after-phase",
-                               .plan = name,
-                               .phase = "rollback",
-                               .reason = "rolled back"});
-  }
+  // Rollback is a move of its own: before-phase may veto it, after-phase reports it.
+  observers.rollback([&] { run_reconnecting(s, lock, record, rollback_move(runner, name)); });
   return 0;
 }
 } // namespace

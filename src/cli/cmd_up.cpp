@@ -1,7 +1,7 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "cli/observers.hpp"
+#include "run/observers.hpp"
 #include "cli/session.hpp"
 #include "core/errors.hpp"
 #include "run/registration.hpp"

@@ -9,6 +9,7 @@
 #include "backfill/options.hpp"
 #include "db/executor.hpp"
 #include "plan/model.hpp"
+#include "run/observers.hpp"
 
 namespace orchestrate {
 
@@ -34,5 +35,7 @@ using BackfillFlags = BackfillSettings;
 void bind_environment(CLI::App& app);
 
 void add_backfill_flags(CLI::App& app, BackfillFlags& flags);
+void add_hook_flag(CLI::App& sub, ObserverFlags& flags);
+void add_metrics_flag(CLI::App& sub, ObserverFlags& flags);
 
 } // namespace orchestrate

@@ -1,7 +1,5 @@
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -16,8 +14,8 @@
 
 namespace orchestrate {
 
-// `--hook DIR`, `--hook-timeout`, `--metrics-port N` and `--metrics-listen ADDR:PORT`, for the
-// commands that move plans.
+// What the commands that move plans were told to run and serve: `--hook DIR`, `--hook-timeout`,
+// `--metrics-port N` and `--metrics-listen ADDR:PORT`.
 struct ObserverFlags {
   std::string hook_dir{};
   std::string hook_timeout = "10s";
@@ -25,8 +23,6 @@ struct ObserverFlags {
   std::optional<std::string> metrics_listen{};
 };
 
-void add_hook_flag(CLI::App& sub, ObserverFlags& flags);
-void add_metrics_flag(CLI::App& sub, ObserverFlags& flags);
 
 // A Reporter decorator: passes everything on to the console, and feeds backfill progress to
 // the metrics and to the backfill-progress hook (at most every few seconds, without waiting for
@@ -51,7 +47,8 @@ private:
   std::chrono::steady_clock::time_point m_last_hook{};
 };
 
-// The hooks and metrics of one command run on one plan. The hooks directory is the flag's,
+// The hooks and metrics of one command run on one plan; every hook a move fires is fired here
+// or by the Runner, never by a command. The hooks directory is the flag's,
 // else the plan's `hooks:` (a relative path is taken from the working directory). A hook that
 // exits non-zero or times out is shown as a warning and recorded as an event in `store`.
 class Observers {
@@ -68,6 +65,9 @@ public:
   // the caller.
   void guard(const std::function<std::string()>& phase, const std::function<void()>& move);
   void guard(const std::string& phase, const std::function<void()>& move);
+  // A rollback: the before-phase hook (which may refuse it), the move guarded, the after-phase
+  // hook.
+  void rollback(const std::function<void()>& move);
 
 private:
   void hook_ended(const HookEvent& e, const HookEnding& ending);

@@ -1,4 +1,4 @@
-#include "cli/observers.hpp"
+#include "run/observers.hpp"
 
 #include <fmt/format.h>
 
@@ -22,28 +22,6 @@ std::string hook_dir_of(const ObserverFlags& flags, const PlanRecord& record) {
   return plan && plan->hooks ? *plan->hooks : std::string();
 }
 } // namespace
-
-void add_hook_flag(CLI::App& sub, ObserverFlags& flags) {
-  sub.add_option("--hook", flags.hook_dir,
-                 "directory of event hooks: executables named before-phase, after-phase, "
-                 "gate-failed, backfill-progress, backfill-done, failure (overrides the plan's "
-                 "`hooks:`); a non-zero exit of before-phase stops the move with exit 3");
-  sub.add_option("--hook-timeout", flags.hook_timeout,
-                 "how long a hook may run before it is killed (an event records it; a "
-                 "before-phase hook that times out refuses the move)")
-      ->capture_default_str();
-}
-
-void add_metrics_flag(CLI::App& sub, ObserverFlags& flags) {
-  auto* port = sub.add_option("--metrics-port", flags.metrics_port,
-                              "serve backfill metrics in Prometheus text format on "
-                              "127.0.0.1:PORT while the command runs")
-                   ->check(CLI::Range(0, 65535));
-  sub.add_option("--metrics-listen", flags.metrics_listen,
-                 "the same on ADDRESS:PORT, e.g. 0.0.0.0:9187 for a Prometheus on another host "
-                 "([::]:9187 for IPv6)")
-      ->excludes(port);
-}
 
 namespace {
 // "0.0.0.0:9187", "[::]:9187" -> address and port; InputError otherwise.
@@ -76,8 +54,12 @@ void ObservingReporter::progress(const Progress& p) {
   if (m_hooks != nullptr && now - m_last_hook >= k_progress_hook_every) {
     m_last_hook = now;
     // The total is not known before the end: the estimate goes by its own name.
-    m_hooks->start({"backfill-progress", m_plan, "backfill", p.throttled_by, p.rows_done, -1,
-                    p.rows_estimated});
+    m_hooks->start({.event = "backfill-progress",
+                    .plan = m_plan,
+                    .phase = "backfill",
+                    .reason = p.throttled_by,
+                    .rows_done = p.rows_done,
+                    .rows_estimated = p.rows_estimated});
   }
 }
 
@@ -150,6 +132,17 @@ void Observers::guard(const std::function<std::string()>& phase,
 
 void Observers::guard(const std::string& phase, const std::function<void()>& move) {
   guard([&phase] { return phase; }, move);
+}
+
+void Observers::rollback(const std::function<void()>& move) {
+  if (m_hooks) {
+    m_hooks->before_phase(m_plan, "rollback");
+  }
+  guard("rollback", move);
+  if (m_hooks) {
+    m_hooks->notify(
+        {.event = "after-phase", .plan = m_plan, .phase = "rollback", .reason = "rolled back"});
+  }
 }
 
 } // namespace orchestrate
