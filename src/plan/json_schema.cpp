@@ -53,6 +53,33 @@ json column_reference() {
                                {"table", "column"})})}};
 }
 
+json storage_parameters() {
+  return {{"type", "string"},
+          {"pattern", "^\\s*[A-Za-z_][A-Za-z0-9_]*\\s*(=\\s*[A-Za-z0-9_.+-]+\\s*)?(,\\s*[A-Za-z_]"
+                      "[A-Za-z0-9_]*\\s*(=\\s*[A-Za-z0-9_.+-]+\\s*)?)*$"},
+          {"description", "WITH (...) of the index, e.g. fillfactor=70 (checked by PostgreSQL at "
+                          "validate)"}};
+}
+
+json index_column() {
+  return {{"description", "a column name, or a mapping with its operator class, collation and "
+                          "order"},
+          {"oneOf",
+           json::array(
+               {ident("a column"),
+                object({{"column", ident("the column")},
+                        {"opclass", ident("operator class, e.g. text_pattern_ops")},
+                        {"opclass_params",
+                         {{"type", "array"},
+                          {"minItems", 1},
+                          {"items", {{"type", "string"}, {"pattern", "^[A-Za-z_][A-Za-z0-9_]*\\s*=\\s*[A-Za-z0-9_.+-]+$"}}},
+                          {"description", "the operator class's parameters, e.g. siglen=32"}}},
+                        {"collate", str("collation, e.g. C")},
+                        {"sort", {{"type", "string"}, {"enum", {"asc", "desc"}}}},
+                        {"nulls", {{"type", "string"}, {"enum", {"first", "last"}}}}},
+                       {"column"})})}};
+}
+
 json remap_target() {
   return object({{"name", ident("the new column")},
                  {"type", str("its SQL type")},
@@ -155,11 +182,15 @@ json kinds() {
   k["create_index"] = object(
       {{"table", ident("table")},
        {"name", ident("index name")},
-       {"columns", ident_list("indexed columns (or give `expression`)")},
+       {"columns", {{"type", "array"},
+                    {"minItems", 1},
+                    {"items", index_column()},
+                    {"description", "indexed columns (or give `expression`)"}}},
        {"expression", expr("an index expression instead of columns, e.g. lower(email)")},
        {"unique", boolean("a unique index")},
        {"where", expr("predicate of a partial index")},
-       {"method", str("access method: btree (default), hash, gin, gist, brin, spgist")}},
+       {"method", str("access method: btree (default), hash, gin, gist, brin, spgist")},
+       {"storage_parameters", storage_parameters()}},
       {"table", "name"});
   k["drop_index"] = object(
       {{"table", ident("the index's table (optional; checked when given)")},
