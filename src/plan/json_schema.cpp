@@ -53,6 +53,19 @@ json column_reference() {
                                {"table", "column"})})}};
 }
 
+json referential_action(const std::string& description) {
+  return {{"type", "string"},
+          {"enum", {"cascade", "restrict", "no_action", "set_null", "set_default", "CASCADE",
+                    "RESTRICT", "NO ACTION", "SET NULL", "SET DEFAULT"}},
+          {"description", description}};
+}
+
+json match_type() {
+  return {{"type", "string"},
+          {"enum", {"simple", "full"}},
+          {"description", "full: a key with some NULL columns must be all NULL (default simple)"}};
+}
+
 json storage_parameters() {
   return {{"type", "string"},
           {"pattern", "^\\s*[A-Za-z_][A-Za-z0-9_]*\\s*(=\\s*[A-Za-z0-9_.+-]+\\s*)?(,\\s*[A-Za-z_]"
@@ -165,9 +178,12 @@ json kinds() {
        {"references", object({{"table", ident("referenced table")},
                               {"columns", ident_list("referenced columns")}},
                              {"table", "columns"})},
-       {"on_delete", {{"type", "string"},
-                      {"enum", {"cascade", "restrict", "no_action", "set_null", "set_default",
-                                "CASCADE", "RESTRICT", "NO ACTION", "SET NULL", "SET DEFAULT"}}}}},
+       {"on_delete", referential_action("what deleting the referenced row does")},
+       {"on_update", referential_action("what changing the referenced key does")},
+       {"match", match_type()},
+       {"deferrable", boolean("checked at commit when a transaction defers it (default false)")},
+       {"initially_deferred", boolean("checked at commit unless a transaction says otherwise; "
+                                      "implies deferrable (default false)")}},
       {"table", "name", "columns", "references"});
   k["drop_constraint"] = object(
       {{"table", ident("table")},
