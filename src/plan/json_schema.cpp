@@ -93,6 +93,51 @@ json index_column() {
                        {"column"})})}};
 }
 
+// A column's own foreign key: table(column), or a mapping that may also name it and give its
+// actions and deferral.
+json column_foreign_key() {
+  return {{"description", "the referenced column, as table(column) or a mapping"},
+          {"oneOf",
+           json::array(
+               {{{"type", "string"},
+                 {"pattern", "^[A-Za-z_][A-Za-z0-9_]*\\([A-Za-z_][A-Za-z0-9_]*\\)$"}},
+                object({{"table", ident("referenced table")},
+                        {"column", ident("referenced column")},
+                        {"name", ident("the foreign key's name (default <table>_<column>_fkey)")},
+                        {"on_delete", referential_action("what deleting the referenced row does")},
+                        {"on_update", referential_action("what changing the referenced key does")},
+                        {"match", match_type()},
+                        {"deferrable", boolean("checked at commit when deferred (default false)")},
+                        {"initially_deferred", boolean("checked at commit; implies deferrable")}},
+                       {"table", "column"})})}};
+}
+
+json table_constraint() {
+  return object(
+      {{"name", ident("constraint name")},
+       {"type", {{"type", "string"},
+                 {"enum", {"unique", "check", "primary_key", "foreign_key", "exclude"}}}},
+       {"columns", ident_list("its columns (unique, primary_key, foreign_key)")},
+       {"check", expr("check: SQL boolean expression")},
+       {"no_inherit", boolean("check: NO INHERIT")},
+       {"nulls_not_distinct", boolean("unique: NULLS NOT DISTINCT")},
+       {"deferrable", boolean("all but check: DEFERRABLE")},
+       {"initially_deferred", boolean("all but check: INITIALLY DEFERRED (implies deferrable)")},
+       {"include", ident_list("unique, primary_key, exclude: INCLUDE columns")},
+       {"storage_parameters", storage_parameters()},
+       {"references", object({{"table", ident("referenced table")},
+                              {"columns", ident_list("referenced columns")},
+                              {"on_delete", referential_action("ON DELETE")},
+                              {"on_update", referential_action("ON UPDATE")},
+                              {"match", match_type()}},
+                             {"table", "columns"})},
+       {"exclude", object({{"method", str("index method (default gist)")},
+                           {"elements", str("e.g. room WITH =, during WITH &&")},
+                           {"where", expr("predicate of a partial exclusion constraint")}},
+                          {"elements"})}},
+      {"name", "type"});
+}
+
 json remap_target() {
   return object({{"name", ident("the new column")},
                  {"type", str("its SQL type")},
@@ -251,15 +296,30 @@ json kinds() {
        {"columns",
         {{"type", "array"},
          {"minItems", 1},
-         {"items", object({{"name", ident("column")},
-                           {"type", str("SQL type")},
-                           {"nullable", boolean("default true")},
-                           {"default", expr("SQL default")},
-                           {"primary_key", boolean("this column is the primary key")},
-                           {"references", column_reference()},
-                           {"comment", str("COMMENT ON COLUMN, set with the table")}},
-                          {"name", "type"})}}},
-       {"primary_key", {{"oneOf", json::array({ident("a column"), ident_list("key columns")})}}}},
+         {"items",
+          object({{"name", ident("column")},
+                  {"type", str("SQL type")},
+                  {"nullable", boolean("default true")},
+                  {"default", expr("SQL default")},
+                  {"primary_key", boolean("this column is the primary key")},
+                  {"references", column_foreign_key()},
+                  {"comment", str("COMMENT ON COLUMN, set with the table")},
+                  {"unique", boolean("a unique constraint on this column")},
+                  {"unique_name", ident("its name (default <table>_<column>_key)")},
+                  {"check", expr("a CHECK constraint on this column")},
+                  {"check_name", ident("its name (default <table>_<column>_check)")},
+                  {"check_no_inherit", boolean("the check is NO INHERIT")},
+                  {"generated", expr("GENERATED ALWAYS AS (expression) STORED")},
+                  {"identity", {{"type", "string"},
+                                {"enum", {"always", "by_default"}},
+                                {"description", "GENERATED ALWAYS or BY DEFAULT AS IDENTITY"}}},
+                  {"identity_options", str("sequence options as CREATE SEQUENCE takes them, "
+                                           "e.g. START WITH 10 INCREMENT BY 2")}},
+                 {"name", "type"})}}},
+       {"primary_key", {{"oneOf", json::array({ident("a column"), ident_list("key columns")})}}},
+       {"primary_key_name", ident("the primary key's name (default <table>_pkey)")},
+       {"constraints", {{"type", "array"}, {"minItems", 1}, {"items", table_constraint()}}},
+       {"comment", str("COMMENT ON TABLE, set with the table")}},
       {"table", "columns"});
   k["add_timestamps"] = object(
       {{"table", ident("table without creation/update timestamps")},
