@@ -48,6 +48,39 @@ changes:
                       initially_deferred: true}
 )YAML";
 
+// Every column option and every table constraint type of create_table in one table.
+const char* const k_table_plan = R"YAML(name: booking
+changes:
+  - create_table:
+      table: bookings
+      comment: "who holds which room, when"
+      primary_key_name: bookings_pk
+      primary_key: [id]
+      columns:
+        - {name: id, type: bigint, identity: always, identity_options: "START WITH 10 INCREMENT BY 2"}
+        - {name: room, type: int, nullable: false, check: room > 0, check_name: bookings_room_positive,
+           check_no_inherit: true}
+        - {name: code, type: text, unique: true, unique_name: bookings_code_uq, comment: "door code"}
+        - {name: user_id, type: bigint, references: {table: users, column: id, name: bookings_user_fk,
+           on_delete: cascade, on_update: restrict, match: full, deferrable: true,
+           initially_deferred: true}}
+        - {name: during, type: daterange, nullable: false}
+        - {name: nights, type: int, generated: upper(during) - lower(during)}
+        - {name: parent_id, type: bigint}
+        - {name: seq, type: int, identity: by_default}
+        - {name: price, type: int, default: "100", check: price >= 0}
+      constraints:
+        - {name: bookings_room_code_key, type: unique, columns: [room, code], nulls_not_distinct: true,
+           include: [price], storage_parameters: fillfactor=70, deferrable: true}
+        - {name: bookings_nights_max, type: check, check: upper(during) - lower(during) < 60,
+           no_inherit: true}
+        - {name: bookings_parent_fk, type: foreign_key, columns: [parent_id],
+           references: {table: bookings, columns: [id], on_delete: set_null, on_update: cascade,
+           match: simple}, initially_deferred: true}
+        - {name: bookings_no_overlap, type: exclude, exclude: {method: gist, elements: "during WITH &&",
+           where: "room > 0"}, deferrable: true}
+)YAML";
+
 // Waits until the writer has committed `more` writes after this call, or fails at a deadline.
 void wait_for_writes(const example::Writer& writer, long long more) {
   const long long target = writer.commits() + more;
@@ -232,6 +265,148 @@ TEST_CASE("rollback of the options plan from every phase before contract leaves 
     CHECK(app.errors() == 0);
     CHECK(db.dump() == before);
     CHECK(example::verify_writes(db.url(), options, app.committed(), {"phone_number"}).ok());
+  }
+}
+
+TEST_CASE("create_table with every column option and every table constraint type: the new "
+          "application writes it from expand on while the old one writes users, and PostgreSQL "
+          "prints the definitions as planned") {
+  itest::TestDb db("booking_life", 300);
+  example::WriterOptions options;
+  options.url = db.url();
+  options.old_column = options.new_column = "phone_number";
+  example::Writer writer(options);
+  writer.start(example::Version::old_app);
+  auto r = db.orchestrate({"start", db.write_plan("booking.yaml", k_table_plan)});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
+  std::string expected;
+  for (int phase = 1; phase <= 5; ++phase) {
+    CAPTURE(phase);
+    wait_for_writes(writer, 10);
+    r = db.orchestrate({"next"});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
+    // The booking names a user inserted after it in the same transaction: the reference is
+    // checked at commit (initially deferred).
+    const std::string p = std::to_string(phase);
+    const std::string user = std::to_string(900000 + phase);
+    pqxx::connection conn(db.url());
+    conn.set_variable("search_path", "booking, public");
+    conn.set_variable("orchestrate.new_app", "'booking'");
+    pqxx::work tx(conn);
+    tx.exec("INSERT INTO bookings (room, code, user_id, during) VALUES (" + p + ", 'door " + p +
+            "', " + user + ", daterange('2026-0" + p + "-01', '2026-0" + p + "-04'))");
+    tx.exec("INSERT INTO users (id, name, phone_number) VALUES (" + user + ", 'booker', '')");
+    tx.commit();
+    expected += (expected.empty() ? "" : "; ") + std::to_string(10 + 2 * (phase - 1)) + " " + p +
+                " door " + p + " " + user + " 3 " + p + " 100";
+  }
+  wait_for_writes(writer, 10);
+  writer.stop();
+  CHECK(writer.errors() == 0);
+  CHECK(example::verify_writes(db.url(), options, writer.committed(), {"phone_number"}).ok());
+  CHECK(db.value("SELECT state FROM orchestrate.plans") == "done");
+  // Identity (START WITH 10 INCREMENT BY 2, and a second one by default), the generated column
+  // and the default, exactly as stored.
+  CHECK(db.value("SELECT string_agg(concat_ws(' ', id, room, code, user_id, nights, seq, price), "
+                 "'; ' ORDER BY id) FROM bookings") == expected);
+  // A bad row is refused by each rule; the exclusion constraint refuses an overlap.
+  for (const char* bad :
+       {"INSERT INTO bookings (room, code, during) VALUES (0, 'x', daterange('2027-01-01', "
+        "'2027-01-02'))",
+        "INSERT INTO bookings (room, code, during) VALUES (9, 'door 1', daterange('2027-01-01', "
+        "'2027-01-02'))",
+        "INSERT INTO bookings (room, code, during) VALUES (9, 'y', daterange('2026-01-02', "
+        "'2026-01-03'))",
+        "INSERT INTO bookings (room, code, during) VALUES (9, 'z', daterange('2027-01-01', "
+        "'2027-05-01'))",
+        "INSERT INTO bookings (room, code, during, price) VALUES (9, 'w', daterange('2028-01-01', "
+        "'2028-01-02'), -1)",
+        "INSERT INTO bookings (id, room, code, during) VALUES (1, 9, 'v', daterange('2029-01-01', "
+        "'2029-01-02'))"}) {
+    CAPTURE(bad);
+    CHECK_THROWS(db.exec(bad));
+  }
+  CHECK(db.value("SELECT obj_description('bookings'::regclass, 'pg_class')") ==
+        "who holds which room, when");
+  CHECK(db.value("SELECT col_description('bookings'::regclass, 3)") == "door code");
+  CHECK(db.value("SELECT seqstart || ' ' || seqincrement FROM pg_sequence WHERE seqrelid = "
+                 "pg_get_serial_sequence('bookings', 'id')::regclass") == "10 2");
+  CHECK(db.value("SELECT string_agg(conname || ' | ' || pg_get_constraintdef(oid), E'\\n' ORDER "
+                 "BY conname) FROM pg_constraint WHERE conrelid = 'bookings'::regclass") ==
+        "bookings_code_uq | UNIQUE (code)\n"
+        "bookings_nights_max | CHECK (((upper(during) - lower(during)) < 60)) NO INHERIT\n"
+        "bookings_no_overlap | EXCLUDE USING gist (during WITH &&) WHERE ((room > 0)) DEFERRABLE\n"
+        "bookings_parent_fk | FOREIGN KEY (parent_id) REFERENCES bookings(id) ON UPDATE CASCADE "
+        "ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED\n"
+        "bookings_pk | PRIMARY KEY (id)\n"
+        "bookings_price_check | CHECK ((price >= 0))\n"
+        "bookings_room_code_key | UNIQUE NULLS NOT DISTINCT (room, code) INCLUDE (price) "
+        "DEFERRABLE\n"
+        "bookings_room_positive | CHECK ((room > 0)) NO INHERIT\n"
+        "bookings_user_fk | FOREIGN KEY (user_id) REFERENCES users(id) MATCH FULL ON UPDATE "
+        "RESTRICT ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED");
+  CHECK(index_def(db, "bookings_room_code_key") ==
+        "CREATE UNIQUE INDEX bookings_room_code_key ON public.bookings USING btree (room, code) "
+        "INCLUDE (price) NULLS NOT DISTINCT WITH (fillfactor='70')");
+  CHECK(index_def(db, "bookings_no_overlap") ==
+        "CREATE INDEX bookings_no_overlap ON public.bookings USING gist (during) WHERE (room > 0)");
+  CHECK(db.value("SELECT string_agg(attname || ':' || attidentity::text || attgenerated::text, ' ' ORDER BY "
+                 "attnum) FROM pg_attribute WHERE attrelid = 'bookings'::regclass AND attnum > 0 "
+                 "AND (attidentity <> '' OR attgenerated <> '')") == "id:a nights:s seq:d");
+}
+
+TEST_CASE("create_table refuses at validate, at the field, what PostgreSQL would refuse at "
+          "expand, and changes nothing") {
+  itest::TestDb db("booking_bad", 10);
+  const std::string before = db.dump();
+  const std::string head = "name: bad\nchanges:\n  - create_table:\n      table: t\n"
+                           "      columns:\n        - {name: id, type: bigint}\n";
+  const std::pair<std::string, std::string> cases[] = {
+      {"        - {name: a, type: int, generated: nope + 1}\n",
+       "bad.yaml:7:43: create_table.generated: column \"nope\" does not exist [42703]"},
+      {"        - {name: a, type: text, identity: always}\n",
+       "bad.yaml:7:27: create_table.identity: identity column type must be smallint, integer, or "
+       "bigint [22023]"},
+      {"        - {name: a, type: int, identity: always, identity_options: \"START WITH x\"}\n",
+       "bad.yaml:7:68: create_table.identity"},
+      {"        - {name: a, type: nosuchtype}\n", "bad.yaml:7:27: create_table.type: type "
+                                                   "\"nosuchtype\" does not exist [42704]"},
+      {"        - {name: a, type: int, check: a + 1}\n",
+       "bad.yaml:7:39: create_table.check: argument of CHECK must be type boolean, not type "
+       "integer [42804]"},
+      {"      constraints:\n        - {name: k, type: unique, columns: [id], storage_parameters: "
+       "fillfactor=5}\n",
+       "bad.yaml:8:18: create_table.constraints: value 5 out of bounds for option \"fillfactor\""},
+      {"      constraints:\n        - {name: k, type: exclude, exclude: {elements: \"id WITH =\"}}\n",
+       "bad.yaml:8:56: create_table.constraints: data type bigint has no default operator class "
+       "for access method \"gist\" [42704]"},
+  };
+  for (const auto& [tail, message] : cases) {
+    CAPTURE(tail);
+    auto r = db.orchestrate({"validate", db.write_plan("bad.yaml", head + tail)});
+    CHECK(r.exit_code == 2);
+    CHECK_MESSAGE(r.err.find(message) != std::string::npos, r.err);
+  }
+  CHECK(db.dump() == before);
+}
+
+TEST_CASE("rollback of create_table with every option from every phase before contract leaves "
+          "the schema as it was") {
+  for (int phases = 1; phases <= 4; ++phases) {
+    CAPTURE(phases);
+    itest::TestDb db("booking_rb" + std::to_string(phases), 100);
+    const std::string before = db.dump();
+    auto r = db.orchestrate({"start", db.write_plan("booking.yaml", k_table_plan)});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
+    for (int i = 0; i < phases; ++i) {
+      r = db.orchestrate({"next"});
+      REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
+    }
+    db.exec("INSERT INTO bookings (room, code, during) VALUES (1, 'a', daterange('2026-01-01', "
+            "'2026-01-02'))");
+    r = db.orchestrate({"rollback"});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
+    CHECK(db.dump() == before);
   }
 }
 
