@@ -164,8 +164,11 @@ json kinds() {
        {"fill", expr("SQL expression for existing rows, copied by the backfill")},
        {"nullable", boolean("false adds NOT NULL through a validated CHECK (default true)")},
        {"unique", boolean("add a unique constraint (index built CONCURRENTLY)")},
+       {"unique_name", ident("its name (default <table>_<column>_key)")},
        {"check", expr("SQL boolean expression, added NOT VALID then validated")},
-       {"references", column_reference()},
+       {"check_name", ident("its name (default <table>_<column>_check)")},
+       {"check_no_inherit", boolean("the check is NO INHERIT")},
+       {"references", column_foreign_key()},
        {"comment", str("COMMENT ON COLUMN, set at expand")}},
       {"table", "column", "type"});
   k["drop_column"] = object({{"table", ident("table")}, {"column", ident("column to drop")}},

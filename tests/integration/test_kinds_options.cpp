@@ -46,6 +46,12 @@ changes:
                       references: {table: teams, columns: [id]}, on_delete: set_null,
                       on_update: cascade, match: full, deferrable: true,
                       initially_deferred: true}
+  - add_column: {table: users, column: backup_team_id, type: bigint, unique: true,
+                 unique_name: users_backup_team_uq, check: backup_team_id > 0,
+                 check_name: users_backup_team_positive, check_no_inherit: true,
+                 references: {table: teams, column: id, name: users_backup_team_fk,
+                              on_delete: set_null, on_update: cascade, match: full,
+                              deferrable: true, initially_deferred: true}}
 )YAML";
 
 // Every column option and every table constraint type of create_table in one table.
@@ -125,21 +131,24 @@ private:
 using Expected = std::map<long long, std::map<std::string, std::string>>;
 
 // One application's writes in one phase, leaning on the options: a user whose team is inserted
-// later in the same transaction (the foreign key is deferred to commit), then the team's key
-// changed (the user follows it: ON UPDATE CASCADE).
+// later in the same transaction (the foreign keys are deferred to commit), then the team's key
+// changed (the user follows it: ON UPDATE CASCADE). The new application also writes the column
+// the plan adds, which the old one does not know.
 void probe(App& app, int phase, Expected& expected) {
   const long long id = 100000 + phase * 10 + (app.new_app() ? 1 : 0);
   const long long team = 1000 + phase * 10 + (app.new_app() ? 1 : 0);
   const std::string who = std::string(app.new_app() ? "new" : "old") + std::to_string(phase);
-  app.run("INSERT INTO users (id, name, phone_number, team_id) VALUES (" + std::to_string(id) +
-          ", 'probe " + who + "', '+1 " + who + "', " + std::to_string(team) +
-          ");\nINSERT INTO teams (id, label) VALUES (" + std::to_string(team) + ", '" + who +
-          "')");
-  app.run("UPDATE teams SET id = " + std::to_string(team + 500) + " WHERE id = " +
-          std::to_string(team));
+  const std::string t = std::to_string(team);
+  app.run("INSERT INTO users (id, name, phone_number, team_id" +
+          std::string(app.new_app() ? ", backup_team_id" : "") + ") VALUES (" +
+          std::to_string(id) + ", 'probe " + who + "', '+1 " + who + "', " + t +
+          (app.new_app() ? ", " + t : "") + ");\nINSERT INTO teams (id, label) VALUES (" + t +
+          ", '" + who + "')");
+  app.run("UPDATE teams SET id = " + std::to_string(team + 500) + " WHERE id = " + t);
   expected[id] = {{"name", "probe " + who},
                   {"phone_number", "+1 " + who},
-                  {"team_id", std::to_string(team + 500)}};
+                  {"team_id", std::to_string(team + 500)},
+                  {"backup_team_id", app.new_app() ? std::to_string(team + 500) : "<null>"}};
 }
 
 void check_expected(const itest::TestDb& db, const Expected& expected) {
@@ -230,11 +239,17 @@ TEST_CASE("index and constraint options on an existing table hold for both appli
   CHECK(constraint_def(db, "users_team_fk") ==
         "FOREIGN KEY (team_id) REFERENCES teams(id) MATCH FULL ON UPDATE CASCADE ON DELETE SET "
         "NULL DEFERRABLE INITIALLY DEFERRED");
+  CHECK(constraint_def(db, "users_backup_team_fk") ==
+        "FOREIGN KEY (backup_team_id) REFERENCES teams(id) MATCH FULL ON UPDATE CASCADE ON "
+        "DELETE SET NULL DEFERRABLE INITIALLY DEFERRED");
+  CHECK(constraint_def(db, "users_backup_team_positive") ==
+        "CHECK ((backup_team_id > 0)) NO INHERIT");
+  CHECK(constraint_def(db, "users_backup_team_uq") == "UNIQUE (backup_team_id)");
   // ON DELETE SET NULL, as a last write of the new application.
   App new_app(db, true);
   new_app.run("DELETE FROM teams WHERE id = 1531");
-  CHECK(db.value("SELECT coalesce(team_id::text, '<null>') FROM users WHERE id = 100031") ==
-        "<null>");
+  CHECK(db.value("SELECT coalesce(team_id::text, '<null>') || ' ' || coalesce(backup_team_id::"
+                 "text, '<null>') FROM users WHERE id = 100031") == "<null> <null>");
 }
 
 TEST_CASE("rollback of the options plan from every phase before contract leaves the schema as "

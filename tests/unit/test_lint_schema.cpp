@@ -242,6 +242,10 @@ changes:
   - add_foreign_key: {table: a, name: f, columns: [u], references: {table: users, columns: [id]},
                       on_delete: cascade, on_update: set_null, match: full, deferrable: true,
                       initially_deferred: true}
+  - add_column: {table: users, column: c, type: int, unique: true, unique_name: c_uq, check: c > 0,
+                 check_name: c_pos, check_no_inherit: true, references: {table: t, column: id,
+                 name: c_fk, on_delete: set_null, on_update: cascade, match: full,
+                 deferrable: true, initially_deferred: true}}
   - create_table:
       table: t
       comment: a table
