@@ -211,14 +211,21 @@ json kinds() {
       {{"table", ident("table")},
        {"name", ident("constraint name")},
        {"check", expr("SQL boolean expression")},
+       {"no_inherit", boolean("NO INHERIT: the check does not reach the table's children")},
        {"column", ident("with up: the column whose rows up rewrites to satisfy the check")},
        {"up", expr("old row -> the column's new value, which satisfies the check")},
        {"down", expr("new row -> the old column's value (default: the column itself)")}},
       {"table", "name", "check"});
-  k["add_unique"] = object({{"table", ident("table")},
-                            {"name", ident("constraint name")},
-                            {"columns", ident_list("columns of the unique key")}},
-                           {"table", "name", "columns"});
+  k["add_unique"] = object(
+      {{"table", ident("table")},
+       {"name", ident("constraint name")},
+       {"columns", ident_list("columns of the unique key")},
+       {"include", ident_list("INCLUDE columns, stored in the index but not part of the key")},
+       {"nulls_not_distinct", boolean("NULLS NOT DISTINCT: one NULL key at most")},
+       {"deferrable", boolean("DEFERRABLE, attached at contract (default false)")},
+       {"initially_deferred", boolean("INITIALLY DEFERRED; implies deferrable")},
+       {"storage_parameters", storage_parameters()}},
+      {"table", "name", "columns"});
   k["add_foreign_key"] = object(
       {{"table", ident("table")},
        {"name", ident("constraint name")},

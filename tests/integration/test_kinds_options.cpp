@@ -52,6 +52,12 @@ changes:
                  references: {table: teams, column: id, name: users_backup_team_fk,
                               on_delete: set_null, on_update: cascade, match: full,
                               deferrable: true, initially_deferred: true}}
+  - add_unique: {table: users, name: users_handle_key, columns: [handle], include: [name],
+                 storage_parameters: fillfactor=80, deferrable: true, initially_deferred: true}
+  - add_unique: {table: users, name: users_handle_id_key, columns: [handle, id],
+                 nulls_not_distinct: true}
+  - add_check: {table: users, name: users_name_short, check: "length(name) < 200",
+                no_inherit: true}
 )YAML";
 
 // Every column option and every table constraint type of create_table in one table.
@@ -133,23 +139,31 @@ using Expected = std::map<long long, std::map<std::string, std::string>>;
 // One application's writes in one phase, leaning on the options: a user whose team is inserted
 // later in the same transaction (the foreign keys are deferred to commit), then the team's key
 // changed (the user follows it: ON UPDATE CASCADE). The new application also writes the column
-// the plan adds, which the old one does not know.
+// the plan adds, which the old one does not know, and a handle; the old one inserts with ON
+// CONFLICT DO NOTHING and no target, which a deferrable unique constraint would refuse.
 void probe(App& app, int phase, Expected& expected) {
   const long long id = 100000 + phase * 10 + (app.new_app() ? 1 : 0);
   const long long team = 1000 + phase * 10 + (app.new_app() ? 1 : 0);
   const std::string who = std::string(app.new_app() ? "new" : "old") + std::to_string(phase);
   const std::string t = std::to_string(team);
   app.run("INSERT INTO users (id, name, phone_number, team_id" +
-          std::string(app.new_app() ? ", backup_team_id" : "") + ") VALUES (" +
+          std::string(app.new_app() ? ", backup_team_id, handle" : "") + ") VALUES (" +
           std::to_string(id) + ", 'probe " + who + "', '+1 " + who + "', " + t +
-          (app.new_app() ? ", " + t : "") + ");\nINSERT INTO teams (id, label) VALUES (" + t +
-          ", '" + who + "')");
+          (app.new_app() ? ", " + t + ", 'h-" + who + "'" : "") + ")" +
+          (app.new_app() ? "" : " ON CONFLICT DO NOTHING") +
+          ";\nINSERT INTO teams (id, label) VALUES (" + t + ", '" + who + "')");
   app.run("UPDATE teams SET id = " + std::to_string(team + 500) + " WHERE id = " + t);
   expected[id] = {{"name", "probe " + who},
                   {"phone_number", "+1 " + who},
                   {"team_id", std::to_string(team + 500)},
-                  {"backup_team_id", app.new_app() ? std::to_string(team + 500) : "<null>"}};
+                  {"backup_team_id", app.new_app() ? std::to_string(team + 500) : "<null>"},
+                  {"handle", app.new_app() ? "h-" + who : "<null>"}};
 }
+
+// The new application's probes of phases 1 and 2 swap handles in one transaction: a duplicate
+// that lasts until the second statement.
+const char* const k_swap = "UPDATE users SET handle = 'h-new1' WHERE id = 100021;\n"
+                           "UPDATE users SET handle = 'h-new2' WHERE id = 100011";
 
 void check_expected(const itest::TestDb& db, const Expected& expected) {
   for (const auto& [id, columns] : expected) {
@@ -215,6 +229,16 @@ TEST_CASE("index and constraint options on an existing table hold for both appli
     }
     App new_app(db, true);
     probe(new_app, phase, expected);
+    if (phase == 4) {
+      // Until contract the unique index checks each row at once.
+      CHECK_THROWS(new_app.run(k_swap));
+    }
+    if (phase == 5) {
+      // From contract on the constraint is checked at commit (INITIALLY DEFERRED).
+      CHECK_NOTHROW(new_app.run(k_swap));
+      expected[100011]["handle"] = "h-new2";
+      expected[100021]["handle"] = "h-new1";
+    }
   }
   wait_for_writes(new_writer, 10);
   new_writer.stop();
@@ -245,6 +269,13 @@ TEST_CASE("index and constraint options on an existing table hold for both appli
   CHECK(constraint_def(db, "users_backup_team_positive") ==
         "CHECK ((backup_team_id > 0)) NO INHERIT");
   CHECK(constraint_def(db, "users_backup_team_uq") == "UNIQUE (backup_team_id)");
+  CHECK(constraint_def(db, "users_handle_key") ==
+        "UNIQUE (handle) INCLUDE (name) DEFERRABLE INITIALLY DEFERRED");
+  CHECK(index_def(db, "users_handle_key") ==
+        "CREATE UNIQUE INDEX users_handle_key ON public.users USING btree (handle) INCLUDE (name) "
+        "WITH (fillfactor='80')");
+  CHECK(constraint_def(db, "users_handle_id_key") == "UNIQUE NULLS NOT DISTINCT (handle, id)");
+  CHECK(constraint_def(db, "users_name_short") == "CHECK ((length(name) < 200)) NO INHERIT");
   // ON DELETE SET NULL, as a last write of the new application.
   App new_app(db, true);
   new_app.run("DELETE FROM teams WHERE id = 1531");

@@ -246,6 +246,9 @@ changes:
                  check_name: c_pos, check_no_inherit: true, references: {table: t, column: id,
                  name: c_fk, on_delete: set_null, on_update: cascade, match: full,
                  deferrable: true, initially_deferred: true}}
+  - add_unique: {table: users, name: u, columns: [email], include: [name], nulls_not_distinct: true,
+                 deferrable: true, initially_deferred: true, storage_parameters: fillfactor=70}
+  - add_check: {table: users, name: k, check: id > 0, no_inherit: true}
   - create_table:
       table: t
       comment: a table
