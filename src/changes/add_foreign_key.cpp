@@ -64,12 +64,18 @@ public:
                       "add_foreign_key: 'references.columns' must name as many columns as "
                       "'columns'");
     }
-    // PostgreSQL requires a unique index over exactly the referenced columns.
+    // PostgreSQL requires a unique index over exactly the referenced columns. An index's
+    // columns include its INCLUDE columns, so a unique or primary key constraint counts by its
+    // own key columns.
     std::sort(wanted.begin(), wanted.end());
     const bool keyed = std::any_of(ref.indexes.begin(), ref.indexes.end(), [&](const Index& i) {
       auto cols = i.columns;
       std::sort(cols.begin(), cols.end());
       return i.unique && !i.uses_expression && cols == wanted;
+    }) || std::any_of(ref.constraints.begin(), ref.constraints.end(), [&](const Constraint& c) {
+      auto cols = c.columns;
+      std::sort(cols.begin(), cols.end());
+      return (c.type == 'u' || c.type == 'p') && cols == wanted;
     });
     if (!keyed) {
       throw PlanError(ctx.file, m_ref_table.mark.line, m_ref_table.mark.column,

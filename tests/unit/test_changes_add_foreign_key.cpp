@@ -69,4 +69,13 @@ TEST_CASE("add_foreign_key refuses a bad on_update or match and a contradictory 
   CHECK(plan_error(head + "deferrable: maybe}\n").find("deferrable") != std::string::npos);
 }
 
+TEST_CASE("a unique constraint with INCLUDE columns is a key over its own columns") {
+  CHECK(plan_error("  - add_unique: {table: users, name: users_email_key, columns: [email], "
+                   "include: [name]}\n"
+                   "  - add_column: {table: accounts, column: owner_email, type: text}\n"
+                   "  - add_foreign_key: {table: accounts, name: f, columns: [owner_email], "
+                   "references: {table: users, columns: [email]}}\n")
+            .empty());
+}
+
 TEST_SUITE_END();
