@@ -314,6 +314,18 @@ TEST_CASE("rollback of the options plan from every phase before contract leaves 
   }
 }
 
+TEST_CASE("add_foreign_key finds the key of a live unique constraint with INCLUDE columns") {
+  itest::TestDb db("options_include_key", 10);
+  db.exec("CREATE TABLE people (id bigint PRIMARY KEY, email text NOT NULL, name text, "
+          "CONSTRAINT people_email_key UNIQUE (email) INCLUDE (name)); "
+          "CREATE TABLE notes (id bigint PRIMARY KEY, author text)");
+  auto r = db.orchestrate(
+      {"validate", db.write_plan("fk.yaml", "name: fk\nchanges:\n  - add_foreign_key: {table: "
+                                            "notes, name: notes_author_fk, columns: [author], "
+                                            "references: {table: people, columns: [email]}}\n")});
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+}
+
 TEST_CASE("create_table with every column option and every table constraint type: the new "
           "application writes it from expand on while the old one writes users, and PostgreSQL "
           "prints the definitions as planned") {
