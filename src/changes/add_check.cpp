@@ -1,6 +1,7 @@
 // add_check: a CHECK constraint added NOT VALID at expand (only new writes are checked, no
 // scan under a blocking lock) and validated at transition, when existing rows are scanned
-// under a lock that lets writes go on.
+// under a lock that lets writes go on. `no_inherit` makes it NO INHERIT (it does not reach
+// the table's children).
 //
 // With `column`, `up` and `down` the table's existing rows (and the old application's writes
 // until contract) may break the check: the column moves to a shadow column (shadow_column.hpp)
@@ -24,8 +25,12 @@ namespace {
 
 class AddCheck final : public Change {
 public:
-  AddCheck(Located<std::string> table, Located<std::string> name, Located<std::string> check)
-      : m_table(std::move(table)), m_name(std::move(name)), m_check(std::move(check)) {}
+  AddCheck(Located<std::string> table,
+           Located<std::string> name,
+           Located<std::string> check,
+           bool no_inherit)
+      : m_table(std::move(table)), m_name(std::move(name)), m_check(std::move(check)),
+        m_no_inherit(no_inherit) {}
 
   std::string_view kind() const override { return "add_check"; }
 
@@ -49,7 +54,7 @@ public:
     case Phase::expand:
       w.steps.push_back({id + ".add",
                          add_constraint_sql(ctx.schema, m_table.value, m_name.value,
-                                            "CHECK (" + m_check.value + ") NOT VALID")});
+                                            definition() + " NOT VALID")});
       w.gate.push_back(constraint_check(id + ".exists", ctx.schema, m_table.value, m_name.value,
                                         false));
       break;
@@ -83,15 +88,19 @@ public:
 
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {
     if (Table* table = catalog.table(ctx.schema, m_table.value)) {
-      table->constraints.push_back(
-          {m_name.value, 'c', "CHECK (" + m_check.value + ")", {}, true, "", {}});
+      table->constraints.push_back({.name = m_name.value, .type = 'c', .definition = definition()});
     }
   }
 
 private:
+  std::string definition() const {
+    return "CHECK (" + m_check.value + ")" + (m_no_inherit ? " NO INHERIT" : "");
+  }
+
   Located<std::string> m_table;
   Located<std::string> m_name;
   Located<std::string> m_check;
+  bool m_no_inherit;
 };
 
 // With up/down: the check lives on the shadow column, whose values `up` makes satisfy it.
@@ -136,19 +145,22 @@ private:
 } // namespace
 
 std::unique_ptr<Change> parse_add_check(Fields& fields) {
-  fields.expect({"table", "name", "check", "column", "up", "down"});
+  fields.expect({"table", "name", "check", "no_inherit", "column", "up", "down"});
   auto table = fields.required_identifier("table");
   auto name = fields.required_identifier("name");
   auto check = fields.required_string("check");
   auto column = fields.optional_identifier("column");
   auto up = fields.optional_string("up");
   auto down = fields.optional_string("down");
+  const auto no_inherit = fields.optional_bool("no_inherit");
+  const std::string inherit = no_inherit && no_inherit->value ? " NO INHERIT" : "";
   fields.finish();
   if (check.value.find_first_not_of(" \t\n") == std::string::npos) {
     fields.fail(check.mark, "add_check: 'check' must not be empty");
   }
   if (!column && !up && !down) {
-    return std::make_unique<AddCheck>(std::move(table), std::move(name), std::move(check));
+    return std::make_unique<AddCheck>(std::move(table), std::move(name), std::move(check),
+                                      !inherit.empty());
   }
   if (!column || !up || up->value.empty()) {
     fields.fail(fields.mark(), "add_check: rewriting rows that break the check needs 'column' "
@@ -168,7 +180,7 @@ std::unique_ptr<Change> parse_add_check(Fields& fields) {
   spec.rules = {{.name = name.value,
                  .twin = fit_identifier("_orc_" + name.value),
                  .definition = "CHECK (" + replace_identifier(check.value, column->value, temp) +
-                               ")",
+                               ")" + inherit,
                  .type = 'c'}};
   return std::make_unique<AddCheckFixingData>(std::move(spec), std::move(name), std::move(check));
 }

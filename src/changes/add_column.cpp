@@ -12,7 +12,10 @@
 //   SET NOT NULL (which then skips its scan) and dropping the check. Without a fill, ADD COLUMN's
 //   default gives every row, old application's inserts included, its value.
 // - `unique` builds its index CONCURRENTLY at expand and becomes a constraint USING INDEX at
-//   transition; `check` and `references` are added NOT VALID and validated at transition.
+//   transition; `check` and `references` are added NOT VALID and validated at transition. Each
+//   may be named (unique_name, check_name, references' name; PostgreSQL's names otherwise); the
+//   check may be NO INHERIT, the foreign key carries its actions, match and deferral from
+//   expand on.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -37,7 +40,10 @@ struct AddColumnSpec {
   bool nullable = true;
   Mark nullable_mark;
   bool unique = false;
+  std::optional<Located<std::string>> unique_name;
   std::optional<Located<std::string>> check;
+  std::optional<Located<std::string>> check_name;
+  bool check_no_inherit = false;
   std::optional<ColumnReference> references;
   std::optional<Located<std::string>> comment;
 };
@@ -68,23 +74,37 @@ public:
     // Only the names it gives: the unique constraint builds an index (a relation of the
     // schema); the check and the foreign key need only names free among the table's
     // constraints.
-    std::vector<std::pair<std::string, bool>> names;
+    // Each at the name the plan gave, else at the column.
+    struct Name {
+      std::string name;
+      bool taken;
+      Mark mark;
+    };
+    auto at = [&](const std::optional<Located<std::string>>& given) {
+      return given ? given->mark : m_spec.column.mark;
+    };
+    std::vector<Name> names;
     if (m_spec.unique) {
-      names.emplace_back(unique_name(),
-                         index_constraint_name_taken(ctx.before, ctx.schema, table, unique_name()));
+      names.push_back({unique_name(),
+                       index_constraint_name_taken(ctx.before, ctx.schema, table, unique_name()),
+                       at(m_spec.unique_name)});
     }
     if (m_spec.check) {
-      names.emplace_back(check_name(), constraint_name_taken(table, check_name()));
+      names.push_back({check_name(), constraint_name_taken(table, check_name()),
+                       at(m_spec.check_name)});
     }
     if (m_spec.references) {
-      names.emplace_back(fkey_name(), constraint_name_taken(table, fkey_name()));
+      names.push_back({fkey_name(), constraint_name_taken(table, fkey_name()),
+                       at(m_spec.references->name)});
     }
-    for (const auto& [name, taken] : names) {
-      if (taken) {
-        throw PlanError(ctx.file, m_spec.column.mark.line, m_spec.column.mark.column,
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      const bool twice = std::any_of(names.begin(), names.begin() + static_cast<long>(i),
+                                     [&](const Name& n) { return n.name == names[i].name; });
+      if (names[i].taken || twice) {
+        throw PlanError(ctx.file, names[i].mark.line, names[i].mark.column,
                         fmt::format("add_column: the name {} it would give its index or "
                                     "constraint is already taken",
-                                    name));
+                                    names[i].name));
       }
     }
     if (needs_backfill()) {
@@ -146,8 +166,10 @@ public:
       if (m_spec.check) {
         w.steps.push_back({.id = id + ".check",
                            .sql = add_constraint_sql(ctx.schema, t, check_name(),
-                                                     "CHECK (" + m_spec.check->value +
-                                                         ") NOT VALID")});
+                                                     "CHECK (" + m_spec.check->value + ")" +
+                                                         (m_spec.check_no_inherit ? " NO INHERIT"
+                                                                                  : "") +
+                                                         " NOT VALID")});
         w.gate.push_back(constraint_check(id + ".check", ctx.schema, t, check_name(), false));
       }
       if (m_spec.references) {
@@ -249,14 +271,21 @@ private:
   std::string step_id() const {
     return fmt::format("add_column.{}.{}", m_spec.table.value, m_spec.column.value);
   }
+  // The plan's names, else PostgreSQL's.
   std::string unique_name() const {
-    return fit_identifier(m_spec.table.value + "_" + m_spec.column.value + "_key");
+    return m_spec.unique_name
+               ? m_spec.unique_name->value
+               : fit_identifier(m_spec.table.value + "_" + m_spec.column.value + "_key");
   }
   std::string check_name() const {
-    return fit_identifier(m_spec.table.value + "_" + m_spec.column.value + "_check");
+    return m_spec.check_name
+               ? m_spec.check_name->value
+               : fit_identifier(m_spec.table.value + "_" + m_spec.column.value + "_check");
   }
   std::string fkey_name() const {
-    return fit_identifier(m_spec.table.value + "_" + m_spec.column.value + "_fkey");
+    return m_spec.references && m_spec.references->name
+               ? m_spec.references->name->value
+               : fit_identifier(m_spec.table.value + "_" + m_spec.column.value + "_fkey");
   }
   bool default_volatile() const {
     return m_spec.default_sql && expression_may_be_volatile(m_spec.default_sql->value);
@@ -266,10 +295,8 @@ private:
   bool needs_backfill() const { return m_spec.fill.has_value() || default_volatile(); }
 
   std::string fkey_definition(const ChangeContext& ctx) const {
-    return fmt::format("FOREIGN KEY ({}) REFERENCES {} ({}) NOT VALID",
-                       quote_ident(m_spec.column.value),
-                       quote_qualified(ctx.schema, m_spec.references->table.value),
-                       quote_ident(m_spec.references->column.value));
+    return fmt::format("FOREIGN KEY ({}){} NOT VALID", quote_ident(m_spec.column.value),
+                       references_sql(ctx.schema, *m_spec.references));
   }
 
   // The old application does not know the column: a row it writes (or a row no write reached
@@ -308,8 +335,9 @@ private:
 } // namespace
 
 std::unique_ptr<Change> parse_add_column(Fields& fields) {
-  fields.expect({"table", "column", "type", "default", "fill", "nullable", "unique", "check",
-                 "references", "comment"});
+  fields.expect({"table", "column", "type", "default", "fill", "nullable", "unique",
+                 "unique_name", "check", "check_name", "check_no_inherit", "references",
+                 "comment"});
   AddColumnSpec spec;
   spec.table = fields.required_identifier("table");
   spec.column = fields.required_identifier("column");
@@ -325,10 +353,22 @@ std::unique_ptr<Change> parse_add_column(Fields& fields) {
   if (auto u = fields.optional_bool("unique")) {
     spec.unique = u->value;
   }
+  spec.unique_name = fields.optional_identifier("unique_name");
   spec.check = fields.optional_string("check");
-  spec.references = parse_column_reference(fields, "references");
+  spec.check_name = fields.optional_identifier("check_name");
+  const auto no_inherit = fields.optional_bool("check_no_inherit");
+  spec.check_no_inherit = no_inherit && no_inherit->value;
+  spec.references = parse_column_reference(fields, "references", true);
   spec.comment = fields.optional_string("comment");
   fields.finish();
+  if (spec.unique_name && !spec.unique) {
+    fields.fail(spec.unique_name->mark, "add_column: 'unique_name' names the constraint of "
+                                        "'unique: true'");
+  }
+  if (!spec.check && (spec.check_name || no_inherit)) {
+    fields.fail(spec.check_name ? spec.check_name->mark : no_inherit->mark,
+                "add_column: 'check_name' and 'check_no_inherit' go with 'check'");
+  }
   if (spec.comment && spec.comment->value.empty()) {
     spec.comment.reset(); // PostgreSQL stores an empty comment as none
   }

@@ -1,11 +1,13 @@
 // add_foreign_key: added NOT VALID at expand (new writes are checked at once, existing rows
 // are not scanned under the lock) and validated at transition, which scans under a lock that
-// lets writes on both tables go on.
+// lets writes on both tables go on. ON DELETE/ON UPDATE, MATCH and DEFERRABLE are part of the
+// constraint from expand on: the old application's writes are checked as they will be.
 #include <fmt/format.h>
 
 #include <algorithm>
 
 #include "changes/common.hpp"
+#include "changes/constraint_options.hpp"
 #include "changes/kinds.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
@@ -30,10 +32,11 @@ public:
                 std::vector<Located<std::string>> columns,
                 Located<std::string> ref_table,
                 std::vector<Located<std::string>> ref_columns,
-                std::string on_delete)
+                ForeignKeyActions actions,
+                Deferral deferral)
       : m_table(std::move(table)), m_name(std::move(name)), m_columns(std::move(columns)),
         m_ref_table(std::move(ref_table)), m_ref_columns(std::move(ref_columns)),
-        m_on_delete(std::move(on_delete)) {}
+        m_actions(std::move(actions)), m_deferral(deferral) {}
 
   std::string_view kind() const override { return "add_foreign_key"; }
 
@@ -61,12 +64,18 @@ public:
                       "add_foreign_key: 'references.columns' must name as many columns as "
                       "'columns'");
     }
-    // PostgreSQL requires a unique index over exactly the referenced columns.
+    // PostgreSQL requires a unique index over exactly the referenced columns. An index's
+    // columns include its INCLUDE columns, so a unique or primary key constraint counts by its
+    // own key columns.
     std::sort(wanted.begin(), wanted.end());
     const bool keyed = std::any_of(ref.indexes.begin(), ref.indexes.end(), [&](const Index& i) {
       auto cols = i.columns;
       std::sort(cols.begin(), cols.end());
       return i.unique && !i.uses_expression && cols == wanted;
+    }) || std::any_of(ref.constraints.begin(), ref.constraints.end(), [&](const Constraint& c) {
+      auto cols = c.columns;
+      std::sort(cols.begin(), cols.end());
+      return (c.type == 'u' || c.type == 'p') && cols == wanted;
     });
     if (!keyed) {
       throw PlanError(ctx.file, m_ref_table.mark.line, m_ref_table.mark.column,
@@ -89,11 +98,12 @@ public:
       w.steps.push_back(
           {id + ".add",
            add_constraint_sql(ctx.schema, m_table.value, m_name.value,
-                              fmt::format("FOREIGN KEY ({}) REFERENCES {} ({}){} NOT VALID",
+                              fmt::format("FOREIGN KEY ({}) REFERENCES {} ({}){}{} NOT VALID",
                                           column_list(m_columns),
                                           quote_qualified(ctx.schema, m_ref_table.value),
                                           column_list(m_ref_columns),
-                                          m_on_delete.empty() ? "" : " ON DELETE " + m_on_delete))});
+                                          foreign_key_actions_sql(m_actions),
+                                          deferral_sql(m_deferral)))});
       w.gate.push_back(constraint_check(id + ".exists", ctx.schema, m_table.value, m_name.value,
                                         false));
       break;
@@ -142,13 +152,15 @@ private:
   std::vector<Located<std::string>> m_columns;
   Located<std::string> m_ref_table;
   std::vector<Located<std::string>> m_ref_columns;
-  std::string m_on_delete;
+  ForeignKeyActions m_actions;
+  Deferral m_deferral;
 };
 
 } // namespace
 
 std::unique_ptr<Change> parse_add_foreign_key(Fields& fields) {
-  fields.expect({"table", "name", "columns", "references", "on_delete"});
+  fields.expect({"table", "name", "columns", "references", "on_delete", "on_update", "match",
+                 "deferrable", "initially_deferred"});
   auto table = fields.required_identifier("table");
   auto name = fields.required_identifier("name");
   auto columns = fields.required_identifier_list("columns");
@@ -157,20 +169,8 @@ std::unique_ptr<Change> parse_add_foreign_key(Fields& fields) {
   auto ref_table = ref.required_identifier("table");
   auto ref_columns = ref.required_identifier_list("columns");
   ref.finish();
-  std::string on_delete;
-  if (auto d = fields.optional_string("on_delete")) {
-    std::string v = d->value;
-    std::transform(v.begin(), v.end(), v.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    std::replace(v.begin(), v.end(), '_', ' ');
-    static const std::vector<std::string> k_actions = {"CASCADE", "RESTRICT", "NO ACTION",
-                                                       "SET NULL", "SET DEFAULT"};
-    if (std::find(k_actions.begin(), k_actions.end(), v) == k_actions.end()) {
-      fields.fail(d->mark, "add_foreign_key: 'on_delete' must be cascade, restrict, no_action, "
-                           "set_null or set_default, got '" + d->value + "'");
-    }
-    on_delete = v;
-  }
+  const ForeignKeyActions actions = parse_foreign_key_actions(fields, "add_foreign_key");
+  const Deferral deferral = parse_deferral(fields, "add_foreign_key");
   fields.finish();
   if (ref_columns.size() != columns.size()) {
     fields.fail(ref_table.mark, "add_foreign_key: 'references.columns' must name as many columns "
@@ -178,7 +178,7 @@ std::unique_ptr<Change> parse_add_foreign_key(Fields& fields) {
   }
   return std::make_unique<AddForeignKey>(std::move(table), std::move(name), std::move(columns),
                                          std::move(ref_table), std::move(ref_columns),
-                                         std::move(on_delete));
+                                         actions, deferral);
 }
 
 } // namespace orchestrate

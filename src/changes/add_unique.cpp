@@ -1,9 +1,19 @@
 // add_unique: the unique index is built CONCURRENTLY at expand (writes go on; an invalid
 // leftover of a failed build is dropped and rebuilt) and becomes a UNIQUE constraint with
 // USING INDEX at transition, which only takes a brief lock and scans nothing.
+//
+// INCLUDE columns, NULLS NOT DISTINCT and storage parameters are the index's, so they hold from
+// expand on. A DEFERRABLE constraint is attached at contract instead, once the old application
+// is retired: PostgreSQL refuses an INSERT ... ON CONFLICT without a conflict target on a table
+// with a deferrable unique constraint, so attaching it earlier could break the old
+// application's writes. Until then the index checks every row at once, which is stricter than
+// the deferred check and refuses nothing the constraint would accept at commit but a
+// transient duplicate within one transaction.
 #include <fmt/format.h>
 
 #include "changes/common.hpp"
+#include "changes/constraint_options.hpp"
+#include "changes/expression_checks.hpp"
 #include "changes/kinds.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
@@ -12,12 +22,30 @@ namespace orchestrate {
 
 namespace {
 
+// What the index and the constraint carry besides their columns.
+struct UniqueOptions {
+  std::vector<Located<std::string>> include{};
+  bool nulls_not_distinct = false;
+  Deferral deferral{};
+  std::optional<Located<std::string>> storage_parameters{};
+};
+
+std::string column_list(const std::vector<Located<std::string>>& columns) {
+  std::string out;
+  for (const auto& c : columns) {
+    out += (out.empty() ? "" : ", ") + quote_ident(c.value);
+  }
+  return out;
+}
+
 class AddUnique final : public Change {
 public:
   AddUnique(Located<std::string> table,
             Located<std::string> name,
-            std::vector<Located<std::string>> columns)
-      : m_table(std::move(table)), m_name(std::move(name)), m_columns(std::move(columns)) {}
+            std::vector<Located<std::string>> columns,
+            UniqueOptions options = {})
+      : m_table(std::move(table)), m_name(std::move(name)), m_columns(std::move(columns)),
+        m_options(std::move(options)) {}
 
   std::string_view kind() const override { return "add_unique"; }
 
@@ -34,6 +62,9 @@ public:
     for (const auto& c : m_columns) {
       require_column(ctx, table, c);
     }
+    for (const auto& c : m_options.include) {
+      require_column(ctx, table, c);
+    }
     if (index_constraint_name_taken(ctx.before, ctx.schema, table, m_name.value)) {
       throw PlanError(ctx.file, m_name.mark.line, m_name.mark.column,
                       fmt::format("add_unique: the name {} is already taken", m_name.value));
@@ -45,25 +76,26 @@ public:
     PhaseWork w;
     switch (phase) {
     case Phase::expand: {
-      std::string cols;
-      for (const auto& c : m_columns) {
-        cols += (cols.empty() ? "" : ", ") + quote_ident(c.value);
-      }
       for (auto& s : build_index_steps(id + ".index", ctx.schema, m_table.value, m_name.value,
-                                       true, "USING btree (" + cols + ")")) {
+                                       true, index_definition())) {
         w.steps.push_back(std::move(s));
       }
       w.gate.push_back(index_valid_check(id + ".index", ctx.schema, m_name.value));
       break;
     }
     case Phase::transition:
-      w.steps.push_back({id + ".constraint",
-                         add_constraint_sql(ctx.schema, m_table.value, m_name.value,
-                                            "UNIQUE USING INDEX " + quote_ident(m_name.value))});
+      if (m_options.deferral.deferrable) {
+        w.gate.push_back(index_valid_check(id + ".index", ctx.schema, m_name.value));
+        break;
+      }
+      w.steps.push_back({id + ".constraint", attach_sql(ctx)});
       w.gate.push_back(constraint_check(id + ".constraint", ctx.schema, m_table.value,
                                         m_name.value, true));
       break;
     case Phase::contract:
+      if (m_options.deferral.deferrable) {
+        w.steps.push_back({id + ".constraint", attach_sql(ctx)});
+      }
       w.gate.push_back(constraint_check(id + ".constraint", ctx.schema, m_table.value,
                                         m_name.value, true));
       w.gate.push_back(index_valid_check(id + ".index", ctx.schema, m_name.value));
@@ -83,32 +115,83 @@ public:
             drop_index_step(id + ".index", ctx.schema, m_name.value)};
   }
 
+  // The index's options compile over the row, as the build will take them.
+  std::vector<LiveCheck> live_checks(const ChangeContext& ctx) const override {
+    if (m_options.include.empty() && !m_options.storage_parameters) {
+      return {};
+    }
+    const Mark mark = m_options.storage_parameters ? m_options.storage_parameters->mark
+                                                   : m_options.include[0].mark;
+    return {index_compiles("add_unique.index", mark, index_definition(),
+                           physical_view(*ctx.before.table(ctx.schema, m_table.value)),
+                           live_table(ctx, m_table.value))};
+  }
+
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {
     if (Table* table = catalog.table(ctx.schema, m_table.value)) {
       std::vector<std::string> cols;
       for (const auto& c : m_columns) {
         cols.push_back(c.value);
       }
-      table->indexes.push_back({m_name.value, "", cols, true, false, true, false, m_name.value});
-      table->constraints.push_back({m_name.value, 'u', "", cols, true, "", {}});
+      // The index uses its INCLUDE columns too, as the catalog loader counts them.
+      std::vector<std::string> used = cols;
+      for (const auto& c : m_options.include) {
+        used.push_back(c.value);
+      }
+      table->indexes.push_back({.name = m_name.value,
+                                .columns = used,
+                                .unique = true,
+                                .constraint = m_name.value,
+                                .immediate = !m_options.deferral.deferrable});
+      table->constraints.push_back({.name = m_name.value, .type = 'u', .columns = cols});
     }
   }
 
 private:
+  // Everything after "ON <table> ".
+  std::string index_definition() const {
+    std::string out = "USING btree (" + column_list(m_columns) + ")";
+    if (!m_options.include.empty()) {
+      out += " INCLUDE (" + column_list(m_options.include) + ")";
+    }
+    if (m_options.nulls_not_distinct) {
+      out += " NULLS NOT DISTINCT";
+    }
+    return out + storage_parameters_sql(m_options.storage_parameters);
+  }
+
+  // The constraint takes the index with everything it carries.
+  std::string attach_sql(const ChangeContext& ctx) const {
+    return add_constraint_sql(ctx.schema, m_table.value, m_name.value,
+                              "UNIQUE USING INDEX " + quote_ident(m_name.value) +
+                                  deferral_sql(m_options.deferral));
+  }
+
   Located<std::string> m_table;
   Located<std::string> m_name;
   std::vector<Located<std::string>> m_columns;
+  UniqueOptions m_options;
 };
 
 } // namespace
 
 std::unique_ptr<Change> parse_add_unique(Fields& fields) {
-  fields.expect({"table", "name", "columns"});
+  fields.expect({"table", "name", "columns", "include", "nulls_not_distinct", "deferrable",
+                 "initially_deferred", "storage_parameters"});
   auto table = fields.required_identifier("table");
   auto name = fields.required_identifier("name");
   auto columns = fields.required_identifier_list("columns");
+  UniqueOptions options;
+  if (fields.optional_node("include").IsDefined()) {
+    options.include = fields.required_identifier_list("include");
+  }
+  const auto nulls = fields.optional_bool("nulls_not_distinct");
+  options.nulls_not_distinct = nulls && nulls->value;
+  options.deferral = parse_deferral(fields, "add_unique");
+  options.storage_parameters = parse_storage_parameters(fields, "add_unique");
   fields.finish();
-  return std::make_unique<AddUnique>(std::move(table), std::move(name), std::move(columns));
+  return std::make_unique<AddUnique>(std::move(table), std::move(name), std::move(columns),
+                                     std::move(options));
 }
 
 } // namespace orchestrate

@@ -222,7 +222,9 @@ Check parity_check(const BackfillSpec& spec) {
           spec};
 }
 
-std::optional<ColumnReference> parse_column_reference(Fields& fields, const std::string& key) {
+std::optional<ColumnReference> parse_column_reference(Fields& fields,
+                                                      const std::string& key,
+                                                      bool with_options) {
   YAML::Node node = fields.optional_node(key);
   if (!node.IsDefined()) {
     return std::nullopt;
@@ -239,10 +241,27 @@ std::optional<ColumnReference> parse_column_reference(Fields& fields, const std:
     return ColumnReference{{m[1].str(), mark}, {m[2].str(), mark}};
   }
   Fields sub(node, fields.file(), key);
-  sub.expect({"table", "column"});
-  ColumnReference ref{sub.required_identifier("table"), sub.required_identifier("column")};
+  if (with_options) {
+    sub.expect({"table", "column", "name", "on_delete", "on_update", "match", "deferrable",
+                "initially_deferred"});
+  } else {
+    sub.expect({"table", "column"});
+  }
+  ColumnReference ref{.table = sub.required_identifier("table"),
+                      .column = sub.required_identifier("column")};
+  if (with_options) {
+    ref.name = sub.optional_identifier("name");
+    ref.actions = parse_foreign_key_actions(sub, key);
+    ref.deferral = parse_deferral(sub, key);
+  }
   sub.finish();
   return ref;
+}
+
+std::string references_sql(const std::string& schema, const ColumnReference& ref) {
+  return fmt::format(" REFERENCES {} ({}){}{}", quote_qualified(schema, ref.table.value),
+                     quote_ident(ref.column.value), foreign_key_actions_sql(ref.actions),
+                     deferral_sql(ref.deferral));
 }
 
 void require_reference(const ChangeContext& ctx, const ColumnReference& ref) {

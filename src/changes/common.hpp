@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "changes/change.hpp"
+#include "changes/constraint_options.hpp"
 #include "core/catalog.hpp"
 #include "core/work.hpp"
 
@@ -68,13 +69,23 @@ BackfillSpec make_backfill(const std::string& id,
                            const std::string& differs);
 Check parity_check(const BackfillSpec& spec);
 
-// A column another column or key points at: "table(column)" or {table, column} in a plan.
+// A column another column or key points at: "table(column)" or {table, column} in a plan. On
+// a column's own foreign key the mapping may also give the constraint's name, its actions and
+// its deferral.
 struct ColumnReference {
   Located<std::string> table{};
   Located<std::string> column{};
+  std::optional<Located<std::string>> name{};
+  ForeignKeyActions actions{};
+  Deferral deferral{};
 };
-// Reads `key` of `fields` as a column reference; nullopt when absent.
-std::optional<ColumnReference> parse_column_reference(Fields& fields, const std::string& key);
+// Reads `key` of `fields` as a column reference; nullopt when absent. `with_options`: the
+// mapping may carry name, on_delete, on_update, match, deferrable and initially_deferred.
+std::optional<ColumnReference> parse_column_reference(Fields& fields,
+                                                      const std::string& key,
+                                                      bool with_options = false);
+// " REFERENCES <schema>.<table> (<column>)" with the reference's actions and deferral.
+std::string references_sql(const std::string& schema, const ColumnReference& ref);
 // Fails at the reference unless its table and column exist.
 void require_reference(const ChangeContext& ctx, const ColumnReference& ref);
 

@@ -1,127 +1,313 @@
 // create_table: a new table is invisible to the old application, so it is simply created at
 // expand (CREATE TABLE IF NOT EXISTS, in one transaction); the other phases only check that it
 // is there. Rollback drops it, with whatever the new application wrote into it.
+//
+// A new table has no readers and no rows, so every option goes into that one statement:
+// generated and identity columns, named column constraints (unique, check, references with
+// their actions and deferral), the named primary key, the table constraints of `constraints:`
+// (unique, check, primary_key, foreign_key, exclude), and the table's and columns' comments
+// in the same transaction.
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "changes/common.hpp"
 #include "changes/expression_checks.hpp"
 #include "changes/kinds.hpp"
+#include "changes/new_column.hpp"
+#include "changes/table_constraints.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
-#include "plan/fields.hpp"
 #include "core/ranges.hpp"
+#include "plan/fields.hpp"
 
 namespace orchestrate {
 
 namespace {
 
-struct NewColumn {
-  Located<std::string> name;
-  Located<std::string> type;
-  bool nullable = true;
-  std::optional<Located<std::string>> default_sql;
-  bool primary_key = false;
-  std::optional<ColumnReference> references;
-  std::optional<Located<std::string>> comment;
+struct TableSpec {
+  Located<std::string> table{};
+  std::vector<NewColumn> columns{};
+  std::vector<Located<std::string>> primary_key{};
+  std::optional<Located<std::string>> primary_key_name{};
+  std::vector<TableConstraint> constraints{};
+  std::optional<Located<std::string>> comment{};
+};
+
+// A name the table's new constraints (and the indexes of some) take, where the plan gave it.
+struct NewName {
+  std::string name{};
+  Mark mark{};
+  bool index = false;
 };
 
 class CreateTable final : public Change {
 public:
-  CreateTable(Located<std::string> table,
-              std::vector<NewColumn> columns,
-              std::vector<Located<std::string>> primary_key)
-      : m_table(std::move(table)), m_columns(std::move(columns)),
-        m_primary_key(std::move(primary_key)) {}
+  explicit CreateTable(TableSpec spec) : m_spec(std::move(spec)) {}
 
   std::string_view kind() const override { return "create_table"; }
 
   std::vector<Touch> touches() const override {
-    return {{m_table.value, "", true, m_table.mark}};
+    return {{m_spec.table.value, "", true, m_spec.table.mark}};
   }
 
   void validate(const ChangeContext& ctx) const override {
-    if (ctx.before.table(ctx.schema, m_table.value) != nullptr ||
-        relation_name_taken(ctx.before, ctx.schema, m_table.value)) {
-      throw PlanError(ctx.file, m_table.mark.line, m_table.mark.column,
-                      fmt::format("create_table: {}.{} already exists", ctx.schema,
-                                  m_table.value));
+    const auto& table = m_spec.table;
+    if (ctx.before.table(ctx.schema, table.value) != nullptr ||
+        relation_name_taken(ctx.before, ctx.schema, table.value)) {
+      throw PlanError(ctx.file, table.mark.line, table.mark.column,
+                      fmt::format("create_table: {}.{} already exists", ctx.schema, table.value));
     }
-    for (const auto& c : m_columns) {
-      if (c.references && c.references->table.value != m_table.value) {
+    for (const auto& c : m_spec.columns) {
+      if (c.references && c.references->table.value != table.value) {
         require_reference(ctx, *c.references);
       }
+    }
+    for (const auto& k : m_spec.constraints) {
+      if (k.type != "foreign_key" || k.ref_table->value == table.value) {
+        continue;
+      }
+      const Table& ref = require_table(ctx, *k.ref_table);
+      for (const auto& c : k.ref_columns) {
+        require_column(ctx, ref, c);
+      }
+    }
+    // One namespace for the table's constraints; the schema's relations for those with an
+    // index (and the table itself).
+    std::vector<std::string> seen;
+    for (const auto& n : names()) {
+      const bool taken = n.index && (n.name == table.value ||
+                                     relation_name_taken(ctx.before, ctx.schema, n.name));
+      if (taken || contains(seen, n.name)) {
+        throw PlanError(ctx.file, n.mark.line, n.mark.column,
+                        fmt::format("create_table: the name {} is already taken", n.name));
+      }
+      seen.push_back(n.name);
     }
   }
 
   PhaseWork work(Phase phase, const ChangeContext& ctx) const override {
-    const std::string id = "create_table." + m_table.value;
+    const std::string id = "create_table." + m_spec.table.value;
     PhaseWork w;
     if (phase == Phase::expand) {
-      w.steps.push_back({id + ".create", create_sql(ctx)});
+      w.steps.push_back({.id = id + ".create", .sql = create_sql(ctx)});
     }
-    w.gate.push_back(relation_check(id + ".exists", ctx.schema, m_table.value, 'r', true));
+    w.gate.push_back(relation_check(id + ".exists", ctx.schema, m_spec.table.value, 'r', true));
     return w;
   }
 
   std::vector<Step> rollback(Phase /*reached*/, const ChangeContext& ctx) const override {
-    return {{"rollback.create_table." + m_table.value,
-             "DROP TABLE IF EXISTS " + quote_qualified(ctx.schema, m_table.value)}};
+    return {{.id = "rollback.create_table." + m_spec.table.value,
+             .sql = "DROP TABLE IF EXISTS " + quote_qualified(ctx.schema, m_spec.table.value)}};
   }
 
   // Each default compiles into a column of its type. A default reads no column, so the row
   // is empty: a column's `type` may carry clauses (GENERATED ... AS IDENTITY) that only its own
-  // definition takes.
+  // definition takes. Everything else compiles over a temporary table with the new columns,
+  // each at its field: the columns themselves (one more each time), generated expressions,
+  // identity options, checks, and the unique, primary key and exclusion constraints. Foreign
+  // keys are checked against the catalog (a temporary table may not reference a real one).
   std::vector<LiveCheck> live_checks(const ChangeContext& ctx) const override {
     (void)ctx;
     std::vector<LiveCheck> out;
-    for (const auto& c : m_columns) {
+    std::string columns;
+    for (const auto& c : m_spec.columns) {
+      columns += (columns.empty() ? "" : ", ") + quote_ident(c.name.value) + " " + c.type.value;
+      out.push_back(new_table_check("create_table.type", c.type.mark, columns, "SELECT 1"));
+    }
+    const std::string row = "ALTER TABLE pg_temp._orc_row ";
+    for (const auto& c : m_spec.columns) {
       if (c.default_sql) {
         out.push_back(
             default_compiles("create_table.default", *c.default_sql, c.type.value, {}, nullptr));
       }
+      if (c.generated) {
+        out.push_back(new_table_check(
+            "create_table.generated", c.generated->mark, columns,
+            fmt::format("{}ADD COLUMN _orc_generated {} GENERATED ALWAYS AS ({}) STORED", row,
+                        c.type.value, c.generated->value)));
+      }
+      if (!c.identity.empty()) {
+        const Mark mark = c.identity_options ? c.identity_options->mark : c.type.mark;
+        out.push_back(new_table_check("create_table.identity", mark, columns,
+                                      fmt::format("{}ADD COLUMN _orc_identity {}{}", row,
+                                                  c.type.value, identity_sql(c))));
+      }
+      if (c.check) {
+        out.push_back(new_table_check("create_table.check", c.check->mark, columns,
+                                      row + "ADD CHECK (" + c.check->value + ")"));
+      }
+    }
+    for (const auto& k : m_spec.constraints) {
+      if (k.type == "foreign_key") {
+        continue;
+      }
+      const Mark mark = k.check     ? k.check->mark
+                        : k.elements ? k.elements->mark
+                                     : k.name.mark;
+      out.push_back(new_table_check("create_table.constraints", mark, columns,
+                                    row + "ADD " + table_constraint_sql(k, ctx.schema)));
     }
     return out;
   }
 
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {
+    const std::string& name = m_spec.table.value;
     Table t;
     t.schema = ctx.schema;
-    t.name = m_table.value;
-    std::vector<std::string> key = primary_key();
-    for (const auto& c : m_columns) {
+    t.name = name;
+    if (m_spec.comment) {
+      t.comment = m_spec.comment->value;
+    }
+    const std::vector<std::string> key = primary_key();
+    for (const auto& c : m_spec.columns) {
       t.columns.push_back(Column{
           .name = c.name.value,
           .type = c.type.value,
-          .not_null =
-              !c.nullable || contains(key, c.name.value),
+          .not_null = !c.nullable || contains(key, c.name.value) || !c.identity.empty(),
           .collation = std::nullopt,
           .default_sql = c.default_sql ? std::optional<std::string>(c.default_sql->value)
                                        : std::nullopt,
           .default_volatile = c.default_sql && expression_may_be_volatile(c.default_sql->value),
-          .identity = false,
-          .generated = false,
+          .identity = !c.identity.empty(),
+          .generated = c.generated.has_value(),
           .comment = c.comment ? std::optional<std::string>(c.comment->value) : std::nullopt});
+      const std::vector<std::string> cols = {c.name.value};
+      if (c.unique) {
+        add_index(t, column_unique_name(c), cols, false, true);
+      }
+      if (c.check) {
+        t.constraints.push_back({.name = column_check_name(c),
+                                 .type = 'c',
+                                 .definition = "CHECK (" + c.check->value + ")",
+                                 .columns = cols});
+      }
       if (c.references) {
-        t.constraints.push_back({fit_identifier(m_table.value + "_" + c.name.value + "_fkey"), 'f',
-                                 "", {c.name.value}, true, c.references->table.value,
-                                 {c.references->column.value}});
+        add_foreign_key(catalog, t, column_fkey_name(c), cols, c.references->table.value,
+                        {c.references->column.value});
       }
     }
     if (!key.empty()) {
-      const std::string pkey = fit_identifier(m_table.value + "_pkey");
-      t.indexes.push_back({pkey, "", key, true, true, true, false, pkey});
-      t.constraints.push_back({pkey, 'p', "", key, true, "", {}});
+      add_index(t, primary_key_name(), key, true, true);
     }
-    catalog.tables[ctx.schema + "." + m_table.value] = std::move(t);
+    for (const auto& k : m_spec.constraints) {
+      const std::vector<std::string> cols = values(k.columns);
+      if (k.type == "foreign_key") {
+        add_foreign_key(catalog, t, k.name.value, cols, k.ref_table->value, values(k.ref_columns));
+      } else if (k.type == "check") {
+        t.constraints.push_back({.name = k.name.value,
+                                 .type = 'c',
+                                 .definition = "CHECK (" + k.check->value + ")"});
+      } else {
+        // An exclusion constraint's index is not unique, and its elements may be expressions.
+        std::vector<std::string> indexed = cols;
+        for (const auto& i : k.include) {
+          indexed.push_back(i.value);
+        }
+        t.indexes.push_back({.name = k.name.value,
+                             .columns = indexed,
+                             .unique = k.type != "exclude",
+                             .primary = k.type == "primary_key",
+                             .uses_expression = k.type == "exclude",
+                             .constraint = k.name.value,
+                             .partial = k.where.has_value(),
+                             .immediate = !k.deferral.deferrable});
+        t.constraints.push_back({.name = k.name.value, .type = k.contype(), .columns = cols});
+      }
+    }
+    catalog.tables[ctx.schema + "." + name] = std::move(t);
   }
 
 private:
-  std::vector<std::string> primary_key() const {
-    std::vector<std::string> key;
-    for (const auto& k : m_primary_key) {
-      key.push_back(k.value);
+  static std::vector<std::string> values(const std::vector<Located<std::string>>& list) {
+    std::vector<std::string> out;
+    for (const auto& v : list) {
+      out.push_back(v.value);
     }
-    for (const auto& c : m_columns) {
+    return out;
+  }
+
+  static void add_index(Table& t,
+                        const std::string& name,
+                        const std::vector<std::string>& cols,
+                        bool primary,
+                        bool immediate) {
+    t.indexes.push_back({.name = name,
+                         .columns = cols,
+                         .unique = true,
+                         .primary = primary,
+                         .constraint = name,
+                         .immediate = immediate});
+    t.constraints.push_back({.name = name, .type = primary ? 'p' : 'u', .columns = cols});
+  }
+
+  void add_foreign_key(Catalog& catalog,
+                       Table& t,
+                       const std::string& name,
+                       const std::vector<std::string>& cols,
+                       const std::string& ref_table,
+                       const std::vector<std::string>& ref_cols) const {
+    t.constraints.push_back({.name = name,
+                             .type = 'f',
+                             .columns = cols,
+                             .foreign_table = ref_table,
+                             .foreign_columns = ref_cols});
+    Table* ref = ref_table == t.name ? &t : catalog.table(t.schema, ref_table);
+    if (ref != nullptr) {
+      ref->referenced_by.push_back({name, t.name, ref_cols});
+    }
+  }
+
+  // PostgreSQL's names for the constraints the plan leaves unnamed.
+  std::string column_unique_name(const NewColumn& c) const {
+    return c.unique_name ? c.unique_name->value
+                         : fit_identifier(m_spec.table.value + "_" + c.name.value + "_key");
+  }
+  std::string column_check_name(const NewColumn& c) const {
+    return c.check_name ? c.check_name->value
+                        : fit_identifier(m_spec.table.value + "_" + c.name.value + "_check");
+  }
+  std::string column_fkey_name(const NewColumn& c) const {
+    return c.references->name
+               ? c.references->name->value
+               : fit_identifier(m_spec.table.value + "_" + c.name.value + "_fkey");
+  }
+  std::string primary_key_name() const {
+    return m_spec.primary_key_name ? m_spec.primary_key_name->value
+                                   : fit_identifier(m_spec.table.value + "_pkey");
+  }
+
+  // Every constraint name the table gets, at the field that gives or implies it.
+  std::vector<NewName> names() const {
+    std::vector<NewName> out;
+    for (const auto& c : m_spec.columns) {
+      if (c.unique) {
+        out.push_back({column_unique_name(c), c.unique_name ? c.unique_name->mark : c.name.mark,
+                       true});
+      }
+      if (c.check) {
+        out.push_back({column_check_name(c), c.check_name ? c.check_name->mark : c.name.mark,
+                       false});
+      }
+      if (c.references) {
+        out.push_back({column_fkey_name(c),
+                       c.references->name ? c.references->name->mark : c.name.mark, false});
+      }
+    }
+    if (!primary_key().empty()) {
+      out.push_back({primary_key_name(),
+                     m_spec.primary_key_name ? m_spec.primary_key_name->mark : m_spec.table.mark,
+                     true});
+    }
+    for (const auto& k : m_spec.constraints) {
+      out.push_back({k.name.value, k.name.mark, k.has_index()});
+    }
+    return out;
+  }
+
+  std::vector<std::string> primary_key() const {
+    std::vector<std::string> key = values(m_spec.primary_key);
+    for (const auto& c : m_spec.columns) {
       if (c.primary_key) {
         key.push_back(c.name.value);
       }
@@ -129,22 +315,49 @@ private:
     return key;
   }
 
+  static std::string identity_sql(const NewColumn& c) {
+    std::string out = " GENERATED " + c.identity + " AS IDENTITY";
+    if (c.identity_options) {
+      out += " (" + c.identity_options->value + ")";
+    }
+    return out;
+  }
+
+  std::string column_sql(const NewColumn& c, const ChangeContext& ctx) const {
+    std::string line = fmt::format("  {} {}", quote_ident(c.name.value), c.type.value);
+    if (c.generated) {
+      line += " GENERATED ALWAYS AS (" + c.generated->value + ") STORED";
+    }
+    if (!c.identity.empty()) {
+      line += identity_sql(c);
+    }
+    if (!c.nullable) {
+      line += " NOT NULL";
+    }
+    if (c.default_sql) {
+      line += " DEFAULT " + c.default_sql->value;
+    }
+    if (c.unique) {
+      line += (c.unique_name ? " CONSTRAINT " + quote_ident(c.unique_name->value) : "") +
+              " UNIQUE";
+    }
+    if (c.check) {
+      line += (c.check_name ? " CONSTRAINT " + quote_ident(c.check_name->value) : "") +
+              " CHECK (" + c.check->value + ")" + (c.check_no_inherit ? " NO INHERIT" : "");
+    }
+    if (c.references) {
+      line += (c.references->name ? " CONSTRAINT " + quote_ident(c.references->name->value)
+                                  : "") +
+              references_sql(ctx.schema, *c.references);
+    }
+    return line;
+  }
+
   std::string create_sql(const ChangeContext& ctx) const {
+    const std::string table = quote_qualified(ctx.schema, m_spec.table.value);
     std::string body;
-    for (const auto& c : m_columns) {
-      std::string line = fmt::format("  {} {}", quote_ident(c.name.value), c.type.value);
-      if (!c.nullable) {
-        line += " NOT NULL";
-      }
-      if (c.default_sql) {
-        line += " DEFAULT " + c.default_sql->value;
-      }
-      if (c.references) {
-        line += fmt::format(" REFERENCES {} ({})",
-                            quote_qualified(ctx.schema, c.references->table.value),
-                            quote_ident(c.references->column.value));
-      }
-      body += (body.empty() ? "" : ",\n") + line;
+    for (const auto& c : m_spec.columns) {
+      body += (body.empty() ? "" : ",\n") + column_sql(c, ctx);
     }
     auto key = primary_key();
     if (!key.empty()) {
@@ -152,96 +365,118 @@ private:
       for (const auto& k : key) {
         cols += (cols.empty() ? "" : ", ") + quote_ident(k);
       }
-      body += ",\n  PRIMARY KEY (" + cols + ")";
+      body += ",\n  " +
+              (m_spec.primary_key_name
+                   ? "CONSTRAINT " + quote_ident(m_spec.primary_key_name->value) + " "
+                   : std::string()) +
+              "PRIMARY KEY (" + cols + ")";
     }
-    std::string sql = fmt::format("CREATE TABLE IF NOT EXISTS {} (\n{}\n)",
-                                  quote_qualified(ctx.schema, m_table.value), body);
+    for (const auto& k : m_spec.constraints) {
+      body += ",\n  " + table_constraint_sql(k, ctx.schema);
+    }
+    std::string sql = fmt::format("CREATE TABLE IF NOT EXISTS {} (\n{}\n)", table, body);
     // In the same transaction: the table never exists without its comments.
-    for (const auto& c : m_columns) {
+    if (m_spec.comment) {
+      sql += fmt::format(";\nCOMMENT ON TABLE {} IS {}", table,
+                         quote_literal(m_spec.comment->value));
+    }
+    for (const auto& c : m_spec.columns) {
       if (c.comment) {
-        sql += fmt::format(";\nCOMMENT ON COLUMN {}.{} IS {}",
-                           quote_qualified(ctx.schema, m_table.value), quote_ident(c.name.value),
+        sql += fmt::format(";\nCOMMENT ON COLUMN {}.{} IS {}", table, quote_ident(c.name.value),
                            quote_literal(c.comment->value));
       }
     }
     return sql;
   }
 
-  Located<std::string> m_table;
-  std::vector<NewColumn> m_columns;
-  std::vector<Located<std::string>> m_primary_key;
+  TableSpec m_spec;
 };
 
 } // namespace
 
 std::unique_ptr<Change> parse_create_table(Fields& fields) {
-  fields.expect({"table", "columns", "primary_key"});
-  auto table = fields.required_identifier("table");
+  fields.expect({"table", "columns", "primary_key", "primary_key_name", "constraints", "comment"});
+  TableSpec spec;
+  spec.table = fields.required_identifier("table");
   YAML::Node list = fields.required_node("columns");
   if (!list.IsSequence() || list.size() == 0) {
     fields.fail(list, "create_table: 'columns' must be a non-empty list");
   }
-  std::vector<NewColumn> columns;
   for (const auto& item : list) {
-    Fields f(item, fields.file(), "create_table column");
-    f.expect({"name", "type", "nullable", "default", "primary_key", "references", "comment"});
-    NewColumn c;
-    c.name = f.required_identifier("name");
-    c.type = f.required_string("type");
-    if (auto n = f.optional_bool("nullable")) {
-      c.nullable = n->value;
-    }
-    if (auto d = f.optional_string("default")) {
-      c.default_sql = *d;
-    }
-    if (auto p = f.optional_bool("primary_key")) {
-      c.primary_key = p->value;
-    }
-    c.references = parse_column_reference(f, "references");
-    c.comment = f.optional_string("comment");
-    if (c.comment && c.comment->value.empty()) {
-      c.comment.reset(); // PostgreSQL stores an empty comment as none
-    }
-    f.finish();
-    for (const auto& earlier : columns) {
+    NewColumn c = parse_new_column(item, fields.file());
+    for (const auto& earlier : spec.columns) {
       if (earlier.name.value == c.name.value) {
-        f.fail(c.name.mark, "create_table: column " + c.name.value + " is listed twice");
+        fields.fail(c.name.mark, "create_table: column " + c.name.value + " is listed twice");
       }
     }
-    columns.push_back(std::move(c));
+    spec.columns.push_back(std::move(c));
   }
-  std::vector<Located<std::string>> primary_key;
   YAML::Node pk = fields.optional_node("primary_key");
   if (pk.IsDefined()) {
     if (pk.IsScalar()) {
-      primary_key.push_back({pk.Scalar(), mark_of(pk)});
+      spec.primary_key.push_back({pk.Scalar(), mark_of(pk)});
       if (!is_plain_identifier(pk.Scalar())) {
         fields.fail(pk, "create_table: 'primary_key' must be a plain name or a list of them");
       }
     } else {
-      primary_key = fields.required_identifier_list("primary_key");
+      spec.primary_key = fields.required_identifier_list("primary_key");
     }
   }
+  spec.primary_key_name = fields.optional_identifier("primary_key_name");
+  YAML::Node constraints = fields.optional_node("constraints");
+  if (constraints.IsDefined()) {
+    if (!constraints.IsSequence() || constraints.size() == 0) {
+      fields.fail(constraints, "create_table: 'constraints' must be a non-empty list");
+    }
+    for (const auto& item : constraints) {
+      spec.constraints.push_back(parse_table_constraint(item, fields.file()));
+    }
+  }
+  spec.comment = optional_comment(fields);
   fields.finish();
   bool column_keys = false;
-  for (const auto& c : columns) {
+  for (const auto& c : spec.columns) {
     column_keys = column_keys || c.primary_key;
   }
-  if (column_keys && !primary_key.empty()) {
-    fields.fail(primary_key[0].mark, "create_table: give the primary key either on the columns or "
-                                     "as 'primary_key', not both");
+  if (column_keys && !spec.primary_key.empty()) {
+    fields.fail(spec.primary_key[0].mark, "create_table: give the primary key either on the "
+                                          "columns or as 'primary_key', not both");
   }
-  for (const auto& k : primary_key) {
-    bool found = false;
-    for (const auto& c : columns) {
-      found = found || c.name.value == k.value;
-    }
+  const bool has_key = column_keys || !spec.primary_key.empty();
+  if (spec.primary_key_name && !has_key) {
+    fields.fail(spec.primary_key_name->mark, "create_table: 'primary_key_name' names the key of "
+                                             "'primary_key' (or a column's primary_key: true)");
+  }
+  auto require_listed = [&](const Located<std::string>& k, const char* what) {
+    const bool found = std::any_of(spec.columns.begin(), spec.columns.end(),
+                                   [&](const NewColumn& c) { return c.name.value == k.value; });
     if (!found) {
-      fields.fail(k.mark, "create_table: primary key column " + k.value + " is not in 'columns'");
+      fields.fail(k.mark, fmt::format("create_table: {} column {} is not in 'columns'", what,
+                                      k.value));
+    }
+  };
+  for (const auto& k : spec.primary_key) {
+    require_listed(k, "primary key");
+  }
+  bool keyed = has_key;
+  for (const auto& k : spec.constraints) {
+    if (k.type == "primary_key" && keyed) {
+      fields.fail(k.name.mark, "create_table: the table has a primary key already; give it once");
+    }
+    keyed = keyed || k.type == "primary_key";
+    for (const auto& c : k.columns) {
+      require_listed(c, "constraint");
+    }
+    for (const auto& c : k.include) {
+      require_listed(c, "constraint");
     }
   }
-  return std::make_unique<CreateTable>(std::move(table), std::move(columns),
-                                       std::move(primary_key));
+  for (const auto& c : spec.columns) {
+    if (c.references && c.references->table.value == spec.table.value) {
+      require_listed(c.references->column, "referenced");
+    }
+  }
+  return std::make_unique<CreateTable>(std::move(spec));
 }
 
 } // namespace orchestrate

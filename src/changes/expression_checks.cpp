@@ -38,6 +38,16 @@ LiveCheck row_check(const std::string& what,
                              view_select(view, live), statement)};
 }
 
+LiveCheck new_table_check(const std::string& what,
+                          const Mark& mark,
+                          const std::string& columns,
+                          const std::string& statement) {
+  return {.mark = mark,
+          .what = what,
+          .sql = fmt::format("CREATE TEMP TABLE _orc_row ({}) ON COMMIT DROP;\n{}", columns,
+                             statement)};
+}
+
 LiveCheck check_compiles(const std::string& what,
                          const Located<std::string>& check,
                          const std::vector<ViewColumn>& view,

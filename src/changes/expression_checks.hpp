@@ -31,6 +31,13 @@ LiveCheck row_check(const std::string& what,
                     const Table* live,
                     const std::string& statement);
 
+// Creates pg_temp._orc_row from `columns` (column definitions as CREATE TABLE takes them), then
+// runs `statement`, which names it: the checks of a table that does not exist yet.
+LiveCheck new_table_check(const std::string& what,
+                          const Mark& mark,
+                          const std::string& columns,
+                          const std::string& statement);
+
 // `check` as a CHECK constraint of the row (boolean, no subquery, no aggregate).
 LiveCheck check_compiles(const std::string& what,
                          const Located<std::string>& check,

@@ -63,6 +63,15 @@ void create_table(const LintChange& c, const YAML::Node& f, std::vector<LintWarn
       key.push_back(k.as<std::string>());
     }
   }
+  // A primary key among the table constraints counts the same.
+  const YAML::Node constraints = f["constraints"];
+  for (const auto& k : constraints && constraints.IsSequence() ? constraints : YAML::Node()) {
+    if (k.IsMap() && scalar(k, "type") == "primary_key" && k["columns"].IsSequence()) {
+      for (const auto& col : k["columns"]) {
+        key.push_back(col.as<std::string>());
+      }
+    }
+  }
   bool created = false;
   bool updated = false;
   for (const auto& col : columns) {

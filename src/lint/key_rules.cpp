@@ -13,6 +13,14 @@ bool creates_key(const YAML::Node& fields) {
   if (fields["primary_key"].IsDefined()) {
     return true;
   }
+  const YAML::Node constraints = fields["constraints"];
+  if (constraints && constraints.IsSequence()) {
+    for (const auto& c : constraints) {
+      if (c.IsMap() && c["type"].IsDefined() && c["type"].as<std::string>() == "primary_key") {
+        return true;
+      }
+    }
+  }
   const YAML::Node columns = fields["columns"];
   if (!columns || !columns.IsSequence()) {
     return false;

@@ -53,6 +53,91 @@ json column_reference() {
                                {"table", "column"})})}};
 }
 
+json referential_action(const std::string& description) {
+  return {{"type", "string"},
+          {"enum", {"cascade", "restrict", "no_action", "set_null", "set_default", "CASCADE",
+                    "RESTRICT", "NO ACTION", "SET NULL", "SET DEFAULT"}},
+          {"description", description}};
+}
+
+json match_type() {
+  return {{"type", "string"},
+          {"enum", {"simple", "full"}},
+          {"description", "full: a key with some NULL columns must be all NULL (default simple)"}};
+}
+
+json storage_parameters() {
+  return {{"type", "string"},
+          {"pattern", "^\\s*[A-Za-z_][A-Za-z0-9_]*\\s*(=\\s*[A-Za-z0-9_.+-]+\\s*)?(,\\s*[A-Za-z_]"
+                      "[A-Za-z0-9_]*\\s*(=\\s*[A-Za-z0-9_.+-]+\\s*)?)*$"},
+          {"description", "WITH (...) of the index, e.g. fillfactor=70 (checked by PostgreSQL at "
+                          "validate)"}};
+}
+
+json index_column() {
+  return {{"description", "a column name, or a mapping with its operator class, collation and "
+                          "order"},
+          {"oneOf",
+           json::array(
+               {ident("a column"),
+                object({{"column", ident("the column")},
+                        {"opclass", ident("operator class, e.g. text_pattern_ops")},
+                        {"opclass_params",
+                         {{"type", "array"},
+                          {"minItems", 1},
+                          {"items", {{"type", "string"}, {"pattern", "^[A-Za-z_][A-Za-z0-9_]*\\s*=\\s*[A-Za-z0-9_.+-]+$"}}},
+                          {"description", "the operator class's parameters, e.g. siglen=32"}}},
+                        {"collate", str("collation, e.g. C")},
+                        {"sort", {{"type", "string"}, {"enum", {"asc", "desc"}}}},
+                        {"nulls", {{"type", "string"}, {"enum", {"first", "last"}}}}},
+                       {"column"})})}};
+}
+
+// A column's own foreign key: table(column), or a mapping that may also name it and give its
+// actions and deferral.
+json column_foreign_key() {
+  return {{"description", "the referenced column, as table(column) or a mapping"},
+          {"oneOf",
+           json::array(
+               {{{"type", "string"},
+                 {"pattern", "^[A-Za-z_][A-Za-z0-9_]*\\([A-Za-z_][A-Za-z0-9_]*\\)$"}},
+                object({{"table", ident("referenced table")},
+                        {"column", ident("referenced column")},
+                        {"name", ident("the foreign key's name (default <table>_<column>_fkey)")},
+                        {"on_delete", referential_action("what deleting the referenced row does")},
+                        {"on_update", referential_action("what changing the referenced key does")},
+                        {"match", match_type()},
+                        {"deferrable", boolean("checked at commit when deferred (default false)")},
+                        {"initially_deferred", boolean("checked at commit; implies deferrable")}},
+                       {"table", "column"})})}};
+}
+
+json table_constraint() {
+  return object(
+      {{"name", ident("constraint name")},
+       {"type", {{"type", "string"},
+                 {"enum", {"unique", "check", "primary_key", "foreign_key", "exclude"}}}},
+       {"columns", ident_list("its columns (unique, primary_key, foreign_key)")},
+       {"check", expr("check: SQL boolean expression")},
+       {"no_inherit", boolean("check: NO INHERIT")},
+       {"nulls_not_distinct", boolean("unique: NULLS NOT DISTINCT")},
+       {"deferrable", boolean("all but check: DEFERRABLE")},
+       {"initially_deferred", boolean("all but check: INITIALLY DEFERRED (implies deferrable)")},
+       {"include", ident_list("unique, primary_key, exclude: INCLUDE columns")},
+       {"storage_parameters", storage_parameters()},
+       {"references", object({{"table", ident("referenced table")},
+                              {"columns", ident_list("referenced columns")},
+                              {"on_delete", referential_action("ON DELETE")},
+                              {"on_update", referential_action("ON UPDATE")},
+                              {"match", match_type()}},
+                             {"table", "columns"})},
+       {"exclude", object({{"method", str("index method (default gist)")},
+                           {"elements", str("e.g. room WITH =, during WITH &&")},
+                           {"where", expr("predicate of a partial exclusion constraint")}},
+                          {"elements"})}},
+      {"name", "type"});
+}
+
 json remap_target() {
   return object({{"name", ident("the new column")},
                  {"type", str("its SQL type")},
@@ -79,8 +164,11 @@ json kinds() {
        {"fill", expr("SQL expression for existing rows, copied by the backfill")},
        {"nullable", boolean("false adds NOT NULL through a validated CHECK (default true)")},
        {"unique", boolean("add a unique constraint (index built CONCURRENTLY)")},
+       {"unique_name", ident("its name (default <table>_<column>_key)")},
        {"check", expr("SQL boolean expression, added NOT VALID then validated")},
-       {"references", column_reference()},
+       {"check_name", ident("its name (default <table>_<column>_check)")},
+       {"check_no_inherit", boolean("the check is NO INHERIT")},
+       {"references", column_foreign_key()},
        {"comment", str("COMMENT ON COLUMN, set at expand")}},
       {"table", "column", "type"});
   k["drop_column"] = object({{"table", ident("table")}, {"column", ident("column to drop")}},
@@ -123,14 +211,21 @@ json kinds() {
       {{"table", ident("table")},
        {"name", ident("constraint name")},
        {"check", expr("SQL boolean expression")},
+       {"no_inherit", boolean("NO INHERIT: the check does not reach the table's children")},
        {"column", ident("with up: the column whose rows up rewrites to satisfy the check")},
        {"up", expr("old row -> the column's new value, which satisfies the check")},
        {"down", expr("new row -> the old column's value (default: the column itself)")}},
       {"table", "name", "check"});
-  k["add_unique"] = object({{"table", ident("table")},
-                            {"name", ident("constraint name")},
-                            {"columns", ident_list("columns of the unique key")}},
-                           {"table", "name", "columns"});
+  k["add_unique"] = object(
+      {{"table", ident("table")},
+       {"name", ident("constraint name")},
+       {"columns", ident_list("columns of the unique key")},
+       {"include", ident_list("INCLUDE columns, stored in the index but not part of the key")},
+       {"nulls_not_distinct", boolean("NULLS NOT DISTINCT: one NULL key at most")},
+       {"deferrable", boolean("DEFERRABLE, attached at contract (default false)")},
+       {"initially_deferred", boolean("INITIALLY DEFERRED; implies deferrable")},
+       {"storage_parameters", storage_parameters()}},
+      {"table", "name", "columns"});
   k["add_foreign_key"] = object(
       {{"table", ident("table")},
        {"name", ident("constraint name")},
@@ -138,9 +233,12 @@ json kinds() {
        {"references", object({{"table", ident("referenced table")},
                               {"columns", ident_list("referenced columns")}},
                              {"table", "columns"})},
-       {"on_delete", {{"type", "string"},
-                      {"enum", {"cascade", "restrict", "no_action", "set_null", "set_default",
-                                "CASCADE", "RESTRICT", "NO ACTION", "SET NULL", "SET DEFAULT"}}}}},
+       {"on_delete", referential_action("what deleting the referenced row does")},
+       {"on_update", referential_action("what changing the referenced key does")},
+       {"match", match_type()},
+       {"deferrable", boolean("checked at commit when a transaction defers it (default false)")},
+       {"initially_deferred", boolean("checked at commit unless a transaction says otherwise; "
+                                      "implies deferrable (default false)")}},
       {"table", "name", "columns", "references"});
   k["drop_constraint"] = object(
       {{"table", ident("table")},
@@ -155,11 +253,15 @@ json kinds() {
   k["create_index"] = object(
       {{"table", ident("table")},
        {"name", ident("index name")},
-       {"columns", ident_list("indexed columns (or give `expression`)")},
+       {"columns", {{"type", "array"},
+                    {"minItems", 1},
+                    {"items", index_column()},
+                    {"description", "indexed columns (or give `expression`)"}}},
        {"expression", expr("an index expression instead of columns, e.g. lower(email)")},
        {"unique", boolean("a unique index")},
        {"where", expr("predicate of a partial index")},
-       {"method", str("access method: btree (default), hash, gin, gist, brin, spgist")}},
+       {"method", str("access method: btree (default), hash, gin, gist, brin, spgist")},
+       {"storage_parameters", storage_parameters()}},
       {"table", "name"});
   k["drop_index"] = object(
       {{"table", ident("the index's table (optional; checked when given)")},
@@ -204,15 +306,30 @@ json kinds() {
        {"columns",
         {{"type", "array"},
          {"minItems", 1},
-         {"items", object({{"name", ident("column")},
-                           {"type", str("SQL type")},
-                           {"nullable", boolean("default true")},
-                           {"default", expr("SQL default")},
-                           {"primary_key", boolean("this column is the primary key")},
-                           {"references", column_reference()},
-                           {"comment", str("COMMENT ON COLUMN, set with the table")}},
-                          {"name", "type"})}}},
-       {"primary_key", {{"oneOf", json::array({ident("a column"), ident_list("key columns")})}}}},
+         {"items",
+          object({{"name", ident("column")},
+                  {"type", str("SQL type")},
+                  {"nullable", boolean("default true")},
+                  {"default", expr("SQL default")},
+                  {"primary_key", boolean("this column is the primary key")},
+                  {"references", column_foreign_key()},
+                  {"comment", str("COMMENT ON COLUMN, set with the table")},
+                  {"unique", boolean("a unique constraint on this column")},
+                  {"unique_name", ident("its name (default <table>_<column>_key)")},
+                  {"check", expr("a CHECK constraint on this column")},
+                  {"check_name", ident("its name (default <table>_<column>_check)")},
+                  {"check_no_inherit", boolean("the check is NO INHERIT")},
+                  {"generated", expr("GENERATED ALWAYS AS (expression) STORED")},
+                  {"identity", {{"type", "string"},
+                                {"enum", {"always", "by_default"}},
+                                {"description", "GENERATED ALWAYS or BY DEFAULT AS IDENTITY"}}},
+                  {"identity_options", str("sequence options as CREATE SEQUENCE takes them, "
+                                           "e.g. START WITH 10 INCREMENT BY 2")}},
+                 {"name", "type"})}}},
+       {"primary_key", {{"oneOf", json::array({ident("a column"), ident_list("key columns")})}}},
+       {"primary_key_name", ident("the primary key's name (default <table>_pkey)")},
+       {"constraints", {{"type", "array"}, {"minItems", 1}, {"items", table_constraint()}}},
+       {"comment", str("COMMENT ON TABLE, set with the table")}},
       {"table", "columns"});
   k["add_timestamps"] = object(
       {{"table", ident("table without creation/update timestamps")},

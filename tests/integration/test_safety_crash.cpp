@@ -90,6 +90,28 @@ std::vector<Scenario> scenarios() {
                    false,
                    "ALTER TABLE users ADD CONSTRAINT users_name_present CHECK (name <> '')"});
   }
+  // The constraint and index options: a deferrable unique attached at contract, an index with
+  // column options, a foreign key with actions, a NO INHERIT check and a table created with
+  // named constraints, its comment in the same step.
+  out.push_back({"options", "options.yaml",
+                 "name: options\nchanges:\n"
+                 "  - add_unique: {table: users, name: users_handle_key, columns: [handle], "
+                 "include: [name], deferrable: true}\n"
+                 "  - create_index: {table: users, name: users_name_c_idx, columns: [{column: "
+                 "name, collate: C, sort: desc}], storage_parameters: fillfactor=80}\n"
+                 "  - add_foreign_key: {table: users, name: users_team_fk, columns: [team_id], "
+                 "references: {table: teams, columns: [id]}, on_update: cascade, match: full, "
+                 "initially_deferred: true}\n"
+                 "  - add_check: {table: users, name: users_name_short, check: length(name) < "
+                 "200, no_inherit: true}\n"
+                 "  - create_table: {table: badges, comment: awards, primary_key_name: badges_pk, "
+                 "columns: [{name: id, type: bigint, identity: always, primary_key: true}, {name: "
+                 "user_id, type: bigint, references: {table: users, column: id, name: "
+                 "badges_user_fk, on_delete: cascade, deferrable: true}}], constraints: [{name: "
+                 "badges_user_key, type: unique, columns: [user_id], nulls_not_distinct: true}]}\n",
+                 false,
+                 "CREATE TABLE teams (id bigint PRIMARY KEY); ALTER TABLE users ADD COLUMN handle "
+                 "text, ADD COLUMN team_id bigint"});
   return out;
 }
 

@@ -40,4 +40,18 @@ TEST_CASE("add_check refuses a name already taken and an unknown table") {
             .find("missing required field 'check'") != std::string::npos);
 }
 
+TEST_CASE("no_inherit makes the check NO INHERIT from expand on, with or without up") {
+  auto w = render("  - add_check: {table: accounts, name: balance_positive, check: balance >= 0, "
+                  "no_inherit: true}\n");
+  CHECK(has_step(w.at(Phase::expand), "ADD CONSTRAINT \"balance_positive\" CHECK (balance >= 0) "
+                                      "NO INHERIT NOT VALID"));
+  CHECK(has_step(w.at(Phase::transition), "VALIDATE CONSTRAINT \"balance_positive\""));
+  w = render("  - add_check: {table: accounts, name: balance_positive, check: balance >= 0, "
+             "no_inherit: true, column: balance, up: \"greatest(balance, 0)\"}\n");
+  CHECK(has_step(w.at(Phase::dual_write), "CHECK (\"_orc_new_balance\" >= 0) NO INHERIT NOT VALID"));
+  CHECK(plan_error("  - add_check: {table: accounts, name: c, check: balance >= 0, no_inherit: "
+                   "perhaps}\n")
+            .find("no_inherit") != std::string::npos);
+}
+
 TEST_SUITE_END();

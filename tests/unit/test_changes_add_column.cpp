@@ -146,4 +146,59 @@ TEST_CASE("two changes of the same new column conflict") {
             .find("conflicting changes") != std::string::npos);
 }
 
+TEST_CASE("add_column names its unique, check and foreign key as the plan says, with NO INHERIT "
+          "and the reference's actions, match and deferral") {
+  auto w = render("  - add_column: {table: accounts, column: owner_id, type: bigint, unique: true, "
+                  "unique_name: accounts_owner_uq, check: owner_id > 0, check_name: "
+                  "accounts_owner_positive, check_no_inherit: true, references: {table: users, "
+                  "column: id, name: accounts_owner_fk, on_delete: set_null, on_update: cascade, "
+                  "match: full, deferrable: true, initially_deferred: true}}\n");
+  const auto& expand = w.at(Phase::expand);
+  CHECK(has_step(expand, "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"accounts_owner_uq\""));
+  CHECK(has_step(expand, "ADD CONSTRAINT \"accounts_owner_positive\" CHECK (owner_id > 0) NO "
+                         "INHERIT NOT VALID"));
+  CHECK(has_step(expand, "ADD CONSTRAINT \"accounts_owner_fk\" FOREIGN KEY (\"owner_id\") "
+                         "REFERENCES \"public\".\"users\" (\"id\") MATCH FULL ON DELETE SET NULL "
+                         "ON UPDATE CASCADE DEFERRABLE INITIALLY DEFERRED NOT VALID"));
+  const auto& tr = w.at(Phase::transition);
+  CHECK(has_step(tr, "VALIDATE CONSTRAINT \"accounts_owner_positive\""));
+  CHECK(has_step(tr, "VALIDATE CONSTRAINT \"accounts_owner_fk\""));
+  CHECK(has_step(tr, "ADD CONSTRAINT \"accounts_owner_uq\" UNIQUE USING INDEX "
+                     "\"accounts_owner_uq\""));
+  // Unnamed, they keep PostgreSQL's names.
+  w = render("  - add_column: {table: accounts, column: owner_id, type: bigint, references: "
+             "{table: users, column: id, on_delete: cascade}}\n");
+  CHECK(has_step(w.at(Phase::expand), "ADD CONSTRAINT \"accounts_owner_id_fkey\" FOREIGN KEY "
+                                      "(\"owner_id\") REFERENCES \"public\".\"users\" (\"id\") ON "
+                                      "DELETE CASCADE NOT VALID"));
+  // Later changes see the names.
+  CHECK(plan_error("  - add_column: {table: accounts, column: c, type: int, check: c > 0, "
+                   "check_name: c_positive}\n"
+                   "  - add_check: {table: accounts, name: c_positive, check: c < 9}\n")
+            .find("p.yaml:4:40: add_check: the name c_positive is already taken") !=
+        std::string::npos);
+}
+
+TEST_CASE("add_column refuses names that are taken or given twice, at the name, and options "
+          "without what they qualify") {
+  CHECK(plan_error("  - add_column: {table: accounts, column: c, type: int, unique: true, "
+                   "unique_name: users_pkey}\n")
+            .find("p.yaml:3:84: add_column: the name users_pkey it would give its index or "
+                  "constraint is already taken") != std::string::npos);
+  CHECK(plan_error("  - add_column: {table: accounts, column: c, type: int, check: c > 0, "
+                   "check_name: accounts_user_id_fkey}\n")
+            .find("the name accounts_user_id_fkey it would give") != std::string::npos);
+  CHECK(plan_error("  - add_column: {table: accounts, column: c, type: int, check: c > 0, "
+                   "check_name: k, references: {table: users, column: id, name: k}}\n")
+            .find("the name k it would give") != std::string::npos);
+  CHECK(plan_error("  - add_column: {table: accounts, column: c, type: int, unique_name: k}\n")
+            .find("'unique_name' names the constraint of 'unique: true'") != std::string::npos);
+  CHECK(plan_error("  - add_column: {table: accounts, column: c, type: int, check_no_inherit: "
+                   "true}\n")
+            .find("'check_name' and 'check_no_inherit' go with 'check'") != std::string::npos);
+  CHECK(plan_error("  - add_column: {table: accounts, column: c, type: int, references: {table: "
+                   "users, column: id, match: partial}}\n")
+            .find("'match' must be simple or full") != std::string::npos);
+}
+
 TEST_SUITE_END();

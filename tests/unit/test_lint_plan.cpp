@@ -200,6 +200,20 @@ TEST_CASE("a natural primary key in create_table is flagged at its column, with 
                   "natural-key"));
 }
 
+TEST_CASE("a primary key among create_table's constraints counts as its key") {
+  const std::string table = "  - create_table:\n      table: c\n      columns:\n"
+                            "        - {name: email, type: text}\n"
+                            "        - {name: created_at, type: timestamptz}\n"
+                            "        - {name: updated_at, type: timestamptz}\n"
+                            "      constraints:\n"
+                            "        - {name: c_pk, type: primary_key, columns: [email]}\n";
+  const auto w = lint(table);
+  CHECK_FALSE(has(w, "no-primary-key"));
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].rule == "natural-key");
+  CHECK(w[0].message.find("c.email (text) is the primary key") != std::string::npos);
+}
+
 TEST_CASE("a list stored in a string is flagged: by its column's name and by string_agg over ids") {
   auto w = lint("  - create_table:\n      table: posts\n      columns:\n"
                 "        - {name: id, type: bigint, primary_key: true}\n"

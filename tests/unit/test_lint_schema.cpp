@@ -229,6 +229,62 @@ changes:
   CHECK(valid(plan, plan_json_schema()));
 }
 
+TEST_CASE("the schema accepts every option of the constraint and index kinds, and refuses "
+          "misspelt ones") {
+  const json s = plan_json_schema();
+  const json plan = to_json(YAML::Load(R"(
+name: options
+changes:
+  - create_index: {table: users, name: i, storage_parameters: "fillfactor=70, deduplicate_items=off",
+                   columns: [{column: name, opclass: text_pattern_ops, collate: C, sort: desc,
+                              nulls: last}, email, {column: tags, opclass: gist_trgm_ops,
+                              opclass_params: [siglen=32]}]}
+  - add_foreign_key: {table: a, name: f, columns: [u], references: {table: users, columns: [id]},
+                      on_delete: cascade, on_update: set_null, match: full, deferrable: true,
+                      initially_deferred: true}
+  - add_column: {table: users, column: c, type: int, unique: true, unique_name: c_uq, check: c > 0,
+                 check_name: c_pos, check_no_inherit: true, references: {table: t, column: id,
+                 name: c_fk, on_delete: set_null, on_update: cascade, match: full,
+                 deferrable: true, initially_deferred: true}}
+  - add_unique: {table: users, name: u, columns: [email], include: [name], nulls_not_distinct: true,
+                 deferrable: true, initially_deferred: true, storage_parameters: fillfactor=70}
+  - add_check: {table: users, name: k, check: id > 0, no_inherit: true}
+  - create_table:
+      table: t
+      comment: a table
+      primary_key_name: t_pk
+      primary_key: [id]
+      columns:
+        - {name: id, type: bigint, identity: always, identity_options: "START WITH 10"}
+        - {name: a, type: int, unique: true, unique_name: t_a_uq, check: a > 0, check_name: t_a_pos,
+           check_no_inherit: true, comment: the a}
+        - {name: b, type: int, generated: a * 2}
+        - {name: u, type: bigint, references: {table: users, column: id, name: t_u_fk,
+           on_delete: cascade, on_update: restrict, match: simple, deferrable: true,
+           initially_deferred: true}}
+      constraints:
+        - {name: k1, type: unique, columns: [a, b], nulls_not_distinct: true, include: [u],
+           storage_parameters: fillfactor=70, deferrable: true, initially_deferred: true}
+        - {name: k2, type: check, check: b > 0, no_inherit: true}
+        - {name: k3, type: foreign_key, columns: [u], references: {table: users, columns: [id],
+           on_delete: set_null, on_update: cascade, match: full}}
+        - {name: k4, type: exclude, exclude: {method: gist, elements: "b WITH =", where: b > 0},
+           deferrable: true}
+)"));
+  CHECK(valid(plan, s));
+  for (const char* bad :
+       {"  - create_index: {table: t, name: i, columns: [{column: a, sort: up}]}\n",
+        "  - create_index: {table: t, name: i, columns: [a], storage_parameters: \"x=1) y\"}\n",
+        "  - add_foreign_key: {table: a, name: f, columns: [u], references: {table: t, columns: "
+        "[id]}, match: partial}\n",
+        "  - create_table: {table: t, columns: [{name: id, type: int, identity: sometimes}]}\n",
+        "  - create_table: {table: t, columns: [{name: id, type: int}], constraints: [{name: k, "
+        "type: key}]}\n"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(valid(to_json(YAML::Load(std::string("name: p\nchanges:\n") + bad)), s));
+  }
+}
+
 TEST_CASE("the schema requires drop_not_null's down") {
   const json s = plan_json_schema();
   CHECK(valid(to_json(YAML::Load("name: p\nchanges:\n  - drop_not_null: {table: t, column: c, "
