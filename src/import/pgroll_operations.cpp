@@ -263,8 +263,17 @@ Json create_index(Fields& op) {
       if (auto n = o.optional_string("name"); n && !n->value.empty()) {
         c["opclass"] = n->value;
       }
-      if (YAML::Node p = o.optional_node("params"); p.IsDefined() && p.size() > 0) {
-        o.fail(p, "operator class parameters cannot be imported");
+      if (YAML::Node p = o.optional_node("params"); p.IsDefined()) {
+        if (!p.IsSequence()) {
+          o.fail(p, "'params' must be a list such as [siglen=32]");
+        }
+        Json params = Json::array();
+        for (const auto& item : p) {
+          params.push_back(item.as<std::string>());
+        }
+        if (!params.empty()) {
+          c["opclass_params"] = params;
+        }
       }
       o.finish();
     }

@@ -126,6 +126,16 @@ TEST_CASE("alter_column with one key is that single kind, with several one alter
                      "        expression: length(c) > 1\n      up: c::text\n"));
 }
 
+TEST_CASE("an index column keeps its operator class with its parameters, collation and order") {
+  const std::string text = imported(
+      "operations:\n  - create_index:\n      table: t\n      name: i\n      method: gist\n"
+      "      columns:\n        - column: a\n          opclass: {name: gist_trgm_ops, params: "
+      "[siglen=32]}\n        - {column: b, collate: C, sort: DESC, nulls: LAST}\n");
+  CHECK(has(text, "        - column: a\n          opclass: gist_trgm_ops\n          opclass_params:\n"
+                  "            - siglen=32\n        - column: b\n          collate: C\n"
+                  "          sort: desc\n          nulls: last\n"));
+}
+
 TEST_CASE("create_constraint's per-column up/down: identities vanish, one real column is the "
           "data fix") {
   const std::string head = "operations:\n  - create_constraint:\n      table: t\n      name: k\n"
@@ -153,8 +163,8 @@ TEST_CASE("what cannot be translated exactly is refused at its position, naming 
                     "      column: {name: id, type: int, pk: true}\n"),
             "'pk' on an added column cannot be imported"));
   CHECK(has(refusal("operations:\n  - create_index:\n      table: t\n      name: i\n"
-                    "      columns: [{column: a, opclass: {name: x, params: [siglen=32]}}]\n"),
-            "operator class parameters cannot be imported"));
+                    "      columns: [{column: a, opclass: {name: x, params: siglen}}]\n"),
+            "'params' must be a list"));
 }
 
 TEST_CASE("plans are written numbered after those already there, and a second import of the "
