@@ -11,7 +11,8 @@
 // drops the old column and gives the shadow column its name and the check its own.
 #include <fmt/format.h>
 
-#include "changes/common.hpp"
+#include "changes/lookups.hpp"
+#include "changes/steps.hpp"
 #include "changes/expression_checks.hpp"
 #include "changes/kinds.hpp"
 #include "changes/shadow_column.hpp"

@@ -20,7 +20,8 @@
 
 #include <algorithm>
 
-#include "changes/common.hpp"
+#include "changes/lookups.hpp"
+#include "changes/steps.hpp"
 #include "changes/column_transition.hpp"
 #include "changes/expression_checks.hpp"
 #include "changes/kinds.hpp"

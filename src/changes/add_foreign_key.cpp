@@ -6,7 +6,8 @@
 
 #include <algorithm>
 
-#include "changes/common.hpp"
+#include "changes/lookups.hpp"
+#include "changes/steps.hpp"
 #include "changes/constraint_options.hpp"
 #include "changes/kinds.hpp"
 #include "core/errors.hpp"

@@ -19,7 +19,8 @@
 #include <iterator>
 
 #include "changes/column_transition.hpp"
-#include "changes/common.hpp"
+#include "changes/lookups.hpp"
+#include "changes/steps.hpp"
 #include "changes/expression_checks.hpp"
 #include "changes/kinds.hpp"
 #include "changes/touch_trigger.hpp"

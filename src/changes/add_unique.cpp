@@ -11,7 +11,8 @@
 // transient duplicate within one transaction.
 #include <fmt/format.h>
 
-#include "changes/common.hpp"
+#include "changes/lookups.hpp"
+#include "changes/steps.hpp"
 #include "changes/constraint_options.hpp"
 #include "changes/expression_checks.hpp"
 #include "changes/kinds.hpp"

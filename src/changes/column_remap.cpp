@@ -4,7 +4,8 @@
 
 #include <algorithm>
 
-#include "changes/common.hpp"
+#include "changes/lookups.hpp"
+#include "changes/steps.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
 #include "plan/fields.hpp"

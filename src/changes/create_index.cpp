@@ -9,7 +9,8 @@
 
 #include <regex>
 
-#include "changes/common.hpp"
+#include "changes/lookups.hpp"
+#include "changes/steps.hpp"
 #include "changes/constraint_options.hpp"
 #include "changes/expression_checks.hpp"
 #include "changes/kinds.hpp"

@@ -11,7 +11,8 @@
 
 #include <algorithm>
 
-#include "changes/common.hpp"
+#include "changes/lookups.hpp"
+#include "changes/steps.hpp"
 #include "changes/expression_checks.hpp"
 #include "changes/kinds.hpp"
 #include "changes/new_column.hpp"

@@ -10,7 +10,8 @@
 // and run rollback again.
 #include <fmt/format.h>
 
-#include "changes/common.hpp"
+#include "changes/lookups.hpp"
+#include "changes/steps.hpp"
 #include "changes/kinds.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"

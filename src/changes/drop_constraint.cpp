@@ -15,7 +15,8 @@
 
 #include <algorithm>
 
-#include "changes/common.hpp"
+#include "changes/lookups.hpp"
+#include "changes/steps.hpp"
 #include "changes/kinds.hpp"
 #include "changes/shadow_column.hpp"
 #include "core/errors.hpp"

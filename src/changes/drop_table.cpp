@@ -11,7 +11,8 @@
 // drop them.
 #include <fmt/format.h>
 
-#include "changes/common.hpp"
+#include "changes/lookups.hpp"
+#include "changes/steps.hpp"
 #include "changes/kinds.hpp"
 #include "changes/version_schema.hpp"
 #include "core/errors.hpp"

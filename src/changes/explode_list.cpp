@@ -19,7 +19,8 @@
 #include <algorithm>
 
 #include "changes/column_transition.hpp"
-#include "changes/common.hpp"
+#include "changes/lookups.hpp"
+#include "changes/steps.hpp"
 #include "changes/kinds.hpp"
 #include "changes/list_sync.hpp"
 #include "core/errors.hpp"

@@ -1,5 +1,7 @@
 #include "changes/expression_checks.hpp"
 
+#include <set>
+#include <regex>
 #include <fmt/format.h>
 
 #include "core/ident.hpp"
@@ -75,6 +77,47 @@ LiveCheck index_compiles(const std::string& what,
                          const Table* live) {
   return row_check(what, mark, view, live,
                    "CREATE INDEX ON pg_temp._orc_row " + definition);
+}
+
+bool expression_may_be_volatile(const std::string& expression) {
+  static const std::set<std::string> k_not_volatile = {
+      "now", "current_date", "current_timestamp", "localtimestamp", "statement_timestamp",
+      "transaction_timestamp", "lower", "upper", "coalesce", "nullif", "greatest", "least",
+      "concat", "concat_ws", "length", "char_length", "substr", "substring", "trim", "btrim",
+      "ltrim", "rtrim", "replace", "lpad", "rpad", "left", "right", "md5", "abs", "round",
+      "floor", "ceil", "make_interval", "make_date", "make_timestamp", "make_timestamptz",
+      "to_char", "to_date", "to_timestamp", "to_number", "date_trunc", "extract", "date_part",
+      "jsonb_build_object", "json_build_object", "jsonb_build_array", "json_build_array",
+      "array", "row", "interval", "timestamp", "timestamptz", "date", "numeric", "int",
+      "integer", "bigint", "text", "varchar", "character", "boolean", "split_part", "format",
+      "current_user", "session_user", "current_setting", "cast"};
+  static const std::regex k_call(R"(([A-Za-z_][A-Za-z0-9_$.]*)\s*\()");
+  // String literals may hold parentheses; they name no function.
+  std::string text;
+  bool in_literal = false;
+  for (char c : expression) {
+    if (c == '\'') {
+      in_literal = !in_literal;
+      continue;
+    }
+    if (!in_literal) {
+      text += c;
+    }
+  }
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), k_call);
+       it != std::sregex_iterator(); ++it) {
+    std::string name = (*it)[1].str();
+    auto dot = name.rfind('.');
+    if (dot != std::string::npos) {
+      name = name.substr(dot + 1);
+    }
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (!k_not_volatile.count(name)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 } // namespace orchestrate

@@ -59,4 +59,10 @@ LiveCheck index_compiles(const std::string& what,
                          const std::vector<ViewColumn>& view,
                          const Table* live);
 
+// True when a default expression may be volatile: it calls a function that is not on a short
+// list of known stable or immutable ones. Offline we cannot ask the database, so an unknown
+// function counts as volatile; the cost of a wrong guess is a backfill instead of a metadata
+// change, never a table rewrite.
+bool expression_may_be_volatile(const std::string& expression);
+
 } // namespace orchestrate

@@ -5,7 +5,8 @@
 #include <optional>
 #include <string>
 
-#include "changes/common.hpp"
+#include "changes/lookups.hpp"
+#include "changes/steps.hpp"
 #include "plan/fields.hpp"
 #include "plan/model.hpp"
 

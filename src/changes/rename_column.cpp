@@ -6,7 +6,8 @@
 
 #include <algorithm>
 
-#include "changes/common.hpp"
+#include "changes/lookups.hpp"
+#include "changes/steps.hpp"
 #include "changes/kinds.hpp"
 #include "changes/column_transition.hpp"
 #include "changes/rename_in_place.hpp"

@@ -2,7 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "changes/common.hpp"
+#include "changes/lookups.hpp"
+#include "changes/steps.hpp"
 #include "core/ident.hpp"
 
 namespace orchestrate {

@@ -4,7 +4,8 @@
 // contract drops it.
 #include <fmt/format.h>
 
-#include "changes/common.hpp"
+#include "changes/lookups.hpp"
+#include "changes/steps.hpp"
 #include "changes/kinds.hpp"
 #include "changes/version_schema.hpp"
 #include "core/errors.hpp"

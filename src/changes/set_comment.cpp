@@ -5,7 +5,8 @@
 // when the plan was rendered, none included.
 #include <fmt/format.h>
 
-#include "changes/common.hpp"
+#include "changes/lookups.hpp"
+#include "changes/steps.hpp"
 #include "changes/kinds.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"

@@ -9,7 +9,8 @@
 // Rollback before contract has nothing to undo: the table's default never changed.
 #include <fmt/format.h>
 
-#include "changes/common.hpp"
+#include "changes/lookups.hpp"
+#include "changes/steps.hpp"
 #include "changes/expression_checks.hpp"
 #include "changes/kinds.hpp"
 #include "changes/version_schema.hpp"

@@ -8,7 +8,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include "changes/common.hpp"
+#include "changes/lookups.hpp"
+#include "changes/steps.hpp"
 #include "changes/kinds.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"

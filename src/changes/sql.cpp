@@ -4,7 +4,8 @@
 // CREATE OR REPLACE), because a crash between a step and its record runs it again.
 #include <fmt/format.h>
 
-#include "changes/common.hpp"
+#include "changes/lookups.hpp"
+#include "changes/steps.hpp"
 #include "changes/kinds.hpp"
 #include "core/errors.hpp"
 

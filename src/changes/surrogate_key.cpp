@@ -23,7 +23,8 @@
 #include <algorithm>
 
 #include "changes/column_transition.hpp"
-#include "changes/common.hpp"
+#include "changes/lookups.hpp"
+#include "changes/steps.hpp"
 #include "changes/kinds.hpp"
 #include "changes/surrogate_parent.hpp"
 #include "core/errors.hpp"

@@ -4,7 +4,8 @@
 
 #include <algorithm>
 
-#include "changes/common.hpp"
+#include "changes/lookups.hpp"
+#include "changes/steps.hpp"
 #include "core/ident.hpp"
 #include "core/sql_text.hpp"
 #include "core/ranges.hpp"
