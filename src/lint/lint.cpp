@@ -127,6 +127,11 @@ LintChange read_change(const YAML::Node& item, const std::string& text) {
   } else if (k == "drop_not_null") {
     c.removed = names(f["column"]); // contract swaps in a new column under the same name
     c.needs_backfill = true;
+  } else if (k == "alter_column" &&
+             (f["type"] || f["nullable"] || f["up"] || f["down"])) {
+    // A new type, NULL rule or data fix goes through a shadow column swapped in at contract.
+    c.removed = names(f["column"]);
+    c.needs_backfill = true;
   } else if (k == "add_column") {
     c.needs_backfill = f["fill"].IsDefined();
   } else if (k == "add_timestamps" || k == "surrogate_key") {

@@ -53,6 +53,11 @@ json column_reference() {
                                {"table", "column"})})}};
 }
 
+json referential_action_schema() {
+  return {{"type", "string"},
+          {"enum", {"cascade", "restrict", "no_action", "set_null", "set_default"}}};
+}
+
 json remap_target() {
   return object({{"name", ident("the new column")},
                  {"type", str("its SQL type")},
@@ -195,6 +200,43 @@ json kinds() {
       {{"table", ident("table")},
        {"column", ident("column whose default goes: for the new application from transition "
                         "on, on the table at contract")}},
+      {"table", "column"});
+  k["alter_column"] = object(
+      {{"table", ident("table")},
+       {"column", ident("the column to change; with one other key this is the single kind "
+                        "(change_type, set_not_null, drop_not_null, set_default, drop_default, "
+                        "set_comment, add_unique, add_check, add_foreign_key)")},
+       {"type", str("the new SQL type")},
+       {"up", expr("old row -> the column's new value (every change then goes through one "
+                   "shadow column)")},
+       {"down", expr("new row -> the old column's value, for the old application")},
+       {"default", {{"type", json::array({"string", "number", "boolean", "null"})},
+                    {"description", "the new SQL default; null drops it"}}},
+       {"nullable", boolean("false: NOT NULL (give up); true: NULL allowed (give down)")},
+       {"unique", {{"oneOf", json::array({boolean("a unique constraint named "
+                                                  "<table>_<column>_key"),
+                                          object({{"name", ident("constraint name")}}, {})})}}},
+       {"check", object({{"name", ident("constraint name")},
+                         {"expression", expr("SQL boolean expression")},
+                         {"no_inherit", boolean("NO INHERIT")}},
+                        {"name", "expression"})},
+       {"references",
+        {{"description", "the referenced column, as table(column) or a mapping"},
+         {"oneOf",
+          json::array(
+              {{{"type", "string"},
+                {"pattern", "^[A-Za-z_][A-Za-z0-9_]*\\([A-Za-z_][A-Za-z0-9_]*\\)$"}},
+               object({{"table", ident("referenced table")},
+                       {"column", ident("referenced column")},
+                       {"name", ident("constraint name (default <table>_<column>_fkey)")},
+                       {"on_delete", referential_action_schema()},
+                       {"on_update", referential_action_schema()},
+                       {"match", {{"type", "string"}, {"enum", {"simple", "full"}}}},
+                       {"deferrable", boolean("DEFERRABLE")},
+                       {"initially_deferred", boolean("INITIALLY DEFERRED (and DEFERRABLE)")}},
+                      {"table", "column"})})}}},
+       {"comment", {{"type", json::array({"string", "null"})},
+                    {"description", "the column's comment; null removes it"}}}},
       {"table", "column"});
   k["rename_table"] = object({{"from", ident("current table name")},
                               {"to", ident("new table name")}},
