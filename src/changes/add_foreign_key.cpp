@@ -1,12 +1,14 @@
 // add_foreign_key: added NOT VALID at expand (new writes are checked at once, existing rows
 // are not scanned under the lock) and validated at transition, which scans under a lock that
-// lets writes on both tables go on.
+// lets writes on both tables go on. With `column`, `up` and `down`, rows that would break it
+// are rewritten through a shadow column, which alone gets the key (shadow_column.hpp, DataFix).
 #include <fmt/format.h>
 
 #include <algorithm>
 
 #include "changes/common.hpp"
 #include "changes/kinds.hpp"
+#include "changes/shadow_column.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
 #include "plan/fields.hpp"
@@ -148,7 +150,7 @@ private:
 } // namespace
 
 std::unique_ptr<Change> parse_add_foreign_key(Fields& fields) {
-  fields.expect({"table", "name", "columns", "references", "on_delete"});
+  fields.expect({"table", "name", "columns", "references", "on_delete", "column", "up", "down"});
   auto table = fields.required_identifier("table");
   auto name = fields.required_identifier("name");
   auto columns = fields.required_identifier_list("columns");
@@ -171,10 +173,22 @@ std::unique_ptr<Change> parse_add_foreign_key(Fields& fields) {
     }
     on_delete = v;
   }
+  const DataFix fix = read_data_fix(fields);
   fields.finish();
   if (ref_columns.size() != columns.size()) {
     fields.fail(ref_table.mark, "add_foreign_key: 'references.columns' must name as many columns "
                                 "as 'columns'");
+  }
+  if (fix.given()) {
+    ShadowRule rule{.name = name,
+                    .type = 'f',
+                    .ref_table = ref_table.value,
+                    .suffix = on_delete.empty() ? "" : " ON DELETE " + on_delete};
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      rule.columns.push_back(columns[i].value);
+      rule.ref_columns.push_back(ref_columns[i].value);
+    }
+    return data_fix_change(fix, "add_foreign_key", table, std::move(rule), fields);
   }
   return std::make_unique<AddForeignKey>(std::move(table), std::move(name), std::move(columns),
                                          std::move(ref_table), std::move(ref_columns),

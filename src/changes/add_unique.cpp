@@ -1,10 +1,13 @@
 // add_unique: the unique index is built CONCURRENTLY at expand (writes go on; an invalid
 // leftover of a failed build is dropped and rebuilt) and becomes a UNIQUE constraint with
-// USING INDEX at transition, which only takes a brief lock and scans nothing.
+// USING INDEX at transition, which only takes a brief lock and scans nothing. With `column`,
+// `up` and `down`, rows that would break it are rewritten through a shadow column, which alone
+// gets the key (shadow_column.hpp, DataFix).
 #include <fmt/format.h>
 
 #include "changes/common.hpp"
 #include "changes/kinds.hpp"
+#include "changes/shadow_column.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
 
@@ -103,11 +106,19 @@ private:
 } // namespace
 
 std::unique_ptr<Change> parse_add_unique(Fields& fields) {
-  fields.expect({"table", "name", "columns"});
+  fields.expect({"table", "name", "columns", "column", "up", "down"});
   auto table = fields.required_identifier("table");
   auto name = fields.required_identifier("name");
   auto columns = fields.required_identifier_list("columns");
+  const DataFix fix = read_data_fix(fields);
   fields.finish();
+  if (fix.given()) {
+    ShadowRule rule{.name = name, .type = 'u'};
+    for (const auto& c : columns) {
+      rule.columns.push_back(c.value);
+    }
+    return data_fix_change(fix, "add_unique", table, std::move(rule), fields);
+  }
   return std::make_unique<AddUnique>(std::move(table), std::move(name), std::move(columns));
 }
 

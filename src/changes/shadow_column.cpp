@@ -201,6 +201,62 @@ std::vector<VersionedColumn> ShadowChange::version_columns(const ChangeContext& 
   return {shadow_versioned(resolved(ctx))};
 }
 
+namespace {
+
+// A constraint on the shadow column; the column keeps its type and NOT NULL.
+class DataFixChange final : public ShadowChange {
+public:
+  using ShadowChange::ShadowChange;
+
+private:
+  // The rule's name and reference are checked with the shadow column (validate_rules).
+  void validate_kind(const ShadowSpec&, const Column&, const ChangeContext&) const override {}
+
+  ShadowSpec resolved(const ShadowSpec& spec, const Column* column) const override {
+    ShadowSpec s = spec;
+    s.type = column ? column->type : "";
+    s.not_null = column != nullptr && column->not_null;
+    return s;
+  }
+};
+
+} // namespace
+
+DataFix read_data_fix(Fields& fields) {
+  return {.column = fields.optional_identifier("column"),
+          .up = fields.optional_string("up"),
+          .down = fields.optional_string("down")};
+}
+
+std::unique_ptr<Change> data_fix_change(const DataFix& fix,
+                                        const std::string& kind,
+                                        const Located<std::string>& table,
+                                        ShadowRule rule,
+                                        Fields& fields) {
+  if (!fix.column || !fix.up || fix.up->value.find_first_not_of(" \t\n") == std::string::npos) {
+    fields.fail(fields.mark(),
+                kind + ": rewriting rows that break the constraint needs 'column' (the one column "
+                       "it moves to a new column) and 'up' (that column's new value, over the row "
+                       "as the old application sees it); 'down' is optional");
+  }
+  if (std::find(rule.columns.begin(), rule.columns.end(), fix.column->value) ==
+      rule.columns.end()) {
+    fields.fail(fix.column->mark, fmt::format("{}: 'column' must be one of the constraint's "
+                                              "columns, got '{}'",
+                                              kind, fix.column->value));
+  }
+  ShadowSpec spec;
+  spec.kind = kind;
+  spec.table = table;
+  spec.column = *fix.column;
+  spec.up = *fix.up;
+  if (fix.down) {
+    spec.down = *fix.down;
+  }
+  spec.rules = {std::move(rule)};
+  return std::make_unique<DataFixChange>(std::move(spec));
+}
+
 ShadowSpec ShadowChange::resolved(const ChangeContext& ctx) const {
   const Table* table = ctx.before.table(ctx.schema, m_spec.table.value);
   return resolved(m_spec, table ? table->column(m_spec.column.value) : nullptr);

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "changes/change.hpp"
+#include "plan/fields.hpp"
 #include "changes/column_transition.hpp"
 #include "changes/shadow_rules.hpp"
 #include "changes/version_schema.hpp"
@@ -90,5 +91,26 @@ private:
 
   ShadowSpec m_spec;
 };
+
+// The data fix of a constraint kind (add_unique and add_foreign_key; add_check has its own):
+// `column`, one of the constraint's columns, moves to a shadow column whose values are `up` of
+// the old application's (over its row) and which alone gets the constraint; the old column
+// keeps what the old application writes and gets `down` of the new one's writes (default: the
+// value as it is). Its type and NOT NULL stay.
+struct DataFix {
+  std::optional<Located<std::string>> column{};
+  std::optional<Located<std::string>> up{};
+  std::optional<Located<std::string>> down{};
+  bool given() const { return column || up || down; }
+};
+// Reads `column`, `up` and `down` (the caller lists them in `expect`).
+DataFix read_data_fix(Fields& fields);
+// The change that makes `rule` on `table` with the data fix; refuses (at the field) a fix
+// without `column` or `up`, and a `column` that is not one of the rule's.
+std::unique_ptr<Change> data_fix_change(const DataFix& fix,
+                                        const std::string& kind,
+                                        const Located<std::string>& table,
+                                        ShadowRule rule,
+                                        Fields& fields);
 
 } // namespace orchestrate

@@ -132,10 +132,14 @@ json kinds() {
        {"up", expr("old row -> the column's new value, which satisfies the check")},
        {"down", expr("new row -> the old column's value (default: the column itself)")}},
       {"table", "name", "check"});
-  k["add_unique"] = object({{"table", ident("table")},
-                            {"name", ident("constraint name")},
-                            {"columns", ident_list("columns of the unique key")}},
-                           {"table", "name", "columns"});
+  k["add_unique"] = object(
+      {{"table", ident("table")},
+       {"name", ident("constraint name")},
+       {"columns", ident_list("columns of the unique key")},
+       {"column", ident("with up: the column of the key whose rows up rewrites to be unique")},
+       {"up", expr("old row -> the column's new value, unique over the key")},
+       {"down", expr("new row -> the old column's value (default: the column itself)")}},
+      {"table", "name", "columns"});
   k["add_foreign_key"] = object(
       {{"table", ident("table")},
        {"name", ident("constraint name")},
@@ -145,7 +149,10 @@ json kinds() {
                              {"table", "columns"})},
        {"on_delete", {{"type", "string"},
                       {"enum", {"cascade", "restrict", "no_action", "set_null", "set_default",
-                                "CASCADE", "RESTRICT", "NO ACTION", "SET NULL", "SET DEFAULT"}}}}},
+                                "CASCADE", "RESTRICT", "NO ACTION", "SET NULL", "SET DEFAULT"}}}},
+       {"column", ident("with up: the referencing column whose rows up rewrites to name a row")},
+       {"up", expr("old row -> the column's new value, which names a referenced row (or NULL)")},
+       {"down", expr("new row -> the old column's value (default: the column itself)")}},
       {"table", "name", "columns", "references"});
   k["drop_constraint"] = object(
       {{"table", ident("table")},
