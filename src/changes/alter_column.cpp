@@ -81,6 +81,11 @@ const ShadowRule* rule_of(const Parsed& p, char type) {
   return nullptr;
 }
 
+// With up, a constraint kind moves the column itself: its `column` is this one.
+YAML::Node moved_column(const Parsed& p) {
+  return p.up.IsDefined() ? p.column : YAML::Node(k_absent);
+}
+
 std::unique_ptr<Change> default_change(const Parsed& p) {
   const Mark at = p.a.default_sql->mark;
   if (!p.a.default_sql->value) {
@@ -103,14 +108,18 @@ std::unique_ptr<Change> unique_change(const Parsed& p) {
   const YAML::Node name =
       p.unique_name.IsDefined() ? p.unique_name : YAML::Node(rule_of(p, 'u')->name.value);
   return single(&parse_add_unique,
-                mapping({{"table", p.table}, {"name", name}, {"columns", list_of(p.column)}}),
+                mapping({{"table", p.table},
+                         {"name", name},
+                         {"columns", list_of(p.column)},
+                         {"column", moved_column(p)},
+                         {"up", p.up},
+                         {"down", p.down}}),
                 p.file, "add_unique", p.unique_mark);
 }
 
 std::unique_ptr<Change> check_change(const Parsed& p) {
   const ShadowRule& rule = *rule_of(p, 'c');
-  // With up, add_check moves the column itself: its `column` is this one.
-  const YAML::Node moved = p.up.IsDefined() ? p.column : YAML::Node(k_absent);
+  const YAML::Node moved = moved_column(p);
   return single(&parse_add_check,
                 mapping({{"table", p.table},
                          {"name", p.check_name},
@@ -135,7 +144,10 @@ std::unique_ptr<Change> references_change(const Parsed& p) {
                          {"on_update", p.on_update},
                          {"match", p.match},
                          {"deferrable", p.deferrable},
-                         {"initially_deferred", p.initially_deferred}}),
+                         {"initially_deferred", p.initially_deferred},
+                         {"column", moved_column(p)},
+                         {"up", p.up},
+                         {"down", p.down}}),
                 p.file, "add_foreign_key", p.references_mark);
 }
 
@@ -179,22 +191,20 @@ std::unique_ptr<Change> single_kind(const Parsed& p, Fields& fields) {
                   mapping({{"table", p.table}, {"column", p.column}, {"down", p.down}}), p.file,
                   "drop_not_null", p.nullable_mark);
   }
+  // The constraint kinds take `up` (and `down`) as their data fix, with this column moved.
   if (rule_of(p, 'c') != nullptr) {
     return a.down && !a.up ? nullptr : check_change(p);
+  }
+  if (p.unique) {
+    return a.down && !a.up ? nullptr : unique_change(p);
+  }
+  if (rule_of(p, 'f') != nullptr) {
+    return a.down && !a.up ? nullptr : references_change(p);
   }
   if (data) {
     return nullptr;
   }
-  if (a.default_sql) {
-    return default_change(p);
-  }
-  if (a.comment) {
-    return comment_change(p);
-  }
-  if (p.unique) {
-    return unique_change(p);
-  }
-  return references_change(p);
+  return a.default_sql ? default_change(p) : comment_change(p);
 }
 
 void read_unique(Parsed& p, Fields& fields) {

@@ -70,6 +70,14 @@ TEST_CASE("with one key, alter_column runs exactly what the single kind runs") {
        "\"balance < 100\"}, up: \"LEAST(balance, 99)\"}",
        "add_check: {table: accounts, name: small, check: \"balance < 100\", column: balance, "
        "up: \"LEAST(balance, 99)\"}"},
+      {"alter_column: {table: users, column: nickname, unique: true, up: \"nickname || id\"}",
+       "add_unique: {table: users, name: users_nickname_key, columns: [nickname], column: "
+       "nickname, up: \"nickname || id\"}"},
+      {"alter_column: {table: accounts, column: user_id, references: users(id), up: \"(SELECT "
+       "u.id FROM users u WHERE u.id = user_id)\"}",
+       "add_foreign_key: {table: accounts, name: accounts_user_id_fkey, columns: [user_id], "
+       "references: {table: users, columns: [id]}, column: user_id, up: \"(SELECT u.id FROM "
+       "users u WHERE u.id = user_id)\"}"},
       {"alter_column: {table: accounts, column: user_id, references: users(id)}",
        "add_foreign_key: {table: accounts, name: accounts_user_id_fkey, columns: [user_id], "
        "references: {table: users, columns: [id]}}"},
