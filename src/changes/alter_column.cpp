@@ -68,7 +68,7 @@ struct Parsed {
   YAML::Node unique_name{k_absent}, ref_table{k_absent}, ref_column{k_absent}, ref_name{k_absent};
   YAML::Node on_delete{k_absent}, on_update{k_absent}, match{k_absent}, deferrable{k_absent};
   YAML::Node initially_deferred{k_absent};
-  Mark nullable_mark{}, unique_mark{}, check_mark{}, references_mark{};
+  Mark nullable_mark{}, unique_mark{}, references_mark{};
   bool unique = false;
 };
 
@@ -253,7 +253,7 @@ void read_check(Parsed& p, Fields& fields) {
   }
   p.check = child(node, "expression");
   p.check_name = child(node, "name");
-  p.check_mark = p.a.check_mark = expression.mark;
+  p.a.check_mark = expression.mark;
   p.no_inherit = child(node, "no_inherit");
   p.a.rules.push_back({.name = name,
                        .type = 'c',

@@ -16,12 +16,13 @@ namespace {
 // Everything on one shadow column.
 class ComposedAlteration final : public ShadowChange {
 public:
-  ComposedAlteration(ShadowSpec spec, Alteration a) : ShadowChange(std::move(spec)), m_a(std::move(a)) {}
+  ComposedAlteration(ShadowSpec spec, Alteration a)
+      : ShadowChange(std::move(spec)), m_a(std::move(a)) {}
 
-  // Besides the shadow column's checks: the default and the check compile over the row with the
-  // column of its new type.
+  // The default and the check compile first, each at its own position; then the shadow
+  // column's checks (up and down, and the rows up leaves breaking a rule).
   std::vector<LiveCheck> live_checks(const ChangeContext& ctx) const override {
-    auto out = ShadowChange::live_checks(ctx);
+    std::vector<LiveCheck> out;
     const Table& table = *ctx.before.table(ctx.schema, m_a.table.value);
     const Table* live = live_table(ctx, m_a.table.value);
     auto view = physical_view(table);
@@ -41,6 +42,9 @@ public:
         out.push_back(check_compiles("alter_column.check", {rule.check, m_a.check_mark}, view,
                                      live));
       }
+    }
+    for (auto& c : ShadowChange::live_checks(ctx)) {
+      out.push_back(std::move(c));
     }
     return out;
   }

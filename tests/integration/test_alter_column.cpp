@@ -398,6 +398,14 @@ TEST_CASE("alter_column: validate counts the rows up leaves breaking the new uni
   CHECK(r.err.find("q.yaml:12:11: alter_column.event_name_length: 5 existing rows would be "
                    "refused (a value up gives that breaks event_name_length; first key [") !=
         std::string::npos);
+  // A check naming a column the table lacks fails at its own position.
+  std::string broken = plan_text(k_up);
+  broken.replace(broken.find("length(name) > 3"), 16, "length(nope) > 3");
+  r = db.orchestrate({"validate", db.write_plan("c.yaml", broken)});
+  CHECK(r.exit_code == 2);
+  CHECK_MESSAGE(r.err.find("c.yaml:11:52: alter_column.check: column \"nope\" does not exist "
+                           "[42703]") != std::string::npos,
+                r.err);
   r = db.orchestrate({"validate", db.write_plan("r.yaml", plan_text(k_up))});
   CHECK(r.exit_code == 0);
   CHECK(db.dump() == before);
