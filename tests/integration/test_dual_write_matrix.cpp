@@ -736,4 +736,14 @@ TEST_CASE("add_foreign_key with up: rollback from expand, dual-write and backfil
   rollback_from_earlier_phases(foreign_key_fix());
 }
 
+TEST_CASE("alter_column type and references with up: one shadow column of the new type "
+          "carries the foreign key") {
+  Scenario s = foreign_key_fix();
+  s.name = "dw_alter_fk";
+  s.plan = "name: pid-bigint-fk\nchanges:\n  - alter_column: {table: t, column: pid, type: "
+           "bigint, references: {table: parent, column: id, name: t_pid_fkey}, up: \"(SELECT "
+           "p.id FROM parent p WHERE p.id = pid)\", down: pid::integer}\n";
+  run_scenario(s);
+}
+
 TEST_SUITE_END();
