@@ -17,8 +17,9 @@ changes:
   - add_unique: {table: t, name: t_code_key, columns: [code], column: code, up: "lower(code)"}
 )yaml")});
   CHECK_MESSAGE(r.exit_code == 2, r.err);
-  CHECK_MESSAGE(r.err.find("u.yaml:3:81: add_unique.t_code_key: 20 existing rows would be refused (a key "
-                   "up gives to more than one row; first key [\"c0\"])") != std::string::npos,
+  CHECK_MESSAGE(r.err.find("u.yaml:3:81: add_unique.t_code_key: 20 existing rows would be "
+                           "refused (a key up gives to more than one row; first key [\"c0\"])") !=
+                    std::string::npos,
                 r.err);
   r = db.orchestrate({"validate", db.write_plan("f.yaml", R"yaml(name: f
 changes:
