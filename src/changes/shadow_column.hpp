@@ -15,10 +15,10 @@ namespace orchestrate {
 // the column will hold afterwards (change_type, set_not_null, drop_not_null, drop_constraint,
 // add_check, add_unique and add_foreign_key with up/down, alter_column). The old application
 // keeps the old column; the new one sees the temporary column under the column's name through
-// the version schema. The column's indexes and
-// constraints get twins on the temporary column, and contract drops the old column and renames
-// the temporary one (and the twins) to the old names in one transaction, so the column then
-// stands last in the table, as the version schema shows it from the start.
+// the version schema. The column's indexes and constraints get twins on the temporary
+// column, and contract drops the old column and renames the temporary one (and the twins) to
+// the old names in one transaction, so the column then stands last in the table, as the
+// version schema shows it from the start.
 struct ShadowSpec {
   std::string kind{};      // for step ids: "<kind>.<table>.<column>"
   Located<std::string> table{};
