@@ -121,14 +121,8 @@ public:
   }
 
 private:
-  void validate_kind(const ShadowSpec& spec,
-                     const Column&,
-                     const ChangeContext& ctx) const override {
-    if (constraint_name_taken(*ctx.before.table(ctx.schema, spec.table.value), m_name.value)) {
-      throw PlanError(ctx.file, m_name.mark.line, m_name.mark.column,
-                      fmt::format("add_check: the name {} is already taken", m_name.value));
-    }
-  }
+  // The name is checked with the rule (validate_rules).
+  void validate_kind(const ShadowSpec&, const Column&, const ChangeContext&) const override {}
 
   // The column's own type; it stays NOT NULL if it is.
   ShadowSpec resolved(const ShadowSpec& spec, const Column* column) const override {
@@ -177,12 +171,11 @@ std::unique_ptr<Change> parse_add_check(Fields& fields) {
   if (down) {
     spec.down = *down;
   }
-  const std::string temp = shadow_column_name(column->value);
-  spec.rules = {{.name = name.value,
-                 .twin = fit_identifier("_orc_" + name.value),
-                 .definition = "CHECK (" + replace_identifier(check.value, column->value, temp) +
-                               ")" + inherit,
-                 .type = 'c'}};
+  spec.rules = {{.name = name,
+                 .type = 'c',
+                 .check = check.value,
+                 .columns = {column->value},
+                 .suffix = inherit}};
   return std::make_unique<AddCheckFixingData>(std::move(spec), std::move(name), std::move(check));
 }
 

@@ -1,7 +1,9 @@
 // add_foreign_key: added NOT VALID at expand (new writes are checked at once, existing rows
 // are not scanned under the lock) and validated at transition, which scans under a lock that
 // lets writes on both tables go on. ON DELETE/ON UPDATE, MATCH and DEFERRABLE are part of the
-// constraint from expand on: the old application's writes are checked as they will be.
+// constraint from expand on: the old application's writes are checked as they will be. With
+// `column`, `up` and `down`, rows that would break it are rewritten through a shadow column,
+// which alone gets the key (shadow_column.hpp, DataFix).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -10,6 +12,7 @@
 #include "changes/steps.hpp"
 #include "changes/constraint_options.hpp"
 #include "changes/kinds.hpp"
+#include "changes/shadow_column.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
 #include "plan/fields.hpp"
@@ -161,7 +164,7 @@ private:
 
 std::unique_ptr<Change> parse_add_foreign_key(Fields& fields) {
   fields.expect({"table", "name", "columns", "references", "on_delete", "on_update", "match",
-                 "deferrable", "initially_deferred"});
+                 "deferrable", "initially_deferred", "column", "up", "down"});
   auto table = fields.required_identifier("table");
   auto name = fields.required_identifier("name");
   auto columns = fields.required_identifier_list("columns");
@@ -172,10 +175,22 @@ std::unique_ptr<Change> parse_add_foreign_key(Fields& fields) {
   ref.finish();
   const ForeignKeyActions actions = parse_foreign_key_actions(fields, "add_foreign_key");
   const Deferral deferral = parse_deferral(fields, "add_foreign_key");
+  const DataFix fix = read_data_fix(fields);
   fields.finish();
   if (ref_columns.size() != columns.size()) {
     fields.fail(ref_table.mark, "add_foreign_key: 'references.columns' must name as many columns "
                                 "as 'columns'");
+  }
+  if (fix.given()) {
+    ShadowRule rule{.name = name,
+                    .type = 'f',
+                    .ref_table = ref_table.value,
+                    .suffix = foreign_key_actions_sql(actions) + deferral_sql(deferral)};
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      rule.columns.push_back(columns[i].value);
+      rule.ref_columns.push_back(ref_columns[i].value);
+    }
+    return data_fix_change(fix, "add_foreign_key", table, std::move(rule), fields);
   }
   return std::make_unique<AddForeignKey>(std::move(table), std::move(name), std::move(columns),
                                          std::move(ref_table), std::move(ref_columns),

@@ -9,6 +9,10 @@
 // application's writes. Until then the index checks every row at once, which is stricter than
 // the deferred check and refuses nothing the constraint would accept at commit but a
 // transient duplicate within one transaction.
+//
+// With `column`, `up` and `down`, rows that would break it are rewritten through a shadow
+// column, which alone gets the key (shadow_column.hpp, DataFix); the index options above are
+// not offered on that path yet.
 #include <fmt/format.h>
 
 #include "changes/lookups.hpp"
@@ -16,6 +20,7 @@
 #include "changes/constraint_options.hpp"
 #include "changes/expression_checks.hpp"
 #include "changes/kinds.hpp"
+#include "changes/shadow_column.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
 
@@ -178,7 +183,7 @@ private:
 
 std::unique_ptr<Change> parse_add_unique(Fields& fields) {
   fields.expect({"table", "name", "columns", "include", "nulls_not_distinct", "deferrable",
-                 "initially_deferred", "storage_parameters"});
+                 "initially_deferred", "storage_parameters", "column", "up", "down"});
   auto table = fields.required_identifier("table");
   auto name = fields.required_identifier("name");
   auto columns = fields.required_identifier_list("columns");
@@ -190,7 +195,22 @@ std::unique_ptr<Change> parse_add_unique(Fields& fields) {
   options.nulls_not_distinct = nulls && nulls->value;
   options.deferral = parse_deferral(fields, "add_unique");
   options.storage_parameters = parse_storage_parameters(fields, "add_unique");
+  const DataFix fix = read_data_fix(fields);
   fields.finish();
+  if (fix.given()) {
+    if (!options.include.empty() || options.nulls_not_distinct || options.deferral.deferrable ||
+        options.storage_parameters) {
+      fields.fail(fields.mark(), "add_unique: include, nulls_not_distinct, deferrable and "
+                                 "storage_parameters cannot be combined with column/up/down "
+                                 "(a data fix builds a plain unique index): add the options in "
+                                 "a later plan, or fix the rows first");
+    }
+    ShadowRule rule{.name = name, .type = 'u'};
+    for (const auto& c : columns) {
+      rule.columns.push_back(c.value);
+    }
+    return data_fix_change(fix, "add_unique", table, std::move(rule), fields);
+  }
   return std::make_unique<AddUnique>(std::move(table), std::move(name), std::move(columns),
                                      std::move(options));
 }

@@ -57,7 +57,7 @@ std::string add_columns_sql(const ColumnTransition& t, const SyncSpec& sync) {
   for (const auto& a : t.added) {
     add(fmt::format("ADD COLUMN IF NOT EXISTS {} {}{}", quote_ident(a.name), a.type,
                     a.collation ? " COLLATE " + *a.collation : ""));
-    if (a.default_sql) {
+    if (a.default_sql && !a.default_with_trigger) {
       add(fmt::format("ALTER COLUMN {} SET DEFAULT {}", quote_ident(a.name), *a.default_sql));
     }
   }
@@ -273,6 +273,7 @@ SyncSpec transition_sync(const ColumnTransition& t, const Table& table) {
   if (!exact(t)) {
     s.side_column = helper_name("side", t.table.value, t.name);
   }
+  s.new_side_unique = t.new_side_unique;
   return s;
 }
 
@@ -302,8 +303,15 @@ PhaseWork transition_work(const ColumnTransition& t, Phase phase, const Table& t
     }
     twins_expand(t.twins, id, t.schema, name, w);
     break;
-  case Phase::dual_write:
-    w.steps.push_back(sync_install_step(sync, id + ".sync"));
+  case Phase::dual_write: {
+    Step install = sync_install_step(sync, id + ".sync");
+    for (const auto& a : t.added) {
+      if (a.default_sql && a.default_with_trigger) {
+        install.sql = fmt::format("ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {};\n{}", qualified,
+                                  quote_ident(a.name), *a.default_sql, install.sql);
+      }
+    }
+    w.steps.push_back(std::move(install));
     for (const auto& a : t.added) {
       if (a.not_null) {
         not_null_dual_write(w, id + tag(t, a), t.schema, name, a.name, not_null_name(t, a));
@@ -314,6 +322,7 @@ PhaseWork transition_work(const ColumnTransition& t, Phase phase, const Table& t
       w.gate.push_back(std::move(c));
     }
     break;
+  }
   case Phase::backfill: {
     auto b = transition_backfill(t, table);
     w.backfills.push_back(b);

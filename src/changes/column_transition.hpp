@@ -28,6 +28,10 @@ struct AddedColumn {
   // contract.
   std::optional<std::string> default_sql{};
   bool default_volatile = false;
+  // Set in dual-write, in the trigger's own transaction, instead of at expand: a unique index
+  // only this column gets (a new UNIQUE of a shadow column) is built at expand, and would meet
+  // the default in every row the old application inserts before the trigger exists.
+  bool default_with_trigger = false;
   // NOT NULL goes through a CHECK added NOT VALID after the trigger, validated at transition,
   // then SET NOT NULL (which skips its scan) and the CHECK dropped.
   bool not_null = false;
@@ -64,6 +68,8 @@ struct ColumnTransition {
   // add_column: `up` reads the added column itself (the default an INSERT gave it).
   bool up_reads_added = false;
   std::vector<Twin> twins{};
+  // A twin is a unique index the old columns lack (SyncSpec::new_side_unique).
+  bool new_side_unique = false;
   bool twins_renamed = false; // contract gives the twins their originals' names
   // Old columns contract drops, and temporary columns it then renames to final names.
   std::vector<std::string> drop_at_contract{};

@@ -34,6 +34,7 @@ const std::vector<std::pair<std::string_view, ChangeParser>>& registry() {
       {"rename_constraint", &parse_rename_constraint},
       {"set_default", &parse_set_default},
       {"drop_default", &parse_drop_default},
+      {"alter_column", &parse_alter_column},
   };
   return k_registry;
 }

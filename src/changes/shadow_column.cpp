@@ -19,6 +19,9 @@ namespace {
 // before and after contract. With an `up` over the column alone, that is `up` of the default
 // (cents 100 becomes dollars 1.00); otherwise the default itself, assigned to the new type.
 std::optional<std::string> shadow_default(const ShadowSpec& spec, const Table& table) {
+  if (spec.default_sql) {
+    return *spec.default_sql;
+  }
   const Column& column = *table.column(spec.column.value);
   if (!column.default_sql) {
     return std::nullopt;
@@ -48,6 +51,18 @@ void validate_shadow(const ShadowSpec& spec, const ChangeContext& ctx) {
   require_no_dependent_views(ctx, table, spec.table, spec.kind);
   require_no_column(ctx, table, {shadow_column_name(spec.column.value), spec.column.mark});
   require_row_key(ctx, table, spec.table.mark);
+  validate_rules(spec.rules, table, ctx, spec.kind);
+}
+
+std::vector<LiveCheck> shadow_live_checks(const ShadowSpec& spec, const ChangeContext& ctx) {
+  const Table& table = *ctx.before.table(ctx.schema, spec.table.value);
+  const Table* live = live_table(ctx, spec.table.value);
+  auto out = transition_live_checks(shadow_transition(spec, ctx), table, live);
+  for (auto& c : rule_live_checks(spec.rules, spec.kind, spec.column.value, spec.up,
+                                  physical_view(table), live, ctx)) {
+    out.push_back(std::move(c));
+  }
+  return out;
 }
 
 ColumnTransition shadow_transition(const ShadowSpec& spec, const ChangeContext& ctx) {
@@ -64,19 +79,25 @@ ColumnTransition shadow_transition(const ShadowSpec& spec, const ChangeContext& 
   t.name = spec.column.value;
   // Without `up`, the same type: the column itself is copied (an exact round trip one way).
   const bool copy_up = spec.up.value.empty() && column.type == spec.type;
+  // A new UNIQUE only the temporary column gets.
+  const bool new_unique = std::any_of(spec.rules.begin(), spec.rules.end(),
+                                      [](const ShadowRule& r) { return r.type == 'u'; });
   t.added.push_back(
       {.name = temp,
        .type = spec.type,
        .collation = column.type == spec.type ? column.collation : std::nullopt,
        .default_sql = shadow_default(spec, table),
-       .default_volatile = column.default_volatile,
+       .default_volatile = spec.default_sql ? *spec.default_sql &&
+                                                  expression_may_be_volatile(**spec.default_sql)
+                                            : column.default_volatile,
+       .default_with_trigger = new_unique,
        .not_null = spec.not_null,
        .up = copy_up ? Located<std::string>{spec.column.value, spec.column.mark}
              : spec.up.value.empty() ? Located<std::string>{bare, spec.column.mark}
                                      : spec.up,
        .up_is_copy = copy_up,
        .up_cannot_fail = spec.up_cannot_fail,
-       .comment = column.comment});
+       .comment = spec.comment ? *spec.comment : column.comment});
   const bool copy_down = spec.down.value.empty() && column.type == spec.type;
   t.old_side.push_back(
       {.name = spec.column.value,
@@ -96,7 +117,10 @@ ColumnTransition shadow_transition(const ShadowSpec& spec, const ChangeContext& 
   std::erase_if(t.twins, [&](const Twin& twin) {
     return std::find(spec.dropped.begin(), spec.dropped.end(), twin.name) != spec.dropped.end();
   });
-  t.twins.insert(t.twins.end(), spec.rules.begin(), spec.rules.end());
+  for (const auto& rule : spec.rules) {
+    t.twins.push_back(rule_twin(rule, ctx.schema, spec.column.value, temp));
+  }
+  t.new_side_unique = new_unique;
   t.twins_renamed = true;
   t.drop_at_contract = {spec.column.value};
   t.renames = {{temp, spec.column.value}};
@@ -131,6 +155,13 @@ void shadow_apply(const ShadowSpec& spec, Catalog& catalog, const ChangeContext&
   }
   moved.type = spec.type;
   moved.not_null = spec.not_null;
+  if (spec.default_sql) {
+    moved.default_sql = *spec.default_sql;
+    moved.default_volatile = *spec.default_sql && expression_may_be_volatile(**spec.default_sql);
+  }
+  if (spec.comment) {
+    moved.comment = *spec.comment;
+  }
   cols.erase(it);
   cols.push_back(std::move(moved));
   auto dropped = [&](const std::string& name) {
@@ -138,14 +169,7 @@ void shadow_apply(const ShadowSpec& spec, Catalog& catalog, const ChangeContext&
   };
   std::erase_if(table->constraints, [&](const Constraint& c) { return dropped(c.name); });
   std::erase_if(table->indexes, [&](const Index& i) { return dropped(i.name); });
-  for (const auto& rule : spec.rules) {
-    table->constraints.push_back({.name = rule.name,
-                                  .type = rule.type,
-                                  .definition = replace_identifier(
-                                      rule.definition, shadow_column_name(spec.column.value),
-                                      spec.column.value),
-                                  .columns = {spec.column.value}});
-  }
+  apply_rules(spec.rules, *table, catalog, ctx);
 }
 
 std::vector<Touch> ShadowChange::touches() const {
@@ -167,8 +191,7 @@ std::vector<Step> ShadowChange::rollback(Phase, const ChangeContext& ctx) const 
 }
 
 std::vector<LiveCheck> ShadowChange::live_checks(const ChangeContext& ctx) const {
-  return transition_live_checks(shadow_transition(resolved(ctx), ctx), table_of(ctx),
-                                live_table(ctx, m_spec.table.value));
+  return shadow_live_checks(resolved(ctx), ctx);
 }
 
 void ShadowChange::apply(Catalog& catalog, const ChangeContext& ctx) const {
@@ -177,6 +200,62 @@ void ShadowChange::apply(Catalog& catalog, const ChangeContext& ctx) const {
 
 std::vector<VersionedColumn> ShadowChange::version_columns(const ChangeContext& ctx) const {
   return {shadow_versioned(resolved(ctx))};
+}
+
+namespace {
+
+// A constraint on the shadow column; the column keeps its type and NOT NULL.
+class DataFixChange final : public ShadowChange {
+public:
+  using ShadowChange::ShadowChange;
+
+private:
+  // The rule's name and reference are checked with the shadow column (validate_rules).
+  void validate_kind(const ShadowSpec&, const Column&, const ChangeContext&) const override {}
+
+  ShadowSpec resolved(const ShadowSpec& spec, const Column* column) const override {
+    ShadowSpec s = spec;
+    s.type = column ? column->type : "";
+    s.not_null = column != nullptr && column->not_null;
+    return s;
+  }
+};
+
+} // namespace
+
+DataFix read_data_fix(Fields& fields) {
+  return {.column = fields.optional_identifier("column"),
+          .up = fields.optional_string("up"),
+          .down = fields.optional_string("down")};
+}
+
+std::unique_ptr<Change> data_fix_change(const DataFix& fix,
+                                        const std::string& kind,
+                                        const Located<std::string>& table,
+                                        ShadowRule rule,
+                                        Fields& fields) {
+  if (!fix.column || !fix.up || fix.up->value.find_first_not_of(" \t\n") == std::string::npos) {
+    fields.fail(fields.mark(),
+                kind + ": rewriting rows that break the constraint needs 'column' (the one column "
+                       "it moves to a new column) and 'up' (that column's new value, over the row "
+                       "as the old application sees it); 'down' is optional");
+  }
+  if (std::find(rule.columns.begin(), rule.columns.end(), fix.column->value) ==
+      rule.columns.end()) {
+    fields.fail(fix.column->mark, fmt::format("{}: 'column' must be one of the constraint's "
+                                              "columns, got '{}'",
+                                              kind, fix.column->value));
+  }
+  ShadowSpec spec;
+  spec.kind = kind;
+  spec.table = table;
+  spec.column = *fix.column;
+  spec.up = *fix.up;
+  if (fix.down) {
+    spec.down = *fix.down;
+  }
+  spec.rules = {std::move(rule)};
+  return std::make_unique<DataFixChange>(std::move(spec));
 }
 
 ShadowSpec ShadowChange::resolved(const ChangeContext& ctx) const {

@@ -4,18 +4,21 @@
 #include <vector>
 
 #include "changes/change.hpp"
+#include "plan/fields.hpp"
 #include "changes/column_transition.hpp"
+#include "changes/shadow_rules.hpp"
 #include "changes/version_schema.hpp"
 
 namespace orchestrate {
 
 // A column replaced in place by a temporary physical column `_orc_new_<column>` that holds what
-// the column will hold afterwards (change_type, set_not_null, drop_not_null, drop_constraint
-// with up/down). The old application keeps the old column; the new one sees the temporary
-// column under the column's name through the version schema. The column's indexes and
-// constraints get twins on the temporary column, and contract drops the old column and renames
-// the temporary one (and the twins) to the old names in one transaction, so the column then
-// stands last in the table, as the version schema shows it from the start.
+// the column will hold afterwards (change_type, set_not_null, drop_not_null, drop_constraint,
+// add_check, add_unique and add_foreign_key with up/down, alter_column). The old application
+// keeps the old column; the new one sees the temporary column under the column's name through
+// the version schema. The column's indexes and constraints get twins on the temporary
+// column, and contract drops the old column and renames the temporary one (and the twins) to
+// the old names in one transaction, so the column then stands last in the table, as the
+// version schema shows it from the start.
 struct ShadowSpec {
   std::string kind{};      // for step ids: "<kind>.<table>.<column>"
   Located<std::string> table{};
@@ -31,19 +34,29 @@ struct ShadowSpec {
   // Constraints of the column the temporary column does not get (drop_constraint): they go
   // with the old column at contract, with the indexes that back them.
   std::vector<std::string> dropped{};
-  // Constraints only the temporary column gets (add_check with up/down), built like the twins
-  // (NOT VALID at expand, validated at transition) and given their names at contract.
-  std::vector<Twin> rules{};
+  // Constraints only the temporary column gets (add_check, add_unique and add_foreign_key with
+  // up/down, alter_column), built like the twins and given their names at contract.
+  std::vector<ShadowRule> rules{};
+  // The column's default and comment after contract when the plan gives them (alter_column);
+  // unset: the column's own (its default through `up`, see shadow_default). An inner nullopt
+  // drops it. The temporary column has them from expand, so the new application's view shows
+  // them from its creation on, while the old application keeps the old column's.
+  std::optional<std::optional<std::string>> default_sql{};
+  std::optional<std::optional<std::string>> comment{};
 };
 
 // Refuses key, referenced, identity and generated columns, tables that views depend on, and
 // tables without a row key.
+// Refuses, too, a rule whose name is taken (validate_rules).
 void validate_shadow(const ShadowSpec& spec, const ChangeContext& ctx);
+// The expressions compiled and the rows counted (transition_live_checks), and the rows `up`
+// leaves breaking a rule (rule_live_checks).
+std::vector<LiveCheck> shadow_live_checks(const ShadowSpec& spec, const ChangeContext& ctx);
 ColumnTransition shadow_transition(const ShadowSpec& spec, const ChangeContext& ctx);
 std::vector<Touch> shadow_touches(const ShadowSpec& spec);
 VersionedColumn shadow_versioned(const ShadowSpec& spec);
-// The column takes its new type and NOT NULL, loses the constraints dropped, gains the rules,
-// and moves to the end of the table.
+// The column takes its new type, NOT NULL, default and comment, loses the constraints dropped,
+// gains the rules, and moves to the end of the table.
 void shadow_apply(const ShadowSpec& spec, Catalog& catalog, const ChangeContext& ctx);
 
 // `_orc_new_<column>`, shortened to 63 bytes when needed.
@@ -79,5 +92,26 @@ private:
 
   ShadowSpec m_spec;
 };
+
+// The data fix of a constraint kind (add_unique and add_foreign_key; add_check has its own):
+// `column`, one of the constraint's columns, moves to a shadow column whose values are `up` of
+// the old application's (over its row) and which alone gets the constraint; the old column
+// keeps what the old application writes and gets `down` of the new one's writes (default: the
+// value as it is). Its type and NOT NULL stay.
+struct DataFix {
+  std::optional<Located<std::string>> column{};
+  std::optional<Located<std::string>> up{};
+  std::optional<Located<std::string>> down{};
+  bool given() const { return column || up || down; }
+};
+// Reads `column`, `up` and `down` (the caller lists them in `expect`).
+DataFix read_data_fix(Fields& fields);
+// The change that makes `rule` on `table` with the data fix; refuses (at the field) a fix
+// without `column` or `up`, and a `column` that is not one of the rule's.
+std::unique_ptr<Change> data_fix_change(const DataFix& fix,
+                                        const std::string& kind,
+                                        const Located<std::string>& table,
+                                        ShadowRule rule,
+                                        Fields& fields);
 
 } // namespace orchestrate

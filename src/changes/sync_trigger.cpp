@@ -462,8 +462,11 @@ std::vector<Check> sync_gate_checks(const SyncSpec& spec,
                                                      fmt::format("a._m{}", i), spec.up[i]);
     set_new += fmt::format("{}{} = b._n{}", i ? ", " : "", c, i);
   }
-  auto probe = [&](const std::string& b_cols, const std::string& b_where,
+  auto probe = [&](const std::string& b_cols, const std::string& differs,
                    const std::string& set, const std::string& agreement) {
+    const std::string b_where = spec.new_side_unique && flagged(spec)
+                                    ? "(" + differs + ") AND " + unreached(spec, "t.")
+                                    : differs;
     return fmt::format(
         "WITH a AS (SELECT {} FROM {} t ORDER BY {} LIMIT 1 FOR UPDATE SKIP LOCKED),\n"
         "     b AS (SELECT {} FROM {} t, a WHERE {} LIMIT 1),\n"

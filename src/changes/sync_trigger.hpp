@@ -66,6 +66,10 @@ struct SyncSpec {
   // The marker column; empty when the round trip is exact (plain copies both ways), where a row
   // is consistent exactly when both sides agree.
   std::string side_column{};
+  // The new side has a unique index the old side lacks (a new UNIQUE of a shadow column): the
+  // gate's probes, which write one row's values into another row, take them from a row nobody
+  // has reached yet, whose new side is still empty, so the index cannot refuse them.
+  bool new_side_unique = false;
 };
 
 // True when `=` on values of `type` holds only for identical values (integers, text under the

@@ -116,7 +116,7 @@ LintChange read_change(const YAML::Node& item, const std::string& text) {
     c.needs_backfill = true;
   } else if (k == "set_not_null") {
     c.needs_backfill = true;
-  } else if (k == "add_check" && f["up"]) {
+  } else if ((k == "add_check" || k == "add_unique" || k == "add_foreign_key") && f["up"]) {
     c.removed = names(f["column"]); // contract swaps in a new column under the same name
     c.needs_backfill = true;
   } else if (k == "drop_constraint") {
@@ -126,6 +126,11 @@ LintChange read_change(const YAML::Node& item, const std::string& text) {
     }
   } else if (k == "drop_not_null") {
     c.removed = names(f["column"]); // contract swaps in a new column under the same name
+    c.needs_backfill = true;
+  } else if (k == "alter_column" &&
+             (f["type"] || f["nullable"] || f["up"] || f["down"])) {
+    // A new type, NULL rule or data fix goes through a shadow column swapped in at contract.
+    c.removed = names(f["column"]);
     c.needs_backfill = true;
   } else if (k == "add_column") {
     c.needs_backfill = f["fill"].IsDefined();

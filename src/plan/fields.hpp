@@ -30,6 +30,8 @@ public:
   std::optional<Located<long long>>
   optional_integer(const std::string& key, long long min, long long max);
   std::optional<Located<double>> optional_number(const std::string& key, double min, double max);
+  // True when the mapping names `key`, even as null (`default: null` drops a default).
+  bool has(const std::string& key) const { return m_map[key].IsDefined(); }
   // A sequence or mapping child, or an undefined node when absent.
   YAML::Node optional_node(const std::string& key);
   YAML::Node required_node(const std::string& key);

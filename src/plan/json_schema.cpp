@@ -224,7 +224,10 @@ json kinds() {
        {"nulls_not_distinct", boolean("NULLS NOT DISTINCT: one NULL key at most")},
        {"deferrable", boolean("DEFERRABLE, attached at contract (default false)")},
        {"initially_deferred", boolean("INITIALLY DEFERRED; implies deferrable")},
-       {"storage_parameters", storage_parameters()}},
+       {"storage_parameters", storage_parameters()},
+       {"column", ident("with up: the column of the key whose rows up rewrites to be unique")},
+       {"up", expr("old row -> the column's new value, unique over the key")},
+       {"down", expr("new row -> the old column's value (default: the column itself)")}},
       {"table", "name", "columns"});
   k["add_foreign_key"] = object(
       {{"table", ident("table")},
@@ -238,7 +241,10 @@ json kinds() {
        {"match", match_type()},
        {"deferrable", boolean("checked at commit when a transaction defers it (default false)")},
        {"initially_deferred", boolean("checked at commit unless a transaction says otherwise; "
-                                      "implies deferrable (default false)")}},
+                                      "implies deferrable (default false)")},
+       {"column", ident("with up: the referencing column whose rows up rewrites to name a row")},
+       {"up", expr("old row -> the column's new value, which names a referenced row (or NULL)")},
+       {"down", expr("new row -> the old column's value (default: the column itself)")}},
       {"table", "name", "columns", "references"});
   k["drop_constraint"] = object(
       {{"table", ident("table")},
@@ -297,6 +303,29 @@ json kinds() {
       {{"table", ident("table")},
        {"column", ident("column whose default goes: for the new application from transition "
                         "on, on the table at contract")}},
+      {"table", "column"});
+  k["alter_column"] = object(
+      {{"table", ident("table")},
+       {"column", ident("the column to change; with one other key this is the single kind "
+                        "(change_type, set_not_null, drop_not_null, set_default, drop_default, "
+                        "set_comment, add_unique, add_check, add_foreign_key)")},
+       {"type", str("the new SQL type")},
+       {"up", expr("old row -> the column's new value (every change then goes through one "
+                   "shadow column)")},
+       {"down", expr("new row -> the old column's value, for the old application")},
+       {"default", {{"type", json::array({"string", "number", "boolean", "null"})},
+                    {"description", "the new SQL default; null drops it"}}},
+       {"nullable", boolean("false: NOT NULL (give up); true: NULL allowed (give down)")},
+       {"unique", {{"oneOf", json::array({boolean("a unique constraint named "
+                                                  "<table>_<column>_key"),
+                                          object({{"name", ident("constraint name")}}, {})})}}},
+       {"check", object({{"name", ident("constraint name")},
+                         {"expression", expr("SQL boolean expression")},
+                         {"no_inherit", boolean("NO INHERIT")}},
+                        {"name", "expression"})},
+       {"references", column_foreign_key()},
+       {"comment", {{"type", json::array({"string", "null"})},
+                    {"description", "the column's comment; null removes it"}}}},
       {"table", "column"});
   k["rename_table"] = object({{"from", ident("current table name")},
                               {"to", ident("new table name")}},

@@ -217,6 +217,30 @@ void run_scenario(const Scenario& s) {
   }
 }
 
+// Rollback after expand, dual-write and backfill (run_scenario covers transition), the
+// applications writing in every phase reached: pg_dump --schema-only as before, and the old
+// side of every row as written.
+void rollback_from_earlier_phases(const Scenario& s) {
+  const char* phases[] = {"expand", "dual_write", "backfill"};
+  for (int reached = 1; reached <= 3; ++reached) {
+    CAPTURE(reached);
+    Run run(s, s.name + "_rb" + std::to_string(reached));
+    const std::string before = run.db().dump();
+    run.start();
+    for (int i = 0; i < reached; ++i) {
+      run.next(phases[i]);
+      if (i >= 1) {
+        run.write_phase(phases[i], 100 * i, 1 + 5 * (i - 1));
+      }
+    }
+    auto r = run.db().orchestrate({"rollback"});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    run.check_old_side_only("rolled back");
+    CHECK(run.db().dump() == before);
+  }
+}
+
 // Writes of the dual-write phase (keys from 100) meet rows the backfill has not reached.
 bool unreached(int base) {
   return base == 100;
@@ -620,6 +644,105 @@ TEST_CASE("add_column with a fill, NOT NULL: an explicit NULL is refused before 
         new_w("UPDATE t SET nick = 'n' WHERE id = {id}", p + 1, {"Name" + std::to_string(p + 1), "n"}),
     };
   };
+  run_scenario(s);
+}
+
+namespace {
+
+Scenario unique_fix() {
+  Scenario s;
+  s.name = "dw_uniquefix";
+  s.setup = "CREATE TABLE t (id int PRIMARY KEY, code text, note text DEFAULT '');\n"
+            "INSERT INTO t (id, code) SELECT i, 'c' || (i % 10) FROM generate_series(1, 20) i";
+  s.plan = "name: code-unique\nchanges:\n  - add_unique: {table: t, name: t_code_key, columns: "
+           "[code], column: code, up: \"code || '-' || id\"}\n";
+  s.old_cols = "code";
+  s.new_cols = "_orc_new_code";
+  s.final_cols = "code";
+  s.pre = [](int id) {
+    const std::string code = "c" + std::to_string(id % 10);
+    return Row{code, code + "-" + std::to_string(id)};
+  };
+  s.writes = [](int b, int p) {
+    const std::string mine = "n" + std::to_string(b);
+    const auto id = [](int i) { return std::to_string(i); };
+    return std::vector<Write>{
+        // The old application writes the same code twice; up makes each unique.
+        old_w("INSERT INTO t (id, code) VALUES ({id}, 'dup')", b + 1, {"dup", "dup-" + id(b + 1)}),
+        old_w("INSERT INTO t (id, code) VALUES ({id}, 'dup')", b + 2, {"dup", "dup-" + id(b + 2)}),
+        new_w("INSERT INTO t (id, code) VALUES ({id}, '" + mine + "')", b + 3, {mine, mine}),
+        // The new side's key refuses the new application's duplicate.
+        new_refused("INSERT INTO t (id, code) VALUES ({id}, '" + mine + "')", b + 4),
+        new_w("INSERT INTO t (id, code) VALUES ({id}, NULL)", b + 5, {"~", "~"}),
+        new_w("UPDATE t SET code = '" + mine + "u' WHERE id = {id}", p, {mine + "u", mine + "u"}),
+        old_w("UPDATE t SET code = 'dup' WHERE id = {id}", p + 1, {"dup", "dup-" + id(p + 1)}),
+        new_refused("UPDATE t SET code = '" + mine + "' WHERE id = {id}", b + 5),
+    };
+  };
+  return s;
+}
+
+} // namespace
+
+TEST_CASE("add_unique with up: the old application keeps its duplicates, the new side is "
+          "unique") {
+  run_scenario(unique_fix());
+}
+
+TEST_CASE("add_unique with up: rollback from expand, dual-write and backfill") {
+  rollback_from_earlier_phases(unique_fix());
+}
+
+namespace {
+
+Scenario foreign_key_fix() {
+  Scenario s;
+  s.name = "dw_fkfix";
+  s.setup = "CREATE TABLE parent (id int PRIMARY KEY);\n"
+            "INSERT INTO parent SELECT generate_series(1, 5);\n"
+            "CREATE TABLE t (id int PRIMARY KEY, pid int, note text DEFAULT '');\n"
+            "INSERT INTO t (id, pid) SELECT i, i FROM generate_series(1, 20) i";
+  s.plan = "name: pid-fk\nchanges:\n  - add_foreign_key: {table: t, name: t_pid_fkey, columns: "
+           "[pid], references: {table: parent, columns: [id]}, column: pid, up: \"(SELECT "
+           "p.id FROM parent p WHERE p.id = pid)\"}\n";
+  s.old_cols = "pid";
+  s.new_cols = "_orc_new_pid";
+  s.final_cols = "pid";
+  s.pre = [](int id) { return Row{std::to_string(id), id <= 5 ? std::to_string(id) : "~"}; };
+  s.writes = [](int b, int p) {
+    return std::vector<Write>{
+        old_w("INSERT INTO t (id, pid) VALUES ({id}, 99)", b + 1, {"99", "~"}),
+        old_w("INSERT INTO t (id, pid) VALUES ({id}, 3)", b + 2, {"3", "3"}),
+        new_w("INSERT INTO t (id, pid) VALUES ({id}, 4)", b + 3, {"4", "4"}),
+        new_refused("INSERT INTO t (id, pid) VALUES ({id}, 99)", b + 4),
+        new_w("INSERT INTO t (id) VALUES ({id})", b + 5, {"~", "~"}),
+        new_w("UPDATE t SET pid = 2 WHERE id = {id}", p, {"2", "2"}),
+        old_w("UPDATE t SET pid = 77 WHERE id = {id}", p + 1, {"77", "~"}),
+        new_refused("UPDATE t SET pid = 42 WHERE id = {id}", b + 3),
+        old_w("UPDATE t SET pid = 1 WHERE id = {id}", b + 1, {"1", "1"}),
+    };
+  };
+  return s;
+}
+
+} // namespace
+
+TEST_CASE("add_foreign_key with up: the old application keeps its orphans, the new side names "
+          "rows") {
+  run_scenario(foreign_key_fix());
+}
+
+TEST_CASE("add_foreign_key with up: rollback from expand, dual-write and backfill") {
+  rollback_from_earlier_phases(foreign_key_fix());
+}
+
+TEST_CASE("alter_column type and references with up: one shadow column of the new type "
+          "carries the foreign key") {
+  Scenario s = foreign_key_fix();
+  s.name = "dw_alter_fk";
+  s.plan = "name: pid-bigint-fk\nchanges:\n  - alter_column: {table: t, column: pid, type: "
+           "bigint, references: {table: parent, column: id, name: t_pid_fkey}, up: \"(SELECT "
+           "p.id FROM parent p WHERE p.id = pid)\", down: pid::integer}\n";
   run_scenario(s);
 }
 

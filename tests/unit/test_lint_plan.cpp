@@ -55,6 +55,21 @@ TEST_CASE("an up or down that narrows is flagged at its own line, a plain one is
             .size() == 1);
 }
 
+TEST_CASE("the data fixes of alter_column, add_unique and add_foreign_key are linted as copies") {
+  for (const std::string change :
+       {"alter_column: {table: t, column: c, nullable: false, unique: true, up: c::varchar(5)}",
+        "add_unique: {table: t, name: k, columns: [c], column: c, up: c::varchar(5)}",
+        "add_foreign_key: {table: t, name: f, columns: [c], references: {table: p, columns: "
+        "[id]}, column: c, up: c::varchar(5)}"}) {
+    CAPTURE(change);
+    auto w = lint("  - " + change + "\n");
+    REQUIRE(w.size() == 1);
+    CHECK(w[0].rule == "narrowing-expression");
+  }
+  // Without a data fix nothing is copied.
+  CHECK(lint("  - alter_column: {table: t, column: c, comment: x, default: \"1\"}\n").empty());
+}
+
 TEST_CASE("a backfill on a table with its own triggers is flagged when they cannot be quieted") {
   Catalog c = kinds_basic::catalog();
   c.tables.begin()->second.triggers = {"touch_updated_at", "_orc_sync_ins_x_y"};
