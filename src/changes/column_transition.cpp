@@ -274,6 +274,28 @@ SyncSpec transition_sync(const ColumnTransition& t, const Table& table) {
     s.side_column = helper_name("side", t.table.value, t.name);
   }
   s.new_side_unique = t.new_side_unique;
+  for (const auto& index : table.indexes) {
+    const bool covers_old = std::any_of(t.old_side.begin(), t.old_side.end(), [&](const auto& o) {
+      return std::find(index.columns.begin(), index.columns.end(), o.name) != index.columns.end();
+    });
+    s.old_side_unique = s.old_side_unique || (index.unique && (covers_old || index.uses_expression));
+  }
+  if (s.old_side_unique) {
+    for (const auto& fk : table.referenced_by) {
+      if (fk.referencing_columns.size() != fk.referenced_columns.size() ||
+          fk.referencing_columns.empty()) {
+        continue;
+      }
+      std::string match;
+      for (std::size_t i = 0; i < fk.referenced_columns.size(); ++i) {
+        match += fmt::format("{}c.{} = t.{}", i ? " AND " : "",
+                             quote_ident(fk.referencing_columns[i]),
+                             quote_ident(fk.referenced_columns[i]));
+      }
+      s.unreferenced.push_back(fmt::format("NOT EXISTS (SELECT 1 FROM {} c WHERE {})",
+                                           quote_qualified(t.schema, fk.table), match));
+    }
+  }
   return s;
 }
 

@@ -336,7 +336,8 @@ public:
     table->indexes.push_back({p.primary_name, "", {p.column}, true, true, true, false, p.primary_name});
     table->referenced_by.clear();
     for (const auto& r : refs) {
-      table->referenced_by.push_back({fk_name(r), r.table, {p.column}});
+      table->referenced_by.push_back(
+          {.name = fk_name(r), .table = r.table, .referenced_columns = {p.column}});
     }
   }
 

@@ -467,11 +467,33 @@ std::vector<Check> sync_gate_checks(const SyncSpec& spec,
     const std::string b_where = spec.new_side_unique && flagged(spec)
                                     ? "(" + differs + ") AND " + unreached(spec, "t.")
                                     : differs;
+    if (!spec.old_side_unique) {
+      return fmt::format(
+          "WITH a AS (SELECT {} FROM {} t ORDER BY {} LIMIT 1 FOR UPDATE SKIP LOCKED),\n"
+          "     b AS (SELECT {} FROM {} t, a WHERE {} LIMIT 1),\n"
+          "     u AS (UPDATE {} t SET {} FROM a, b WHERE {} RETURNING t.*)\n{}",
+          a_cols, table, order, b_cols, table, b_where, table, set, key_match,
+          verdict("b", agreement));
+    }
+    // Row b gives up its values first (deleted, rolled back with the probe): the unique index
+    // of the old side would refuse them in row a while b holds them. The UPDATE reads b's
+    // RETURNING, so the DELETE has run when row a is written.
+    std::string b_key;
+    std::string b_match;
+    for (std::size_t i = 0; i < key.size(); ++i) {
+      b_key += fmt::format(", t.{} AS _bk{}", quote_ident(key[i]), i);
+      b_match += fmt::format("{}d.{} = b0._bk{}", i ? " AND " : "", quote_ident(key[i]), i);
+    }
+    std::string free = b_where;
+    for (const auto& condition : spec.unreferenced) {
+      free += " AND " + condition;
+    }
     return fmt::format(
         "WITH a AS (SELECT {} FROM {} t ORDER BY {} LIMIT 1 FOR UPDATE SKIP LOCKED),\n"
-        "     b AS (SELECT {} FROM {} t, a WHERE {} LIMIT 1),\n"
+        "     b0 AS (SELECT {}{} FROM {} t, a WHERE {} LIMIT 1 FOR UPDATE OF t SKIP LOCKED),\n"
+        "     b AS (DELETE FROM {} d USING b0 WHERE {} RETURNING b0.*),\n"
         "     u AS (UPDATE {} t SET {} FROM a, b WHERE {} RETURNING t.*)\n{}",
-        a_cols, table, order, b_cols, table, b_where, table, set, key_match,
+        a_cols, table, order, b_cols, b_key, table, free, table, b_match, table, set, key_match,
         verdict("b", agreement));
   };
   checks.push_back({.id = id_prefix + ".probe_old_to_new",

@@ -70,6 +70,11 @@ struct SyncSpec {
   // gate's probes, which write one row's values into another row, take them from a row nobody
   // has reached yet, whose new side is still empty, so the index cannot refuse them.
   bool new_side_unique = false;
+  // The old side has a unique index: a probe cannot write another row's old values into a
+  // row while that row holds them, so it deletes that row first (rolled back with the rest),
+  // choosing one no foreign key points at: each entry is "NOT EXISTS (...)" over `t`.
+  bool old_side_unique = false;
+  std::vector<std::string> unreferenced{};
 };
 
 // True when `=` on values of `type` holds only for identical values (integers, text under the

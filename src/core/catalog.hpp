@@ -51,6 +51,7 @@ struct IncomingForeignKey {
   std::string name{};
   std::string table{};
   std::vector<std::string> referenced_columns{};
+  std::vector<std::string> referencing_columns{}; // the other table's, in the same order
 };
 
 struct Table {

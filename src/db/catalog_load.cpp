@@ -158,7 +158,10 @@ Catalog load_catalog(pqxx::connection& conn, const std::string& skip_schema) {
       con.foreign_table = row["foreign_table"].as<std::string>();
       con.foreign_columns = names(row["foreign_cols"]);
       if (Table* target = table_of(row["confrelid"])) {
-        target->referenced_by.push_back({con.name, t->name, con.foreign_columns});
+        target->referenced_by.push_back({.name = con.name,
+                                         .table = t->name,
+                                         .referenced_columns = con.foreign_columns,
+                                         .referencing_columns = con.columns});
       }
     }
     t->constraints.push_back(std::move(con));
