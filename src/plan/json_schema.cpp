@@ -268,10 +268,13 @@ json kinds() {
                           {"table", "column"})}}}},
       {"table"});
   k["drop_table"] = object({{"table", ident("table to drop at contract")}}, {"table"});
-  k["sql"] = object({{"up", expr("SQL run at expand, in one transaction; must be safe to run "
-                                "twice")},
-                     {"down", expr("SQL that undoes `up`, run by rollback")}},
-                    {"up", "down"});
+  k["sql"] = object({{"up", expr("SQL run at expand (at contract with on_complete), in one "
+                                "transaction; must be safe to run twice")},
+                     {"down", expr("SQL that undoes `up`, run by rollback; without it, rollback "
+                                   "past this change is refused (not with on_complete)")},
+                     {"on_complete", boolean("true: `up` runs at contract instead of expand "
+                                             "(default false)")}},
+                    {"up"});
   return k;
 }
 

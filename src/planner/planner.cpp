@@ -178,6 +178,11 @@ PlanWork render_plan(const Plan& plan, const Catalog& live, RenderOptions option
       into.gate.insert(into.gate.end(), w.gate.begin(), w.gate.end());
       into.backfills.insert(into.backfills.end(), w.backfills.begin(), w.backfills.end());
       rollbacks[static_cast<int>(phase)].push_back(change.rollback(phase, ctx));
+      const std::string refused = change.rollback_refused(phase, ctx);
+      if (!refused.empty()) {
+        auto& reasons = out.rollback_refused[static_cast<int>(phase)];
+        reasons += (reasons.empty() ? "" : "; ") + refused;
+      }
     }
   });
   if (!options.stable_shapes) {
