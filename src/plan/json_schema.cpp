@@ -339,6 +339,11 @@ json plan_json_schema() {
                  {"description", "plan name (defaults to the file's stem)"}}},
        {"description", str("what the plan does, for people")},
        {"schema", ident("the schema the tables live in (default public)")},
+       {"version_schema", {{"type", "string"},
+                           {"pattern", "^[A-Za-z0-9_][A-Za-z0-9_-]{0,62}$"},
+                           {"description", "the new application's version schema (default: the "
+                                           "plan's name); the old application's is this name "
+                                           "with _old"}}},
        {"changes", {{"type", "array"}, {"minItems", 1}, {"items", change_schema()}}},
        {"backfill", backfill_schema()},
        {"gates", gates_schema()},
