@@ -83,8 +83,13 @@ json kinds() {
        {"references", column_reference()},
        {"comment", str("COMMENT ON COLUMN, set at expand")}},
       {"table", "column", "type"});
-  k["drop_column"] = object({{"table", ident("table")}, {"column", ident("column to drop")}},
-                            {"table", "column"});
+  k["drop_column"] = object(
+      {{"table", ident("table")},
+       {"column", ident("column to drop")},
+       {"down", expr("SQL expression over the row as the new application sees it: the "
+                     "column's value in the rows it inserts, for the old application until "
+                     "contract")}},
+      {"table", "column"});
   k["change_type"] = object({{"table", ident("table")},
                              {"column", ident("column")},
                              {"type", str("the new SQL type")},
