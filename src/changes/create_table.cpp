@@ -87,6 +87,7 @@ public:
     Table t;
     t.schema = ctx.schema;
     t.name = m_table.value;
+    t.created_by_plan = true;
     std::vector<std::string> key = primary_key();
     for (const auto& c : m_columns) {
       t.columns.push_back(Column{

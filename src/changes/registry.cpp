@@ -34,6 +34,8 @@ const std::vector<std::pair<std::string_view, ChangeParser>>& registry() {
       {"rename_constraint", &parse_rename_constraint},
       {"set_default", &parse_set_default},
       {"drop_default", &parse_drop_default},
+      {"add_primary_key", &parse_add_primary_key},
+      {"add_exclusion", &parse_add_exclusion},
   };
   return k_registry;
 }

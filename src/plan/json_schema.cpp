@@ -60,6 +60,8 @@ json remap_target() {
                 {"name", "type", "up"});
 }
 
+json pattern(const char* re, const char* description);
+
 // Each change kind: its fields, and which of them are required.
 json kinds() {
   json k;
@@ -147,6 +149,24 @@ json kinds() {
                       {"enum", {"cascade", "restrict", "no_action", "set_null", "set_default",
                                 "CASCADE", "RESTRICT", "NO ACTION", "SET NULL", "SET DEFAULT"}}}}},
       {"table", "name", "columns", "references"});
+  k["add_primary_key"] = object(
+      {{"table", ident("a table without a primary key (or one an earlier change creates)")},
+       {"columns", ident_list("the key columns, made NOT NULL at contract")},
+       {"name", ident("constraint and index name (default <table>_pkey)")}},
+      {"table", "columns"});
+  k["add_exclusion"] = object(
+      {{"table", ident("table")},
+       {"name", ident("constraint (and index) name")},
+       {"method", ident("index access method (default gist)")},
+       {"elements", str("the constraint's elements, e.g. \"room WITH =, during WITH &&\"")},
+       {"where", expr("predicate: only rows matching it are constrained")},
+       {"deferrable", boolean("DEFERRABLE (default false)")},
+       {"initially_deferred", boolean("INITIALLY DEFERRED (needs deferrable; default false)")},
+       {"max_table_size",
+        pattern(k_size_pattern, "the largest table (pg_total_relation_size) the plan accepts an "
+                                "ACCESS EXCLUSIVE lock on while the constraint builds at "
+                                "contract (default 16MB), e.g. 256MB")}},
+      {"table", "name", "elements"});
   k["drop_constraint"] = object(
       {{"table", ident("table")},
        {"name", ident("the check, unique or foreign-key constraint to drop at contract")},
