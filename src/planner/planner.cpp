@@ -195,6 +195,7 @@ PlanWork render_plan(const Plan& plan, const Catalog& live, RenderOptions option
     for (Phase phase : k_phases) {
       PhaseWork w = change.work(phase, ctx);
       PhaseWork& into = out.at(phase);
+      into.precheck.insert(into.precheck.end(), w.precheck.begin(), w.precheck.end());
       into.steps.insert(into.steps.end(), w.steps.begin(), w.steps.end());
       into.gate.insert(into.gate.end(), w.gate.begin(), w.gate.end());
       into.backfills.insert(into.backfills.end(), w.backfills.begin(), w.backfills.end());

@@ -126,7 +126,8 @@ TEST_CASE("a table created earlier in the plan gets its key at expand") {
   CHECK(expand.steps.back().sql.find("ADD CONSTRAINT \"notes_key\" PRIMARY KEY (\"id\")") !=
         std::string::npos);
   CHECK(w.at(Phase::contract).steps.empty());
-  CHECK(w.at(Phase::transition).gate.empty());
+  CHECK(std::none_of(w.at(Phase::transition).gate.begin(), w.at(Phase::transition).gate.end(),
+                     [](const Check& c) { return c.id.find("add_primary_key") == 0; }));
   // Its rollback runs before the table's own drop.
   const auto& rb = w.rollback[static_cast<int>(Phase::expand)];
   REQUIRE(rb.size() >= 2);
