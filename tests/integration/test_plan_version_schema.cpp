@@ -35,8 +35,10 @@ TEST_CASE("version_schema: both applications write through the schemas it names,
     if (phase == 0) {
       auto r = db.orchestrate({"plan", db.dir().string() + "/vs_named.yaml"});
       CHECK(r.exit_code == 0);
-      CHECK(r.err.find("version schemas: app_v2 for the new application (`orchestrate url`), "
-                       "app_v2_old for the old one (`orchestrate url --old`)") !=
+      INFO(r.err);
+      CHECK((r.out + r.err)
+                .find("version schemas: app_v2 for the new application (`orchestrate url`), "
+                      "app_v2_old for the old one (`orchestrate url --old`)") !=
             std::string::npos);
     }
     if (phase < 1 || phase > 4) {
