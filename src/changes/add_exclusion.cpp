@@ -4,7 +4,7 @@
 // PostgreSQL builds an exclusion constraint's index inside ALTER TABLE, under an ACCESS
 // EXCLUSIVE lock held for the whole build: there is no CONCURRENTLY, no USING INDEX and no NOT
 // VALID for one. No order of steps avoids that lock, so this kind keeps it short and known:
-// - validate refuses a table larger than `max_table_size` (default 16MB, pg_total_relation_size)
+// - validate refuses a table larger than `max_table_size` (default 1MB, pg_total_relation_size)
 //   and existing rows that conflict, found by building the constraint on a temporary copy of
 //   the table (PostgreSQL's own operators, operator classes and WHERE), with the pair it names;
 // - nothing is enforced before contract, since the old application may write conflicting rows
@@ -27,7 +27,7 @@ namespace orchestrate {
 
 namespace {
 
-constexpr const char* k_default_max_table_size = "16MB";
+constexpr const char* k_default_max_table_size = "1MB";
 
 struct ExclusionSpec {
   Located<std::string> table{};

@@ -134,7 +134,7 @@ void exclusion_lock(const LintChange& c,
                    "CONCURRENTLY or USING INDEX for it); validate and contract refuse a table "
                    "over max_table_size ({})",
                    c.table, size, method.empty() ? "gist" : method,
-                   limit.empty() ? "16MB" : limit),
+                   limit.empty() ? "1MB" : limit),
        "keep max_table_size as low as the table allows and run contract at a quiet time; on a "
        "large table, enforce the rule in the application or with a trigger instead"});
 }

@@ -165,7 +165,7 @@ json kinds() {
        {"max_table_size",
         pattern(k_size_pattern, "the largest table (pg_total_relation_size) the plan accepts an "
                                 "ACCESS EXCLUSIVE lock on while the constraint builds at "
-                                "contract (default 16MB), e.g. 256MB")}},
+                                "contract (default 1MB), e.g. 4MB")}},
       {"table", "name", "elements"});
   k["drop_constraint"] = object(
       {{"table", ident("table")},

@@ -188,7 +188,7 @@ TEST_CASE("add_exclusion: validate refuses conflicting rows naming a pair, and a
                    "300 rows by its statistics)") != std::string::npos);
   r = db.orchestrate({"plan", plan});
   CHECK(r.out.find("-- Holds ACCESS EXCLUSIVE on bookings (about 300 rows at plan time; "
-                   "max_table_size 16MB)") != std::string::npos);
+                   "max_table_size 1MB)") != std::string::npos);
   db.exec("INSERT INTO bookings VALUES (9001, 3, tstzrange('2026-01-01 03:30+00', "
           "'2026-01-01 04:30+00'))");
   const std::string before = db.dump();

@@ -64,13 +64,13 @@ TEST_CASE("the constraint is added at contract, under lock_timeout, after a size
   const auto& contract = w.at(Phase::contract);
   REQUIRE(contract.precheck.size() >= 1);
   CHECK(contract.precheck.back().sql.find("pg_total_relation_size('\"public\".\"bookings\"'"
-                                          "::regclass) <= 16777216") != std::string::npos);
+                                          "::regclass) <= 1048576") != std::string::npos);
   REQUIRE(contract.steps.size() == 1);
   const Step& add = contract.steps[0];
   CHECK(add.in_transaction);
   CHECK(add.under_lock_timeout);
   CHECK(add.sql.find("-- Holds ACCESS EXCLUSIVE on bookings (about 1200 rows at plan time; "
-                     "max_table_size 16MB) while the gist index builds") == 0);
+                     "max_table_size 1MB) while the gist index builds") == 0);
   CHECK(add.sql.find("ADD CONSTRAINT \"no_double_booking\" EXCLUDE USING gist (room WITH =, "
                      "during WITH &&)") != std::string::npos);
   // plan prints the lock with the step.
@@ -111,7 +111,7 @@ TEST_CASE("validate checks the size, then conflicts on a copy; a new table gets 
   auto plan = parse_plan_text(std::string("name: p\nchanges:\n") + k_change, "p.yaml");
   const auto checks = plan_live_checks(plan, catalog());
   REQUIRE(checks.size() == 2);
-  CHECK(checks[0].sql.find("> 16777216") != std::string::npos);
+  CHECK(checks[0].sql.find("> 1048576") != std::string::npos);
   CHECK(checks[0].sql.find("ERRCODE = '54000'") != std::string::npos);
   CHECK(checks[1].counts_rows);
   CHECK(checks[1].sql.find("GET STACKED DIAGNOSTICS _detail = PG_EXCEPTION_DETAIL") !=
