@@ -63,6 +63,13 @@ public:
   virtual PhaseWork work(Phase phase, const ChangeContext& ctx) const = 0;
   // Steps that undo every phase up to and including `reached`, leaving the schema as before.
   virtual std::vector<Step> rollback(Phase reached, const ChangeContext& ctx) const = 0;
+  // Why rollback from `reached` cannot undo this change (an sql change without `down`), with
+  // the change's file:line:col; empty when it can. Rollback then refuses to start.
+  virtual std::string rollback_refused(Phase reached, const ChangeContext& ctx) const {
+    (void)reached;
+    (void)ctx;
+    return {};
+  }
   // What to check against the live database at `validate` (expressions, existing rows).
   virtual std::vector<LiveCheck> live_checks(const ChangeContext& ctx) const {
     (void)ctx;

@@ -157,6 +157,7 @@ public:
     Table t;
     t.schema = ctx.schema;
     t.name = name;
+    t.created_by_plan = true;
     if (m_spec.comment) {
       t.comment = m_spec.comment->value;
     }

@@ -8,10 +8,21 @@
 // and dropping the check. If the new application inserted rows without the column in the
 // meantime, that VALIDATE fails naming its step and SQLSTATE 23514: give those rows a value
 // and run rollback again.
+//
+// With `down`, the rows the new application inserts get the column's value from `down` (over
+// the row as the new application sees it), so the old application, which runs until contract,
+// reads a value it can use there instead of NULL or the default. A trigger installed at
+// dual-write, before the new application's version schema exists, sets it for every INSERT of
+// a session marked as the plan's new application (sync_trigger.hpp's rule); NOT NULL then
+// stays. An UPDATE of the new application leaves the column as it is: it cannot write the
+// column, so what the old application wrote there stays, as every committed write does.
+// Contract drops the trigger and its function before the column; so does rollback.
 #include <fmt/format.h>
 
 #include "changes/lookups.hpp"
 #include "changes/steps.hpp"
+#include "changes/expression_checks.hpp"
+#include "changes/sync_trigger.hpp"
 #include "changes/kinds.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
@@ -23,8 +34,10 @@ namespace {
 
 class DropColumn final : public Change {
 public:
-  DropColumn(Located<std::string> table, Located<std::string> column)
-      : m_table(std::move(table)), m_column(std::move(column)) {}
+  DropColumn(Located<std::string> table,
+             Located<std::string> column,
+             std::optional<Located<std::string>> down)
+      : m_table(std::move(table)), m_column(std::move(column)), m_down(std::move(down)) {}
 
   std::string_view kind() const override { return "drop_column"; }
 
@@ -63,7 +76,17 @@ public:
     PhaseWork w;
     switch (phase) {
     case Phase::dual_write:
-      if (blocks_new_inserts(table)) {
+      if (m_down) {
+        w.steps.push_back({id + ".down", down_install_sql(ctx, table)});
+        w.gate.push_back(
+            {.id = id + ".down",
+             .description = fmt::format("trigger {} computes {}.{} for the new application's "
+                                        "inserts",
+                                        down_helper(), m_table.value, m_column.value),
+             .sql = fmt::format("SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = "
+                                "to_regclass({}) AND tgname = {} AND tgenabled <> 'D')",
+                                quote_literal(qualified), quote_literal(down_helper()))});
+      } else if (blocks_new_inserts(table)) {
         w.steps.push_back({id + ".drop_not_null",
                            fmt::format("ALTER TABLE {} ALTER COLUMN {} DROP NOT NULL", qualified,
                                        quote_ident(m_column.value))});
@@ -76,6 +99,9 @@ public:
       }
       break;
     case Phase::contract:
+      if (m_down) {
+        w.steps.push_back({id + ".down.drop", down_drop_sql(ctx)});
+      }
       w.steps.push_back({id + ".drop_column",
                          fmt::format("ALTER TABLE {} DROP COLUMN IF EXISTS {}", qualified,
                                      quote_ident(m_column.value))});
@@ -90,7 +116,13 @@ public:
 
   std::vector<Step> rollback(Phase reached, const ChangeContext& ctx) const override {
     const Table& table = *ctx.before.table(ctx.schema, m_table.value);
-    if (reached == Phase::expand || !blocks_new_inserts(table)) {
+    if (reached == Phase::expand) {
+      return {};
+    }
+    if (m_down) {
+      return {{"rollback." + step_id() + ".down.drop", down_drop_sql(ctx)}};
+    }
+    if (!blocks_new_inserts(table)) {
       return {};
     }
     const std::string id = "rollback." + step_id();
@@ -117,6 +149,18 @@ public:
                          qualified, col, qualified, quote_ident(check))}};
   }
 
+  // `down` compiles over the row as the new application sees it, into the column's type.
+  std::vector<LiveCheck> live_checks(const ChangeContext& ctx) const override {
+    if (!m_down) {
+      return {};
+    }
+    const Table& table = *ctx.before.table(ctx.schema, m_table.value);
+    return {row_check("drop_column.down", m_down->mark, new_view(table),
+                      live_table(ctx, m_table.value),
+                      fmt::format("SELECT CAST(({}) AS {}) FROM pg_temp._orc_row", m_down->value,
+                                  table.column(m_column.value)->type))};
+  }
+
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {
     Table* table = catalog.table(ctx.schema, m_table.value);
     if (table == nullptr) {
@@ -132,6 +176,65 @@ public:
 private:
   std::string step_id() const {
     return fmt::format("drop_column.{}.{}", m_table.value, m_column.value);
+  }
+
+  std::string down_helper() const {
+    return helper_name("down", m_table.value, m_column.value);
+  }
+
+  // Every column but the dropped one: the row as the new application sees it.
+  std::vector<ViewColumn> new_view(const Table& table) const {
+    std::vector<ViewColumn> view;
+    for (const auto& c : table.columns) {
+      if (c.name != m_column.value) {
+        view.push_back({c.name, c.name, c.type});
+      }
+    }
+    return view;
+  }
+
+  // The function and its BEFORE INSERT trigger, in one transaction, then `down` evaluated over
+  // one real row (a value that does not cast fails the step, and nothing goes live).
+  std::string down_install_sql(const ChangeContext& ctx, const Table& table) const {
+    const std::string qualified = quote_qualified(ctx.schema, m_table.value);
+    const std::string function = quote_qualified(ctx.schema, down_helper());
+    const std::string type = table.column(m_column.value)->type;
+    std::string vars;
+    std::string cols;
+    for (const auto& c : new_view(table)) {
+      vars += fmt::format("      {} {} := NEW.{};\n", quote_ident(c.name), c.type,
+                          quote_ident(c.name));
+      cols += (cols.empty() ? "" : ", ") + quote_ident(c.name);
+    }
+    return fmt::format(
+        "CREATE OR REPLACE FUNCTION {0}() RETURNS trigger LANGUAGE plpgsql SET search_path = "
+        "pg_catalog, {1} AS $orc$\n"
+        "BEGIN\n"
+        "  -- Only the new application's inserts: it cannot write the column itself.\n"
+        "  IF {2} THEN\n"
+        "    DECLARE\n{3}"
+        "    BEGIN\n"
+        "      NEW.{4} := CAST(({5}) AS {6});\n"
+        "    END;\n"
+        "  END IF;\n"
+        "  RETURN NEW;\n"
+        "END;\n$orc$;\n"
+        "DO $orc$ BEGIN\n"
+        "  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = {7}::regclass AND tgname = "
+        "{8}) THEN\n"
+        "    CREATE TRIGGER {9} BEFORE INSERT ON {10} FOR EACH ROW EXECUTE FUNCTION {0}();\n"
+        "  END IF;\n"
+        "  PERFORM CAST(({5}) AS {6}) FROM (SELECT {11} FROM {10} LIMIT 1) AS _view;\n"
+        "END $orc$",
+        function, quote_ident(ctx.schema), new_app_session_sql(ctx.plan), vars,
+        quote_ident(m_column.value), m_down->value, type, quote_literal(qualified),
+        quote_literal(down_helper()), quote_ident(down_helper()), qualified, cols);
+  }
+
+  std::string down_drop_sql(const ChangeContext& ctx) const {
+    return fmt::format("DROP TRIGGER IF EXISTS {} ON {};\nDROP FUNCTION IF EXISTS {}()",
+                       quote_ident(down_helper()), quote_qualified(ctx.schema, m_table.value),
+                       quote_qualified(ctx.schema, down_helper()));
   }
 
   bool blocks_new_inserts(const Table& table) const {
@@ -152,16 +255,21 @@ private:
 
   Located<std::string> m_table;
   Located<std::string> m_column;
+  std::optional<Located<std::string>> m_down;
 };
 
 } // namespace
 
 std::unique_ptr<Change> parse_drop_column(Fields& fields) {
-  fields.expect({"table", "column"});
+  fields.expect({"table", "column", "down"});
   auto table = fields.required_identifier("table");
   auto column = fields.required_identifier("column");
+  auto down = fields.optional_string("down");
   fields.finish();
-  return std::make_unique<DropColumn>(std::move(table), std::move(column));
+  if (down && down->value.find_first_not_of(" \t\n") == std::string::npos) {
+    fields.fail(down->mark, "drop_column: 'down' must be an SQL expression (or leave it out)");
+  }
+  return std::make_unique<DropColumn>(std::move(table), std::move(column), std::move(down));
 }
 
 } // namespace orchestrate

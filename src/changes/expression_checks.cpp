@@ -1,5 +1,6 @@
 #include "changes/expression_checks.hpp"
 
+#include <cctype>
 #include <set>
 #include <regex>
 #include <fmt/format.h>
@@ -13,6 +14,27 @@ const Table* live_table(const ChangeContext& ctx, const std::string& name) {
   return live.table(ctx.schema, name);
 }
 
+namespace {
+// serial, bigserial and smallserial name a column's type and default at once; as a value's
+// type they are the integers they stand for.
+std::string value_type(const std::string& type) {
+  std::string t;
+  for (char c : type) {
+    t += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  if (t == "serial" || t == "serial4") {
+    return "integer";
+  }
+  if (t == "bigserial" || t == "serial8") {
+    return "bigint";
+  }
+  if (t == "smallserial" || t == "serial2") {
+    return "smallint";
+  }
+  return type;
+}
+} // namespace
+
 std::string view_select(const std::vector<ViewColumn>& view, const Table* live) {
   std::string cols;
   for (const auto& c : view) {
@@ -20,7 +42,7 @@ std::string view_select(const std::vector<ViewColumn>& view, const Table* live) 
     if (live != nullptr && live->column(c.physical) != nullptr) {
       cols += fmt::format("t.{} AS {}", quote_ident(c.physical), quote_ident(c.name));
     } else {
-      cols += fmt::format("NULL::{} AS {}", c.type, quote_ident(c.name));
+      cols += fmt::format("NULL::{} AS {}", value_type(c.type), quote_ident(c.name));
     }
   }
   if (live == nullptr) {

@@ -35,5 +35,7 @@ std::unique_ptr<Change> parse_rename_constraint(Fields& fields);
 std::unique_ptr<Change> parse_set_default(Fields& fields);
 std::unique_ptr<Change> parse_drop_default(Fields& fields);
 std::unique_ptr<Change> parse_alter_column(Fields& fields);
+std::unique_ptr<Change> parse_add_primary_key(Fields& fields);
+std::unique_ptr<Change> parse_add_exclusion(Fields& fields);
 
 } // namespace orchestrate

@@ -35,6 +35,8 @@ const std::vector<std::pair<std::string_view, ChangeParser>>& registry() {
       {"set_default", &parse_set_default},
       {"drop_default", &parse_drop_default},
       {"alter_column", &parse_alter_column},
+      {"add_primary_key", &parse_add_primary_key},
+      {"add_exclusion", &parse_add_exclusion},
   };
   return k_registry;
 }

@@ -1,7 +1,10 @@
-// sql: the escape hatch. `up` runs at expand in one transaction and `down` is the rollback;
-// the other phases have nothing to do. Both are SQL the plan's author wrote and reviewers
-// read like code; they are run as given, so they must be safe to run twice (IF NOT EXISTS,
-// CREATE OR REPLACE), because a crash between a step and its record runs it again.
+// sql: the escape hatch. `up` runs in one transaction at expand, or at contract with
+// `on_complete: true`; `down` is the rollback. Both are SQL the plan's author wrote and
+// reviewers read like code; they are run as given, so they must be safe to run twice (IF NOT
+// EXISTS, CREATE OR REPLACE), because a crash between a step and its record runs it again.
+// Without `down`, an `up` that ran at expand cannot be undone: rollback is then refused before
+// it undoes anything. An `up` that runs at contract never needs one, since nothing rolls back
+// once contract has started.
 #include <fmt/format.h>
 
 #include "changes/lookups.hpp"
@@ -15,8 +18,8 @@ namespace {
 
 class RawSql final : public Change {
 public:
-  RawSql(Located<std::string> up, Located<std::string> down)
-      : m_up(std::move(up)), m_down(std::move(down)) {}
+  RawSql(Located<std::string> up, std::optional<Located<std::string>> down, bool on_complete)
+      : m_up(std::move(up)), m_down(std::move(down)), m_on_complete(on_complete) {}
 
   std::string_view kind() const override { return "sql"; }
 
@@ -28,7 +31,7 @@ public:
   PhaseWork work(Phase phase, const ChangeContext& ctx) const override {
     (void)ctx;
     PhaseWork w;
-    if (phase == Phase::expand) {
+    if (phase == (m_on_complete ? Phase::contract : Phase::expand)) {
       // The author vouches for running it twice; orchestrate cannot.
       w.steps.push_back({step_id("up"), m_up.value, true, false});
     }
@@ -37,7 +40,19 @@ public:
 
   std::vector<Step> rollback(Phase /*reached*/, const ChangeContext& ctx) const override {
     (void)ctx;
-    return {{"rollback." + step_id("down"), m_down.value}};
+    if (m_on_complete || !m_down) {
+      return {};
+    }
+    return {{"rollback." + step_id("down"), m_down->value}};
+  }
+
+  std::string rollback_refused(Phase /*reached*/, const ChangeContext& ctx) const override {
+    if (m_on_complete || m_down) {
+      return {};
+    }
+    return fmt::format("{}:{}:{}: the sql change there has no `down`, so the `up` it ran at "
+                       "expand cannot be undone",
+                       ctx.file, mark().line, mark().column);
   }
 
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {
@@ -52,22 +67,34 @@ private:
   }
 
   Located<std::string> m_up;
-  Located<std::string> m_down;
+  std::optional<Located<std::string>> m_down;
+  bool m_on_complete;
 };
+
+bool holds_sql(const std::string& s) {
+  return s.find_first_not_of(" \t\n;") != std::string::npos;
+}
 
 } // namespace
 
 std::unique_ptr<Change> parse_sql(Fields& fields) {
-  fields.expect({"up", "down"});
+  fields.expect({"up", "down", "on_complete"});
   auto up = fields.required_string("up");
-  auto down = fields.required_string("down");
+  auto down = fields.optional_string("down");
+  const auto on_complete = fields.optional_bool("on_complete");
   fields.finish();
-  for (const auto* s : {&up, &down}) {
-    if (s->value.find_first_not_of(" \t\n;") == std::string::npos) {
-      fields.fail(s->mark, "sql: 'up' and 'down' must hold SQL");
-    }
+  if (!holds_sql(up.value)) {
+    fields.fail(up.mark, "sql: 'up' must hold SQL");
   }
-  return std::make_unique<RawSql>(std::move(up), std::move(down));
+  if (down && !holds_sql(down->value)) {
+    fields.fail(down->mark, "sql: 'down' must hold SQL (or leave it out)");
+  }
+  const bool at_contract = on_complete && on_complete->value;
+  if (at_contract && down) {
+    fields.fail(down->mark, "sql: 'down' cannot go with 'on_complete: true': the up runs at "
+                            "contract, after which nothing is rolled back");
+  }
+  return std::make_unique<RawSql>(std::move(up), std::move(down), at_contract);
 }
 
 } // namespace orchestrate

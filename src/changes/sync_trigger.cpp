@@ -72,9 +72,7 @@ std::string unreached(const SyncSpec& spec, const std::string& row) {
 }
 
 std::string new_app_sql(const SyncSpec& spec) {
-  return fmt::format("COALESCE({} = ANY (pg_catalog.string_to_array(pg_catalog.replace("
-                     "pg_catalog.current_setting('{}', true), ' ', ''), ',')), false)",
-                     quote_literal(spec.plan), k_new_app_setting);
+  return new_app_session_sql(spec.plan);
 }
 
 // Evaluates `targets` over `view` into local variables `<prefix>N`. Column references copy
@@ -180,6 +178,12 @@ std::string probe_sql(const SyncSpec& spec) {
 }
 
 } // namespace
+
+std::string new_app_session_sql(const std::string& plan) {
+  return fmt::format("COALESCE({} = ANY (pg_catalog.string_to_array(pg_catalog.replace("
+                     "pg_catalog.current_setting('{}', true), ' ', ''), ',')), false)",
+                     quote_literal(plan), k_new_app_setting);
+}
 
 bool exact_equality(const std::string& type, const std::optional<std::string>& collation) {
   static const std::array<const char*, 16> k_exact = {
@@ -484,7 +488,7 @@ std::vector<Check> sync_gate_checks(const SyncSpec& spec,
       b_key += fmt::format(", t.{} AS _bk{}", quote_ident(key[i]), i);
       b_match += fmt::format("{}d.{} = b0._bk{}", i ? " AND " : "", quote_ident(key[i]), i);
     }
-    std::string free = b_where;
+    std::string free = b_where + " AND NOT (" + key_match + ")"; // never row a itself
     for (const auto& condition : spec.unreferenced) {
       free += " AND " + condition;
     }

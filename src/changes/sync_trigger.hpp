@@ -77,6 +77,10 @@ struct SyncSpec {
   std::vector<std::string> unreferenced{};
 };
 
+// True in a session that marks itself as the new application of `plan` (its
+// `orchestrate.new_app` setting lists the plan), in any SQL or PL/pgSQL expression.
+std::string new_app_session_sql(const std::string& plan);
+
 // True when `=` on values of `type` holds only for identical values (integers, text under the
 // default collation, uuid, jsonb...). Not so for json and xml (no `=` at all), numeric (1.0 =
 // 1.00), citext, or geometric types (`=` compares areas).

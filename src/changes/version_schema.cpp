@@ -16,6 +16,10 @@ std::string old_version_schema_name(const std::string& plan) {
   return fit_identifier(plan + "_old");
 }
 
+const std::string& versions_named_for(const Plan& plan) {
+  return plan.version_schema ? plan.version_schema->value : plan.name.value;
+}
+
 std::vector<VersionView> version_views(const std::string& schema,
                                        const Catalog& shape,
                                        const std::set<std::string>& tables,

@@ -51,9 +51,12 @@ public:
   virtual std::vector<VersionedColumn> version_columns(const ChangeContext& ctx) const = 0;
 };
 
-// The names of the plan's two version schemas.
+// The names of the plan's two version schemas, derived from `versions_named_for(plan)`.
 std::string version_schema_name(const std::string& plan);
 std::string old_version_schema_name(const std::string& plan);
+// What a plan's version schemas are named for: its `version_schema:` (the new application's
+// schema takes it as it is, the old one's adds `_old`), else the plan's name.
+const std::string& versions_named_for(const Plan& plan);
 
 struct VersionViewColumn {
   std::string name{};     // as the application sees it

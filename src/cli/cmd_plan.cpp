@@ -23,6 +23,13 @@ int run_plan(const PlanOptions& o, const GlobalOptions& g) {
   if (!note.empty()) {
     s.reporter.warn("note: " + note);
   }
+  if (!work.version_schema.empty()) {
+    s.reporter.info("version schemas: " + work.version_schema +
+                    " for the new application (`orchestrate url`), " +
+                    (work.old_version_schema.empty() ? std::string("none")
+                                                     : work.old_version_schema) +
+                    " for the old one (`orchestrate url --old`)");
+  }
   if (o.out.empty()) {
     if (g.json) {
       std::printf("%s\n", nlohmann::json(work).dump(2).c_str());

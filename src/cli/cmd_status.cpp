@@ -135,6 +135,11 @@ nlohmann::json status_json(Session& s, const PlanRecord& r) {
           {"new_app_options", options},
           {"old_search_path", old_search_path},
           {"old_app_options", old_options},
+          {"version_schema", r.work.version_schema.empty() ? nlohmann::json()
+                                                           : nlohmann::json(r.work.version_schema)},
+          {"old_version_schema", r.work.old_version_schema.empty()
+                                     ? nlohmann::json()
+                                     : nlohmann::json(r.work.old_version_schema)},
           {"checksum", r.checksum},
           {"backfill", backfill},
           {"gate_phase", r.last_gate_phase},

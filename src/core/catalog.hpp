@@ -68,6 +68,8 @@ struct Table {
   // pg_class.relreplident: 'd' default (the primary key), 'f' full, 'n' nothing, 'i' an index
   // (the one whose replica_identity is set).
   char replica_identity = 'd';
+  // Created by an earlier change of the plan being planned: no rows, no old application.
+  bool created_by_plan = false;
 
   const Column* column(const std::string& name) const;
   Column* column(const std::string& name);

@@ -82,6 +82,12 @@ void from_json(const nlohmann::json& j, PhaseWork& w) {
 void to_json(nlohmann::json& j, const PlanWork& w) {
   j = {{"phases", w.phases}, {"rollback", w.rollback}, {"version_schema", w.version_schema},
        {"old_version_schema", w.old_version_schema}, {"base_schema", w.base_schema}};
+  for (const auto& reason : w.rollback_refused) {
+    if (!reason.empty()) {
+      j["rollback_refused"] = w.rollback_refused;
+      break;
+    }
+  }
 }
 
 void from_json(const nlohmann::json& j, PlanWork& w) {
@@ -90,6 +96,9 @@ void from_json(const nlohmann::json& j, PlanWork& w) {
   w.version_schema = j.value("version_schema", "");
   w.old_version_schema = j.value("old_version_schema", "");
   w.base_schema = j.value("base_schema", "public");
+  if (j.contains("rollback_refused")) {
+    j.at("rollback_refused").get_to(w.rollback_refused);
+  }
 }
 
 } // namespace orchestrate

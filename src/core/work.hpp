@@ -88,6 +88,9 @@ struct PlanWork {
   std::array<PhaseWork, 5> phases{};
   // rollback[p]: undoes every phase up to and including p.
   std::array<std::vector<Step>, 5> rollback{};
+  // rollback_refused[p]: why rollback from p is refused before it undoes anything (a change it
+  // cannot undo, named by file:line:col); empty when it may run.
+  std::array<std::string, 5> rollback_refused{};
   // The version schemas the new and the old application put first on their search_path, if
   // the plan keeps them (changes/version_schema.hpp), and the plan's own schema, which follows.
   std::string version_schema{};

@@ -335,11 +335,14 @@ Json sql(Fields& op) {
   op.expect({"up", "down", "onComplete"});
   Json body;
   body["up"] = op.required_string("up").value;
+  const auto on_complete = op.optional_bool("onComplete");
+  const bool at_contract = on_complete && on_complete->value;
+  // A `down` of SQL run at contract could never run: nothing rolls back past contract.
   if (auto d = op.optional_string("down");
-      d && d->value.find_first_not_of(" \t\r\n;") != std::string::npos) {
+      !at_contract && d && d->value.find_first_not_of(" \t\r\n;") != std::string::npos) {
     body["down"] = d->value;
   }
-  if (auto c = op.optional_bool("onComplete"); c && c->value) {
+  if (at_contract) {
     body["on_complete"] = true;
   }
   op.finish();

@@ -177,6 +177,8 @@ std::vector<LintWarning> lint_plan(const std::string& text,
       out.insert(out.end(), w.begin(), w.end());
     }
   }
+  auto rollback = lint_sql_rollback(changes);
+  out.insert(out.end(), rollback.begin(), rollback.end());
   auto transitions = lint_transitions(changes, schema, live);
   out.insert(out.end(), transitions.begin(), transitions.end());
   auto deps = lint_dependencies(changes, schema, live);

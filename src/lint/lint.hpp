@@ -70,6 +70,8 @@ std::vector<LintChange> lint_changes(const std::string& text);
 // For a literal block (`up: |`, indented by `block_indent`), each warning points at its
 // statement's own line and column in the file; otherwise at `mark`.
 std::vector<LintWarning> lint_sql(const std::string& sql, const Mark& mark, int block_indent = 0);
+// sql changes without `down` whose `up` runs at expand: rollback past them is refused.
+std::vector<LintWarning> lint_sql_rollback(const std::vector<LintChange>& changes);
 std::vector<LintWarning> lint_dependencies(const std::vector<LintChange>& changes,
                                            const std::string& schema,
                                            const LintLive& live);

@@ -1,6 +1,7 @@
 // Rules for the kinds that change only the catalog (drop_index, set_replica_identity,
 // rename_constraint): they take no long lock, but what they change can still hurt the running
-// application, which the live catalog shows.
+// application, which the live catalog shows. And add_exclusion, the one kind that holds a lock
+// for a whole index build, which lint states with the table's size.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -102,6 +103,42 @@ void rename_constraint(const LintChange& c, const LintLive& live, std::vector<Li
   }
 }
 
+// An exclusion constraint's index is built under ACCESS EXCLUSIVE: say on what, for how many
+// rows, unless an earlier change creates the table (it is empty then).
+void exclusion_lock(const LintChange& c,
+                    const std::vector<LintChange>& changes,
+                    const std::string& schema,
+                    const LintLive& live,
+                    std::vector<LintWarning>& out) {
+  for (const auto& earlier : changes) {
+    if (&earlier == &c) {
+      break;
+    }
+    if (earlier.kind == "create_table" && earlier.table == c.table) {
+      return;
+    }
+  }
+  std::string size = "its size";
+  if (live.catalog != nullptr) {
+    if (const Table* t = live.catalog->table(schema, c.table)) {
+      size = fmt::format("about {:.0f} rows by its statistics", t->estimated_rows);
+    }
+  }
+  const std::string limit = field(c, "max_table_size");
+  const std::string method = field(c, "method");
+  out.push_back(
+      {"exclusion-lock", c.mark,
+       fmt::format("add_exclusion: contract's ALTER TABLE ... ADD CONSTRAINT ... EXCLUDE holds "
+                   "ACCESS EXCLUSIVE on {} ({}) for as long as its {} index takes to build: "
+                   "no read or write of the table gets through meanwhile (PostgreSQL has no "
+                   "CONCURRENTLY or USING INDEX for it); validate and contract refuse a table "
+                   "over max_table_size ({})",
+                   c.table, size, method.empty() ? "gist" : method,
+                   limit.empty() ? "1MB" : limit),
+       "keep max_table_size as low as the table allows and run contract at a quiet time; on a "
+       "large table, enforce the rule in the application or with a trigger instead"});
+}
+
 } // namespace
 
 std::vector<LintWarning> lint_metadata(const std::vector<LintChange>& changes,
@@ -111,6 +148,9 @@ std::vector<LintWarning> lint_metadata(const std::vector<LintChange>& changes,
   for (const auto& c : changes) {
     if (c.kind == "set_replica_identity") {
       replica_identity(c, out);
+    }
+    if (c.kind == "add_exclusion") {
+      exclusion_lock(c, changes, schema, live, out);
     }
     if (live.catalog == nullptr) {
       continue;

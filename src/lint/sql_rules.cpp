@@ -327,4 +327,26 @@ std::vector<LintWarning> lint_sql(const std::string& sql, const Mark& mark, int 
   return out;
 }
 
+std::vector<LintWarning> lint_sql_rollback(const std::vector<LintChange>& changes) {
+  std::vector<LintWarning> out;
+  for (const auto& c : changes) {
+    if (c.kind != "sql" || c.scalars.count("down") != 0) {
+      continue;
+    }
+    const auto on_complete = c.scalars.find("on_complete");
+    if (on_complete != c.scalars.end() &&
+        (on_complete->second == "true" || on_complete->second == "yes" ||
+         on_complete->second == "on")) {
+      continue; // it runs at contract, after which nothing rolls back
+    }
+    out.push_back({"sql-no-down", c.mark,
+                   fmt::format("this sql change has no down: once its up has run at expand, "
+                               "`orchestrate rollback` of the plan is refused (line {})",
+                               c.mark.line),
+                   "give it a down that undoes up (safe to run twice), or on_complete: true "
+                   "when up may wait for contract"});
+  }
+  return out;
+}
+
 } // namespace orchestrate

@@ -145,6 +145,8 @@ json remap_target() {
                 {"name", "type", "up"});
 }
 
+json pattern(const char* re, const char* description);
+
 // Each change kind: its fields, and which of them are required.
 json kinds() {
   json k;
@@ -171,8 +173,13 @@ json kinds() {
        {"references", column_foreign_key()},
        {"comment", str("COMMENT ON COLUMN, set at expand")}},
       {"table", "column", "type"});
-  k["drop_column"] = object({{"table", ident("table")}, {"column", ident("column to drop")}},
-                            {"table", "column"});
+  k["drop_column"] = object(
+      {{"table", ident("table")},
+       {"column", ident("column to drop")},
+       {"down", expr("SQL expression over the row as the new application sees it: the "
+                     "column's value in the rows it inserts, for the old application until "
+                     "contract")}},
+      {"table", "column"});
   k["change_type"] = object({{"table", ident("table")},
                              {"column", ident("column")},
                              {"type", str("the new SQL type")},
@@ -246,6 +253,24 @@ json kinds() {
        {"up", expr("old row -> the column's new value, which names a referenced row (or NULL)")},
        {"down", expr("new row -> the old column's value (default: the column itself)")}},
       {"table", "name", "columns", "references"});
+  k["add_primary_key"] = object(
+      {{"table", ident("a table without a primary key (or one an earlier change creates)")},
+       {"columns", ident_list("the key columns, made NOT NULL at contract")},
+       {"name", ident("constraint and index name (default <table>_pkey)")}},
+      {"table", "columns"});
+  k["add_exclusion"] = object(
+      {{"table", ident("table")},
+       {"name", ident("constraint (and index) name")},
+       {"method", ident("index access method (default gist)")},
+       {"elements", str("the constraint's elements, e.g. \"room WITH =, during WITH &&\"")},
+       {"where", expr("predicate: only rows matching it are constrained")},
+       {"deferrable", boolean("DEFERRABLE (default false)")},
+       {"initially_deferred", boolean("INITIALLY DEFERRED (needs deferrable; default false)")},
+       {"max_table_size",
+        pattern(k_size_pattern, "the largest table (pg_total_relation_size) the plan accepts an "
+                                "ACCESS EXCLUSIVE lock on while the constraint builds at "
+                                "contract (default 1MB), e.g. 4MB")}},
+      {"table", "name", "elements"});
   k["drop_constraint"] = object(
       {{"table", ident("table")},
        {"name", ident("the check, unique or foreign-key constraint to drop at contract")},
@@ -414,10 +439,13 @@ json kinds() {
                           {"table", "column"})}}}},
       {"table"});
   k["drop_table"] = object({{"table", ident("table to drop at contract")}}, {"table"});
-  k["sql"] = object({{"up", expr("SQL run at expand, in one transaction; must be safe to run "
-                                "twice")},
-                     {"down", expr("SQL that undoes `up`, run by rollback")}},
-                    {"up", "down"});
+  k["sql"] = object({{"up", expr("SQL run at expand (at contract with on_complete), in one "
+                                "transaction; must be safe to run twice")},
+                     {"down", expr("SQL that undoes `up`, run by rollback; without it, rollback "
+                                   "past this change is refused (not with on_complete)")},
+                     {"on_complete", boolean("true: `up` runs at contract instead of expand "
+                                             "(default false)")}},
+                    {"up"});
   return k;
 }
 
@@ -482,6 +510,11 @@ json plan_json_schema() {
                  {"description", "plan name (defaults to the file's stem)"}}},
        {"description", str("what the plan does, for people")},
        {"schema", ident("the schema the tables live in (default public)")},
+       {"version_schema", {{"type", "string"},
+                           {"pattern", "^[A-Za-z0-9_][A-Za-z0-9_-]{0,62}$"},
+                           {"description", "the new application's version schema (default: the "
+                                           "plan's name); the old application's is this name "
+                                           "with _old"}}},
        {"changes", {{"type", "array"}, {"minItems", 1}, {"items", change_schema()}}},
        {"backfill", backfill_schema()},
        {"gates", gates_schema()},

@@ -51,6 +51,9 @@ struct Plan {
   Located<std::string> name{};
   std::string description{};
   std::string schema = "public";
+  // The new application's version schema (`version_schema:`), instead of the plan's name; the
+  // old application's is derived from it (changes/version_schema.hpp).
+  std::optional<Located<std::string>> version_schema{};
   std::vector<std::unique_ptr<Change>> changes{};
   BackfillSettings backfill{};
   std::map<Phase, std::vector<GateSpec>> gates{};

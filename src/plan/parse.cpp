@@ -178,7 +178,8 @@ Plan parse_plan_text(const std::string& text, const std::string& file) {
   plan.checksum = plan_checksum(root);
   try {
     Fields top(root, file, "plan");
-    top.expect({"name", "description", "schema", "changes", "backfill", "gates", "hooks"});
+    top.expect({"name", "description", "schema", "version_schema", "changes", "backfill",
+                "gates", "hooks"});
     if (auto name = top.optional_string("name")) {
       plan.name = *name;
     } else {
@@ -197,6 +198,14 @@ Plan parse_plan_text(const std::string& text, const std::string& file) {
     }
     if (auto s = top.optional_identifier("schema")) {
       plan.schema = s->value;
+    }
+    if (auto v = top.optional_string("version_schema")) {
+      if (!is_valid_plan_name(v->value) || v->value.rfind("pg_", 0) == 0) {
+        top.fail(v->mark, "version_schema '" + v->value +
+                              "' must be letters, digits, '_' or '-' (at most 63 bytes, not "
+                              "starting with '-' or 'pg_')");
+      }
+      plan.version_schema = *v;
     }
     YAML::Node changes = top.required_node("changes");
     if (!changes.IsSequence() || changes.size() == 0) {

@@ -4,6 +4,8 @@
 #include "changes/version_schema.hpp"
 #include "core/errors.hpp"
 
+#include <fmt/format.h>
+
 #include <set>
 
 namespace orchestrate {
@@ -27,12 +29,29 @@ template <class F> Catalog for_each_change(const Plan& plan, const Catalog& live
   return shape;
 }
 
-void refuse_taken_schema(const Plan& plan, const Catalog& live, const std::string& name) {
+void refuse_taken_schema(const Plan& plan, const Catalog& live, const std::string& name,
+                         const char* application) {
   // The schema is the plan's own: rollback and contract drop it.
-  if (live.has_schema(name) || name.rfind("pg_", 0) == 0) {
-    throw PlanError(plan.file, plan.name.mark.line, plan.name.mark.column,
-                    "the plan's version schema would be named '" + name +
-                        "', which exists already or is reserved; give the plan another name");
+  if (!live.has_schema(name) && name.rfind("pg_", 0) != 0) {
+    return;
+  }
+  if (plan.version_schema) {
+    throw PlanError(plan.file, plan.version_schema->mark.line, plan.version_schema->mark.column,
+                    fmt::format("version_schema: the {} application's version schema would be "
+                                "'{}', which exists already or is reserved (the plan creates it "
+                                "and drops it at contract); choose another name",
+                                application, name));
+  }
+  throw PlanError(plan.file, plan.name.mark.line, plan.name.mark.column,
+                  "the plan's version schema would be named '" + name +
+                      "', which exists already or is reserved; give the plan another name");
+}
+
+// A version_schema the plan names must be free, whether or not the plan ends up needing it.
+void refuse_taken_version_schemas(const Plan& plan, const Catalog& live) {
+  if (plan.version_schema) {
+    refuse_taken_schema(plan, live, version_schema_name(versions_named_for(plan)), "new");
+    refuse_taken_schema(plan, live, old_version_schema_name(versions_named_for(plan)), "old");
   }
 }
 
@@ -54,12 +73,12 @@ void add_version_schemas(PlanWork& out,
     old_views.clear();
   }
   auto new_views = version_views(plan.schema, final_shape, touched, versioned);
-  out.version_schema = version_schema_name(plan.name.value);
+  out.version_schema = version_schema_name(versions_named_for(plan));
   out.base_schema = plan.schema;
-  refuse_taken_schema(plan, live, out.version_schema);
+  refuse_taken_schema(plan, live, out.version_schema, "new");
   if (with_old) {
-    out.old_version_schema = old_version_schema_name(plan.name.value);
-    refuse_taken_schema(plan, live, out.old_version_schema);
+    out.old_version_schema = old_version_schema_name(versions_named_for(plan));
+    refuse_taken_schema(plan, live, out.old_version_schema, "old");
     PhaseWork& expand = out.at(Phase::expand);
     expand.steps.insert(expand.steps.begin(),
                         create_version_schema_step("version_schema.old.create",
@@ -130,6 +149,7 @@ bool change_sees_live_tables(const Plan& plan, const Change& change) {
 } // namespace
 
 void validate_plan(const Plan& plan, const Catalog& live) {
+  refuse_taken_version_schemas(plan, live);
   for_each_change(plan, live, [](const Change&, const ChangeContext&) {});
 }
 
@@ -158,6 +178,7 @@ std::vector<LiveCheck> plan_live_checks(const Plan& plan, const Catalog& live) {
 }
 
 PlanWork render_plan(const Plan& plan, const Catalog& live, RenderOptions options) {
+  refuse_taken_version_schemas(plan, live);
   PlanWork out;
   std::array<std::vector<std::vector<Step>>, 5> rollbacks;
   std::vector<VersionedColumn> versioned;
@@ -174,10 +195,16 @@ PlanWork render_plan(const Plan& plan, const Catalog& live, RenderOptions option
     for (Phase phase : k_phases) {
       PhaseWork w = change.work(phase, ctx);
       PhaseWork& into = out.at(phase);
+      into.precheck.insert(into.precheck.end(), w.precheck.begin(), w.precheck.end());
       into.steps.insert(into.steps.end(), w.steps.begin(), w.steps.end());
       into.gate.insert(into.gate.end(), w.gate.begin(), w.gate.end());
       into.backfills.insert(into.backfills.end(), w.backfills.begin(), w.backfills.end());
       rollbacks[static_cast<int>(phase)].push_back(change.rollback(phase, ctx));
+      const std::string refused = change.rollback_refused(phase, ctx);
+      if (!refused.empty()) {
+        auto& reasons = out.rollback_refused[static_cast<int>(phase)];
+        reasons += (reasons.empty() ? "" : "; ") + refused;
+      }
     }
   });
   if (!options.stable_shapes) {

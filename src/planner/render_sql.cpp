@@ -91,6 +91,10 @@ std::string render_phase_sql(const std::string& plan_name, const PlanWork& work,
   const auto& rollback = work.rollback[static_cast<int>(phase)];
   if (phase != Phase::contract) {
     out += "\n-- rollback from this phase:\n";
+    const auto& refused = work.rollback_refused[static_cast<int>(phase)];
+    if (!refused.empty()) {
+      out += "--   refused, before anything is undone: " + refused + "\n";
+    }
     for (const auto& step : rollback) {
       out += fmt::format("-- step {}\n{}", step.id, commented(step.sql + ";"));
     }

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "changes/change.hpp"
+#include "changes/version_schema.hpp"
 #include "core/errors.hpp"
 #include "planner/live_checks.hpp"
 #include "planner/planner.hpp"
@@ -24,10 +25,20 @@ std::set<std::string> tables_of(const Plan& plan) {
   }
   return out;
 }
+std::set<std::string> version_schemas_of(const Plan& plan) {
+  return {version_schema_name(versions_named_for(plan)),
+          old_version_schema_name(versions_named_for(plan))};
+}
 } // namespace
 
 void refuse_overlapping_plans(StateStore& store, const Plan& plan) {
   const auto mine = tables_of(plan);
+  const auto my_schemas = version_schemas_of(plan);
+  if (my_schemas.count(store.schema()) != 0) {
+    throw InputError(fmt::format("plan {}: a version schema would be named {}, orchestrate's "
+                                 "state schema; choose another version_schema",
+                                 plan.name.value, store.schema()));
+  }
   for (const auto& record : store.list()) {
     if (!record.state.active() || record.name == plan.name.value) {
       continue;
@@ -37,6 +48,15 @@ void refuse_overlapping_plans(StateStore& store, const Plan& plan) {
       continue; // a stored plan this version cannot read any more is not ours to judge here
     }
     const std::set<std::string> theirs = tables_of(*stored);
+    const std::set<std::string> their_schemas = version_schemas_of(*stored);
+    for (const auto& schema : my_schemas) {
+      if (their_schemas.count(schema) != 0) {
+        throw InputError(fmt::format(
+            "plan {} would use version schema {}, which plan {} (state {}) uses; choose another "
+            "version_schema, or finish or roll back {} first",
+            plan.name.value, schema, record.name, record.state.name(), record.name));
+      }
+    }
     for (const auto& table : mine) {
       if (theirs.count(table) != 0) {
         throw InputError(fmt::format(

@@ -488,6 +488,12 @@ void Runner::rollback(const std::string& plan) {
     m_reporter.info("plan " + plan + " rolled back (nothing had been applied)");
     return;
   }
+  const std::string& refused = record.work.rollback_refused[static_cast<int>(reached)];
+  if (!refused.empty()) {
+    throw InputError(fmt::format("plan {} cannot be rolled back from {}: {}. Nothing was undone; "
+                                 "move it forward with `orchestrate next`",
+                                 plan, phase_name(reached), refused));
+  }
   m_phase_in_progress = "rollback";
   m_store.event(plan, std::string(phase_name(reached)), "", "rollback_started");
   for (const auto& step : record.work.rollback[static_cast<int>(reached)]) {

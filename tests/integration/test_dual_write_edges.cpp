@@ -256,3 +256,41 @@ TEST_CASE("a copied check that is false on NULL never refuses the old applicatio
                  "'email_present'") == "CHECK (((COALESCE(email, (''::text)::character "
                                        "varying))::text <> ''::text))");
 }
+
+TEST_CASE("change_type of a unique column passes its dual-write probes and keeps every write") {
+  itest::TestDb db("dw_unique_type", 10);
+  db.exec("CREATE TABLE codes (id bigserial PRIMARY KEY, code integer NOT NULL UNIQUE);\n"
+          "CREATE TABLE uses (id serial PRIMARY KEY, code_id bigint REFERENCES codes (id));\n"
+          "INSERT INTO codes (code) SELECT n FROM generate_series(1, 200) n;\n"
+          "INSERT INTO uses (code_id) SELECT n FROM generate_series(1, 150) n");
+  auto plan = db.write_plan("codes.yaml", "name: codes-bigint\nchanges:\n  - change_type:\n"
+                                          "      table: codes\n      column: code\n"
+                                          "      type: bigint\n");
+  REQUIRE(db.orchestrate({"start", plan}).exit_code == 0);
+  // Before the fix, the probes wrote one row's code into another, and the unique index refused
+  // it (23505): dual-write's gate never passed.
+  int n = 0;
+  for (const char* phase : {"expand", "dual_write", "backfill", "transition"}) {
+    CAPTURE(phase);
+    next_to(db, phase);
+    ++n;
+    db.exec("INSERT INTO codes (code) VALUES (" + std::to_string(1000 + n) + ")");
+    db.exec("UPDATE codes SET code = " + std::to_string(2000 + n) + " WHERE id = " +
+            std::to_string(n));
+    if (n >= 2) {
+      exec_as(new_app_url(db), "INSERT INTO codes (code) VALUES (" + std::to_string(3000 + n) +
+                                   ")");
+    }
+  }
+  next_to(db, "done");
+  CHECK(db.value("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
+                 "'codes'::regclass AND attname = 'code'") == "bigint");
+  CHECK(db.value("SELECT string_agg(code::text, ',' ORDER BY id) FROM codes WHERE id <= 4") ==
+        "2001,2002,2003,2004");
+  CHECK(db.value("SELECT string_agg(code::text, ',' ORDER BY code) FROM codes WHERE code > 1000 "
+                 "AND code < 2000 OR code > 3000") == "1001,1002,1003,1004,3002,3003,3004");
+  CHECK(db.value("SELECT count(*) FROM codes") == "207");
+  CHECK(db.value("SELECT count(*) FROM uses WHERE code_id IS NOT NULL") == "150");
+  CHECK(db.value("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = "
+                 "'codes_code_key'") == "UNIQUE (code)");
+}

@@ -50,4 +50,63 @@ TEST_CASE("drop_column refuses key columns and unknown columns") {
         std::string::npos);
 }
 
+TEST_CASE("with down, a trigger gives the new application's inserts the column's value and "
+          "NOT NULL stays") {
+  auto w = render("  - drop_column: {table: users, column: nickname, down: \"'n-' || name\"}\n");
+  CHECK(w.at(Phase::expand).steps.empty());
+  const auto& dw = w.at(Phase::dual_write);
+  REQUIRE(dw.steps.size() == 1);
+  const std::string& install = dw.steps[0].sql;
+  CHECK(dw.steps[0].id == "drop_column.users.nickname.down");
+  CHECK(install.find("CREATE OR REPLACE FUNCTION \"public\".\"_orc_down_users_nickname\"() "
+                     "RETURNS trigger") != std::string::npos);
+  // Only sessions marked as the plan's new application, and only their inserts.
+  CHECK(install.find("IF COALESCE('p' = ANY (pg_catalog.string_to_array(pg_catalog.replace("
+                     "pg_catalog.current_setting('orchestrate.new_app', true)") !=
+        std::string::npos);
+  CHECK(install.find("\"name\" text := NEW.\"name\";") != std::string::npos);
+  CHECK(install.find("\"nickname\" text := NEW") == std::string::npos);
+  CHECK(install.find("NEW.\"nickname\" := CAST(('n-' || name) AS text);") != std::string::npos);
+  CHECK(install.find("CREATE TRIGGER \"_orc_down_users_nickname\" BEFORE INSERT ON "
+                     "\"public\".\"users\" FOR EACH ROW") != std::string::npos);
+  CHECK(install.find("BEFORE UPDATE") == std::string::npos);
+  // down is evaluated over a real row before anything goes live.
+  CHECK(install.find("PERFORM CAST(('n-' || name) AS text) FROM (SELECT \"id\", \"name\", "
+                     "\"email\" FROM \"public\".\"users\" LIMIT 1) AS _view;") !=
+        std::string::npos);
+  CHECK(has_check(dw, "drop_column.users.nickname.down"));
+  // NOT NULL stays: the old application never meets a NULL it did not write.
+  CHECK_FALSE(has_step(dw, "DROP NOT NULL"));
+  const auto& contract = w.at(Phase::contract);
+  REQUIRE(contract.steps.size() == 2);
+  CHECK(contract.steps[0].sql == "DROP TRIGGER IF EXISTS \"_orc_down_users_nickname\" ON "
+                                 "\"public\".\"users\";\nDROP FUNCTION IF EXISTS "
+                                 "\"public\".\"_orc_down_users_nickname\"()");
+  CHECK(contract.steps[1].sql.find("DROP COLUMN IF EXISTS \"nickname\"") != std::string::npos);
+  CHECK(w.rollback[static_cast<int>(Phase::expand)].empty());
+  for (Phase p : {Phase::dual_write, Phase::backfill, Phase::transition}) {
+    CAPTURE(p);
+    const auto& rb = w.rollback[static_cast<int>(p)];
+    REQUIRE(rb.size() == 1);
+    CHECK(rb[0].sql == contract.steps[0].sql);
+  }
+  CHECK(plan_error("  - drop_column: {table: users, column: nickname, down: ' '}\n")
+            .find("p.yaml:3:57: drop_column: 'down' must be an SQL expression") !=
+        std::string::npos);
+}
+
+TEST_CASE("with down, validate compiles it over the row the new application sees") {
+  auto plan = parse_plan_text("name: p\nchanges:\n  - drop_column: {table: users, column: "
+                              "nickname, down: upper(name)}\n",
+                              "p.yaml");
+  const auto checks = plan_live_checks(plan, catalog());
+  REQUIRE(checks.size() == 1);
+  CHECK(checks[0].what == "drop_column.down");
+  CHECK(checks[0].mark.line == 3);
+  CHECK(checks[0].mark.column == 57);
+  CHECK(checks[0].sql.find("SELECT CAST((upper(name)) AS text) FROM pg_temp._orc_row") !=
+        std::string::npos);
+  CHECK(checks[0].sql.find("nickname") == std::string::npos);
+}
+
 TEST_SUITE_END();

@@ -332,4 +332,16 @@ TEST_CASE("rename_constraint of a name a function mentions is flagged") {
   CHECK(lint("  - set_default: {table: users, column: name, default: \"'x'\"}\n", live).empty());
 }
 
+TEST_CASE("an sql change without down is flagged at its line unless its up runs at contract") {
+  auto w = lint("  - sql: {up: select 1, down: select 2}\n"
+                "  - sql:\n      up: select 3\n"
+                "  - sql: {up: select 4, on_complete: true}\n");
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].rule == "sql-no-down");
+  CHECK(w[0].mark.line == 4);
+  CHECK(w[0].message.find("`orchestrate rollback` of the plan is refused (line 4)") !=
+        std::string::npos);
+  CHECK(w[0].alternative.find("on_complete: true") != std::string::npos);
+}
+
 TEST_SUITE_END();

@@ -155,8 +155,8 @@ TEST_CASE("the schema declares draft 2020-12 and every change kind of the design
     CHECK_MESSAGE(kinds.count(k) == 1, k);
   }
   CHECK(kinds.size() == change_kinds().size());
-  for (const char* key : {"name", "description", "schema", "changes", "backfill", "gates",
-                          "hooks"}) {
+  for (const char* key : {"name", "description", "schema", "version_schema", "changes",
+                          "backfill", "gates", "hooks"}) {
     CHECK_MESSAGE(s["properties"].contains(key), key);
   }
 }
@@ -178,6 +178,7 @@ TEST_CASE("the schema accepts a plan using every kind and every top-level key") 
 name: everything
 description: all kinds
 schema: public
+version_schema: app_v2
 hooks: hooks
 backfill: {batch_size: 100, max_rows_per_second: 50, window: "22:00-06:00", workers: 2,
            target_batch_ms: 200, max_replica_lag: 30s, max_replica_lag_bytes: 64MB,
@@ -225,6 +226,13 @@ changes:
   - drop_default: {table: users, column: name}
   - add_column: {table: users, column: g, type: text, comment: a column}
   - create_table: {table: t2, columns: [{name: id, type: bigint, primary_key: true, comment: key}]}
+  - sql: {up: select 1}
+  - sql: {up: select 2, on_complete: true}
+  - drop_column: {table: users, column: d2, down: "'x'"}
+  - add_primary_key: {table: events, columns: [id, at], name: events_pkey}
+  - add_exclusion: {table: bookings, name: apart, method: gist, elements: "room WITH =, during WITH &&",
+                    where: "NOT cancelled", deferrable: true, initially_deferred: true,
+                    max_table_size: 64MB}
 )"));
   CHECK(valid(plan, plan_json_schema()));
 }

@@ -87,7 +87,7 @@ TEST_CASE("reports errors with line and column") {
   SUBCASE("unknown top-level key") {
     CHECK(error_of("name: x\nchangez: []\n") ==
           "2:1: plan: unknown key 'changez' (expected one of: backfill, changes, description, "
-          "gates, hooks, name, schema)");
+          "gates, hooks, name, schema, version_schema)");
   }
   SUBCASE("missing changes") {
     CHECK(error_of("name: x\n") == "1:1: plan: missing required field 'changes'");
