@@ -105,7 +105,7 @@ TEST_CASE("add_primary_key: enforced at contract only, while both applications w
 }
 
 TEST_CASE("add_primary_key: validate refuses NULL and duplicate keys naming one, and a table "
-          "that has a key; transition's gate refuses to move on while one breaks it") {
+          "that has a key, and transition's gate refuses to move on while one breaks it") {
   itest::TestDb db("pk_refuse", 10);
   db.exec(k_items);
   db.exec("UPDATE items SET id = NULL WHERE id = 7; UPDATE items SET id = 5 WHERE id = 6");
@@ -175,7 +175,7 @@ TEST_CASE("add_exclusion: added at contract under lock_timeout, while both appli
 }
 
 TEST_CASE("add_exclusion: validate refuses conflicting rows naming a pair, and a table over "
-          "max_table_size; lint and plan state the lock") {
+          "max_table_size, and lint and plan state the lock") {
   itest::TestDb db("excl_refuse", 10);
   db.exec(k_bookings);
   db.exec("ANALYZE bookings");

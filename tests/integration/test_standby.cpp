@@ -357,7 +357,8 @@ TEST_CASE("a session queued behind a batch's row locks holds the backfill as loc
 
 TEST_CASE("--max-wal-rate holds the backfill while the server writes WAL faster than the limit, "
           "and the backfill still finishes") {
-  itest::TestDb db("sb_wal", 6000);
+  // Enough rows that the copy outlasts the monitor's first samples at the row rate given.
+  itest::TestDb db("sb_wal", 20000);
   example::WriterOptions o;
   o.url = db.url();
   example::Writer app(o);

@@ -107,7 +107,7 @@ TEST_CASE("add_exclusion refuses bad input at its position") {
             .find("nope") != std::string::npos);
 }
 
-TEST_CASE("validate checks the size, then conflicts on a copy; a new table gets it at expand") {
+TEST_CASE("validate checks the size, then conflicts on a copy, and a new table gets it at expand") {
   auto plan = parse_plan_text(std::string("name: p\nchanges:\n") + k_change, "p.yaml");
   const auto checks = plan_live_checks(plan, catalog());
   REQUIRE(checks.size() == 2);

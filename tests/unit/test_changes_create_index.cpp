@@ -52,7 +52,7 @@ TEST_CASE("create_index refuses taken names, unknown columns and odd methods") {
             .find("not both") != std::string::npos);
 }
 
-TEST_CASE("columns carry an operator class, a collation and an order; the index storage "
+TEST_CASE("columns carry an operator class, a collation and an order, and the index storage "
           "parameters") {
   auto w = render("  - create_index:\n"
                   "      table: users\n"

@@ -25,7 +25,7 @@ TEST_CASE("up runs at expand in a transaction and down is every phase's rollback
   }
 }
 
-TEST_CASE("sql needs an up that holds SQL; down is optional but must hold SQL when given") {
+TEST_CASE("sql needs an up that holds SQL, and down is optional but must hold SQL when given") {
   CHECK(plan_error("  - sql: {down: select 1}\n").find("missing required field 'up'") !=
         std::string::npos);
   CHECK(plan_error("  - sql: {up: ';', down: select 1}\n").find("'up' must hold SQL") !=
