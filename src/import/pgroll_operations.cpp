@@ -130,7 +130,8 @@ Json alter_column(Fields& op, const YAML::Node& raw) {
     }
     return Json{{"alter_column", with_data(body, true, true, false)}};
   }
-  const auto& [key, value] = *changes.items().begin();
+  const std::string key = changes.begin().key();
+  const Json value = changes.begin().value();
   if (key == "type") {
     body["type"] = value;
     return Json{{"change_type", with_data(body, true, true, false)}};
