@@ -1,4 +1,5 @@
 #include "kinds_lifecycle.hpp"
+#include "writes.hpp"
 
 #include <doctest/doctest.h>
 
@@ -9,26 +10,12 @@
 #include "app/writer.hpp"
 
 using namespace std::chrono_literals;
+using itest::wait_for_writes;
+using itest::wait_until;
 
 namespace kinds_lifecycle {
 
 namespace {
-
-// Waits until the writer has committed `more` writes after this call, or fails at a deadline.
-void wait_for_writes(const example::Writer& writer, long long more) {
-  const long long target = writer.commits() + more;
-  const auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (writer.commits() < target && writer.errors() == 0 &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(5ms);
-  }
-  REQUIRE_MESSAGE(writer.commits() >= target,
-                  "the writer committed " << writer.commits() << " of " << target
-                                          << " writes within 30 s; errors: " << writer.errors()
-                                          << (writer.error_messages().empty()
-                                                  ? ""
-                                                  : " " + writer.error_messages()[0]));
-}
 
 // The default probe: an insert, then an update of what it inserted. The writers update rows
 // at random (their own column only), so a probe's exact values are in the name, which only
@@ -86,16 +73,6 @@ std::string new_search_path(const Kind& k) {
 
 std::string old_search_path(const Kind& k) {
   return "\"" + versions(k) + "_old\", public";
-}
-
-void wait_until(const std::function<bool()>& condition, const std::string& what) {
-  const auto deadline = std::chrono::steady_clock::now() + 60s;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      FAIL("timed out after 60 s waiting until " << what);
-    }
-    std::this_thread::sleep_for(20ms);
-  }
 }
 
 void lifecycle(const Kind& k) {

@@ -18,10 +18,13 @@
 #include <thread>
 
 #include "fixture.hpp"
+#include "writes.hpp"
 #include "app/verify.hpp"
 #include "app/writer.hpp"
 
 using namespace std::chrono_literals;
+using itest::wait_for_writes;
+using itest::wait_until;
 
 namespace {
 
@@ -62,21 +65,6 @@ changes:
 // What `up` makes of an old value.
 std::string up_of(long long id, const std::string& old) {
   return old == "<null>" || old.size() <= 3 ? "placeholder-" + std::to_string(id) : old;
-}
-
-void wait_for_writes(const example::Writer& writer, long long more) {
-  const long long target = writer.commits() + more;
-  const auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (writer.commits() < target && writer.errors() == 0 &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(5ms);
-  }
-  REQUIRE_MESSAGE(writer.commits() >= target,
-                  "the writer committed " << writer.commits() << " of " << target
-                                          << " writes within 30 s; errors: " << writer.errors()
-                                          << (writer.error_messages().empty()
-                                                  ? ""
-                                                  : " " + writer.error_messages()[0]));
 }
 
 // One application's session, as `orchestrate url` (--old) sets it up.

@@ -16,39 +16,15 @@
 #include <thread>
 
 #include "fixture.hpp"
+#include "writes.hpp"
 #include "app/verify.hpp"
 #include "app/writer.hpp"
 
 using namespace std::chrono_literals;
+using itest::wait_for_writes;
+using itest::wait_until;
 
 namespace {
-
-// Waits until the writer has committed `more` writes after this call, or fails at a deadline.
-void wait_for_writes(const example::Writer& writer, long long more) {
-  const long long target = writer.commits() + more;
-  const auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (writer.commits() < target && writer.errors() == 0 &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(5ms);
-  }
-  REQUIRE_MESSAGE(writer.commits() >= target,
-                  "the writer committed " << writer.commits() << " of " << target
-                                          << " writes within 30 s; errors: " << writer.errors()
-                                          << (writer.error_messages().empty()
-                                                  ? ""
-                                                  : " " + writer.error_messages()[0]));
-}
-
-// Polls `condition` until it holds; fails naming `what` after a minute.
-void wait_until(const std::function<bool()>& condition, const std::string& what) {
-  const auto deadline = std::chrono::steady_clock::now() + 60s;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      FAIL("timed out after 60 s waiting until " << what);
-    }
-    std::this_thread::sleep_for(20ms);
-  }
-}
 
 // One application's session: its version schema first on the search_path, and for the new
 // application the marker `orchestrate url` puts in its options.

@@ -18,10 +18,13 @@
 #include <thread>
 
 #include "fixture.hpp"
+#include "writes.hpp"
 #include "app/verify.hpp"
 #include "app/writer.hpp"
 
 using namespace std::chrono_literals;
+using itest::wait_for_writes;
+using itest::wait_until;
 
 namespace {
 
@@ -92,22 +95,6 @@ changes:
         - {name: bookings_no_overlap, type: exclude, exclude: {method: gist, elements: "during WITH &&",
            where: "room > 0"}, deferrable: true}
 )YAML";
-
-// Waits until the writer has committed `more` writes after this call, or fails at a deadline.
-void wait_for_writes(const example::Writer& writer, long long more) {
-  const long long target = writer.commits() + more;
-  const auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (writer.commits() < target && writer.errors() == 0 &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(5ms);
-  }
-  REQUIRE_MESSAGE(writer.commits() >= target,
-                  "the writer committed " << writer.commits() << " of " << target
-                                          << " writes within 30 s; errors: " << writer.errors()
-                                          << (writer.error_messages().empty()
-                                                  ? ""
-                                                  : " " + writer.error_messages()[0]));
-}
 
 // One application's session: its version schema first on the search_path, and for the new
 // application the marker `orchestrate url` puts in its options.

@@ -47,4 +47,29 @@ void let_it_write(const std::atomic<long long>& commits, long long more) {
                                            << " writes within 30 s");
 }
 
+void wait_for_writes(const example::Writer& writer, long long more) {
+  const long long target = writer.commits() + more;
+  const auto deadline = std::chrono::steady_clock::now() + k_deadline;
+  while (writer.commits() < target && writer.errors() == 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  REQUIRE_MESSAGE(writer.commits() >= target,
+                  "the writer committed " << writer.commits() << " of " << target
+                                          << " writes within 30 s; errors: " << writer.errors()
+                                          << (writer.error_messages().empty()
+                                                  ? ""
+                                                  : " " + writer.error_messages()[0]));
+}
+
+void wait_until(const std::function<bool()>& condition, const std::string& what) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      FAIL("timed out after 60 s waiting until " << what);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 } // namespace itest

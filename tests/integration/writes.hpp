@@ -1,6 +1,8 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
+#include <string>
 #include <initializer_list>
 
 #include "app/writer.hpp"
@@ -14,5 +16,12 @@ void let_it_write(std::initializer_list<const example::Writer*> writers, long lo
 
 // The same for a test's own clients, counting their commits in `commits`.
 void let_it_write(const std::atomic<long long>& commits, long long more = 10);
+
+// Waits until `writer` has committed `more` writes after this call; fails at once when it
+// meets an error, and after 30 s, naming how far it got.
+void wait_for_writes(const example::Writer& writer, long long more);
+
+// Polls `condition` until it holds; fails naming `what` after a minute.
+void wait_until(const std::function<bool()>& condition, const std::string& what);
 
 } // namespace itest
