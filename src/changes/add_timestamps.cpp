@@ -85,7 +85,10 @@ public:
       w.gate.push_back(touch_check(touch, step_id() + ".touch", true));
     } else if (phase == Phase::contract) {
       if (m_spec.application_sets_updated_at) {
-        w.steps.push_back({.id = step_id() + ".drop_touch", .sql = drop_touch_sql(touch)});
+        w.steps.push_back({.id = step_id() + ".drop_touch",
+                           .sql = drop_touch_sql(touch),
+                           .ends_dual_write = quote_qualified(ctx.schema, m_spec.table.value),
+                           .drops_trigger = true});
         w.gate.push_back(touch_check(touch, step_id() + ".touch_gone", false));
       } else {
         w.gate.push_back(touch_check(touch, step_id() + ".touch", true));

@@ -110,11 +110,13 @@ std::string sequence_handover_sql(const ColumnTransition& t) {
 
 std::string contract_sql(const ColumnTransition& t, const SyncSpec& sync) {
   const std::string qualified = quote_qualified(t.schema, t.table.value);
-  std::string sql = drop_sync_sql(sync) + ";\n" + sequence_handover_sql(t);
+  std::string sql = sequence_handover_sql(t);
   const std::string drops = drop_columns_sql(t.drop_at_contract, sync);
   if (t.renames.empty()) {
-    return drops.empty() ? sql.substr(0, sql.size() - 2)
-                         : sql + fmt::format("ALTER TABLE {} {}", qualified, drops);
+    if (drops.empty()) {
+      return sql.empty() ? sql : sql.substr(0, sql.size() - 2);
+    }
+    return sql + fmt::format("ALTER TABLE {} {}", qualified, drops);
   }
   // The temporary columns take the old names: guarded by the first of them, because once it
   // is renamed, running the step again must not drop the column that now carries the data.
@@ -371,7 +373,13 @@ PhaseWork transition_work(const ColumnTransition& t, Phase phase, const Table& t
     break;
   }
   case Phase::contract:
-    w.steps.push_back({.id = id + ".swap", .sql = contract_sql(t, sync)});
+    w.steps.push_back({.id = id + ".drop_sync",
+                       .sql = drop_sync_sql(sync),
+                       .ends_dual_write = qualified,
+                       .drops_trigger = true});
+    if (std::string swap = contract_sql(t, sync); !swap.empty()) {
+      w.steps.push_back({.id = id + ".swap", .sql = std::move(swap), .ends_dual_write = qualified});
+    }
     for (const auto& c : t.drop_at_contract) {
       const bool reused = std::any_of(t.renames.begin(), t.renames.end(),
                                       [&](const auto& r) { return r.second == c; });

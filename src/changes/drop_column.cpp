@@ -100,11 +100,15 @@ public:
       break;
     case Phase::contract:
       if (m_down) {
-        w.steps.push_back({id + ".down.drop", down_drop_sql(ctx)});
+        w.steps.push_back({.id = id + ".down.drop",
+                           .sql = down_drop_sql(ctx),
+                           .ends_dual_write = qualified,
+                           .drops_trigger = true});
       }
-      w.steps.push_back({id + ".drop_column",
-                         fmt::format("ALTER TABLE {} DROP COLUMN IF EXISTS {}", qualified,
-                                     quote_ident(m_column.value))});
+      w.steps.push_back({.id = id + ".drop_column",
+                         .sql = fmt::format("ALTER TABLE {} DROP COLUMN IF EXISTS {}", qualified,
+                                            quote_ident(m_column.value)),
+                         .ends_dual_write = qualified});
       w.gate.push_back(column_exists_check(id + ".gone", ctx.schema, m_table.value,
                                            m_column.value, false));
       break;

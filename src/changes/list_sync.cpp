@@ -251,9 +251,11 @@ std::string list_drop_sql(const ListSync& s) {
   return out;
 }
 
-std::string list_backfill_assignments(const ListSync& s) {
-  return fmt::format("{} = {}({}, {})", quote_ident(list_side_column(s)),
-                     qualified(s, fill_function(s)), quote_ident(s.key), quote_ident(s.column));
+std::vector<Assignment> list_backfill_assignments(const ListSync& s) {
+  return {{.column = list_side_column(s),
+           .value = fmt::format("{}({}, {})", qualified(s, fill_function(s)), quote_ident(s.key),
+                                quote_ident(s.column)),
+           .type = "\"char\""}};
 }
 
 std::string list_pending_sql(const ListSync& s) {

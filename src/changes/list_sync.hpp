@@ -1,6 +1,9 @@
 #pragma once
 
 #include <string>
+#include <vector>
+
+#include "core/work.hpp"
 
 namespace orchestrate {
 
@@ -46,7 +49,7 @@ std::string list_create_table_sql(const ListSync& s);
 std::string list_install_sql(const ListSync& s);
 std::string list_drop_sql(const ListSync& s);
 // For the backfill: the assignment that writes a row's join rows and marks it 'b'.
-std::string list_backfill_assignments(const ListSync& s);
+std::vector<Assignment> list_backfill_assignments(const ListSync& s);
 std::string list_pending_sql(const ListSync& s);
 // For the gates: a row not reached, or whose join rows are not its string's items.
 std::string list_invalid_sql(const ListSync& s);

@@ -147,7 +147,7 @@ Check no_helpers_check(const std::string& id, const std::string& schema, const s
 BackfillSpec make_backfill(const std::string& id,
                            const std::string& schema,
                            const Table& table,
-                           const std::string& assignments,
+                           std::vector<Assignment> sets,
                            const std::string& differs) {
   BackfillSpec spec;
   spec.id = id;
@@ -159,7 +159,8 @@ BackfillSpec make_backfill(const std::string& id,
   }
   spec.integer_key = spec.key.size() == 1 && table.column(spec.key[0]) != nullptr &&
                      is_integer_type(table.column(spec.key[0])->type);
-  spec.assignments = assignments;
+  spec.assignments = assignments_sql(sets);
+  spec.sets = std::move(sets);
   spec.differs = differs;
   for (const auto& t : table.triggers) {
     if (t.rfind("_orc_", 0) != 0) {
@@ -167,6 +168,14 @@ BackfillSpec make_backfill(const std::string& id,
     }
   }
   return spec;
+}
+
+std::string assignments_sql(const std::vector<Assignment>& sets) {
+  std::string out;
+  for (const auto& a : sets) {
+    out += fmt::format("{}{} = {}", out.empty() ? "" : ", ", quote_ident(a.column), a.value);
+  }
+  return out;
 }
 
 Check parity_check(const BackfillSpec& spec) {

@@ -55,8 +55,10 @@ Check no_helpers_check(const std::string& id, const std::string& schema, const s
 BackfillSpec make_backfill(const std::string& id,
                            const std::string& schema,
                            const Table& table,
-                           const std::string& assignments,
+                           std::vector<Assignment> sets,
                            const std::string& differs);
+// `"a" = x, "b" = y`: the SET list of a copy.
+std::string assignments_sql(const std::vector<Assignment>& sets);
 Check parity_check(const BackfillSpec& spec);
 
 // DROP INDEX CONCURRENTLY IF EXISTS, outside a transaction.

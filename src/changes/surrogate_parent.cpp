@@ -85,9 +85,11 @@ std::string surrogate_add_sql(const SurrogateParent& p) {
       fmt::arg("nk", quote_qualified(p.schema, natural_function(p))));
 }
 
-std::string surrogate_backfill_assignments(const SurrogateParent& p) {
-  return fmt::format("{} = pg_catalog.nextval({}::regclass)", quote_ident(p.column),
-                     quote_literal(quote_qualified(p.schema, surrogate_sequence(p))));
+std::vector<Assignment> surrogate_backfill_assignments(const SurrogateParent& p) {
+  return {{.column = p.column,
+           .value = fmt::format("pg_catalog.nextval({}::regclass)",
+                                quote_literal(quote_qualified(p.schema, surrogate_sequence(p)))),
+           .type = p.type}};
 }
 
 std::string surrogate_pending_sql(const SurrogateParent& p) {

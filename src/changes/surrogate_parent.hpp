@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "core/work.hpp"
+
 namespace orchestrate {
 
 // The table of surrogate_key: keyed by a meaningful value (the natural key), it gains an
@@ -43,7 +45,7 @@ std::string natural_lookup_sql(const SurrogateParent& p, const std::string& valu
 // One transaction: the sequence, the column with its default, the key function.
 std::string surrogate_add_sql(const SurrogateParent& p);
 // For the backfill: the assignment and the rows still without a surrogate.
-std::string surrogate_backfill_assignments(const SurrogateParent& p);
+std::vector<Assignment> surrogate_backfill_assignments(const SurrogateParent& p);
 std::string surrogate_pending_sql(const SurrogateParent& p);
 // Contract, once the old foreign keys are gone: the primary key and the natural key's unique
 // constraint (one transaction, guarded), then the identity (guarded) and the helpers dropped.

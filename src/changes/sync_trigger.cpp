@@ -344,18 +344,19 @@ std::string drop_sync_sql(const SyncSpec& spec) {
                      table, quote_qualified(spec.schema, spec.function));
 }
 
-std::string sync_backfill_assignments(const SyncSpec& spec) {
-  std::vector<std::string> parts;
+std::vector<Assignment> sync_backfill_assignments(const SyncSpec& spec) {
+  std::vector<Assignment> sets;
   for (const auto& t : spec.up) {
     // A plain assignment, so a value that does not fit the column fails the batch exactly as
     // ALTER COLUMN TYPE would, instead of being truncated by an explicit cast.
-    parts.push_back(quote_ident(t.physical) + " = " +
-                    (t.column_ref ? quote_ident(t.expr) : "(" + t.expr + ")"));
+    sets.push_back({.column = t.physical,
+                    .value = t.column_ref ? quote_ident(t.expr) : "(" + t.expr + ")",
+                    .type = t.type});
   }
   if (flagged(spec)) {
-    parts.push_back(quote_ident(spec.side_column) + " = 'b'");
+    sets.push_back({.column = spec.side_column, .value = "'b'", .type = "\"char\""});
   }
-  return join(parts, ", ");
+  return sets;
 }
 
 std::string sync_pending_sql(const SyncSpec& spec) {

@@ -108,7 +108,7 @@ std::string sync_triggers_sql(const SyncSpec& spec);
 std::string drop_sync_sql(const SyncSpec& spec);
 
 // For the backfill: what it assigns, and the rows it has still to copy.
-std::string sync_backfill_assignments(const SyncSpec& spec);
+std::vector<Assignment> sync_backfill_assignments(const SyncSpec& spec);
 std::string sync_pending_sql(const SyncSpec& spec);
 // For the gates: a row not reached yet, or not consistent with the side that last wrote it.
 std::string sync_invalid_sql(const SyncSpec& spec);

@@ -32,12 +32,27 @@ struct Step {
   // The qualified name of the unique index the step builds, if any: a build that fails on
   // duplicates reports the duplicate keys read from the index's own definition.
   std::string unique_index{};
+  // Contract's steps that end a dual-write on a table (a trigger dropped, columns swapped or
+  // dropped) name the table here; the planner joins those of one table into one step, its
+  // triggers dropped first. Apart, a trigger of one change would outlive a column another change
+  // renames or drops (sessions holding its cached plan fail on the new types), or a write would
+  // meet the table with one change's trigger gone and its old NOT NULL column still there.
+  // Not stored: it shapes the steps when the plan is rendered.
+  std::string ends_dual_write{};
+  bool drops_trigger = false;
 };
 
 // The setting that marks a session as the new application of a plan: a comma-separated list
 // of plan names (`url` adds `-c orchestrate.new_app=<plan>` to the connection string). The
 // dual-write trigger reads it to know which side an INSERT wrote; see sync_trigger.hpp.
 inline constexpr const char* k_new_app_setting = "orchestrate.new_app";
+
+// One column a copy sets: `column = value`, where `type` is the column's type.
+struct Assignment {
+  std::string column{};
+  std::string value{};
+  std::string type{};
+};
 
 // How to copy one change's data for existing rows, batch by batch along a key.
 struct BackfillSpec {
@@ -48,6 +63,9 @@ struct BackfillSpec {
   std::vector<std::string> key_types{}; // their types, to cast cursor values
   bool integer_key = false;          // a single integer column: ranges split by value
   std::string assignments{};           // `"phone" = "phone_number"`
+  // What `assignments` says, column by column, while the plan is rendered (not stored): copies
+  // of one table are merged from it (planner/merge_backfills.hpp).
+  std::vector<Assignment> sets{};
   std::string differs{};               // true for a row the copy has not reached yet
   // True for a row the gate must refuse: not reached yet, or not consistent with the side that
   // last wrote it. Empty: `differs`.

@@ -3,6 +3,8 @@
 #include "changes/change.hpp"
 #include "changes/version_schema.hpp"
 #include "core/errors.hpp"
+#include "planner/dual_write_ends.hpp"
+#include "planner/merge_backfills.hpp"
 
 #include <fmt/format.h>
 
@@ -198,7 +200,7 @@ PlanWork render_plan(const Plan& plan, const Catalog& live, RenderOptions option
       into.precheck.insert(into.precheck.end(), w.precheck.begin(), w.precheck.end());
       into.steps.insert(into.steps.end(), w.steps.begin(), w.steps.end());
       into.gate.insert(into.gate.end(), w.gate.begin(), w.gate.end());
-      into.backfills.insert(into.backfills.end(), w.backfills.begin(), w.backfills.end());
+      add_backfills(into.backfills, w.backfills);
       rollbacks[static_cast<int>(phase)].push_back(change.rollback(phase, ctx));
       const std::string refused = change.rollback_refused(phase, ctx);
       if (!refused.empty()) {
@@ -207,6 +209,7 @@ PlanWork render_plan(const Plan& plan, const Catalog& live, RenderOptions option
       }
     }
   });
+  out.at(Phase::contract).steps = join_dual_write_ends(std::move(out.at(Phase::contract).steps));
   if (!options.stable_shapes) {
     // Only the tables whose new data lives in temporary columns: the new application must see
     // those under their final names. A default of the new application's own (set_default)

@@ -90,6 +90,19 @@ std::vector<Scenario> scenarios() {
                    false,
                    "ALTER TABLE users ADD CONSTRAINT users_name_present CHECK (name <> '')"});
   }
+  if (has("alter_column")) {
+    // Two columns of one table through shadow columns: one copy sets both, and one contract
+    // step drops both triggers and swaps both. The default keeps the writer's inserts, which
+    // leave email out, valid after contract.
+    out.push_back({"shadows", "shadows.yaml",
+                   "name: shadows\nchanges:\n"
+                   "  - alter_column: {table: users, column: email, type: varchar(200), nullable: "
+                   "false, default: \"'none'\", up: \"COALESCE(email, 'none')\", down: "
+                   "\"email::text\"}\n"
+                   "  - change_type: {table: users, column: name, type: varchar(100), up: "
+                   "\"name::varchar(100)\", down: \"name::text\"}\n",
+                   false});
+  }
   // The constraint and index options: a deferrable unique attached at contract, an index with
   // column options, a foreign key with actions, a NO INHERIT check and a table created with
   // named constraints, its comment in the same step.
