@@ -63,9 +63,6 @@ std::string plan_text(const Kind& k);
 std::string new_search_path(const Kind& k);
 std::string old_search_path(const Kind& k);
 
-// Polls `condition` until it holds; fails naming `what` after a minute.
-void wait_until(const std::function<bool()>& condition, const std::string& what);
-
 void lifecycle(const Kind& k);
 void rollback_from_each_phase(const Kind& k);
 
