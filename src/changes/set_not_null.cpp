@@ -10,7 +10,8 @@
 // queries (`WHERE col IS NULL`, RETURNING) see before it was ever deployed to expect that.
 #include <fmt/format.h>
 
-#include "changes/kinds.hpp"
+#include "changes/kind.hpp"
+#include "plan/json_fields.hpp"
 #include "changes/shadow_column.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
@@ -77,6 +78,26 @@ std::unique_ptr<Change> parse_set_not_null(Fields& fields) {
   }
   spec.not_null = true;
   return std::make_unique<SetNotNull>(std::move(spec));
+}
+
+namespace {
+// Its fields, for the JSON Schema of plans (`orchestrate schema`).
+nlohmann::json set_not_null_fields() {
+  using namespace json_fields;
+  return object(
+      {{"table", ident("table")},
+       {"column", ident("column")},
+       {"fill", expr("SQL expression for rows where the column is NULL (or give up)")},
+       {"up", expr("instead of fill: old row -> the new value of every row, never NULL")},
+       {"down", expr("new row -> the old column's value (default: the column itself)")}},
+      {"table", "column"});
+}
+} // namespace
+
+ChangeKind change_kind_set_not_null() {
+  return {.name = "set_not_null",
+          .parse = &parse_set_not_null,
+          .fields = &set_not_null_fields};
 }
 
 } // namespace orchestrate
