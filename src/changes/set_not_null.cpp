@@ -22,7 +22,19 @@ namespace {
 
 class SetNotNull final : public ShadowChange {
 public:
-  using ShadowChange::ShadowChange;
+  SetNotNull(ShadowSpec spec, std::optional<Located<std::string>> fill)
+      : ShadowChange(std::move(spec)), m_fill(std::move(fill)) {}
+
+  // A `fill` is what the plan wrote, where `up` is derived from it.
+  ChangeFacts facts() const override {
+    ChangeFacts f = ShadowChange::facts();
+    for (auto& e : f.expressions) {
+      if (m_fill && e.role == "up") {
+        e = {.role = "fill", .sql = *m_fill};
+      }
+    }
+    return f;
+  }
 
 private:
   void validate_kind(const ShadowSpec& spec,
@@ -41,6 +53,8 @@ private:
     s.type = column ? column->type : "";
     return s;
   }
+
+  std::optional<Located<std::string>> m_fill;
 };
 
 } // namespace
@@ -77,7 +91,7 @@ std::unique_ptr<Change> parse_set_not_null(Fields& fields) {
     spec.down = *down;
   }
   spec.not_null = true;
-  return std::make_unique<SetNotNull>(std::move(spec));
+  return std::make_unique<SetNotNull>(std::move(spec), std::move(fill));
 }
 
 namespace {

@@ -65,18 +65,26 @@ TEST_CASE("set_not_null says it replaces its column, so a view reading it is fla
   const Catalog c = kinds_basic::catalog();
   LintLive live;
   live.catalog = &c;
-  live.views = {{"public.user_names", "public.users", "name"}};
-  const std::string change = "  - set_not_null: {table: users, column: name}\n";
+  live.views = {{"public.user_emails", "public.users", "email"}};
+  const std::string change =
+      "  - set_not_null: {table: users, column: email, fill: \"left('x', 1)\"}\n";
   const ChangeFacts facts = plan_of(change).changes.at(0)->facts();
-  CHECK(facts.removed == std::vector<std::string>{"name"});
+  CHECK(facts.removed == std::vector<std::string>{"email"});
   CHECK(facts.needs_backfill);
+  // The fill as the plan wrote it, at its own position (the kind derives its up from it).
+  REQUIRE(facts.expressions.size() == 1);
+  CHECK(facts.expressions[0].role == "fill");
+  CHECK(facts.expressions[0].sql.value == "left('x', 1)");
+  CHECK(facts.expressions[0].sql.mark.line == 3);
   // Contract drops the old column: the kind's own contract says so.
   CHECK(kinds_basic::has_step(kinds_basic::render(change).at(Phase::contract),
-                              "DROP COLUMN IF EXISTS \"name\""));
+                              "DROP COLUMN IF EXISTS \"email\""));
   const auto w = lint_plan(plan_of(change), live);
-  REQUIRE(w.size() == 1);
-  CHECK(w[0].rule == "dependent-view");
-  CHECK(w[0].message.find("set_not_null: public.user_names reads users.name") !=
+  REQUIRE(w.size() == 2);
+  CHECK(w[0].rule == "narrowing-expression"); // left(...) cuts
+  CHECK(w[0].message.rfind("fill of set_not_null", 0) == 0);
+  CHECK(w[1].rule == "dependent-view");
+  CHECK(w[1].message.find("set_not_null: public.user_emails reads users.email") !=
         std::string::npos);
 }
 
