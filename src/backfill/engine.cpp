@@ -5,15 +5,20 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <ctime>
 #include <deque>
 #include <map>
 #include <random>
+#include <set>
+#include <type_traits>
 
 #include <unistd.h>
 
@@ -62,10 +67,62 @@ std::string host_name() {
   return host;
 }
 
-awaitable<void> sleep_for(clock::duration d) {
-  asio::steady_timer timer(co_await asio::this_coro::executor, d);
-  co_await timer.async_wait(use_awaitable);
+// What one attempt at a statement (or several) gave: its value, or the PgError it threw.
+template <class T> struct Attempt {
+  std::optional<T> value{};
+  std::optional<PgError> error{};
+};
+
+// Runs `op`, catching the PgError it throws: a coroutine cannot co_await inside a catch block,
+// so what to do about the error (retry after a pause, reconnect) comes after.
+template <class T>
+  requires(!std::is_void_v<T>)
+awaitable<Attempt<T>> attempt(awaitable<T> op) {
+  try {
+    T value = co_await std::move(op);
+    co_return Attempt<T>{.value = std::move(value)};
+  } catch (const PgError& e) {
+    co_return Attempt<T>{.error = e};
+  }
 }
+
+awaitable<std::optional<PgError>> attempt(awaitable<void> op) {
+  try {
+    co_await std::move(op);
+  } catch (const PgError& e) {
+    co_return e;
+  }
+  co_return std::nullopt;
+}
+
+// SIGINT and SIGTERM as they were before the engine's signal_set took them, restored after it
+// is gone (Asio leaves them at SIG_DFL): the command's own handler then sees later signals.
+class SignalDispositions {
+public:
+  SignalDispositions() {
+    sigaction(SIGINT, nullptr, &m_int);
+    sigaction(SIGTERM, nullptr, &m_term);
+  }
+  ~SignalDispositions() {
+    sigaction(SIGINT, &m_int, nullptr);
+    sigaction(SIGTERM, &m_term, nullptr);
+  }
+  SignalDispositions(const SignalDispositions&) = delete;
+  SignalDispositions& operator=(const SignalDispositions&) = delete;
+
+  // Tells the handler the command had installed, so the rest of the command knows too.
+  void forward(int signal_number) const {
+    const struct sigaction& old = signal_number == SIGINT ? m_int : m_term;
+    if ((old.sa_flags & SA_SIGINFO) == 0 && old.sa_handler != SIG_DFL &&
+        old.sa_handler != SIG_IGN) {
+      old.sa_handler(signal_number);
+    }
+  }
+
+private:
+  struct sigaction m_int {};
+  struct sigaction m_term {};
+};
 
 struct BatchResult {
   long long covered = 0;
@@ -97,12 +154,25 @@ public:
     m_started = clock::now();
     m_stop = early_stop(*conn);
     if (m_stop == StopReason::none && !m_queue.empty()) {
+      const SignalDispositions dispositions;
       asio::io_context io;
+      // SIGINT and SIGTERM wake the engine at once, on its own thread: every wait ends, the
+      // batches in flight finish and are recorded, and no new one starts.
+      asio::signal_set signals(io, SIGINT, SIGTERM);
+      signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
+        if (!ec) {
+          dispositions.forward(signal_number);
+          stop(StopReason::signal);
+        }
+      });
       m_active = static_cast<int>(m_pids.size());
       for (std::size_t i = 0; i < m_pids.size(); ++i) {
         asio::co_spawn(io, worker(i), [this](std::exception_ptr e) { failed(e); });
       }
-      asio::co_spawn(io, monitor(), [this](std::exception_ptr e) { failed(e); });
+      asio::co_spawn(io, monitor(), [&](std::exception_ptr e) {
+        failed(e);
+        signals.cancel(); // the last to end: nothing is left to wake
+      });
       io.run();
     }
     publish_final(*conn);
@@ -123,9 +193,23 @@ private:
   void failed(std::exception_ptr e) {
     if (e && !m_failure) {
       m_failure = e;
-      m_stop = StopReason::error;
+      stop(StopReason::error);
     }
   }
+
+  // Records the first reason to stop and ends every wait in sleep_unless_stopped at once.
+  void stop(StopReason reason) {
+    if (reason == StopReason::none || m_stop != StopReason::none) {
+      return;
+    }
+    m_stop = reason;
+    for (auto* timer : m_sleepers) {
+      timer->cancel();
+    }
+  }
+
+  // A reason found on this side (the window closed, the command's stop flag): stop for it.
+  void check_local_stop() { stop(local_stop()); }
 
   void read_totals(pqxx::connection& conn) {
     pqxx::work tx(conn);
@@ -157,22 +241,24 @@ private:
     return StopReason::none;
   }
 
+  awaitable<std::unique_ptr<AsyncConnection>> connect_once(std::string role) {
+    const std::string name = "orchestrate backfill " + role + " " + m_job.plan;
+    auto conn = co_await AsyncConnection::connect(m_job.url, name);
+    const std::string set = "SET lock_timeout = '" + format_ms(m_job.exec.lock_timeout) + "'";
+    co_await conn->query(set);
+    co_return conn;
+  }
+
   awaitable<std::unique_ptr<AsyncConnection>> connect(const std::string& role) {
-    for (int attempt = 1;; ++attempt) {
-      std::optional<PgError> error;
-      try {
-        const std::string name = "orchestrate backfill " + role + " " + m_job.plan;
-        auto conn = co_await AsyncConnection::connect(m_job.url, name);
-        const std::string set = "SET lock_timeout = '" + format_ms(m_job.exec.lock_timeout) + "'";
-        co_await conn->query(set);
-        co_return conn;
-      } catch (const PgError& e) {
-        error = e;
+    for (int tries = 1;; ++tries) {
+      auto r = co_await attempt(connect_once(role));
+      if (r.value) {
+        co_return std::move(*r.value);
       }
-      if (attempt >= k_connect_attempts || m_stop != StopReason::none) {
-        throw StepError("backfill.connect", error->sqlstate(), error->what());
+      if (tries >= k_connect_attempts || m_stop != StopReason::none) {
+        throw StepError("backfill.connect", r.error->sqlstate(), r.error->what());
       }
-      co_await sleep_for(milliseconds(std::min(2000, 100 * attempt)));
+      co_await sleep_unless_stopped(milliseconds(std::min(2000, 100 * tries)));
     }
   }
 
@@ -181,8 +267,10 @@ private:
       Engine& e;
       std::size_t i;
       ~Leaving() {
-        --e.m_active;
         e.m_pids[i] = 0;
+        if (--e.m_active == 0 && e.m_monitor_tick != nullptr) {
+          e.m_monitor_tick->cancel(); // the monitor's last round, at once
+        }
       }
     } leaving{*this, index};
     const std::string role = "worker " + std::to_string(index);
@@ -204,16 +292,14 @@ private:
     long long& batch = m_batches[index];
     bool shrunk_for_hold = false;
     for (;;) {
-      if (m_stop == StopReason::none) {
-        m_stop = local_stop();
-      }
+      check_local_stop();
       while (m_stop == StopReason::none && !m_hold.empty()) {
         // Replica lag or sessions waiting behind a batch: wait, and come back smaller.
         if (!shrunk_for_hold && m_hold == "lock_waiters") {
           batch = std::max(m_job.options.min_batch, batch / 2);
           shrunk_for_hold = true;
         }
-        co_await sleep_for(k_tick);
+        co_await sleep_unless_stopped(k_tick);
       }
       shrunk_for_hold = false;
       if (m_stop != StopReason::none) {
@@ -254,19 +340,12 @@ private:
                                             long long size) {
     const auto& spec = m_job.specs[range.spec];
     std::mt19937 jitter(static_cast<unsigned>(index * 7919 + range.range_no));
-    for (int attempt = 1;; ++attempt) {
-      std::optional<PgError> error;
-      try {
-        if (!conn) {
-          const std::string role = "worker " + std::to_string(index);
-          conn = co_await connect(role);
-          m_pids[index] = conn->backend_pid();
-          co_await reread_cursor(*conn, range);
-        }
-        co_return co_await batch(*conn, range, size);
-      } catch (const PgError& e) {
-        error = e;
+    for (int tries = 1;; ++tries) {
+      auto r = co_await attempt(connect_and_batch(conn, index, range, size));
+      if (r.value) {
+        co_return *r.value;
       }
+      const std::optional<PgError>& error = r.error;
       if (error->connection_lost()) {
         // The batch may or may not have committed; the cursor in the state schema says
         // which, and re-running a committed batch would touch no row anyway.
@@ -276,40 +355,53 @@ private:
                                     error->what()));
       } else if (!is_retryable_sqlstate(error->sqlstate())) {
         throw StepError("backfill." + spec.id, error->sqlstate(), error->what());
-      } else if (attempt <= 2 || attempt % 10 == 0) {
+      } else if (tries <= 2 || tries % 10 == 0) {
         // The second attempt's warning can name the blocker the monitor sampled meanwhile.
         m_reporter.warn(fmt::format("backfill {}: batch retried after [{}]{}", spec.id,
                                     error->sqlstate(), recent_blockers()));
       }
-      if (m_stop == StopReason::none) {
-        m_stop = local_stop();
-      }
+      check_local_stop();
       if (m_stop != StopReason::none) {
         // Stopping waits for no more lock timeouts: nothing of this batch was committed.
         co_return BatchResult{0, range.cursor, false};
       }
-      if (attempt >= k_batch_attempts) {
+      if (tries >= k_batch_attempts) {
         throw StepError("backfill." + spec.id, error->sqlstate(), error->what());
       }
       ++m_retries;
       size = std::max(m_job.options.min_batch, size / 2);
-      const int base = std::min(2000, 50 << std::min(attempt, 6));
+      const int base = std::min(2000, 50 << std::min(tries, 6));
       co_await sleep_unless_stopped(
           milliseconds(base / 2 + static_cast<int>(jitter() % (base / 2 + 1))));
     }
   }
 
-  // Sleeps in ticks, ending early once the engine is asked to stop.
-  awaitable<void> sleep_unless_stopped(clock::duration d) {
-    for (const auto until = clock::now() + d; clock::now() < until;) {
-      if (m_stop == StopReason::none) {
-        m_stop = local_stop();
-      }
-      if (m_stop != StopReason::none) {
-        co_return;
-      }
-      co_await sleep_for(std::min<clock::duration>(until - clock::now(), k_tick));
+  // One batch on the worker's connection, opened again first (and the range's cursor read
+  // back) when it was lost.
+  awaitable<BatchResult> connect_and_batch(std::unique_ptr<AsyncConnection>& conn,
+                                           std::size_t index,
+                                           KeyRange& range,
+                                           long long size) {
+    if (!conn) {
+      const std::string role = "worker " + std::to_string(index);
+      conn = co_await connect(role);
+      m_pids[index] = conn->backend_pid();
+      co_await reread_cursor(*conn, range);
     }
+    co_return co_await batch(*conn, range, size);
+  }
+
+  // Sleeps for `d`, ending at once when the engine stops meanwhile (stop() cancels the timer).
+  awaitable<void> sleep_unless_stopped(clock::duration d) {
+    check_local_stop();
+    if (m_stop != StopReason::none) {
+      co_return;
+    }
+    asio::steady_timer timer(co_await asio::this_coro::executor, d);
+    m_sleepers.insert(&timer);
+    boost::system::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
+    m_sleepers.erase(&timer);
   }
 
   // "; blocked by pid ... (application ..., idle in transaction for 12 s): <query>", as the
@@ -364,33 +456,37 @@ private:
     std::unique_ptr<AsyncConnection> conn;
     auto last_state = clock::time_point{};
     auto last_publish = clock::now();
+    asio::steady_timer tick(co_await asio::this_coro::executor);
+    m_monitor_tick = &tick;
     while (m_active > 0) {
-      co_await sleep_for(k_tick);
-      if (m_stop == StopReason::none) {
-        m_stop = local_stop();
-      }
+      tick.expires_after(k_tick);
+      boost::system::error_code ec;
+      co_await tick.async_wait(asio::redirect_error(use_awaitable, ec));
+      check_local_stop();
       const auto now = clock::now();
-      std::optional<PgError> error;
-      try {
-        if (!conn) {
-          const std::string role = "monitor";
-          conn = co_await connect(role);
-        }
-        if (now - last_state >= k_state_every && m_stop == StopReason::none) {
-          last_state = now;
-          co_await check_state(*conn);
-        }
-        if (now - last_publish >= k_publish_every) {
-          last_publish = now;
-          co_await publish(*conn);
-        }
-      } catch (const PgError& e) {
-        error = e;
-      }
-      if (error) {
+      if (co_await attempt(monitor_tick(conn, now, last_state, last_publish))) {
         // The monitor's own connection: reconnect on the next tick. Workers keep going.
         conn.reset();
       }
+    }
+    m_monitor_tick = nullptr;
+  }
+
+  awaitable<void> monitor_tick(std::unique_ptr<AsyncConnection>& conn,
+                               clock::time_point now,
+                               clock::time_point& last_state,
+                               clock::time_point& last_publish) {
+    if (!conn) {
+      const std::string role = "monitor";
+      conn = co_await connect(role);
+    }
+    if (now - last_state >= k_state_every && m_stop == StopReason::none) {
+      last_state = now;
+      co_await check_state(*conn);
+    }
+    if (now - last_publish >= k_publish_every) {
+      last_publish = now;
+      co_await publish(*conn);
     }
   }
 
@@ -419,7 +515,7 @@ private:
                     bool_text(HealthWatch::watches_xacts(m_job.options))};
     auto r = co_await conn.query(sql, params);
     if (r.text(0, 0) == "t") {
-      m_stop = StopReason::paused;
+      stop(StopReason::paused);
       co_return;
     }
     if (!r.is_null(0, 2)) {
@@ -537,6 +633,8 @@ private:
   clock::time_point m_rate_waited{};
   // Everything runs on the io_context's one thread, so plain members need no locks.
   StopReason m_stop = StopReason::none; // why the engine stops
+  std::set<asio::steady_timer*> m_sleepers; // the waits stop() ends
+  asio::steady_timer* m_monitor_tick = nullptr; // ended when the last worker leaves
   std::string m_hold; // why workers wait: "replica_lag", "xact_age", "wal_rate", "lock_waiters"
   HealthWatch m_health{m_job.options};
   HealthVerdict m_verdict;   // the monitor's latest

@@ -32,7 +32,10 @@ struct BackfillJob {
   std::vector<BackfillSpec> specs{};
   BackfillOptions options{};
   ExecSettings exec{};
-  const std::atomic<bool>* stop = nullptr; // set by SIGINT/SIGTERM
+  // The command's stop flag, set by its SIGINT/SIGTERM handler: read before the first batch
+  // and between batches. While the workers run, the engine's own signal_set takes the signals
+  // (waking every wait at once) and passes them on to that handler.
+  const std::atomic<bool>* stop = nullptr;
   // Told when a health limit starts holding the backfill (reason, detail with the measured
   // value), on the engine's thread; at most once per reason every 30 s.
   std::function<void(const std::string& reason, const std::string& detail)> on_throttle;

@@ -14,7 +14,8 @@
 #include "changes/lookups.hpp"
 #include "changes/steps.hpp"
 #include "changes/expression_checks.hpp"
-#include "changes/kinds.hpp"
+#include "changes/kind.hpp"
+#include "plan/json_fields.hpp"
 #include "changes/shadow_column.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
@@ -36,7 +37,7 @@ public:
   std::string_view kind() const override { return "add_check"; }
 
   std::vector<Touch> touches() const override {
-    return {{m_table.value, "", false, m_table.mark}};
+    return {{.table = m_table.value, .modifies = false, .mark = m_table.mark}};
   }
 
   void validate(const ChangeContext& ctx) const override {
@@ -177,6 +178,28 @@ std::unique_ptr<Change> parse_add_check(Fields& fields) {
                  .columns = {column->value},
                  .suffix = inherit}};
   return std::make_unique<AddCheckFixingData>(std::move(spec), std::move(name), std::move(check));
+}
+
+namespace {
+// Its fields, for the JSON Schema of plans (`orchestrate schema`).
+nlohmann::json add_check_fields() {
+  using namespace json_fields;
+  return object(
+      {{"table", ident("table")},
+       {"name", ident("constraint name")},
+       {"check", expr("SQL boolean expression")},
+       {"no_inherit", boolean("NO INHERIT: the check does not reach the table's children")},
+       {"column", ident("with up: the column whose rows up rewrites to satisfy the check")},
+       {"up", expr("old row -> the column's new value, which satisfies the check")},
+       {"down", expr("new row -> the old column's value (default: the column itself)")}},
+      {"table", "name", "check"});
+}
+} // namespace
+
+ChangeKind change_kind_add_check() {
+  return {.name = "add_check",
+          .parse = &parse_add_check,
+          .fields = &add_check_fields};
 }
 
 } // namespace orchestrate

@@ -24,7 +24,8 @@
 #include "changes/steps.hpp"
 #include "changes/column_transition.hpp"
 #include "changes/expression_checks.hpp"
-#include "changes/kinds.hpp"
+#include "changes/kind.hpp"
+#include "plan/json_fields.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
 
@@ -56,7 +57,9 @@ public:
   std::string_view kind() const override { return "add_column"; }
 
   std::vector<Touch> touches() const override {
-    return {{m_spec.table.value, m_spec.column.value, true, m_spec.column.mark}};
+    return {{.table = m_spec.table.value,
+             .column = m_spec.column.value,
+             .mark = m_spec.column.mark}};
   }
 
   void validate(const ChangeContext& ctx) const override {
@@ -229,10 +232,26 @@ public:
     }
     if (m_spec.check) {
       // Over the row with the new column in it.
-      row.push_back({m_spec.column.value, m_spec.column.value, m_spec.type.value});
+      row.push_back({.name = m_spec.column.value,
+                     .physical = m_spec.column.value,
+                     .type = m_spec.type.value});
       out.push_back(check_compiles("add_column.check", *m_spec.check, row, live));
     }
     return out;
+  }
+
+  // A fill or a volatile default is copied into existing rows by the backfill.
+  ChangeFacts facts() const override {
+    ChangeFacts f{.table = m_spec.table.value, .needs_backfill = needs_backfill()};
+    if (m_spec.fill) {
+      f.expressions.push_back({.role = "fill", .sql = *m_spec.fill});
+    }
+    f.columns.push_back({.name = m_spec.column,
+                         .type = m_spec.type.value,
+                         .mark = m_spec.column.mark,
+                         .default_sql = m_spec.default_sql,
+                         .default_volatile = default_volatile()});
+    return f;
   }
 
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {
@@ -253,18 +272,23 @@ public:
     }
     table->columns.push_back(c);
     if (m_spec.unique) {
-      table->indexes.push_back({unique_name(), "", {c.name}, true, false, true, false,
-                                unique_name()});
-      table->constraints.push_back({unique_name(), 'u', "", {c.name}, true, "", {}});
+      table->indexes.push_back(
+          {.name = unique_name(), .columns = {c.name}, .unique = true,
+           .constraint = unique_name()});
+      table->constraints.push_back({.name = unique_name(), .type = 'u', .columns = {c.name}});
     }
     if (m_spec.check) {
-      table->constraints.push_back(
-          {check_name(), 'c', "CHECK (" + m_spec.check->value + ")", {c.name}, true, "", {}});
+      table->constraints.push_back({.name = check_name(),
+                                    .type = 'c',
+                                    .definition = "CHECK (" + m_spec.check->value + ")",
+                                    .columns = {c.name}});
     }
     if (m_spec.references) {
-      table->constraints.push_back({fkey_name(), 'f', "", {c.name}, true,
-                                    m_spec.references->table.value,
-                                    {m_spec.references->column.value}});
+      table->constraints.push_back({.name = fkey_name(),
+                                    .type = 'f',
+                                    .columns = {c.name},
+                                    .foreign_table = m_spec.references->table.value,
+                                    .foreign_columns = {m_spec.references->column.value}});
     }
   }
 
@@ -326,7 +350,9 @@ private:
     t.added.push_back(std::move(a));
     t.up_reads_added = true;
     t.new_view = physical_view(table);
-    t.new_view.push_back({m_spec.column.value, m_spec.column.value, m_spec.type.value});
+    t.new_view.push_back({.name = m_spec.column.value,
+                          .physical = m_spec.column.value,
+                          .type = m_spec.type.value});
     return t;
   }
 
@@ -393,6 +419,34 @@ std::unique_ptr<Change> parse_add_column(Fields& fields) {
                 "backfilled) instead");
   }
   return std::make_unique<AddColumn>(std::move(spec));
+}
+
+namespace {
+// Its fields, for the JSON Schema of plans (`orchestrate schema`).
+nlohmann::json add_column_fields() {
+  using namespace json_fields;
+  return object(
+      {{"table", ident("table")},
+       {"column", ident("new column")},
+       {"type", str("SQL type, e.g. text or timestamptz")},
+       {"default", expr("SQL default for new rows (volatile defaults move at contract)")},
+       {"fill", expr("SQL expression for existing rows, copied by the backfill")},
+       {"nullable", boolean("false adds NOT NULL through a validated CHECK (default true)")},
+       {"unique", boolean("add a unique constraint (index built CONCURRENTLY)")},
+       {"unique_name", ident("its name (default <table>_<column>_key)")},
+       {"check", expr("SQL boolean expression, added NOT VALID then validated")},
+       {"check_name", ident("its name (default <table>_<column>_check)")},
+       {"check_no_inherit", boolean("the check is NO INHERIT")},
+       {"references", column_foreign_key()},
+       {"comment", str("COMMENT ON COLUMN, set at expand")}},
+      {"table", "column", "type"});
+}
+} // namespace
+
+ChangeKind change_kind_add_column() {
+  return {.name = "add_column",
+          .parse = &parse_add_column,
+          .fields = &add_column_fields};
 }
 
 } // namespace orchestrate

@@ -19,7 +19,8 @@
 
 #include "changes/lookups.hpp"
 #include "changes/steps.hpp"
-#include "changes/kinds.hpp"
+#include "changes/kind.hpp"
+#include "plan/json_fields.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
 #include "core/units.hpp"
@@ -49,7 +50,7 @@ public:
   std::string_view kind() const override { return "add_exclusion"; }
 
   std::vector<Touch> touches() const override {
-    return {{m_spec.table.value, "", false, m_spec.table.mark}};
+    return {{.table = m_spec.table.value, .modifies = false, .mark = m_spec.table.mark}};
   }
 
   void validate(const ChangeContext& ctx) const override {
@@ -149,6 +150,12 @@ public:
                                        "row' FROM pg_temp._orc_exclusion()"),
              .counts_rows = true,
              .advice = "change or delete one row of each conflicting pair"}};
+  }
+
+  ChangeFacts facts() const override {
+    return {.table = m_spec.table.value,
+            .locked_index_build = LockedIndexBuild{.method = m_spec.method,
+                                                   .max_table_size = m_spec.max_table_size}};
   }
 
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {
@@ -251,6 +258,32 @@ std::unique_ptr<Change> parse_add_exclusion(Fields& fields) {
                                                                e.what());
   }
   return std::make_unique<AddExclusion>(std::move(spec));
+}
+
+namespace {
+// Its fields, for the JSON Schema of plans (`orchestrate schema`).
+nlohmann::json add_exclusion_fields() {
+  using namespace json_fields;
+  return object(
+      {{"table", ident("table")},
+       {"name", ident("constraint (and index) name")},
+       {"method", ident("index access method (default gist)")},
+       {"elements", str("the constraint's elements, e.g. \"room WITH =, during WITH &&\"")},
+       {"where", expr("predicate: only rows matching it are constrained")},
+       {"deferrable", boolean("DEFERRABLE (default false)")},
+       {"initially_deferred", boolean("INITIALLY DEFERRED (needs deferrable; default false)")},
+       {"max_table_size",
+        pattern(k_size_pattern, "the largest table (pg_total_relation_size) the plan accepts an "
+                                "ACCESS EXCLUSIVE lock on while the constraint builds at "
+                                "contract (default 1MB), e.g. 4MB")}},
+      {"table", "name", "elements"});
+}
+} // namespace
+
+ChangeKind change_kind_add_exclusion() {
+  return {.name = "add_exclusion",
+          .parse = &parse_add_exclusion,
+          .fields = &add_exclusion_fields};
 }
 
 } // namespace orchestrate

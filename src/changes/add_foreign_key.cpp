@@ -11,7 +11,8 @@
 #include "changes/lookups.hpp"
 #include "changes/steps.hpp"
 #include "changes/constraint_options.hpp"
-#include "changes/kinds.hpp"
+#include "changes/kind.hpp"
+#include "plan/json_fields.hpp"
 #include "changes/shadow_column.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
@@ -47,7 +48,7 @@ public:
   std::vector<Touch> touches() const override {
     std::vector<Touch> out;
     for (const auto& c : m_columns) {
-      out.push_back({m_table.value, c.value, false, c.mark});
+      out.push_back({.table = m_table.value, .column = c.value, .modifies = false, .mark = c.mark});
     }
     return out;
   }
@@ -143,10 +144,15 @@ public:
       ref_cols.push_back(c.value);
     }
     if (Table* table = catalog.table(ctx.schema, m_table.value)) {
-      table->constraints.push_back({m_name.value, 'f', "", cols, true, m_ref_table.value, ref_cols});
+      table->constraints.push_back({.name = m_name.value,
+                                    .type = 'f',
+                                    .columns = cols,
+                                    .foreign_table = m_ref_table.value,
+                                    .foreign_columns = ref_cols});
     }
     if (Table* ref = catalog.table(ctx.schema, m_ref_table.value)) {
-      ref->referenced_by.push_back({m_name.value, m_table.value, ref_cols});
+      ref->referenced_by.push_back(
+          {.name = m_name.value, .table = m_table.value, .referenced_columns = ref_cols});
     }
   }
 
@@ -195,6 +201,36 @@ std::unique_ptr<Change> parse_add_foreign_key(Fields& fields) {
   return std::make_unique<AddForeignKey>(std::move(table), std::move(name), std::move(columns),
                                          std::move(ref_table), std::move(ref_columns),
                                          actions, deferral);
+}
+
+namespace {
+// Its fields, for the JSON Schema of plans (`orchestrate schema`).
+nlohmann::json add_foreign_key_fields() {
+  using namespace json_fields;
+  return object(
+      {{"table", ident("table")},
+       {"name", ident("constraint name")},
+       {"columns", ident_list("referencing columns")},
+       {"references", object({{"table", ident("referenced table")},
+                              {"columns", ident_list("referenced columns")}},
+                             {"table", "columns"})},
+       {"on_delete", json_fields::referential_action("what deleting the referenced row does")},
+       {"on_update", json_fields::referential_action("what changing the referenced key does")},
+       {"match", match_type()},
+       {"deferrable", boolean("checked at commit when a transaction defers it (default false)")},
+       {"initially_deferred", boolean("checked at commit unless a transaction says otherwise; "
+                                      "implies deferrable (default false)")},
+       {"column", ident("with up: the referencing column whose rows up rewrites to name a row")},
+       {"up", expr("old row -> the column's new value, which names a referenced row (or NULL)")},
+       {"down", expr("new row -> the old column's value (default: the column itself)")}},
+      {"table", "name", "columns", "references"});
+}
+} // namespace
+
+ChangeKind change_kind_add_foreign_key() {
+  return {.name = "add_foreign_key",
+          .parse = &parse_add_foreign_key,
+          .fields = &add_foreign_key_fields};
 }
 
 } // namespace orchestrate

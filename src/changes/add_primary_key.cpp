@@ -18,7 +18,8 @@
 #include "changes/column_transition.hpp"
 #include "changes/lookups.hpp"
 #include "changes/steps.hpp"
-#include "changes/kinds.hpp"
+#include "changes/kind.hpp"
+#include "plan/json_fields.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
 
@@ -38,7 +39,7 @@ public:
   std::vector<Touch> touches() const override {
     std::vector<Touch> out;
     for (const auto& c : m_columns) {
-      out.push_back({m_table.value, c.value, false, c.mark});
+      out.push_back({.table = m_table.value, .column = c.value, .modifies = false, .mark = c.mark});
     }
     return out;
   }
@@ -239,6 +240,24 @@ std::unique_ptr<Change> parse_add_primary_key(Fields& fields) {
     }
   }
   return std::make_unique<AddPrimaryKey>(std::move(table), std::move(columns), std::move(name));
+}
+
+namespace {
+// Its fields, for the JSON Schema of plans (`orchestrate schema`).
+nlohmann::json add_primary_key_fields() {
+  using namespace json_fields;
+  return object(
+      {{"table", ident("a table without a primary key (or one an earlier change creates)")},
+       {"columns", ident_list("the key columns, made NOT NULL at contract")},
+       {"name", ident("constraint and index name (default <table>_pkey)")}},
+      {"table", "columns"});
+}
+} // namespace
+
+ChangeKind change_kind_add_primary_key() {
+  return {.name = "add_primary_key",
+          .parse = &parse_add_primary_key,
+          .fields = &add_primary_key_fields};
 }
 
 } // namespace orchestrate

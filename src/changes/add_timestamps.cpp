@@ -22,7 +22,8 @@
 #include "changes/lookups.hpp"
 #include "changes/steps.hpp"
 #include "changes/expression_checks.hpp"
-#include "changes/kinds.hpp"
+#include "changes/kind.hpp"
+#include "plan/json_fields.hpp"
 #include "changes/touch_trigger.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
@@ -56,8 +57,12 @@ public:
   std::string_view kind() const override { return "add_timestamps"; }
 
   std::vector<Touch> touches() const override {
-    return {{m_spec.table.value, m_spec.created_at.value, true, m_spec.created_at.mark},
-            {m_spec.table.value, m_spec.updated_at.value, true, m_spec.updated_at.mark}};
+    return {{.table = m_spec.table.value,
+             .column = m_spec.created_at.value,
+             .mark = m_spec.created_at.mark},
+            {.table = m_spec.table.value,
+             .column = m_spec.updated_at.value,
+             .mark = m_spec.updated_at.mark}};
   }
 
   void validate(const ChangeContext& ctx) const override {
@@ -111,6 +116,18 @@ public:
     out.push_back(default_compiles("add_timestamps.default", m_spec.default_sql, m_spec.type.value,
                                    physical_view(table_of(ctx)), live));
     return out;
+  }
+
+  // updated_fill defaults to fill (the same expression at the same place).
+  ChangeFacts facts() const override {
+    ChangeFacts f{.table = m_spec.table.value, .needs_backfill = true};
+    f.expressions.push_back({.role = "fill", .sql = m_spec.fill});
+    const Mark& a = m_spec.fill.mark;
+    const Mark& b = m_spec.updated_fill.mark;
+    if (a.line != b.line || a.column != b.column) {
+      f.expressions.push_back({.role = "fill", .sql = m_spec.updated_fill});
+    }
+    return f;
   }
 
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {
@@ -240,6 +257,36 @@ std::unique_ptr<Change> parse_add_timestamps(Fields& fields) {
     }
   }
   return std::make_unique<AddTimestamps>(std::move(spec));
+}
+
+namespace {
+// Its fields, for the JSON Schema of plans (`orchestrate schema`).
+nlohmann::json add_timestamps_fields() {
+  using namespace json_fields;
+  return object(
+      {{"table", ident("table without creation/update timestamps")},
+       {"fill", expr("existing rows' created_at (and updated_at): a constant, a column, or now() "
+                     "for the backfill's transaction time")},
+       {"updated_fill", expr("existing rows' updated_at, when it differs from fill")},
+       {"created_at", ident("name of the creation column (default created_at)")},
+       {"updated_at", ident("name of the update column (default updated_at)")},
+       {"type", {{"type", "string"},
+                 {"enum", {"timestamptz", "timestamp with time zone", "timestamp",
+                           "timestamp without time zone"}}}},
+       {"default", expr("SQL default for new rows (default now())")},
+       {"updated_by", {{"type", "string"},
+                       {"enum", {"database", "application"}},
+                       {"description", "database: a trigger advances updated_at and stays after "
+                                       "contract (default); application: the new application "
+                                       "sets it, the trigger covers the old one until contract"}}}},
+      {"table", "fill"});
+}
+} // namespace
+
+ChangeKind change_kind_add_timestamps() {
+  return {.name = "add_timestamps",
+          .parse = &parse_add_timestamps,
+          .fields = &add_timestamps_fields};
 }
 
 } // namespace orchestrate

@@ -19,7 +19,8 @@
 #include "changes/steps.hpp"
 #include "changes/constraint_options.hpp"
 #include "changes/expression_checks.hpp"
-#include "changes/kinds.hpp"
+#include "changes/kind.hpp"
+#include "plan/json_fields.hpp"
 #include "changes/shadow_column.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
@@ -58,7 +59,7 @@ public:
   std::vector<Touch> touches() const override {
     std::vector<Touch> out;
     for (const auto& c : m_columns) {
-      out.push_back({m_table.value, c.value, false, c.mark});
+      out.push_back({.table = m_table.value, .column = c.value, .modifies = false, .mark = c.mark});
     }
     return out;
   }
@@ -213,6 +214,32 @@ std::unique_ptr<Change> parse_add_unique(Fields& fields) {
   }
   return std::make_unique<AddUnique>(std::move(table), std::move(name), std::move(columns),
                                      std::move(options));
+}
+
+namespace {
+// Its fields, for the JSON Schema of plans (`orchestrate schema`).
+nlohmann::json add_unique_fields() {
+  using namespace json_fields;
+  return object(
+      {{"table", ident("table")},
+       {"name", ident("constraint name")},
+       {"columns", ident_list("columns of the unique key")},
+       {"include", ident_list("INCLUDE columns, stored in the index but not part of the key")},
+       {"nulls_not_distinct", boolean("NULLS NOT DISTINCT: one NULL key at most")},
+       {"deferrable", boolean("DEFERRABLE, attached at contract (default false)")},
+       {"initially_deferred", boolean("INITIALLY DEFERRED; implies deferrable")},
+       {"storage_parameters", storage_parameters()},
+       {"column", ident("with up: the column of the key whose rows up rewrites to be unique")},
+       {"up", expr("old row -> the column's new value, unique over the key")},
+       {"down", expr("new row -> the old column's value (default: the column itself)")}},
+      {"table", "name", "columns"});
+}
+} // namespace
+
+ChangeKind change_kind_add_unique() {
+  return {.name = "add_unique",
+          .parse = &parse_add_unique,
+          .fields = &add_unique_fields};
 }
 
 } // namespace orchestrate

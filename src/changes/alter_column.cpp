@@ -17,7 +17,8 @@
 #include "changes/alter_column.hpp"
 #include "changes/lookups.hpp"
 #include "changes/steps.hpp"
-#include "changes/kinds.hpp"
+#include "changes/kind.hpp"
+#include "plan/json_fields.hpp"
 #include "core/ident.hpp"
 
 namespace orchestrate {
@@ -90,10 +91,11 @@ YAML::Node moved_column(const Parsed& p) {
 std::unique_ptr<Change> default_change(const Parsed& p) {
   const Mark at = p.a.default_sql->mark;
   if (!p.a.default_sql->value) {
-    return single(&parse_drop_default, mapping({{"table", p.table}, {"column", p.column}}),
+    return single(find_change_parser("drop_default"),
+                  mapping({{"table", p.table}, {"column", p.column}}),
                   p.file, "drop_default", at);
   }
-  return single(&parse_set_default,
+  return single(find_change_parser("set_default"),
                 mapping({{"table", p.table}, {"column", p.column}, {"default", p.default_sql}}),
                 p.file, "set_default", at);
 }
@@ -102,13 +104,13 @@ std::unique_ptr<Change> comment_change(const Parsed& p) {
   YAML::Node m = mapping({{"table", p.table}, {"column", p.column}});
   // set_comment requires the key; null removes the comment.
   m["comment"] = p.comment.IsDefined() ? p.comment : YAML::Node(YAML::NodeType::Null);
-  return single(&parse_set_comment, m, p.file, "set_comment", p.a.comment->mark);
+  return single(find_change_parser("set_comment"), m, p.file, "set_comment", p.a.comment->mark);
 }
 
 std::unique_ptr<Change> unique_change(const Parsed& p) {
   const YAML::Node name =
       p.unique_name.IsDefined() ? p.unique_name : YAML::Node(rule_of(p, 'u')->name.value);
-  return single(&parse_add_unique,
+  return single(find_change_parser("add_unique"),
                 mapping({{"table", p.table},
                          {"name", name},
                          {"columns", list_of(p.column)},
@@ -121,7 +123,7 @@ std::unique_ptr<Change> unique_change(const Parsed& p) {
 std::unique_ptr<Change> check_change(const Parsed& p) {
   const ShadowRule& rule = *rule_of(p, 'c');
   const YAML::Node moved = moved_column(p);
-  return single(&parse_add_check,
+  return single(find_change_parser("add_check"),
                 mapping({{"table", p.table},
                          {"name", p.check_name},
                          {"check", p.check},
@@ -135,7 +137,7 @@ std::unique_ptr<Change> check_change(const Parsed& p) {
 std::unique_ptr<Change> references_change(const Parsed& p) {
   const ShadowRule& rule = *rule_of(p, 'f');
   const YAML::Node name = p.ref_name.IsDefined() ? p.ref_name : YAML::Node(rule.name.value);
-  return single(&parse_add_foreign_key,
+  return single(find_change_parser("add_foreign_key"),
                 mapping({{"table", p.table},
                          {"name", name},
                          {"columns", list_of(p.column)},
@@ -158,7 +160,7 @@ std::unique_ptr<Change> single_kind(const Parsed& p, Fields& fields) {
   const Alteration& a = p.a;
   const bool data = a.up || a.down;
   if (a.type) {
-    return single(&parse_change_type,
+    return single(find_change_parser("change_type"),
                   mapping({{"table", p.table}, {"column", p.column}, {"type", p.type},
                            {"up", p.up}, {"down", p.down}}),
                   p.file, "change_type", a.type->mark);
@@ -171,7 +173,7 @@ std::unique_ptr<Change> single_kind(const Parsed& p, Fields& fields) {
                               "'unknown')\")",
                               quote_ident(a.column.value)));
     }
-    return single(&parse_set_not_null,
+    return single(find_change_parser("set_not_null"),
                   mapping({{"table", p.table}, {"column", p.column}, {"up", p.up},
                            {"down", p.down}}),
                   p.file, "set_not_null", p.nullable_mark);
@@ -188,7 +190,7 @@ std::unique_ptr<Change> single_kind(const Parsed& p, Fields& fields) {
                               "application sees it), e.g. down: \"'unknown'\"",
                               a.table.value, a.column.value));
     }
-    return single(&parse_drop_not_null,
+    return single(find_change_parser("drop_not_null"),
                   mapping({{"table", p.table}, {"column", p.column}, {"down", p.down}}), p.file,
                   "drop_not_null", p.nullable_mark);
   }
@@ -409,6 +411,43 @@ std::unique_ptr<Change> parse_alter_column(Fields& fields) {
     parts.push_back(references_change(p));
   }
   return in_place_alteration(std::move(parts));
+}
+
+namespace {
+// Its fields, for the JSON Schema of plans (`orchestrate schema`).
+nlohmann::json alter_column_fields() {
+  using namespace json_fields;
+  using json = nlohmann::json;
+  return object(
+      {{"table", ident("table")},
+       {"column", ident("the column to change; with one other key this is the single kind "
+                        "(change_type, set_not_null, drop_not_null, set_default, drop_default, "
+                        "set_comment, add_unique, add_check, add_foreign_key)")},
+       {"type", str("the new SQL type")},
+       {"up", expr("old row -> the column's new value (every change then goes through one "
+                   "shadow column)")},
+       {"down", expr("new row -> the old column's value, for the old application")},
+       {"default", {{"type", json::array({"string", "number", "boolean", "null"})},
+                    {"description", "the new SQL default; null drops it"}}},
+       {"nullable", boolean("false: NOT NULL (give up); true: NULL allowed (give down)")},
+       {"unique", {{"oneOf", json::array({boolean("a unique constraint named "
+                                                  "<table>_<column>_key"),
+                                          object({{"name", ident("constraint name")}}, {})})}}},
+       {"check", object({{"name", ident("constraint name")},
+                         {"expression", expr("SQL boolean expression")},
+                         {"no_inherit", boolean("NO INHERIT")}},
+                        {"name", "expression"})},
+       {"references", column_foreign_key()},
+       {"comment", {{"type", json::array({"string", "null"})},
+                    {"description", "the column's comment; null removes it"}}}},
+      {"table", "column"});
+}
+} // namespace
+
+ChangeKind change_kind_alter_column() {
+  return {.name = "alter_column",
+          .parse = &parse_alter_column,
+          .fields = &alter_column_fields};
 }
 
 } // namespace orchestrate

@@ -193,6 +193,13 @@ public:
   std::vector<LiveCheck> live_checks(const ChangeContext& ctx) const override {
     return m_inner->live_checks(ctx);
   }
+  // The single kind's facts, under the name the plan gave it.
+  ChangeFacts facts() const override {
+    ChangeFacts f = m_inner->facts();
+    f.written_as = "alter_column";
+    return f;
+  }
+
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {
     m_inner->apply(catalog, ctx);
   }

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "changes/facts.hpp"
 #include "core/catalog.hpp"
 #include "core/work.hpp"
 #include "plan/model.hpp"
@@ -74,6 +75,12 @@ public:
   virtual std::vector<LiveCheck> live_checks(const ChangeContext& ctx) const {
     (void)ctx;
     return {};
+  }
+  // What the change says about itself from its parsed fields (facts.hpp), for lint. By
+  // default: the table it touches first, and nothing else.
+  virtual ChangeFacts facts() const {
+    const auto touched = touches();
+    return {.table = touched.empty() ? std::string() : touched.front().table};
   }
   // Updates a catalog to the shape this change leaves behind, so later changes see it.
   virtual void apply(Catalog& catalog, const ChangeContext& ctx) const = 0;

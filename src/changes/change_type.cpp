@@ -3,7 +3,8 @@
 // value becomes the new one, `down` how a value the new application writes goes back.
 #include <fmt/format.h>
 
-#include "changes/kinds.hpp"
+#include "changes/kind.hpp"
+#include "plan/json_fields.hpp"
 #include "changes/shadow_column.hpp"
 #include "core/errors.hpp"
 
@@ -73,6 +74,25 @@ std::unique_ptr<Change> parse_change_type(Fields& fields) {
     spec.down = *down;
   }
   return std::make_unique<ChangeType>(std::move(spec), std::move(type));
+}
+
+namespace {
+// Its fields, for the JSON Schema of plans (`orchestrate schema`).
+nlohmann::json change_type_fields() {
+  using namespace json_fields;
+  return object({{"table", ident("table")},
+                             {"column", ident("column")},
+                             {"type", str("the new SQL type")},
+                             {"up", expr("old row -> new value, e.g. balance::bigint")},
+                             {"down", expr("new row -> old value, e.g. balance::integer")}},
+                            {"table", "column", "type"});
+}
+} // namespace
+
+ChangeKind change_kind_change_type() {
+  return {.name = "change_type",
+          .parse = &parse_change_type,
+          .fields = &change_type_fields};
 }
 
 } // namespace orchestrate

@@ -72,7 +72,7 @@ ColumnTransition remap_transition(const RemapSpec& spec, const ChangeContext& ct
     }
   }
   for (const auto& n : spec.into) {
-    t.new_view.push_back({n.name.value, n.name.value, n.type});
+    t.new_view.push_back({.name = n.name.value, .physical = n.name.value, .type = n.type});
   }
   for (const auto& f : spec.from) {
     t.drop_at_contract.push_back(f.value);
@@ -80,13 +80,27 @@ ColumnTransition remap_transition(const RemapSpec& spec, const ChangeContext& ct
   return t;
 }
 
+ChangeFacts remap_facts(const RemapSpec& spec) {
+  ChangeFacts f{.table = spec.table.value, .needs_backfill = true};
+  for (const auto& c : spec.from) {
+    f.removed.push_back(c.value);
+  }
+  for (const auto& t : spec.into) {
+    f.expressions.push_back({.role = "up", .sql = t.expr});
+  }
+  for (const auto& t : spec.down) {
+    f.expressions.push_back({.role = "down", .sql = t.expr});
+  }
+  return f;
+}
+
 std::vector<Touch> remap_touches(const RemapSpec& spec) {
   std::vector<Touch> out;
   for (const auto& f : spec.from) {
-    out.push_back({spec.table.value, f.value, true, f.mark});
+    out.push_back({.table = spec.table.value, .column = f.value, .mark = f.mark});
   }
   for (const auto& t : spec.into) {
-    out.push_back({spec.table.value, t.name.value, true, t.name.mark});
+    out.push_back({.table = spec.table.value, .column = t.name.value, .mark = t.name.mark});
   }
   return out;
 }

@@ -39,6 +39,8 @@ RemapTarget parse_remap_target(const YAML::Node& node, const std::string& file,
 void validate_remap(const RemapSpec& spec, const ChangeContext& ctx);
 ColumnTransition remap_transition(const RemapSpec& spec, const ChangeContext& ctx);
 std::vector<Touch> remap_touches(const RemapSpec& spec);
+// The old columns go at contract; the new ones are copied by their `up`, the old by `down`.
+ChangeFacts remap_facts(const RemapSpec& spec);
 void remap_apply(const RemapSpec& spec, Catalog& catalog, const ChangeContext& ctx);
 
 } // namespace orchestrate

@@ -38,7 +38,7 @@ std::vector<ViewColumn> old_view(const ColumnTransition& t, const Table& table) 
   auto view = physical_view(table);
   if (t.up_reads_added) {
     for (const auto& a : t.added) {
-      view.push_back({a.name, a.name, a.type});
+      view.push_back({.name = a.name, .physical = a.name, .type = a.type});
     }
   }
   return view;

@@ -13,7 +13,8 @@
 #include "changes/steps.hpp"
 #include "changes/constraint_options.hpp"
 #include "changes/expression_checks.hpp"
-#include "changes/kinds.hpp"
+#include "changes/kind.hpp"
+#include "plan/json_fields.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
 
@@ -79,10 +80,13 @@ public:
   std::vector<Touch> touches() const override {
     std::vector<Touch> out;
     for (const auto& c : m_columns) {
-      out.push_back({m_table.value, c.column.value, false, c.column.mark});
+      out.push_back({.table = m_table.value,
+                     .column = c.column.value,
+                     .modifies = false,
+                     .mark = c.column.mark});
     }
     if (m_columns.empty()) {
-      out.push_back({m_table.value, "", false, m_table.mark});
+      out.push_back({.table = m_table.value, .modifies = false, .mark = m_table.mark});
     }
     return out;
   }
@@ -294,6 +298,32 @@ std::unique_ptr<Change> parse_create_index(Fields& fields) {
   spec.storage_parameters = parse_storage_parameters(fields, "create_index");
   fields.finish();
   return std::make_unique<CreateIndex>(std::move(spec));
+}
+
+namespace {
+// Its fields, for the JSON Schema of plans (`orchestrate schema`).
+nlohmann::json create_index_fields() {
+  using namespace json_fields;
+  return object(
+      {{"table", ident("table")},
+       {"name", ident("index name")},
+       {"columns", {{"type", "array"},
+                    {"minItems", 1},
+                    {"items", index_column()},
+                    {"description", "indexed columns (or give `expression`)"}}},
+       {"expression", expr("an index expression instead of columns, e.g. lower(email)")},
+       {"unique", boolean("a unique index")},
+       {"where", expr("predicate of a partial index")},
+       {"method", str("access method: btree (default), hash, gin, gist, brin, spgist")},
+       {"storage_parameters", storage_parameters()}},
+      {"table", "name"});
+}
+} // namespace
+
+ChangeKind change_kind_create_index() {
+  return {.name = "create_index",
+          .parse = &parse_create_index,
+          .fields = &create_index_fields};
 }
 
 } // namespace orchestrate

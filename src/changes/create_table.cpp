@@ -14,7 +14,8 @@
 #include "changes/lookups.hpp"
 #include "changes/steps.hpp"
 #include "changes/expression_checks.hpp"
-#include "changes/kinds.hpp"
+#include "changes/kind.hpp"
+#include "plan/json_fields.hpp"
 #include "changes/new_column.hpp"
 #include "changes/table_constraints.hpp"
 #include "core/errors.hpp"
@@ -49,7 +50,7 @@ public:
   std::string_view kind() const override { return "create_table"; }
 
   std::vector<Touch> touches() const override {
-    return {{m_spec.table.value, "", true, m_spec.table.mark}};
+    return {{.table = m_spec.table.value, .mark = m_spec.table.mark}};
   }
 
   void validate(const ChangeContext& ctx) const override {
@@ -150,6 +151,33 @@ public:
                                     row + "ADD " + table_constraint_sql(k, ctx.schema)));
     }
     return out;
+  }
+
+  ChangeFacts facts() const override {
+    ChangeFacts f{.table = m_spec.table.value, .creates_table = true};
+    for (const auto& c : m_spec.columns) {
+      const bool in_key =
+          c.primary_key ||
+          std::any_of(m_spec.primary_key.begin(), m_spec.primary_key.end(),
+                      [&](const Located<std::string>& k) { return k.value == c.name.value; }) ||
+          std::any_of(m_spec.constraints.begin(), m_spec.constraints.end(),
+                      [&](const TableConstraint& k) {
+                        return k.type == "primary_key" &&
+                               std::any_of(k.columns.begin(), k.columns.end(),
+                                           [&](const Located<std::string>& col) {
+                                             return col.value == c.name.value;
+                                           });
+                      });
+      f.creates_primary_key = f.creates_primary_key || in_key;
+      f.columns.push_back({.name = c.name,
+                           .type = c.type.value,
+                           .mark = c.mark,
+                           .in_primary_key = in_key,
+                           .default_sql = c.default_sql,
+                           .default_volatile =
+                               c.default_sql && expression_may_be_volatile(c.default_sql->value)});
+    }
+    return f;
   }
 
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {
@@ -479,6 +507,50 @@ std::unique_ptr<Change> parse_create_table(Fields& fields) {
     }
   }
   return std::make_unique<CreateTable>(std::move(spec));
+}
+
+namespace {
+// Its fields, for the JSON Schema of plans (`orchestrate schema`).
+nlohmann::json create_table_fields() {
+  using namespace json_fields;
+  using json = nlohmann::json;
+  return object(
+      {{"table", ident("new table")},
+       {"columns",
+        {{"type", "array"},
+         {"minItems", 1},
+         {"items",
+          object({{"name", ident("column")},
+                  {"type", str("SQL type")},
+                  {"nullable", boolean("default true")},
+                  {"default", expr("SQL default")},
+                  {"primary_key", boolean("this column is the primary key")},
+                  {"references", column_foreign_key()},
+                  {"comment", str("COMMENT ON COLUMN, set with the table")},
+                  {"unique", boolean("a unique constraint on this column")},
+                  {"unique_name", ident("its name (default <table>_<column>_key)")},
+                  {"check", expr("a CHECK constraint on this column")},
+                  {"check_name", ident("its name (default <table>_<column>_check)")},
+                  {"check_no_inherit", boolean("the check is NO INHERIT")},
+                  {"generated", expr("GENERATED ALWAYS AS (expression) STORED")},
+                  {"identity", {{"type", "string"},
+                                {"enum", {"always", "by_default"}},
+                                {"description", "GENERATED ALWAYS or BY DEFAULT AS IDENTITY"}}},
+                  {"identity_options", str("sequence options as CREATE SEQUENCE takes them, "
+                                           "e.g. START WITH 10 INCREMENT BY 2")}},
+                 {"name", "type"})}}},
+       {"primary_key", {{"oneOf", json::array({ident("a column"), ident_list("key columns")})}}},
+       {"primary_key_name", ident("the primary key's name (default <table>_pkey)")},
+       {"constraints", {{"type", "array"}, {"minItems", 1}, {"items", table_constraint()}}},
+       {"comment", str("COMMENT ON TABLE, set with the table")}},
+      {"table", "columns"});
+}
+} // namespace
+
+ChangeKind change_kind_create_table() {
+  return {.name = "create_table",
+          .parse = &parse_create_table,
+          .fields = &create_table_fields};
 }
 
 } // namespace orchestrate

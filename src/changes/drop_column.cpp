@@ -23,7 +23,8 @@
 #include "changes/steps.hpp"
 #include "changes/expression_checks.hpp"
 #include "changes/sync_trigger.hpp"
-#include "changes/kinds.hpp"
+#include "changes/kind.hpp"
+#include "plan/json_fields.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
 #include "core/ranges.hpp"
@@ -42,7 +43,7 @@ public:
   std::string_view kind() const override { return "drop_column"; }
 
   std::vector<Touch> touches() const override {
-    return {{m_table.value, m_column.value, true, m_column.mark}};
+    return {{.table = m_table.value, .column = m_column.value, .mark = m_column.mark}};
   }
 
   void validate(const ChangeContext& ctx) const override {
@@ -165,6 +166,10 @@ public:
                                   table.column(m_column.value)->type))};
   }
 
+  ChangeFacts facts() const override {
+    return {.table = m_table.value, .removed = {m_column.value}};
+  }
+
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {
     Table* table = catalog.table(ctx.schema, m_table.value);
     if (table == nullptr) {
@@ -274,6 +279,26 @@ std::unique_ptr<Change> parse_drop_column(Fields& fields) {
     fields.fail(down->mark, "drop_column: 'down' must be an SQL expression (or leave it out)");
   }
   return std::make_unique<DropColumn>(std::move(table), std::move(column), std::move(down));
+}
+
+namespace {
+// Its fields, for the JSON Schema of plans (`orchestrate schema`).
+nlohmann::json drop_column_fields() {
+  using namespace json_fields;
+  return object(
+      {{"table", ident("table")},
+       {"column", ident("column to drop")},
+       {"down", expr("SQL expression over the row as the new application sees it: the "
+                     "column's value in the rows it inserts, for the old application until "
+                     "contract")}},
+      {"table", "column"});
+}
+} // namespace
+
+ChangeKind change_kind_drop_column() {
+  return {.name = "drop_column",
+          .parse = &parse_drop_column,
+          .fields = &drop_column_fields};
 }
 
 } // namespace orchestrate

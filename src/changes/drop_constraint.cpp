@@ -17,7 +17,8 @@
 
 #include "changes/lookups.hpp"
 #include "changes/steps.hpp"
-#include "changes/kinds.hpp"
+#include "changes/kind.hpp"
+#include "plan/json_fields.hpp"
 #include "changes/shadow_column.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
@@ -120,7 +121,7 @@ public:
   std::string_view kind() const override { return "drop_constraint"; }
 
   std::vector<Touch> touches() const override {
-    return {{m_table.value, "", false, m_table.mark}};
+    return {{.table = m_table.value, .modifies = false, .mark = m_table.mark}};
   }
 
   void validate(const ChangeContext& ctx) const override {
@@ -226,6 +227,29 @@ std::unique_ptr<Change> parse_drop_constraint(Fields& fields) {
   spec.down = *down;
   spec.dropped = {name.value};
   return std::make_unique<DropConstraintMovingData>(std::move(spec), std::move(name));
+}
+
+namespace {
+// Its fields, for the JSON Schema of plans (`orchestrate schema`).
+nlohmann::json drop_constraint_fields() {
+  using namespace json_fields;
+  return object(
+      {{"table", ident("table")},
+       {"name", ident("the check, unique or foreign-key constraint to drop at contract")},
+       {"columns", ident_list("its columns (checked against the constraint); one column with "
+                              "up/down")},
+       {"up", expr("SQL expression over the old row: the new column's value for the old "
+                   "application's writes (default: the column itself)")},
+       {"down", expr("SQL expression over the new row: a value the constraint accepts, for the "
+                     "old application's column (required with up)")}},
+      {"table", "name"});
+}
+} // namespace
+
+ChangeKind change_kind_drop_constraint() {
+  return {.name = "drop_constraint",
+          .parse = &parse_drop_constraint,
+          .fields = &drop_constraint_fields};
 }
 
 } // namespace orchestrate

@@ -7,7 +7,8 @@
 
 #include "changes/lookups.hpp"
 #include "changes/steps.hpp"
-#include "changes/kinds.hpp"
+#include "changes/kind.hpp"
+#include "plan/json_fields.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
 
@@ -67,6 +68,10 @@ public:
 
   // Later changes no longer find the index, but its name stays taken: it is dropped only at
   // contract, after their expand would have built another under the same name.
+  ChangeFacts facts() const override {
+    return {.table = m_table ? m_table->value : std::string(), .dropped_indexes = {m_name.value}};
+  }
+
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {
     for (auto& [key, table] : catalog.tables) {
       if (table.schema == ctx.schema) {
@@ -93,6 +98,23 @@ std::unique_ptr<Change> parse_drop_index(Fields& fields) {
   auto name = fields.required_identifier("name");
   fields.finish();
   return std::make_unique<DropIndex>(std::move(table), std::move(name));
+}
+
+namespace {
+// Its fields, for the JSON Schema of plans (`orchestrate schema`).
+nlohmann::json drop_index_fields() {
+  using namespace json_fields;
+  return object(
+      {{"table", ident("the index's table (optional; checked when given)")},
+       {"name", ident("index to drop CONCURRENTLY at contract (not one backing a constraint)")}},
+      {"name"});
+}
+} // namespace
+
+ChangeKind change_kind_drop_index() {
+  return {.name = "drop_index",
+          .parse = &parse_drop_index,
+          .fields = &drop_index_fields};
 }
 
 } // namespace orchestrate

@@ -12,7 +12,8 @@
 // (the old column's NOT NULL) or shown to the old application, which breaks one of the two.
 #include <fmt/format.h>
 
-#include "changes/kinds.hpp"
+#include "changes/kind.hpp"
+#include "plan/json_fields.hpp"
 #include "changes/shadow_column.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
@@ -66,6 +67,25 @@ std::unique_ptr<Change> parse_drop_not_null(Fields& fields) {
   spec.down = {fmt::format("COALESCE({}, ({}))", quote_ident(spec.column.value), down->value),
                down->mark};
   return std::make_unique<DropNotNull>(std::move(spec));
+}
+
+namespace {
+// Its fields, for the JSON Schema of plans (`orchestrate schema`).
+nlohmann::json drop_not_null_fields() {
+  using namespace json_fields;
+  return object(
+      {{"table", ident("table")},
+       {"column", ident("a NOT NULL column that may hold NULL after contract")},
+       {"down", expr("SQL expression over the new row: what the old application reads where the "
+                     "new one writes NULL")}},
+      {"table", "column", "down"});
+}
+} // namespace
+
+ChangeKind change_kind_drop_not_null() {
+  return {.name = "drop_not_null",
+          .parse = &parse_drop_not_null,
+          .fields = &drop_not_null_fields};
 }
 
 } // namespace orchestrate

@@ -13,7 +13,8 @@
 
 #include "changes/lookups.hpp"
 #include "changes/steps.hpp"
-#include "changes/kinds.hpp"
+#include "changes/kind.hpp"
+#include "plan/json_fields.hpp"
 #include "changes/version_schema.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
@@ -29,7 +30,7 @@ public:
   std::string_view kind() const override { return "drop_table"; }
 
   std::vector<Touch> touches() const override {
-    return {{m_table.value, "", true, m_table.mark}};
+    return {{.table = m_table.value, .mark = m_table.mark}};
   }
 
   void validate(const ChangeContext& ctx) const override {
@@ -98,6 +99,10 @@ public:
                          quote_literal(hidden), old_name, hidden, quote_ident(m_table.value))}};
   }
 
+  ChangeFacts facts() const override {
+    return {.table = m_table.value, .removes_table = true};
+  }
+
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {
     catalog.tables.erase(ctx.schema + "." + m_table.value);
   }
@@ -115,6 +120,20 @@ std::unique_ptr<Change> parse_drop_table(Fields& fields) {
   auto table = fields.required_identifier("table");
   fields.finish();
   return std::make_unique<DropTable>(std::move(table));
+}
+
+namespace {
+// Its fields, for the JSON Schema of plans (`orchestrate schema`).
+nlohmann::json drop_table_fields() {
+  using namespace json_fields;
+  return object({{"table", ident("table to drop at contract")}}, {"table"});
+}
+} // namespace
+
+ChangeKind change_kind_drop_table() {
+  return {.name = "drop_table",
+          .parse = &parse_drop_table,
+          .fields = &drop_table_fields};
 }
 
 } // namespace orchestrate

@@ -21,7 +21,8 @@
 #include "changes/column_transition.hpp"
 #include "changes/lookups.hpp"
 #include "changes/steps.hpp"
-#include "changes/kinds.hpp"
+#include "changes/kind.hpp"
+#include "plan/json_fields.hpp"
 #include "changes/list_sync.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
@@ -57,8 +58,10 @@ public:
   std::string_view kind() const override { return "explode_list"; }
 
   std::vector<Touch> touches() const override {
-    return {{m_spec.table.value, m_spec.column.value, true, m_spec.column.mark},
-            {m_spec.into.value, "", true, m_spec.into.mark}};
+    return {{.table = m_spec.table.value,
+             .column = m_spec.column.value,
+             .mark = m_spec.column.mark},
+            {.table = m_spec.into.value, .mark = m_spec.into.mark}};
   }
 
   void validate(const ChangeContext& ctx) const override {
@@ -193,6 +196,11 @@ public:
                            : "fix them, or say `malformed: skip` to leave those items out"}};
   }
 
+  // The backfill walks the table and writes the join rows of each.
+  ChangeFacts facts() const override {
+    return {.table = m_spec.table.value, .needs_backfill = true};
+  }
+
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {
     Table* table = catalog.table(ctx.schema, m_spec.table.value);
     if (table == nullptr) {
@@ -302,6 +310,35 @@ std::unique_ptr<Change> parse_explode_list(Fields& fields) {
     }
   }
   return std::make_unique<ExplodeList>(std::move(spec));
+}
+
+namespace {
+// Its fields, for the JSON Schema of plans (`orchestrate schema`).
+nlohmann::json explode_list_fields() {
+  using namespace json_fields;
+  return object(
+      {{"table", ident("table holding the delimited string")},
+       {"column", ident("the string column, dropped at contract")},
+       {"into", ident("the join table created at expand")},
+       {"references", column_reference()},
+       {"delimiter", str("what separates the items (default ,)")},
+       {"owner_column", ident("join table column pointing at the table (default <table>_id, "
+                              "singular)")},
+       {"item_column", ident("join table column holding an item (default <referenced table>_id, "
+                             "singular)")},
+       {"malformed", {{"type", "string"},
+                      {"enum", {"refuse", "skip"}},
+                      {"description", "refuse (default): validate refuses the plan while rows "
+                                      "hold items that are not integers or name no row; skip: "
+                                      "they get no join row"}}}},
+      {"table", "column", "into", "references"});
+}
+} // namespace
+
+ChangeKind change_kind_explode_list() {
+  return {.name = "explode_list",
+          .parse = &parse_explode_list,
+          .fields = &explode_list_fields};
 }
 
 } // namespace orchestrate

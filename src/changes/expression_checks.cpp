@@ -1,5 +1,6 @@
 #include "changes/expression_checks.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <set>
 #include <regex>
@@ -101,7 +102,7 @@ LiveCheck index_compiles(const std::string& what,
                    "CREATE INDEX ON pg_temp._orc_row " + definition);
 }
 
-bool expression_may_be_volatile(const std::string& expression) {
+bool function_may_be_volatile(std::string name) {
   static const std::set<std::string> k_not_volatile = {
       "now", "current_date", "current_timestamp", "localtimestamp", "statement_timestamp",
       "transaction_timestamp", "lower", "upper", "coalesce", "nullif", "greatest", "least",
@@ -112,7 +113,13 @@ bool expression_may_be_volatile(const std::string& expression) {
       "jsonb_build_object", "json_build_object", "jsonb_build_array", "json_build_array",
       "array", "row", "interval", "timestamp", "timestamptz", "date", "numeric", "int",
       "integer", "bigint", "text", "varchar", "character", "boolean", "split_part", "format",
-      "current_user", "session_user", "current_setting", "cast"};
+      "current_user", "session_user", "current_setting", "cast", "array_length"};
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return k_not_volatile.count(name) == 0;
+}
+
+bool expression_may_be_volatile(const std::string& expression) {
   static const std::regex k_call(R"(([A-Za-z_][A-Za-z0-9_$.]*)\s*\()");
   // String literals may hold parentheses; they name no function.
   std::string text;
@@ -133,9 +140,7 @@ bool expression_may_be_volatile(const std::string& expression) {
     if (dot != std::string::npos) {
       name = name.substr(dot + 1);
     }
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (!k_not_volatile.count(name)) {
+    if (function_may_be_volatile(name)) {
       return true;
     }
   }

@@ -64,5 +64,8 @@ LiveCheck index_compiles(const std::string& what,
 // function counts as volatile; the cost of a wrong guess is a backfill instead of a metadata
 // change, never a table rewrite.
 bool expression_may_be_volatile(const std::string& expression);
+// The list itself: false for a function (by its unqualified name, any case) known to give the
+// same value for every row of a statement. lint's SQL rules judge defaults by it too.
+bool function_may_be_volatile(std::string name);
 
 } // namespace orchestrate

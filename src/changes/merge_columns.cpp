@@ -5,7 +5,8 @@
 
 #include "changes/column_remap.hpp"
 #include "changes/expression_checks.hpp"
-#include "changes/kinds.hpp"
+#include "changes/kind.hpp"
+#include "plan/json_fields.hpp"
 #include "core/ident.hpp"
 
 namespace orchestrate {
@@ -28,6 +29,8 @@ public:
     return transition_live_checks(remap_transition(m_spec, ctx), table_of(ctx),
                                   live_table(ctx, m_spec.table.value));
   }
+  ChangeFacts facts() const override { return remap_facts(m_spec); }
+
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {
     remap_apply(m_spec, catalog, ctx);
   }
@@ -74,7 +77,8 @@ std::unique_ptr<Change> parse_merge_columns(Fields& fields) {
     if (!kv.second.IsScalar()) {
       fields.fail(kv.second, "merge_columns: down." + col + " must be an SQL expression");
     }
-    spec.down.push_back({{col, mark_of(kv.first)}, "", {kv.second.Scalar(), mark_of(kv.second)}});
+    spec.down.push_back({.name = {.value = col, .mark = mark_of(kv.first)},
+                         .expr = {.value = kv.second.Scalar(), .mark = mark_of(kv.second)}});
   }
   for (const auto& f : spec.from) {
     if (f.value == spec.into.front().name.value) {
@@ -84,6 +88,28 @@ std::unique_ptr<Change> parse_merge_columns(Fields& fields) {
   }
   spec.id = fmt::format("merge_columns.{}.{}", spec.table.value, spec.into.front().name.value);
   return std::make_unique<MergeColumns>(std::move(spec));
+}
+
+namespace {
+// Its fields, for the JSON Schema of plans (`orchestrate schema`).
+nlohmann::json merge_columns_fields() {
+  using namespace json_fields;
+  return object(
+      {{"table", ident("table")},
+       {"from", {{"type", "array"}, {"minItems", 2}, {"items", ident("a column")}}},
+       {"into", remap_target()},
+       {"down", {{"type", "object"},
+                 {"description", "each column of `from` mapped to an SQL expression over the "
+                                 "new column"},
+                 {"additionalProperties", expr("SQL expression")}}}},
+      {"table", "from", "into", "down"});
+}
+} // namespace
+
+ChangeKind change_kind_merge_columns() {
+  return {.name = "merge_columns",
+          .parse = &parse_merge_columns,
+          .fields = &merge_columns_fields};
 }
 
 } // namespace orchestrate

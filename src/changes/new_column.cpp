@@ -29,6 +29,7 @@ NewColumn parse_new_column(const YAML::Node& item, const std::string& file) {
             "unique", "unique_name", "check", "check_name", "check_no_inherit", "generated",
             "identity", "identity_options"});
   NewColumn c;
+  c.mark = f.mark();
   c.name = f.required_identifier("name");
   c.type = f.required_string("type");
   if (auto n = f.optional_bool("nullable")) {

@@ -16,6 +16,7 @@ namespace orchestrate {
 // default, a generated expression or an identity), and its own constraints (NOT NULL, primary
 // key, unique, check, references), each optionally named.
 struct NewColumn {
+  Mark mark{}; // the entry in `columns`
   Located<std::string> name{};
   Located<std::string> type{};
   bool nullable = true;

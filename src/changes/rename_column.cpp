@@ -8,7 +8,8 @@
 
 #include "changes/lookups.hpp"
 #include "changes/steps.hpp"
-#include "changes/kinds.hpp"
+#include "changes/kind.hpp"
+#include "plan/json_fields.hpp"
 #include "changes/column_transition.hpp"
 #include "changes/rename_in_place.hpp"
 #include "changes/version_schema.hpp"
@@ -39,8 +40,8 @@ public:
   std::string_view kind() const override { return "rename_column"; }
 
   std::vector<Touch> touches() const override {
-    return {{m_table.value, m_from.value, true, m_from.mark},
-            {m_table.value, m_to.value, true, m_to.mark}};
+    return {{.table = m_table.value, .column = m_from.value, .mark = m_from.mark},
+            {.table = m_table.value, .column = m_to.value, .mark = m_to.mark}};
   }
 
   void validate(const ChangeContext& ctx) const override {
@@ -80,6 +81,11 @@ public:
       return {{.table = m_table.value, .column = m_to.value, .physical = m_from.value}};
     }
     return {};
+  }
+
+  // The old name goes at contract; with copy: false nothing is copied.
+  ChangeFacts facts() const override {
+    return {.table = m_table.value, .removed = {m_from.value}, .needs_backfill = copies()};
   }
 
   // After contract the column stands last, under its new name; renamed in place, where it was.
@@ -181,6 +187,27 @@ std::unique_ptr<Change> parse_rename_column(Fields& fields) {
   }
   return std::make_unique<RenameColumn>(std::move(table), std::move(from), std::move(to),
                                         std::move(copy));
+}
+
+namespace {
+// Its fields, for the JSON Schema of plans (`orchestrate schema`).
+nlohmann::json rename_column_fields() {
+  using namespace json_fields;
+  return object({{"table", ident("table")},
+                               {"from", ident("current column name")},
+                               {"to", ident("new column name")},
+                               {"copy", boolean("false: no new column, trigger or backfill; the "
+                                                "version schemas show the column under both "
+                                                "names and contract renames it in place (needs "
+                                                "CREATE on the database; default true)")}},
+                              {"table", "from", "to"});
+}
+} // namespace
+
+ChangeKind change_kind_rename_column() {
+  return {.name = "rename_column",
+          .parse = &parse_rename_column,
+          .fields = &rename_column_fields};
 }
 
 } // namespace orchestrate

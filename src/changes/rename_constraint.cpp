@@ -7,7 +7,8 @@
 
 #include "changes/lookups.hpp"
 #include "changes/steps.hpp"
-#include "changes/kinds.hpp"
+#include "changes/kind.hpp"
+#include "plan/json_fields.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
 
@@ -27,7 +28,7 @@ public:
   std::string_view kind() const override { return "rename_constraint"; }
 
   std::vector<Touch> touches() const override {
-    return {{m_table.value, "", false, m_table.mark}};
+    return {{.table = m_table.value, .modifies = false, .mark = m_table.mark}};
   }
 
   void validate(const ChangeContext& ctx) const override {
@@ -81,6 +82,10 @@ public:
 
   // Later changes see the constraint under its new name, and both names taken: the rename
   // happens at contract, after their expand, when the old name still holds it.
+  ChangeFacts facts() const override {
+    return {.table = m_table.value, .renamed_constraints = {m_from.value}};
+  }
+
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {
     Table* table = catalog.table(ctx.schema, m_table.value);
     if (table == nullptr) {
@@ -141,6 +146,24 @@ std::unique_ptr<Change> parse_rename_constraint(Fields& fields) {
     fields.fail(to.mark, "rename_constraint: 'to' is the same as 'from'");
   }
   return std::make_unique<RenameConstraint>(std::move(table), std::move(from), std::move(to));
+}
+
+namespace {
+// Its fields, for the JSON Schema of plans (`orchestrate schema`).
+nlohmann::json rename_constraint_fields() {
+  using namespace json_fields;
+  return object(
+      {{"table", ident("table")},
+       {"from", ident("current constraint name")},
+       {"to", ident("new constraint name, taken at contract")}},
+      {"table", "from", "to"});
+}
+} // namespace
+
+ChangeKind change_kind_rename_constraint() {
+  return {.name = "rename_constraint",
+          .parse = &parse_rename_constraint,
+          .fields = &rename_constraint_fields};
 }
 
 } // namespace orchestrate

@@ -6,7 +6,8 @@
 
 #include "changes/lookups.hpp"
 #include "changes/steps.hpp"
-#include "changes/kinds.hpp"
+#include "changes/kind.hpp"
+#include "plan/json_fields.hpp"
 #include "changes/version_schema.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
@@ -23,7 +24,7 @@ public:
   std::string_view kind() const override { return "rename_table"; }
 
   std::vector<Touch> touches() const override {
-    return {{m_from.value, "", true, m_from.mark}, {m_to.value, "", true, m_to.mark}};
+    return {{.table = m_from.value, .mark = m_from.mark}, {.table = m_to.value, .mark = m_to.mark}};
   }
 
   void validate(const ChangeContext& ctx) const override {
@@ -87,6 +88,10 @@ public:
                          quote_ident(m_from.value))}};
   }
 
+  ChangeFacts facts() const override {
+    return {.table = m_from.value, .removes_table = true, .table_renamed_to = m_to.value};
+  }
+
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {
     auto it = catalog.tables.find(ctx.schema + "." + m_from.value);
     if (it == catalog.tables.end()) {
@@ -134,6 +139,22 @@ std::unique_ptr<Change> parse_rename_table(Fields& fields) {
     fields.fail(to.mark, "rename_table: 'to' is the same as 'from'");
   }
   return std::make_unique<RenameTable>(std::move(from), std::move(to));
+}
+
+namespace {
+// Its fields, for the JSON Schema of plans (`orchestrate schema`).
+nlohmann::json rename_table_fields() {
+  using namespace json_fields;
+  return object({{"from", ident("current table name")},
+                              {"to", ident("new table name")}},
+                             {"from", "to"});
+}
+} // namespace
+
+ChangeKind change_kind_rename_table() {
+  return {.name = "rename_table",
+          .parse = &parse_rename_table,
+          .fields = &rename_table_fields};
 }
 
 } // namespace orchestrate

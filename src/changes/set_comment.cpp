@@ -7,7 +7,8 @@
 
 #include "changes/lookups.hpp"
 #include "changes/steps.hpp"
-#include "changes/kinds.hpp"
+#include "changes/kind.hpp"
+#include "plan/json_fields.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
 
@@ -28,7 +29,7 @@ public:
     if (m_column) {
       return {{m_table.value, m_column->value, true, m_column->mark}};
     }
-    return {{m_table.value, "", false, m_table.mark}};
+    return {{.table = m_table.value, .modifies = false, .mark = m_table.mark}};
   }
 
   void validate(const ChangeContext& ctx) const override {
@@ -140,6 +141,26 @@ std::unique_ptr<Change> parse_set_comment(Fields& fields) {
     comment.value.reset();
   }
   return std::make_unique<SetComment>(std::move(table), std::move(column), std::move(comment));
+}
+
+namespace {
+// Its fields, for the JSON Schema of plans (`orchestrate schema`).
+nlohmann::json set_comment_fields() {
+  using namespace json_fields;
+  using json = nlohmann::json;
+  return object(
+      {{"table", ident("table")},
+       {"column", ident("column (omit to comment on the table)")},
+       {"comment", {{"type", json::array({"string", "null"})},
+                    {"description", "the comment, set at expand; null (or '') removes it"}}}},
+      {"table", "comment"});
+}
+} // namespace
+
+ChangeKind change_kind_set_comment() {
+  return {.name = "set_comment",
+          .parse = &parse_set_comment,
+          .fields = &set_comment_fields};
 }
 
 } // namespace orchestrate

@@ -12,7 +12,8 @@
 #include "changes/lookups.hpp"
 #include "changes/steps.hpp"
 #include "changes/expression_checks.hpp"
-#include "changes/kinds.hpp"
+#include "changes/kind.hpp"
+#include "plan/json_fields.hpp"
 #include "changes/version_schema.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
@@ -32,7 +33,7 @@ public:
   std::string_view kind() const override { return m_default ? "set_default" : "drop_default"; }
 
   std::vector<Touch> touches() const override {
-    return {{m_table.value, m_column.value, true, m_column.mark}};
+    return {{.table = m_table.value, .column = m_column.value, .mark = m_column.mark}};
   }
 
   void validate(const ChangeContext& ctx) const override {
@@ -145,6 +146,43 @@ std::unique_ptr<Change> parse_drop_default(Fields& fields) {
   auto column = fields.required_identifier("column");
   fields.finish();
   return std::make_unique<SetDefault>(std::move(table), std::move(column), std::nullopt);
+}
+
+namespace {
+// Its fields, for the JSON Schema of plans (`orchestrate schema`).
+nlohmann::json set_default_fields() {
+  using namespace json_fields;
+  return object(
+      {{"table", ident("table")},
+       {"column", ident("column")},
+       {"default", expr("the new SQL default: the new application's from transition on, the "
+                        "table's at contract")}},
+      {"table", "column", "default"});
+}
+} // namespace
+
+ChangeKind change_kind_set_default() {
+  return {.name = "set_default",
+          .parse = &parse_set_default,
+          .fields = &set_default_fields};
+}
+
+namespace {
+// Its fields, for the JSON Schema of plans (`orchestrate schema`).
+nlohmann::json drop_default_fields() {
+  using namespace json_fields;
+  return object(
+      {{"table", ident("table")},
+       {"column", ident("column whose default goes: for the new application from transition "
+                        "on, on the table at contract")}},
+      {"table", "column"});
+}
+} // namespace
+
+ChangeKind change_kind_drop_default() {
+  return {.name = "drop_default",
+          .parse = &parse_drop_default,
+          .fields = &drop_default_fields};
 }
 
 } // namespace orchestrate

@@ -10,7 +10,8 @@
 // queries (`WHERE col IS NULL`, RETURNING) see before it was ever deployed to expect that.
 #include <fmt/format.h>
 
-#include "changes/kinds.hpp"
+#include "changes/kind.hpp"
+#include "plan/json_fields.hpp"
 #include "changes/shadow_column.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
@@ -21,7 +22,19 @@ namespace {
 
 class SetNotNull final : public ShadowChange {
 public:
-  using ShadowChange::ShadowChange;
+  SetNotNull(ShadowSpec spec, std::optional<Located<std::string>> fill)
+      : ShadowChange(std::move(spec)), m_fill(std::move(fill)) {}
+
+  // A `fill` is what the plan wrote, where `up` is derived from it.
+  ChangeFacts facts() const override {
+    ChangeFacts f = ShadowChange::facts();
+    for (auto& e : f.expressions) {
+      if (m_fill && e.role == "up") {
+        e = {.role = "fill", .sql = *m_fill};
+      }
+    }
+    return f;
+  }
 
 private:
   void validate_kind(const ShadowSpec& spec,
@@ -40,6 +53,8 @@ private:
     s.type = column ? column->type : "";
     return s;
   }
+
+  std::optional<Located<std::string>> m_fill;
 };
 
 } // namespace
@@ -76,7 +91,27 @@ std::unique_ptr<Change> parse_set_not_null(Fields& fields) {
     spec.down = *down;
   }
   spec.not_null = true;
-  return std::make_unique<SetNotNull>(std::move(spec));
+  return std::make_unique<SetNotNull>(std::move(spec), std::move(fill));
+}
+
+namespace {
+// Its fields, for the JSON Schema of plans (`orchestrate schema`).
+nlohmann::json set_not_null_fields() {
+  using namespace json_fields;
+  return object(
+      {{"table", ident("table")},
+       {"column", ident("column")},
+       {"fill", expr("SQL expression for rows where the column is NULL (or give up)")},
+       {"up", expr("instead of fill: old row -> the new value of every row, never NULL")},
+       {"down", expr("new row -> the old column's value (default: the column itself)")}},
+      {"table", "column"});
+}
+} // namespace
+
+ChangeKind change_kind_set_not_null() {
+  return {.name = "set_not_null",
+          .parse = &parse_set_not_null,
+          .fields = &set_not_null_fields};
 }
 
 } // namespace orchestrate

@@ -10,7 +10,8 @@
 
 #include "changes/lookups.hpp"
 #include "changes/steps.hpp"
-#include "changes/kinds.hpp"
+#include "changes/kind.hpp"
+#include "plan/json_fields.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
 
@@ -33,7 +34,7 @@ public:
   std::string_view kind() const override { return "set_replica_identity"; }
 
   std::vector<Touch> touches() const override {
-    return {{m_table.value, "", false, m_table.mark}};
+    return {{.table = m_table.value, .modifies = false, .mark = m_table.mark}};
   }
 
   void validate(const ChangeContext& ctx) const override {
@@ -117,6 +118,10 @@ public:
                  "UPDATE and DELETE', {0}, p USING ERRCODE = '55000';\n"
                  "  END IF;\nEND $orc$",
                  qualified)}};
+  }
+
+  ChangeFacts facts() const override {
+    return {.table = m_table.value, .full_replica_identity = m_identity.kind == 'f'};
   }
 
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {
@@ -227,6 +232,28 @@ std::unique_ptr<Change> parse_set_replica_identity(Fields& fields) {
   }
   return std::make_unique<SetReplicaIdentity>(std::move(table), Identity{kind, ""},
                                               identity->mark);
+}
+
+namespace {
+// Its fields, for the JSON Schema of plans (`orchestrate schema`).
+nlohmann::json set_replica_identity_fields() {
+  using namespace json_fields;
+  return object(
+      {{"table", ident("table")},
+       {"identity", {{"type", "string"},
+                     {"enum", {"default", "full", "nothing", "DEFAULT", "FULL", "NOTHING"}},
+                     {"description", "what UPDATE and DELETE log of the old row, set at expand "
+                                     "(or give `index`)"}}},
+       {"index", ident("a unique, not partial, not deferrable index over NOT NULL columns "
+                       "(REPLICA IDENTITY USING INDEX)")}},
+      {"table"});
+}
+} // namespace
+
+ChangeKind change_kind_set_replica_identity() {
+  return {.name = "set_replica_identity",
+          .parse = &parse_set_replica_identity,
+          .fields = &set_replica_identity_fields};
 }
 
 } // namespace orchestrate

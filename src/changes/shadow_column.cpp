@@ -131,7 +131,7 @@ ColumnTransition shadow_transition(const ShadowSpec& spec, const ChangeContext& 
 }
 
 std::vector<Touch> shadow_touches(const ShadowSpec& spec) {
-  return {{spec.table.value, spec.column.value, true, spec.column.mark}};
+  return {{.table = spec.table.value, .column = spec.column.value, .mark = spec.column.mark}};
 }
 
 VersionedColumn shadow_versioned(const ShadowSpec& spec) {
@@ -170,6 +170,19 @@ void shadow_apply(const ShadowSpec& spec, Catalog& catalog, const ChangeContext&
   std::erase_if(table->constraints, [&](const Constraint& c) { return dropped(c.name); });
   std::erase_if(table->indexes, [&](const Index& i) { return dropped(i.name); });
   apply_rules(spec.rules, *table, catalog, ctx);
+}
+
+ChangeFacts ShadowChange::facts() const {
+  ChangeFacts f{.table = m_spec.table.value,
+                .removed = {m_spec.column.value},
+                .needs_backfill = true};
+  if (!m_spec.up.value.empty()) {
+    f.expressions.push_back({.role = "up", .sql = m_spec.up});
+  }
+  if (!m_spec.down.value.empty()) {
+    f.expressions.push_back({.role = "down", .sql = m_spec.down});
+  }
+  return f;
 }
 
 std::vector<Touch> ShadowChange::touches() const {

@@ -71,6 +71,8 @@ public:
 
   std::string_view kind() const override { return m_spec.kind; }
   std::vector<Touch> touches() const override;
+  // The column is replaced at contract and its values copied, by `up` and `down` where given.
+  ChangeFacts facts() const override;
   void validate(const ChangeContext& ctx) const override;
   PhaseWork work(Phase phase, const ChangeContext& ctx) const override;
   std::vector<Step> rollback(Phase reached, const ChangeContext& ctx) const override;

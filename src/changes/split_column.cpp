@@ -5,7 +5,8 @@
 
 #include "changes/column_remap.hpp"
 #include "changes/expression_checks.hpp"
-#include "changes/kinds.hpp"
+#include "changes/kind.hpp"
+#include "plan/json_fields.hpp"
 
 namespace orchestrate {
 
@@ -27,6 +28,8 @@ public:
     return transition_live_checks(remap_transition(m_spec, ctx), table_of(ctx),
                                   live_table(ctx, m_spec.table.value));
   }
+  ChangeFacts facts() const override { return remap_facts(m_spec); }
+
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {
     remap_apply(m_spec, catalog, ctx);
   }
@@ -67,9 +70,28 @@ std::unique_ptr<Change> parse_split_column(Fields& fields) {
     }
     spec.into.push_back(std::move(t));
   }
-  spec.down.push_back({spec.from.front(), "", down});
+  spec.down.push_back({.name = spec.from.front(), .expr = down});
   spec.id = fmt::format("split_column.{}.{}", spec.table.value, spec.from.front().value);
   return std::make_unique<SplitColumn>(std::move(spec));
+}
+
+namespace {
+// Its fields, for the JSON Schema of plans (`orchestrate schema`).
+nlohmann::json split_column_fields() {
+  using namespace json_fields;
+  return object(
+      {{"table", ident("table")},
+       {"from", ident("the column to split")},
+       {"into", {{"type", "array"}, {"minItems", 2}, {"items", remap_target()}}},
+       {"down", expr("SQL expression over the new columns rebuilding the old one")}},
+      {"table", "from", "into", "down"});
+}
+} // namespace
+
+ChangeKind change_kind_split_column() {
+  return {.name = "split_column",
+          .parse = &parse_split_column,
+          .fields = &split_column_fields};
 }
 
 } // namespace orchestrate

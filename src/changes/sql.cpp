@@ -9,7 +9,8 @@
 
 #include "changes/lookups.hpp"
 #include "changes/steps.hpp"
-#include "changes/kinds.hpp"
+#include "changes/kind.hpp"
+#include "plan/json_fields.hpp"
 #include "core/errors.hpp"
 
 namespace orchestrate {
@@ -55,6 +56,8 @@ public:
                        ctx.file, mark().line, mark().column);
   }
 
+  ChangeFacts facts() const override { return {.sql = m_up}; }
+
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {
     (void)catalog;
     (void)ctx;
@@ -95,6 +98,26 @@ std::unique_ptr<Change> parse_sql(Fields& fields) {
                             "contract, after which nothing is rolled back");
   }
   return std::make_unique<RawSql>(std::move(up), std::move(down), at_contract);
+}
+
+namespace {
+// Its fields, for the JSON Schema of plans (`orchestrate schema`).
+nlohmann::json sql_fields() {
+  using namespace json_fields;
+  return object({{"up", expr("SQL run at expand (at contract with on_complete), in one "
+                                "transaction; must be safe to run twice")},
+                     {"down", expr("SQL that undoes `up`, run by rollback; without it, rollback "
+                                   "past this change is refused (not with on_complete)")},
+                     {"on_complete", boolean("true: `up` runs at contract instead of expand "
+                                             "(default false)")}},
+                    {"up"});
+}
+} // namespace
+
+ChangeKind change_kind_sql() {
+  return {.name = "sql",
+          .parse = &parse_sql,
+          .fields = &sql_fields};
 }
 
 } // namespace orchestrate

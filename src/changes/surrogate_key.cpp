@@ -25,7 +25,8 @@
 #include "changes/column_transition.hpp"
 #include "changes/lookups.hpp"
 #include "changes/steps.hpp"
-#include "changes/kinds.hpp"
+#include "changes/kind.hpp"
+#include "plan/json_fields.hpp"
 #include "changes/surrogate_parent.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
@@ -93,10 +94,11 @@ public:
   std::string_view kind() const override { return "surrogate_key"; }
 
   std::vector<Touch> touches() const override {
-    std::vector<Touch> out{{m_spec.table.value, m_spec.column.value, true, m_spec.column.mark}};
+    std::vector<Touch> out{
+        {.table = m_spec.table.value, .column = m_spec.column.value, .mark = m_spec.column.mark}};
     if (m_spec.referencing) {
       for (const auto& r : m_spec.referencing->value) {
-        out.push_back({r.table.value, r.column.value, true, r.column.mark});
+        out.push_back({.table = r.table.value, .column = r.column.value, .mark = r.column.mark});
       }
     }
     return out;
@@ -306,6 +308,10 @@ public:
     return out;
   }
 
+  ChangeFacts facts() const override {
+    return {.table = m_spec.table.value, .needs_backfill = true};
+  }
+
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {
     const SurrogateParent p = parent(ctx);
     const auto refs = referencing(ctx, false);
@@ -316,10 +322,13 @@ public:
       }
       std::erase_if(t->columns, [&](const Column& c) { return c.name == r.column; });
       std::erase_if(t->constraints, [&](const Constraint& c) { return c.name == r.constraint; });
-      t->columns.push_back({r.new_column, p.type, r.not_null, std::nullopt, std::nullopt, false,
-                            false, false});
-      t->constraints.push_back({fk_name(r), 'f', "", {r.new_column}, true, p.table, {p.column}});
-      t->indexes.push_back({fk_index(r), "", {r.new_column}, false, false, true, false, std::nullopt});
+      t->columns.push_back({.name = r.new_column, .type = p.type, .not_null = r.not_null});
+      t->constraints.push_back({.name = fk_name(r),
+                                .type = 'f',
+                                .columns = {r.new_column},
+                                .foreign_table = p.table,
+                                .foreign_columns = {p.column}});
+      t->indexes.push_back({.name = fk_index(r), .columns = {r.new_column}});
     }
     Table* table = catalog.table(ctx.schema, p.table);
     if (table == nullptr) {
@@ -332,8 +341,13 @@ public:
         i.constraint = p.key_index;
       }
     }
-    table->columns.push_back({p.column, p.type, true, std::nullopt, std::nullopt, false, true, false});
-    table->indexes.push_back({p.primary_name, "", {p.column}, true, true, true, false, p.primary_name});
+    table->columns.push_back(
+        {.name = p.column, .type = p.type, .not_null = true, .identity = true});
+    table->indexes.push_back({.name = p.primary_name,
+                              .columns = {p.column},
+                              .unique = true,
+                              .primary = true,
+                              .constraint = p.primary_name});
     table->referenced_by.clear();
     for (const auto& r : refs) {
       table->referenced_by.push_back(
@@ -504,7 +518,7 @@ private:
         t.new_view.push_back(c);
       }
     }
-    t.new_view.push_back({r.new_column, r.new_column, p.type});
+    t.new_view.push_back({.name = r.new_column, .physical = r.new_column, .type = p.type});
     t.drop_at_contract.push_back(r.column);
     return t;
   }
@@ -554,6 +568,39 @@ std::unique_ptr<Change> parse_surrogate_key(Fields& fields) {
     spec.referencing = std::move(list);
   }
   return std::make_unique<SurrogateKey>(std::move(spec));
+}
+
+namespace {
+// Its fields, for the JSON Schema of plans (`orchestrate schema`).
+nlohmann::json surrogate_key_fields() {
+  using namespace json_fields;
+  return object(
+      {{"table", ident("table keyed by a meaningful value (its single-column primary key)")},
+       {"column", ident("the surrogate key column, an identity column after contract (default "
+                        "id)")},
+       {"type", {{"type", "string"},
+                 {"enum", {"bigint", "integer"}},
+                 {"description", "the surrogate's type (default bigint)"}}},
+       {"referencing",
+        {{"type", "array"},
+         {"minItems", 1},
+         {"description", "the foreign keys to move to the surrogate (default: every foreign key "
+                         "referencing the natural key, found in the live catalog)"},
+         {"items", object({{"table", ident("referencing table")},
+                           {"column", ident("its column holding the natural key, dropped at "
+                                            "contract")},
+                           {"new_column", ident("its new column holding the surrogate (default: "
+                                                "the column with _<key> replaced by _<column>, "
+                                                "else <table, singular>_<column>)")}},
+                          {"table", "column"})}}}},
+      {"table"});
+}
+} // namespace
+
+ChangeKind change_kind_surrogate_key() {
+  return {.name = "surrogate_key",
+          .parse = &parse_surrogate_key,
+          .fields = &surrogate_key_fields};
 }
 
 } // namespace orchestrate

@@ -233,7 +233,7 @@ std::string view_eval(const SyncTarget& target,
 std::vector<ViewColumn> physical_view(const Table& table) {
   std::vector<ViewColumn> view;
   for (const auto& c : table.columns) {
-    view.push_back({c.name, c.name, c.type});
+    view.push_back({.name = c.name, .physical = c.name, .type = c.type});
   }
   return view;
 }

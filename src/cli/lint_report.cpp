@@ -16,7 +16,7 @@ std::vector<LintWarning> lint_loaded_plan(const Plan& plan, Session* session) {
     live.catalog = &catalog;
     load_lint_live(*session->conn, plan.schema, session->global.state_schema, live);
   }
-  return lint_plan(plan.body, plan.schema, live);
+  return lint_plan(plan, live);
 }
 
 int report_lint(const std::string& file,

@@ -25,19 +25,20 @@ void check_views(const LintChange& c,
                  const std::string& schema,
                  const LintLive& live,
                  std::vector<LintWarning>& out) {
-  const std::string table = qualified(schema, c.table);
+  const ChangeFacts& f = c.facts;
+  const std::string table = qualified(schema, f.table);
   for (const auto& v : live.views) {
-    if (v.table != table && v.table != c.table) {
+    if (v.table != table && v.table != f.table) {
       continue;
     }
-    const bool whole_table = c.removes_table;
+    const bool whole_table = f.removes_table;
     const bool column_hit = !v.column.empty() &&
-                            std::find(c.removed.begin(), c.removed.end(), v.column) !=
-                                c.removed.end();
+                            std::find(f.removed.begin(), f.removed.end(), v.column) !=
+                                f.removed.end();
     if (!whole_table && !column_hit) {
       continue;
     }
-    const std::string what = whole_table ? "table " + c.table : c.table + "." + v.column;
+    const std::string what = whole_table ? "table " + f.table : f.table + "." + v.column;
     out.push_back(
         {"dependent-view", c.mark,
          fmt::format("{}: {} reads {}, which this change removes at contract; contract would "
@@ -50,17 +51,18 @@ void check_views(const LintChange& c,
 }
 
 void check_functions(const LintChange& c, const LintLive& live, std::vector<LintWarning>& out) {
+  const ChangeFacts& facts = c.facts;
   for (const auto& f : live.functions) {
-    if (!mentions_word(f.source, c.table)) {
+    if (!mentions_word(f.source, facts.table)) {
       continue;
     }
     std::string hit;
-    if (c.removes_table) {
-      hit = "table " + c.table;
+    if (facts.removes_table) {
+      hit = "table " + facts.table;
     } else {
-      for (const auto& column : c.removed) {
+      for (const auto& column : facts.removed) {
         if (mentions_word(f.source, column)) {
-          hit = c.table + "." + column;
+          hit = facts.table + "." + column;
           break;
         }
       }
@@ -89,7 +91,7 @@ std::vector<LintWarning> lint_dependencies(const std::vector<LintChange>& change
     return out;
   }
   for (const auto& c : changes) {
-    if (c.table.empty() || (c.removed.empty() && !c.removes_table)) {
+    if (c.facts.table.empty() || (c.facts.removed.empty() && !c.facts.removes_table)) {
       continue;
     }
     check_views(c, schema, live, out);

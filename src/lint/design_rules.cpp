@@ -3,26 +3,15 @@
 // string, a table that does not record when its rows were created and updated). Each warning
 // names the change kind that fixes the mistake on a table that already has it.
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 
 #include "lint/design_shapes.hpp"
 #include "lint/lint.hpp"
-#include "core/ranges.hpp"
 
 namespace orchestrate {
 
 namespace {
-
-Mark mark_at(const YAML::Node& n) {
-  return {n.Mark().line + 1, n.Mark().column + 1};
-}
-
-std::string scalar(const YAML::Node& fields, const char* key) {
-  const YAML::Node n = fields[key];
-  return n && n.IsScalar() ? n.as<std::string>() : std::string();
-}
 
 LintWarning natural_key(const std::string& table,
                         const std::string& column,
@@ -49,47 +38,19 @@ LintWarning list_column(const std::string& table, const std::string& column, Mar
                       table, column)};
 }
 
-void create_table(const LintChange& c, const YAML::Node& f, std::vector<LintWarning>& out) {
-  const YAML::Node columns = f["columns"];
-  if (!columns || !columns.IsSequence()) {
-    return;
-  }
-  std::vector<std::string> key;
-  const YAML::Node pk = f["primary_key"];
-  if (pk && pk.IsScalar()) {
-    key.push_back(pk.as<std::string>());
-  } else if (pk && pk.IsSequence()) {
-    for (const auto& k : pk) {
-      key.push_back(k.as<std::string>());
-    }
-  }
-  // A primary key among the table constraints counts the same.
-  const YAML::Node constraints = f["constraints"];
-  for (const auto& k : constraints && constraints.IsSequence() ? constraints : YAML::Node()) {
-    if (k.IsMap() && scalar(k, "type") == "primary_key" && k["columns"].IsSequence()) {
-      for (const auto& col : k["columns"]) {
-        key.push_back(col.as<std::string>());
-      }
-    }
-  }
+void create_table(const LintChange& c, std::vector<LintWarning>& out) {
   bool created = false;
   bool updated = false;
-  for (const auto& col : columns) {
-    if (!col.IsMap()) {
-      continue;
+  for (const auto& col : c.facts.columns) {
+    const std::string& name = col.name.value;
+    if (col.in_primary_key && is_natural_key(name, col.type)) {
+      out.push_back(natural_key(c.facts.table, name, col.type, col.mark));
     }
-    const std::string name = scalar(col, "name");
-    const std::string type = scalar(col, "type");
-    const bool in_key = (col["primary_key"] && scalar(col, "primary_key") == "true") ||
-                        contains(key, name);
-    if (in_key && is_natural_key(name, type)) {
-      out.push_back(natural_key(c.table, name, type, mark_at(col)));
+    if (is_list_column(name, col.type)) {
+      out.push_back(list_column(c.facts.table, name, col.mark));
     }
-    if (is_list_column(name, type)) {
-      out.push_back(list_column(c.table, name, mark_at(col)));
-    }
-    created = created || is_creation_timestamp(name, type);
-    updated = updated || is_update_timestamp(name, type);
+    created = created || is_creation_timestamp(name, col.type);
+    updated = updated || is_update_timestamp(name, col.type);
   }
   if (!created || !updated) {
     const std::string missing = !created && !updated ? "neither created_at nor updated_at"
@@ -100,7 +61,7 @@ void create_table(const LintChange& c, const YAML::Node& f, std::vector<LintWarn
          fmt::format("create_table {} has {}: without them nobody can tell when a row "
                      "appeared or last changed, and adding them later means a backfill and a "
                      "trigger on a large table",
-                     c.table, missing),
+                     c.facts.table, missing),
          "add `{name: created_at, type: timestamptz, nullable: false, default: now()}` and "
          "`updated_at` likewise, with an `updated_at` trigger; on an existing table, an "
          "`add_timestamps` change"});
@@ -109,25 +70,22 @@ void create_table(const LintChange& c, const YAML::Node& f, std::vector<LintWarn
 
 } // namespace
 
-std::vector<LintWarning> lint_design(const std::vector<LintChange>& changes,
-                                     const std::string& text) {
+std::vector<LintWarning> lint_design(const std::vector<LintChange>& changes) {
   std::vector<LintWarning> out;
-  const YAML::Node list = YAML::Load(text)["changes"];
-  for (std::size_t i = 0; i < changes.size() && list && i < list.size(); ++i) {
-    const LintChange& c = changes[i];
-    const YAML::Node item = list[i];
-    if (!item.IsMap() || item.size() != 1 || !item.begin()->second.IsMap()) {
-      continue;
+  for (const LintChange& c : changes) {
+    if (c.facts.creates_table) {
+      create_table(c, out);
+    } else {
+      for (const auto& col : c.facts.columns) {
+        if (is_list_column(col.name.value, col.type)) {
+          out.push_back(list_column(c.facts.table, col.name.value, col.mark));
+        }
+      }
     }
-    const YAML::Node f = item.begin()->second;
-    if (c.kind == "create_table") {
-      create_table(c, f, out);
-    } else if (c.kind == "add_column" && is_list_column(scalar(f, "column"), scalar(f, "type"))) {
-      out.push_back(list_column(c.table, scalar(f, "column"), mark_at(f["column"])));
-    }
-    for (const auto& [which, sql, mark] : c.expressions) {
-      if ((which == "up" || which == "fill") && builds_id_list(sql)) {
-        out.push_back({"list-in-string", mark,
+    for (const auto& e : c.facts.expressions) {
+      const std::string& which = e.role;
+      if ((which == "up" || which == "fill") && builds_id_list(e.sql.value)) {
+        out.push_back({"list-in-string", e.sql.mark,
                        fmt::format("the {} of {} builds a delimited list of ids in a string "
                                    "(`string_agg`/`concat_ws`): no foreign key can check its "
                                    "items, and every change rewrites the whole list",

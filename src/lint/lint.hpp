@@ -1,10 +1,9 @@
 #pragma once
 
-#include <map>
 #include <string>
-#include <tuple>
 #include <vector>
 
+#include "changes/facts.hpp"
 #include "core/catalog.hpp"
 #include "plan/model.hpp"
 
@@ -46,31 +45,24 @@ struct LintLive {
   std::vector<SeenStatement> copy_or_truncate{};
 };
 
-// One change of the plan as lint sees it: its kind and its YAML fields, read without the
-// change kinds' own parsers, so lint also reads kinds it does not know.
+// One change of the plan as lint sees it: what its kind says about itself (facts.hpp), where it
+// is, and whether it refuses rollback once it has run at expand.
 struct LintChange {
-  std::string kind{};
+  std::string kind{}; // as the plan names it
   Mark mark{};
-  std::string table{};                 // the table it works on, when it names one
-  std::map<std::string, std::string> scalars{}; // every field holding a single value, by key
-  std::vector<std::string> removed{};  // columns whose old name goes away at contract
-  bool removes_table = false;        // drop_table, rename_table
-  bool needs_backfill = false;       // copies data by key range
-  // Expressions of a column transition: (which, SQL, where), e.g. ("up", "code::varchar(5)").
-  std::vector<std::tuple<std::string, std::string, Mark>> expressions{};
-  std::string sql_up{};                // kind sql
-  Mark sql_mark{};
-  int sql_block_indent = 0;          // `up: |`: the block's indentation; 0 for other scalars
+  ChangeFacts facts{};
+  std::string rollback_refused{}; // Change::rollback_refused after expand; empty: it can undo
+  int sql_block_indent = 0;       // facts.sql as `up: |`: the block's indentation; else 0
 };
 
-// Reads the plan file's changes for lint (the plan itself is assumed valid).
-std::vector<LintChange> lint_changes(const std::string& text);
+// The changes of a parsed plan, for the rules.
+std::vector<LintChange> lint_changes(const Plan& plan);
 
 // The rule families; each returns its warnings in plan order.
 // For a literal block (`up: |`, indented by `block_indent`), each warning points at its
 // statement's own line and column in the file; otherwise at `mark`.
 std::vector<LintWarning> lint_sql(const std::string& sql, const Mark& mark, int block_indent = 0);
-// sql changes without `down` whose `up` runs at expand: rollback past them is refused.
+// Changes whose kind refuses rollback once expand has run (an sql change without `down`).
 std::vector<LintWarning> lint_sql_rollback(const std::vector<LintChange>& changes);
 std::vector<LintWarning> lint_dependencies(const std::vector<LintChange>& changes,
                                            const std::string& schema,
@@ -87,10 +79,8 @@ std::vector<LintWarning> lint_view_limits(const std::vector<LintChange>& changes
                                           const LintLive& live);
 // Design mistakes a plan creates: a natural primary key, a list stored in a string, a table
 // created without created_at/updated_at.
-std::vector<LintWarning> lint_design(const std::vector<LintChange>& changes,
-                                     const std::string& text);
+std::vector<LintWarning> lint_design(const std::vector<LintChange>& changes);
 std::vector<LintWarning> lint_keys(const std::vector<LintChange>& changes,
-                                   const std::string& text,
                                    const std::string& schema,
                                    const LintLive& live);
 
@@ -100,10 +90,8 @@ std::vector<LintWarning> lint_metadata(const std::vector<LintChange>& changes,
                                        const std::string& schema,
                                        const LintLive& live);
 
-// Every rule over a plan file's text; rules that need the database are skipped when
+// Every rule over a parsed plan (in its schema); rules that need the database are skipped when
 // `live.catalog` is null.
-std::vector<LintWarning> lint_plan(const std::string& text,
-                                   const std::string& schema,
-                                   const LintLive& live);
+std::vector<LintWarning> lint_plan(const Plan& plan, const LintLive& live);
 
 } // namespace orchestrate

@@ -14,11 +14,6 @@ namespace orchestrate {
 
 namespace {
 
-std::string field(const LintChange& c, const std::string& key) {
-  auto it = c.scalars.find(key);
-  return it == c.scalars.end() ? std::string() : it->second;
-}
-
 // True when `index` leads with exactly the columns of `key`, in any order.
 bool serves(const Index& index, const std::vector<std::string>& key) {
   if (index.uses_expression || index.columns.size() < key.size()) {
@@ -35,10 +30,10 @@ bool serves(const Index& index, const std::vector<std::string>& key) {
 // A foreign key whose referencing columns only this index serves: each DELETE (or key UPDATE)
 // of a referenced row then scans the whole referencing table.
 void drop_index(const LintChange& c,
+                const std::string& name,
                 const std::string& schema,
                 const LintLive& live,
                 std::vector<LintWarning>& out) {
-  const std::string name = field(c, "name");
   for (const auto& [key, table] : live.catalog->tables) {
     if (table.schema != schema) {
       continue;
@@ -71,25 +66,21 @@ void drop_index(const LintChange& c,
 }
 
 void replica_identity(const LintChange& c, std::vector<LintWarning>& out) {
-  std::string identity = field(c, "identity");
-  std::transform(identity.begin(), identity.end(), identity.begin(),
-                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-  if (identity == "full") {
+  if (c.facts.full_replica_identity) {
     out.push_back({"replica-identity-full", c.mark,
                    fmt::format("set_replica_identity: with FULL, every UPDATE and DELETE on {} "
                                "writes the whole old row to the WAL, and a subscriber without "
                                "a key finds each row by a scan",
-                               c.table),
+                               c.facts.table),
                    "give the table a primary key (identity default) or a unique index over NOT "
                    "NULL columns (index: NAME) instead, where it has one"});
   }
 }
 
-void rename_constraint(const LintChange& c, const LintLive& live, std::vector<LintWarning>& out) {
-  const std::string from = field(c, "from");
-  if (from.empty()) {
-    return;
-  }
+void rename_constraint(const LintChange& c,
+                       const std::string& from,
+                       const LintLive& live,
+                       std::vector<LintWarning>& out) {
   const std::regex word("(^|[^A-Za-z0-9_$])" + from + "($|[^A-Za-z0-9_$])", std::regex::icase);
   for (const auto& f : live.functions) {
     if (std::regex_search(f.source, word)) {
@@ -106,6 +97,7 @@ void rename_constraint(const LintChange& c, const LintLive& live, std::vector<Li
 // An exclusion constraint's index is built under ACCESS EXCLUSIVE: say on what, for how many
 // rows, unless an earlier change creates the table (it is empty then).
 void exclusion_lock(const LintChange& c,
+                    const LockedIndexBuild& build,
                     const std::vector<LintChange>& changes,
                     const std::string& schema,
                     const LintLive& live,
@@ -114,18 +106,16 @@ void exclusion_lock(const LintChange& c,
     if (&earlier == &c) {
       break;
     }
-    if (earlier.kind == "create_table" && earlier.table == c.table) {
+    if (earlier.facts.creates_table && earlier.facts.table == c.facts.table) {
       return;
     }
   }
   std::string size = "its size";
   if (live.catalog != nullptr) {
-    if (const Table* t = live.catalog->table(schema, c.table)) {
+    if (const Table* t = live.catalog->table(schema, c.facts.table)) {
       size = fmt::format("about {:.0f} rows by its statistics", t->estimated_rows);
     }
   }
-  const std::string limit = field(c, "max_table_size");
-  const std::string method = field(c, "method");
   out.push_back(
       {"exclusion-lock", c.mark,
        fmt::format("add_exclusion: contract's ALTER TABLE ... ADD CONSTRAINT ... EXCLUDE holds "
@@ -133,8 +123,7 @@ void exclusion_lock(const LintChange& c,
                    "no read or write of the table gets through meanwhile (PostgreSQL has no "
                    "CONCURRENTLY or USING INDEX for it); validate and contract refuse a table "
                    "over max_table_size ({})",
-                   c.table, size, method.empty() ? "gist" : method,
-                   limit.empty() ? "1MB" : limit),
+                   c.facts.table, size, build.method, build.max_table_size),
        "keep max_table_size as low as the table allows and run contract at a quiet time; on a "
        "large table, enforce the rule in the application or with a trigger instead"});
 }
@@ -146,19 +135,18 @@ std::vector<LintWarning> lint_metadata(const std::vector<LintChange>& changes,
                                        const LintLive& live) {
   std::vector<LintWarning> out;
   for (const auto& c : changes) {
-    if (c.kind == "set_replica_identity") {
-      replica_identity(c, out);
-    }
-    if (c.kind == "add_exclusion") {
-      exclusion_lock(c, changes, schema, live, out);
+    replica_identity(c, out);
+    if (c.facts.locked_index_build) {
+      exclusion_lock(c, *c.facts.locked_index_build, changes, schema, live, out);
     }
     if (live.catalog == nullptr) {
       continue;
     }
-    if (c.kind == "drop_index") {
-      drop_index(c, schema, live, out);
-    } else if (c.kind == "rename_constraint") {
-      rename_constraint(c, live, out);
+    for (const auto& name : c.facts.dropped_indexes) {
+      drop_index(c, name, schema, live, out);
+    }
+    for (const auto& from : c.facts.renamed_constraints) {
+      rename_constraint(c, from, live, out);
     }
   }
   return out;

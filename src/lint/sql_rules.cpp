@@ -10,20 +10,13 @@
 #include <algorithm>
 #include <set>
 
+#include "changes/expression_checks.hpp"
 #include "lint/lint.hpp"
 
 namespace orchestrate {
 
 namespace {
 using json = nlohmann::json;
-
-// Functions that give the same value for every row of one statement, so a default using only
-// these is evaluated once and ADD COLUMN needs no table rewrite.
-const std::set<std::string> k_stable_functions = {
-    "now", "statement_timestamp", "transaction_timestamp", "current_date", "current_timestamp",
-    "localtimestamp", "lower", "upper", "coalesce", "nullif", "greatest", "least", "concat",
-    "make_date", "make_interval", "to_timestamp", "to_date", "jsonb_build_object",
-    "json_build_object", "array_length"};
 
 std::string relname(const json& rel) {
   if (!rel.is_object()) {
@@ -36,15 +29,16 @@ std::string relname(const json& rel) {
   return name;
 }
 
-// Whether an expression tree calls a function outside k_stable_functions (or nextval through
-// a serial type, checked by the caller).
+// Whether an expression tree calls a function the change kinds take for volatile
+// (function_may_be_volatile), so a default using it rewrites the table at ADD COLUMN (nextval
+// through a serial type is checked by the caller).
 bool calls_volatile(const json& node) {
   if (node.is_object()) {
     for (const auto& [key, value] : node.items()) {
       if (key == "FuncCall") {
         const auto& names = value["funcname"];
         const std::string fn = names.empty() ? "" : names.back()["String"].value("sval", "");
-        if (k_stable_functions.count(fn) == 0) {
+        if (function_may_be_volatile(fn)) {
           return true;
         }
       }
@@ -330,19 +324,15 @@ std::vector<LintWarning> lint_sql(const std::string& sql, const Mark& mark, int 
 std::vector<LintWarning> lint_sql_rollback(const std::vector<LintChange>& changes) {
   std::vector<LintWarning> out;
   for (const auto& c : changes) {
-    if (c.kind != "sql" || c.scalars.count("down") != 0) {
+    // The kind's own refusal: an sql change without down whose up runs at expand (at
+    // contract, with on_complete, nothing rolls back anyway).
+    if (c.rollback_refused.empty()) {
       continue;
     }
-    const auto on_complete = c.scalars.find("on_complete");
-    if (on_complete != c.scalars.end() &&
-        (on_complete->second == "true" || on_complete->second == "yes" ||
-         on_complete->second == "on")) {
-      continue; // it runs at contract, after which nothing rolls back
-    }
     out.push_back({"sql-no-down", c.mark,
-                   fmt::format("this sql change has no down: once its up has run at expand, "
+                   fmt::format("this {} change has no down: once its up has run at expand, "
                                "`orchestrate rollback` of the plan is refused (line {})",
-                               c.mark.line),
+                               c.kind, c.mark.line),
                    "give it a down that undoes up (safe to run twice), or on_complete: true "
                    "when up may wait for contract"});
   }

@@ -32,14 +32,15 @@ std::vector<LintWarning> lint_transitions(const std::vector<LintChange>& changes
                                           const LintLive& live) {
   std::vector<LintWarning> out;
   for (const auto& c : changes) {
-    for (const auto& [which, expr, mark] : c.expressions) {
-      const std::string part = narrowing_part(expr);
+    for (const auto& e : c.facts.expressions) {
+      const std::string& which = e.role;
+      const std::string part = narrowing_part(e.sql.value);
       if (part.empty()) {
         continue;
       }
       const bool up = which != "down";
       out.push_back(
-          {"narrowing-expression", mark,
+          {"narrowing-expression", e.sql.mark,
            fmt::format("{} of {} narrows with `{}`: a value that does not fit is {} silently, "
                        "where ALTER COLUMN TYPE would fail",
                        which, c.kind, part, up ? "cut or rounded" : "cut or rounded for the old "
@@ -51,10 +52,10 @@ std::vector<LintWarning> lint_transitions(const std::vector<LintChange>& changes
               : "make sure the old application can live with the narrowed value, or widen "
                 "its column first"});
     }
-    if (live.catalog == nullptr || !c.needs_backfill || live.may_quiet_triggers) {
+    if (live.catalog == nullptr || !c.facts.needs_backfill || live.may_quiet_triggers) {
       continue;
     }
-    const Table* table = live.catalog->table(schema, c.table);
+    const Table* table = live.catalog->table(schema, c.facts.table);
     if (table == nullptr) {
       continue;
     }
@@ -70,7 +71,7 @@ std::vector<LintWarning> lint_transitions(const std::vector<LintChange>& changes
            fmt::format("the backfill writes every row of {}, and its triggers ({}) fire for each "
                        "copied row (an updated_at moves, an audit row is written): this role "
                        "may not set session_replication_role to keep them quiet",
-                       c.table, own),
+                       c.facts.table, own),
            "GRANT SET ON PARAMETER session_replication_role TO the role orchestrate connects as "
            "(PostgreSQL 15), or run the backfill as a superuser"});
     }

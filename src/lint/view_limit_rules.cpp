@@ -41,11 +41,12 @@ std::vector<LintWarning> lint_view_limits(const std::vector<LintChange>& changes
     return out;
   }
   for (const auto& c : changes) {
-    if ((c.kind != "rename_table" && c.kind != "drop_table") || c.table.empty()) {
+    const ChangeFacts& f = c.facts;
+    if (!f.removes_table || f.table.empty()) {
       continue;
     }
     for (const auto& s : live.copy_or_truncate) {
-      if (!names_table(s.query, schema, c.table)) {
+      if (!names_table(s.query, schema, f.table)) {
         continue;
       }
       const bool copy = std::regex_search(s.query, std::regex("^\\s*copy", std::regex::icase));
@@ -53,9 +54,9 @@ std::vector<LintWarning> lint_view_limits(const std::vector<LintChange>& changes
           {"view-limits", c.mark,
            fmt::format("{}: from expand to contract {} is a view, and pg_stat_statements shows "
                        "`{}` ({} calls), which fails on a view{}",
-                       c.kind, c.table, one_line(s.query), s.calls,
+                       c.kind, f.table, one_line(s.query), s.calls,
                        copy ? " (pg_dump -t of it dumps no rows either)" : ""),
-           c.kind == "rename_table"
+           !f.table_renamed_to.empty()
                ? fmt::format("move that {} to the new name as soon as expand has run (the table "
                              "is there under it from then on), or hold it until contract",
                              copy ? "COPY" : "TRUNCATE")

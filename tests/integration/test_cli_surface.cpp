@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "fixture.hpp"
+#include "public_state.hpp"
 
 // What the command line promises about itself: commands that only read leave the database as
 // they found it, every long flag may come from the environment, and -v shows more.
@@ -53,7 +54,7 @@ TEST_CASE("every long flag may come from ORCHESTRATE_<FLAG>, and -v makes start 
   r = db.orchestrate({"next"}, {{"ORCHESTRATE_DRY_RUN", "true"}});
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
-  CHECK(db.value("SELECT state FROM orchestrate.plans") == "planned");
+  CHECK(itest::plan_state(db) == "planned");
   // A flag of status: --json.
   r = db.orchestrate({"status"}, {{"ORCHESTRATE_JSON", "true"}});
   CHECK(r.exit_code == 0);
@@ -61,5 +62,5 @@ TEST_CASE("every long flag may come from ORCHESTRATE_<FLAG>, and -v makes start 
   // A value: a malformed --lock-timeout from the environment is refused like one on the line.
   r = db.orchestrate({"next"}, {{"ORCHESTRATE_LOCK_TIMEOUT", "soon"}});
   CHECK(r.exit_code == 2);
-  CHECK(db.value("SELECT state FROM orchestrate.plans") == "planned");
+  CHECK(itest::plan_state(db) == "planned");
 }

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "fixture.hpp"
+#include "public_state.hpp"
 #include "writes.hpp"
 #include "app/verify.hpp"
 #include "app/writer.hpp"
@@ -59,7 +60,7 @@ TEST_CASE("rename_column moves through all five phases while the application wri
     r = db.orchestrate({"next", "--batch-size", "500"});
     INFO(phase << ": " << r.out << r.err);
     REQUIRE(r.exit_code == 0);
-    CHECK(db.value("SELECT state FROM orchestrate.plans") == phase);
+    CHECK(itest::plan_state(db) == phase);
   }
   itest::let_it_write({&old_app});
   auto written = finish(old_app, db, {}, {"phone_number", "phone"});
@@ -119,13 +120,13 @@ TEST_CASE("a gate that does not pass stops next with exit 3 and names the check"
   CHECK(r.exit_code == 3);
   CHECK(r.err.find("FAIL] rename_column.users.phone.trigger") != std::string::npos);
   CHECK(r.err.find("gate of dual_write did not pass") != std::string::npos);
-  CHECK(db.value("SELECT state FROM orchestrate.plans") == "dual_write");
+  CHECK(itest::plan_state(db) == "dual_write");
   r = db.orchestrate({"verify"});
   CHECK(r.exit_code == 3);
   // Putting the phase right (running its idempotent steps again is what on-call would do
   // after a rollback; here the trigger is recreated by hand) lets the gate pass again.
   REQUIRE(db.orchestrate({"rollback"}).exit_code == 0);
-  CHECK(db.value("SELECT state FROM orchestrate.plans") == "rolled_back");
+  CHECK(itest::plan_state(db) == "rolled_back");
 }
 
 TEST_CASE("two concurrent next calls: one runs, the other exits 4 naming the holder") {
@@ -155,7 +156,7 @@ TEST_CASE("two concurrent next calls: one runs, the other exits 4 naming the hol
   CHECK(second.err.find("locked by another orchestrate session (pid") != std::string::npos);
   CHECK(second.err.find("orchestrate next") != std::string::npos);
   CHECK(first_result.err.find("lock not available within lock_timeout") != std::string::npos);
-  CHECK(db.value("SELECT state FROM orchestrate.plans") == "expand");
+  CHECK(itest::plan_state(db) == "expand");
 }
 
 TEST_CASE("a signalled backfill exits 75 and `backfill` resumes it to zero differing rows") {

@@ -3,15 +3,18 @@
 // old snapshots; a lock left behind by a killed orchestrate is named with the call that ends it.
 #include <doctest/doctest.h>
 
+#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
 #include <csignal>
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 #include <thread>
 
 #include "fixture.hpp"
+#include "public_state.hpp"
 
 using namespace std::chrono_literals;
 
@@ -69,6 +72,33 @@ TEST_CASE("SIGTERM while a batch waits on an application's row locks stops withi
   CHECK(db.orchestrate({"backfill"}).exit_code == 0);
 }
 
+TEST_CASE("SIGTERM wakes a backfill waiting on its rate limit at once, and it resumes later") {
+  itest::TestDb db("sig_rate", 20000);
+  REQUIRE(db.orchestrate({"start", itest::rename_plan_path()}).exit_code == 0);
+  for (int i = 0; i < 2; ++i) {
+    REQUIRE(db.orchestrate({"next"}).exit_code == 0);
+  }
+  REQUIRE(db.orchestrate({"pause"}).exit_code == 0);
+  REQUIRE(db.orchestrate({"next"}).exit_code == 75);
+  REQUIRE(db.orchestrate({"resume"}).exit_code == 0);
+  // 20 rows a second: after its first batches each worker waits seconds for the rate limit.
+  test_support::Child backfill(
+      db.orchestrate_argv({"backfill", "--max-rows-per-second", "20", "--workers", "2"}));
+  REQUIRE_MESSAGE(db.wait_for_backfill_rows(1), "the rate-limited backfill copied no row");
+  const auto signalled = steady::now();
+  backfill.signal(SIGTERM);
+  auto r = backfill.wait();
+  const double took = seconds_since(signalled);
+  INFO(r.out << r.err);
+  MESSAGE("SIGTERM to exit while the backfill waited on its rate limit: " << took << " s");
+  CHECK(r.exit_code == 75);
+  // A wait of seconds is cut short; what remains is a batch in flight and the way out.
+  CHECK(took < 5.0);
+  CHECK(itest::status_json(db)["backfill"].value("rows_done", 0LL) < 20000);
+  CHECK(db.orchestrate({"backfill"}).exit_code == 0);
+  CHECK(db.value("SELECT count(*) FROM users WHERE phone IS DISTINCT FROM phone_number") == "0");
+}
+
 TEST_CASE("Ctrl-C during a concurrent index build that waits for an old snapshot cancels it, "
           "drops the invalid index and leaves the phase resumable") {
   itest::TestDb db("sig_cic", 2000);
@@ -102,9 +132,11 @@ TEST_CASE("Ctrl-C during a concurrent index build that waits for an old snapshot
   CHECK(db.value("SELECT count(*) FROM pg_class WHERE relname = 'users_email_idx'") == "0");
   CHECK(db.value("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX "
                  "CONCURRENTLY%'") == "0");
-  CHECK(db.value("SELECT state || '/' || coalesce(applying, '') FROM orchestrate.plans") ==
-        "planned/expand");
-  CHECK(db.value("SELECT count(*) FROM orchestrate.events WHERE outcome = 'interrupted'") == "1");
+  CHECK(itest::phase_and_applying(db) == "planned/expand");
+  const auto events = itest::status_json(db)["events"];
+  CHECK(std::count_if(events.begin(), events.end(), [](const nlohmann::json& e) {
+          return e.value("outcome", "") == "interrupted";
+        }) == 1);
 
   snapshot.abort();
   auto again = db.orchestrate({"next"});

@@ -4,6 +4,7 @@
 
 #include "kinds_basic_catalog.hpp"
 #include "lint/lint.hpp"
+#include "plan/parse.hpp"
 #include "planner/render_sql.hpp"
 
 using namespace orchestrate;
@@ -129,16 +130,19 @@ TEST_CASE("lint states the lock with the table's estimated rows") {
   const Catalog c = catalog();
   LintLive live;
   live.catalog = &c;
-  auto warnings = lint_plan(std::string("name: p\nchanges:\n") + k_change, "public", live);
+  auto warnings =
+      lint_plan(parse_plan_text(std::string("name: p\nchanges:\n") + k_change, "p.yaml"), live);
   REQUIRE(warnings.size() == 1);
   CHECK(warnings[0].rule == "exclusion-lock");
   CHECK(warnings[0].message.find("holds ACCESS EXCLUSIVE on bookings (about 1200 rows by its "
                                  "statistics)") != std::string::npos);
   // A table the plan creates is empty: nothing to say about the lock.
-  warnings = lint_plan("name: p\nchanges:\n  - create_table: {table: slots, columns: [{name: id, "
-                       "type: bigint, primary_key: true}]}\n  - add_exclusion: {table: slots, "
-                       "name: s, elements: \"id WITH =\"}\n",
-                       "public", live);
+  warnings = lint_plan(parse_plan_text("name: p\nchanges:\n  - create_table: {table: slots, "
+                                       "columns: [{name: id, type: bigint, primary_key: true}]}\n"
+                                       "  - add_exclusion: {table: slots, name: s, elements: "
+                                       "\"id WITH =\"}\n",
+                                       "p.yaml"),
+                       live);
   CHECK(std::none_of(warnings.begin(), warnings.end(),
                      [](const LintWarning& w) { return w.rule == "exclusion-lock"; }));
 }

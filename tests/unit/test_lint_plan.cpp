@@ -6,12 +6,13 @@
 #include "kinds_basic_catalog.hpp"
 #include "kinds_meta_catalog.hpp"
 #include "lint/lint.hpp"
+#include "plan/parse.hpp"
 
 using namespace orchestrate;
 
 namespace {
 std::vector<LintWarning> lint(const std::string& changes, const LintLive& live = {}) {
-  return lint_plan("name: p\nchanges:\n" + changes, "public", live);
+  return lint_plan(parse_plan_text("name: p\nchanges:\n" + changes, "p.yaml"), live);
 }
 
 bool has(const std::vector<LintWarning>& w, const std::string& rule) {
