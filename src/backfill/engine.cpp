@@ -5,6 +5,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -87,7 +88,9 @@ public:
     }
   }
 
-  BackfillOutcome run() {
+  // Prepares on blocking connections (the ranges, the totals, the pause flag: short queries),
+  // then runs the workers and the monitor on the caller's executor until the last has ended.
+  awaitable<BackfillOutcome> run() {
     auto conn = open_connection(m_job.url, "orchestrate backfill " + m_job.plan);
     auto pending = prepare_ranges(*conn, m_job.state_schema, m_job.plan, m_job.specs,
                                   m_job.options);
@@ -97,13 +100,26 @@ public:
     m_started = clock::now();
     m_stop = early_stop(*conn);
     if (m_stop == StopReason::none && !m_queue.empty()) {
-      asio::io_context io;
+      auto executor = co_await asio::this_coro::executor;
       m_active = static_cast<int>(m_pids.size());
+      int running = m_active + 1;
+      // Completes once every coroutine spawned here has ended; setting the expiry also wakes a
+      // wait already pending.
+      asio::steady_timer all_ended(executor, clock::time_point::max());
+      const auto ended = [this, &running, &all_ended](std::exception_ptr e) {
+        failed(e);
+        if (--running == 0) {
+          all_ended.expires_at(clock::time_point::min());
+        }
+      };
       for (std::size_t i = 0; i < m_pids.size(); ++i) {
-        asio::co_spawn(io, worker(i), [this](std::exception_ptr e) { failed(e); });
+        asio::co_spawn(executor, worker(i), ended);
       }
-      asio::co_spawn(io, monitor(), [this](std::exception_ptr e) { failed(e); });
-      io.run();
+      asio::co_spawn(executor, monitor(), ended);
+      while (running > 0) {
+        boost::system::error_code ec;
+        co_await all_ended.async_wait(asio::redirect_error(use_awaitable, ec));
+      }
     }
     publish_final(*conn);
     m_reporter.progress_done();
@@ -116,7 +132,7 @@ public:
     out.finished = m_stop == StopReason::none && m_queue.empty() && m_unfinished == 0;
     out.stopped_because =
         out.finished ? StopReason::none : (m_stop == StopReason::none ? StopReason::signal : m_stop);
-    return out;
+    co_return out;
   }
 
 private:
@@ -574,12 +590,28 @@ std::string_view to_string(StopReason reason) {
   return "";
 }
 
-BackfillOutcome run_backfill(const BackfillJob& job, Reporter& reporter) {
+awaitable<BackfillOutcome> backfill_on_loop(const BackfillJob& job, Reporter& reporter) {
   if (job.specs.empty()) {
-    return {.finished = true};
+    co_return BackfillOutcome{.finished = true};
   }
   Engine engine(job, reporter);
-  return engine.run();
+  co_return co_await engine.run();
+}
+
+BackfillOutcome run_backfill(const BackfillJob& job, Reporter& reporter) {
+  asio::io_context io;
+  BackfillOutcome outcome;
+  std::exception_ptr failure;
+  asio::co_spawn(io, backfill_on_loop(job, reporter),
+                 [&](std::exception_ptr e, BackfillOutcome o) {
+                   failure = e;
+                   outcome = o;
+                 });
+  io.run();
+  if (failure) {
+    std::rethrow_exception(failure);
+  }
+  return outcome;
 }
 
 } // namespace orchestrate

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
+
 #include <atomic>
 #include <functional>
 #include <string>
@@ -46,5 +48,12 @@ struct BackfillJob {
 // flight finish and are recorded first) with the reason. Throws StepError when a batch fails
 // for a reason retrying cannot fix.
 BackfillOutcome run_backfill(const BackfillJob& job, Reporter& reporter);
+
+// The same backfill as a coroutine on the caller's executor, so several (a fleet's targets)
+// share one event loop and one thread: its workers and monitor are spawned on that executor
+// and it completes when they have all ended. Preparing (the ranges, the totals) and the final
+// progress record are short blocking queries that hold the loop meanwhile.
+boost::asio::awaitable<BackfillOutcome> backfill_on_loop(const BackfillJob& job,
+                                                         Reporter& reporter);
 
 } // namespace orchestrate
