@@ -76,13 +76,13 @@ TEST_CASE("a target's URL comes from its environment variable, and an unset one 
     FAIL("an unset url_env must be refused");
   } catch (const PlanError& e) {
     CHECK(std::string(e.what()) ==
-          "fleet.yaml:11:32: target us-2: the environment variable US2_URL (url_env) is not set");
+          "fleet.yaml:11:31: target us-2: the environment variable US2_URL (url_env) is not set");
   }
 }
 
 TEST_CASE("bad targets files are refused at the offending position") {
   SUBCASE("no waves") {
-    CHECK(error_of("{}") == "1:1: targets file: 'waves' is required");
+    CHECK(error_of("{}") == "1:1: targets file: missing required field 'waves'");
   }
   SUBCASE("an empty list of waves") {
     CHECK(error_of("waves: []") ==
@@ -107,16 +107,16 @@ TEST_CASE("bad targets files are refused at the offending position") {
   }
   SUBCASE("both url and url_env") {
     CHECK(error_of("waves:\n  - name: w\n    targets:\n      - {name: a, url: x, url_env: A}\n") ==
-          "4:38: target a: give either 'url' or 'url_env', not both");
+          "4:36: target a: give either 'url' or 'url_env', not both");
   }
   SUBCASE("a url_env that is not a variable name") {
     CHECK(error_of("waves:\n  - name: w\n    targets: [{name: a, url_env: 'postgres://x'}]\n")
-              .find("3:35: target a: 'url_env' must name an environment variable") == 0);
+              .find("3:34: target a: 'url_env' must name an environment variable") == 0);
   }
   SUBCASE("a target named twice, in another wave") {
     CHECK(error_of("waves:\n  - name: w\n    targets: [{name: a, url: x}]\n  - name: v\n"
                    "    targets: [{name: a, url: y}]\n") ==
-          "5:23: target a is named twice (first at line 3)");
+          "5:22: target a is named twice (first at line 3)");
   }
   SUBCASE("a wave named twice") {
     CHECK(error_of("waves:\n  - name: w\n    targets: [{name: a, url: x}]\n  - name: w\n"
@@ -125,7 +125,7 @@ TEST_CASE("bad targets files are refused at the offending position") {
   }
   SUBCASE("a bad target name") {
     CHECK(error_of("waves:\n  - name: w\n    targets: [{name: 'a b', url: x}]\n")
-              .find("3:23: target name 'a b' must be") == 0);
+              .find("3:22: target name 'a b' must be") == 0);
   }
   SUBCASE("a malformed throttle of one target") {
     CHECK(error_of("waves:\n  - name: w\n    targets:\n      - name: a\n        url: x\n"
