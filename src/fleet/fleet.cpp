@@ -86,11 +86,19 @@ Fleet::~Fleet() = default;
 
 std::vector<Member*> Fleet::members(bool read_only) {
   if (m_members.empty()) {
+    // Every URL first: an unset url_env is refused before anything connects.
+    for (const auto& wave : m_targets.waves) {
+      for (const auto& t : wave.targets) {
+        (void)target_url(m_targets, t);
+      }
+    }
     for (const auto& wave : m_targets.waves) {
       for (const auto& t : wave.targets) {
         try {
           m_members.push_back(std::make_unique<Member>(m_targets, t, wave.name.value, m_settings,
                                                        m_console, m_progress, read_only));
+        } catch (const PlanError&) {
+          throw;
         } catch (const Error& e) {
           throw Error(e.exit_code(), "target " + t.name.value + ": " + e.what());
         } catch (const pqxx::failure& e) {

@@ -298,9 +298,14 @@ TEST_CASE("a fleet command killed mid-backfill resumes every target where it was
   // `status --watch` shows the fleet.
   fleet.let_them_write();
   test_support::Child watch(fleet.argv({"status", "--watch"}), fleet.env);
-  REQUIRE_MESSAGE(fleet.dbs.back()->wait_until("SELECT count(*) = 1 FROM pg_stat_activity WHERE "
-                                               "application_name LIKE 'orchestrate fleet %'"),
-                  "status --watch never connected to the last target");
+  const std::string connected = "SELECT count(*) >= 1 FROM pg_stat_activity WHERE "
+                                "application_name LIKE 'orchestrate fleet %'";
+  itest::wait_until([&] { return !watch.running() || fleet.dbs.back()->value(connected) == "t"; },
+                    "status --watch connecting to the last target");
+  if (!watch.running()) {
+    const auto early = watch.wait();
+    FAIL("status --watch ended early: " << early.out << early.err);
+  }
   r = fleet.run({"backfill"});
   INFO("rerun: " << r.out << r.err);
   REQUIRE(r.exit_code == 0);
