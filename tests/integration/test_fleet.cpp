@@ -13,6 +13,7 @@
 #include "app/verify.hpp"
 #include "app/writer.hpp"
 #include "fixture.hpp"
+#include "support/http.hpp"
 #include "writes.hpp"
 
 namespace {
@@ -83,7 +84,8 @@ struct Fleet {
         int per_cluster,
         int rows,
         const std::vector<std::pair<int, int>>& waves,
-        const std::string& tag) {
+        const std::string& tag,
+        const std::map<std::size_t, std::string>& target_backfill = {}) {
     for (int c = 0; c < clusters_n; ++c) {
       clusters.push_back(std::make_unique<PgCluster>());
       for (int d = 0; d < per_cluster; ++d) {
@@ -99,12 +101,15 @@ struct Fleet {
       for (int i = 0; i < waves[w].first; ++i, ++next) {
         const auto& db = *dbs.at(next);
         // Every other target names its URL through the environment, as a secret would be.
+        const std::string backfill = target_backfill.count(next) != 0
+                                         ? ", backfill: " + target_backfill.at(next)
+                                         : "";
         if (next % 2 == 0) {
-          text += "      - {name: " + db.name + ", url: '" + db.url + "'}\n";
+          text += "      - {name: " + db.name + ", url: '" + db.url + "'" + backfill + "}\n";
         } else {
           const std::string var = "FLEET_URL_" + std::to_string(next);
           env[var] = db.url;
-          text += "      - {name: " + db.name + ", url_env: " + var + "}\n";
+          text += "      - {name: " + db.name + ", url_env: " + var + backfill + "}\n";
         }
       }
     }
@@ -329,6 +334,81 @@ TEST_CASE("a fleet command killed mid-backfill resumes every target where it was
   r = fleet.run({"next"});
   REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
   CHECK(fleet.states() == all_of(n, "done"));
+  fleet.let_them_write();
+  fleet.stop_and_verify({"phone"});
+}
+
+TEST_CASE("a lagging standby of one target holds that target's copy only, and the fleet's "
+          "status and metrics say which") {
+  Fleet fleet(2, 1, 3000, {{2, 2}}, "fb",
+              {{0, "{max_replica_lag: 1s, replicas: [fleet_lag_replica]}"}});
+  const auto& lagging = *fleet.dbs[0];
+  const auto& steady = *fleet.dbs[1];
+  test_support::PgStandby standby(*fleet.clusters[0],
+                                  "cluster_name = 'fleet_lag_replica'\n"
+                                  "wal_receiver_status_interval = 1s");
+  REQUIRE_MESSAGE(lagging.wait_until("SELECT count(*) = 1 FROM pg_stat_replication WHERE "
+                                     "application_name = 'fleet_lag_replica' AND state = "
+                                     "'streaming'"),
+                  "the standby never streamed");
+  REQUIRE(fleet.run({"start", itest::rename_plan_path()}).exit_code == 0);
+  fleet.start_writers();
+  for (int i = 0; i < 2; ++i) {
+    fleet.let_them_write();
+    auto r = fleet.run({"next"});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
+  }
+  const auto on_standby = [&](const std::string& sql) {
+    pqxx::connection conn(standby.url());
+    pqxx::nontransaction tx(conn);
+    tx.exec(sql);
+  };
+  on_standby("SELECT pg_wal_replay_pause()");
+  const int port = test_support::free_port();
+  test_support::Child copying(fleet.argv({"next", "--batch-size", "200", "--max-rows-per-second",
+                                          "1000", "--metrics-port", std::to_string(port)}),
+                              fleet.env);
+  // Both copies run side by side; the one without a standby finishes while the other holds.
+  REQUIRE_MESSAGE(lagging.wait_until("SELECT coalesce((SELECT throttled_by = 'replica_lag' FROM "
+                                     "orchestrate.control), false)"),
+                  "the lagging target's copy never held for its standby");
+  REQUIRE_MESSAGE(steady.wait_until("SELECT count(*) > 0 FROM orchestrate.events WHERE outcome = "
+                                  "'backfill_done'"),
+                  "the other target's copy never finished");
+  CHECK(lagging.value("SELECT count(*) FROM orchestrate.events WHERE outcome = 'backfill_done'") ==
+        "0");
+  CHECK(lagging.value("SELECT count(*) FROM orchestrate.events WHERE outcome = 'throttled' AND "
+                      "item = 'replica_lag'") != "0");
+  CHECK(steady.value("SELECT count(*) FROM orchestrate.events WHERE outcome = 'throttled'") == "0");
+
+  auto r = fleet.run({"--json", "status"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  const auto status = nlohmann::json::parse(r.out);
+  INFO(status.dump());
+  CHECK(status["targets"][0]["backfill"]["throttled_by"] == "replica_lag");
+  CHECK(status["targets"][0]["backfill"]["state"] == "running");
+  CHECK(status["targets"][1]["backfill"]["state"] == "done");
+  CHECK(status["targets"][1]["backfill"]["throttled_by"].is_null());
+  r = fleet.run({"status"});
+  CHECK(r.out.find("throttled: 1 (" + lagging.name + ")") != std::string::npos);
+  const std::string body = test_support::http_get(port, "/metrics");
+  INFO(body);
+  CHECK(body.find("orchestrate_backfill_throttled_by{plan=\"rename-users-phone\",target=\"" +
+                  lagging.name + "\",reason=\"replica_lag\"} 1") != std::string::npos);
+  CHECK(body.find("orchestrate_backfill_rows_done{plan=\"rename-users-phone\",target=\"" +
+                  steady.name + "\"}") != std::string::npos);
+
+  on_standby("SELECT pg_wal_replay_resume()");
+  const auto done = copying.wait();
+  INFO(done.out << done.err);
+  CHECK(done.exit_code == 0);
+  CHECK(fleet.states() == all_of(2, "backfill"));
+  r = fleet.run({"next"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
+  fleet.switch_to_new_app();
+  r = fleet.run({"next"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
+  CHECK(fleet.states() == all_of(2, "done"));
   fleet.let_them_write();
   fleet.stop_and_verify({"phone"});
 }
