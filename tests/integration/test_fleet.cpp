@@ -412,3 +412,36 @@ TEST_CASE("a lagging standby of one target holds that target's copy only, and th
   fleet.let_them_write();
   fleet.stop_and_verify({"phone"});
 }
+
+TEST_CASE("a failing target stops its wave (or, with --on-error continue, the rest of the wave "
+          "still moves); the next wave never starts, and a later next brings the stragglers up") {
+  Fleet fleet(1, 4, 500, {{1, 1}, {2, 1}, {1, 1}}, "fe");
+  REQUIRE(fleet.run({"start", itest::rename_plan_path()}).exit_code == 0);
+  fleet.start_writers();
+  fleet.let_them_write();
+  // Expand's ALTER TABLE cannot take its lock on the second target.
+  pqxx::connection holder(fleet.dbs[1]->url);
+  pqxx::work hold(holder);
+  hold.exec("LOCK TABLE users IN ACCESS SHARE MODE");
+  auto r = fleet.run({"--lock-retry-for", "1s", "next"});
+  INFO("stop: " << r.out << r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("target " + fleet.dbs[1]->name + ":") != std::string::npos);
+  CHECK(fleet.states() ==
+        std::vector<std::string>{"expand", "planned", "planned", "planned"});
+
+  r = fleet.run({"--lock-retry-for", "1s", "next", "--on-error", "continue"});
+  INFO("continue: " << r.out << r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("stopped in wave wave1") != std::string::npos);
+  CHECK(fleet.states() == std::vector<std::string>{"expand", "planned", "expand", "planned"});
+
+  hold.abort();
+  fleet.let_them_write();
+  r = fleet.run({"next"});
+  INFO("stragglers: " << r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(fleet.states() == all_of(4, "expand"));
+  fleet.let_them_write();
+  fleet.stop_and_verify({"phone_number"});
+}
