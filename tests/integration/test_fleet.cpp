@@ -413,8 +413,8 @@ TEST_CASE("a lagging standby of one target holds that target's copy only, and th
   fleet.stop_and_verify({"phone"});
 }
 
-TEST_CASE("a failing target stops its wave (or, with --on-error continue, the rest of the wave "
-          "still moves); the next wave never starts, and a later next brings the stragglers up") {
+TEST_CASE("a failing target stops its wave (with --on-error continue the rest of the wave still "
+          "moves), the next wave never starts, and a later next brings the stragglers up") {
   Fleet fleet(1, 4, 500, {{1, 1}, {2, 1}, {1, 1}}, "fe");
   REQUIRE(fleet.run({"start", itest::rename_plan_path()}).exit_code == 0);
   fleet.start_writers();
