@@ -144,7 +144,9 @@ public:
     }
   }
 
-  BackfillOutcome run() {
+  // Prepares on blocking connections (the ranges, the totals, the pause flag: short queries),
+  // then runs the workers and the monitor on the caller's executor until the last has ended.
+  awaitable<BackfillOutcome> run() {
     auto conn = open_connection(m_job.url, "orchestrate backfill " + m_job.plan);
     auto pending = prepare_ranges(*conn, m_job.state_schema, m_job.plan, m_job.specs,
                                   m_job.options);
@@ -154,26 +156,44 @@ public:
     m_started = clock::now();
     m_stop = early_stop(*conn);
     if (m_stop == StopReason::none && !m_queue.empty()) {
-      const SignalDispositions dispositions;
-      asio::io_context io;
-      // SIGINT and SIGTERM wake the engine at once, on its own thread: every wait ends, the
-      // batches in flight finish and are recorded, and no new one starts.
-      asio::signal_set signals(io, SIGINT, SIGTERM);
-      signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
-        if (!ec) {
-          dispositions.forward(signal_number);
-          stop(StopReason::signal);
-        }
-      });
-      m_active = static_cast<int>(m_pids.size());
-      for (std::size_t i = 0; i < m_pids.size(); ++i) {
-        asio::co_spawn(io, worker(i), [this](std::exception_ptr e) { failed(e); });
+      auto executor = co_await asio::this_coro::executor;
+      // SIGINT and SIGTERM wake the engine at once: every wait ends, the batches in flight
+      // finish and are recorded, and no new one starts.
+      std::optional<SignalDispositions> dispositions;
+      std::optional<asio::signal_set> signals;
+      if (m_job.own_signals) {
+        dispositions.emplace();
+        signals.emplace(executor, SIGINT, SIGTERM);
+        signals->async_wait([this, &dispositions](const boost::system::error_code& ec,
+                                                  int signal_number) {
+          if (!ec) {
+            dispositions->forward(signal_number);
+            stop(StopReason::signal);
+          }
+        });
       }
-      asio::co_spawn(io, monitor(), [&](std::exception_ptr e) {
+      m_active = static_cast<int>(m_pids.size());
+      int running = m_active + 1;
+      // Completes once every coroutine spawned here has ended; setting the expiry also wakes a
+      // wait already pending.
+      asio::steady_timer all_ended(executor, clock::time_point::max());
+      const auto ended = [this, &running, &all_ended](std::exception_ptr e) {
         failed(e);
-        signals.cancel(); // the last to end: nothing is left to wake
-      });
-      io.run();
+        if (--running == 0) {
+          all_ended.expires_at(clock::time_point::min());
+        }
+      };
+      for (std::size_t i = 0; i < m_pids.size(); ++i) {
+        asio::co_spawn(executor, worker(i), ended);
+      }
+      asio::co_spawn(executor, monitor(), ended);
+      while (running > 0) {
+        boost::system::error_code ec;
+        co_await all_ended.async_wait(asio::redirect_error(use_awaitable, ec));
+      }
+      if (signals) {
+        signals->cancel(); // every coroutine has ended: nothing is left to wake
+      }
     }
     publish_final(*conn);
     m_reporter.progress_done();
@@ -186,7 +206,7 @@ public:
     out.finished = m_stop == StopReason::none && m_queue.empty() && m_unfinished == 0;
     out.stopped_because =
         out.finished ? StopReason::none : (m_stop == StopReason::none ? StopReason::signal : m_stop);
-    return out;
+    co_return out;
   }
 
 private:
@@ -672,12 +692,28 @@ std::string_view to_string(StopReason reason) {
   return "";
 }
 
-BackfillOutcome run_backfill(const BackfillJob& job, Reporter& reporter) {
+awaitable<BackfillOutcome> backfill_on_loop(const BackfillJob& job, Reporter& reporter) {
   if (job.specs.empty()) {
-    return {.finished = true};
+    co_return BackfillOutcome{.finished = true};
   }
   Engine engine(job, reporter);
-  return engine.run();
+  co_return co_await engine.run();
+}
+
+BackfillOutcome run_backfill(const BackfillJob& job, Reporter& reporter) {
+  asio::io_context io;
+  BackfillOutcome outcome;
+  std::exception_ptr failure;
+  asio::co_spawn(io, backfill_on_loop(job, reporter),
+                 [&](std::exception_ptr e, BackfillOutcome o) {
+                   failure = e;
+                   outcome = o;
+                 });
+  io.run();
+  if (failure) {
+    std::rethrow_exception(failure);
+  }
+  return outcome;
 }
 
 } // namespace orchestrate

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
+
 #include <atomic>
 #include <functional>
 #include <string>
@@ -34,8 +36,11 @@ struct BackfillJob {
   ExecSettings exec{};
   // The command's stop flag, set by its SIGINT/SIGTERM handler: read before the first batch
   // and between batches. While the workers run, the engine's own signal_set takes the signals
-  // (waking every wait at once) and passes them on to that handler.
+  // (waking every wait at once) and passes them on to that handler, unless `own_signals` is
+  // false: engines sharing one event loop (a fleet's) leave the signals to the flag, since one
+  // signal_set's saved handler would be another's.
   const std::atomic<bool>* stop = nullptr;
+  bool own_signals = true;
   // Told when a health limit starts holding the backfill (reason, detail with the measured
   // value), on the engine's thread; at most once per reason every 30 s.
   std::function<void(const std::string& reason, const std::string& detail)> on_throttle;
@@ -49,5 +54,12 @@ struct BackfillJob {
 // flight finish and are recorded first) with the reason. Throws StepError when a batch fails
 // for a reason retrying cannot fix.
 BackfillOutcome run_backfill(const BackfillJob& job, Reporter& reporter);
+
+// The same backfill as a coroutine on the caller's executor, so several (a fleet's targets)
+// share one event loop and one thread: its workers and monitor are spawned on that executor
+// and it completes when they have all ended. Preparing (the ranges, the totals) and the final
+// progress record are short blocking queries that hold the loop meanwhile.
+boost::asio::awaitable<BackfillOutcome> backfill_on_loop(const BackfillJob& job,
+                                                         Reporter& reporter);
 
 } // namespace orchestrate

@@ -2,6 +2,7 @@
 #include "cli/json_lines.hpp"
 #include "run/observers.hpp"
 #include "cli/reconnecting.hpp"
+#include "cli/fleet_command.hpp"
 #include "cli/session.hpp"
 #include "run/runner.hpp"
 #include "state/lock.hpp"
@@ -14,9 +15,14 @@ struct NextOptions {
   bool dry_run = false;
   BackfillFlags backfill;
   ObserverFlags observers;
+  FleetFlags fleet;
 };
 
 int run_next(const NextOptions& o, const GlobalOptions& g) {
+  if (!o.fleet.targets.empty()) {
+    return run_fleet(g, o.fleet, o.backfill, false,
+                     [&](Fleet& f) { return f.next(f.resolve_plan(o.name)); }, o.observers);
+  }
   if (g.json) {
     json_outcome_for(""); // an outcome line even when the command fails before naming its plan
   }
@@ -54,6 +60,7 @@ void setup_next(CLI::App& app, const GlobalOptions& g, Action& action) {
   add_backfill_flags(*sub, o->backfill);
   add_hook_flag(*sub, o->observers);
   add_metrics_flag(*sub, o->observers);
+  add_fleet_flags(*sub, o->fleet);
   sub->callback([&action, o, &g] { action = [o, &g] { return run_next(*o, g); }; });
 }
 

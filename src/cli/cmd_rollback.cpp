@@ -1,5 +1,6 @@
 #include "run/observers.hpp"
 #include "cli/reconnecting.hpp"
+#include "cli/fleet_command.hpp"
 #include "cli/session.hpp"
 #include "run/runner.hpp"
 #include "state/lock.hpp"
@@ -10,9 +11,14 @@ namespace {
 struct RollbackOptions {
   std::string name;
   ObserverFlags observers;
+  FleetFlags fleet;
 };
 
 int run_rollback(const RollbackOptions& o, const GlobalOptions& g) {
+  if (!o.fleet.targets.empty()) {
+    return run_fleet(g, o.fleet, {}, false,
+                     [&](Fleet& f) { return f.rollback(f.resolve_plan(o.name)); }, o.observers);
+  }
   Session s(g, "rollback");
   const std::string name = s.resolve_plan(o.name);
   PlanLock lock(*s.conn, g.state_schema, name);
@@ -35,6 +41,7 @@ void setup_rollback(CLI::App& app, const GlobalOptions& g, Action& action) {
                   "contract only)");
   sub->add_option("NAME", o->name, "plan name (may be left out when one plan is active)");
   add_hook_flag(*sub, o->observers);
+  add_fleet_flags(*sub, o->fleet);
   sub->callback([&action, o, &g] { action = [o, &g] { return run_rollback(*o, g); }; });
 }
 

@@ -1,4 +1,5 @@
 #include "cli/preflight_report.hpp"
+#include "cli/fleet_command.hpp"
 #include "cli/session.hpp"
 #include "run/registration.hpp"
 #include "state/lock.hpp"
@@ -8,9 +9,14 @@ namespace orchestrate {
 namespace {
 struct StartOptions {
   std::string plan;
+  FleetFlags fleet;
 };
 
 int run_start(const StartOptions& o, const GlobalOptions& g) {
+  if (!o.fleet.targets.empty()) {
+    const Plan plan = load_plan(o.plan);
+    return run_fleet(g, o.fleet, {}, false, [&](Fleet& f) { return f.start(plan, o.plan); });
+  }
   Plan plan = load_plan(o.plan);
   // Privileges first: a role that may not create the state schema learns what to grant before
   // anything is created.
@@ -40,6 +46,7 @@ void setup_start(CLI::App& app, const GlobalOptions& g, Action& action) {
   auto o = std::make_shared<StartOptions>();
   auto* sub = app.add_subcommand("start", "Register a plan (state planned)");
   sub->add_option("PLAN", o->plan, "plan file")->required();
+  add_fleet_flags(*sub, o->fleet);
   sub->callback([&action, o, &g] { action = [o, &g] { return run_start(*o, g); }; });
 }
 

@@ -6,7 +6,12 @@
 #include <thread>
 
 #include "cli/search_path.hpp"
+#include "cli/fleet_command.hpp"
+#include "cli/fleet_status_text.hpp"
 #include "cli/session.hpp"
+#include "cli/console.hpp"
+#include "fleet/status.hpp"
+#include "fleet/targets.hpp"
 #include "state/backfill_control.hpp"
 #include "core/ident.hpp"
 #include "core/text.hpp"
@@ -20,7 +25,53 @@ namespace {
 struct StatusOptions {
   std::string name;
   bool watch = false;
+  FleetFlags fleet;
 };
+
+// Sleeps a second in steps, so Ctrl-C leaves at once; true when asked to stop.
+bool wait_a_second(const std::atomic<bool>* stop) {
+  for (int i = 0; i < 10 && !stop->load(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return stop->load();
+}
+
+void clear_for_refresh() {
+  const std::time_t now = std::time(nullptr);
+  char at[32];
+  std::strftime(at, sizeof at, "%Y-%m-%d %H:%M:%S", std::localtime(&now));
+  std::printf("\033[H\033[2J%s  (refreshed every second; Ctrl-C to leave)\n\n", at);
+}
+
+// `status --targets FILE`: every target of the fleet, each on its own connection.
+int run_fleet_status(const StatusOptions& o, const GlobalOptions& g) {
+  ConsoleReporter console(g.json);
+  Fleet fleet(parse_targets_file(o.fleet.targets),
+              FleetSettings{.state_schema = g.state_schema, .exec = g.exec()}, console);
+  const std::string plan = fleet.resolve_plan(o.name);
+  const auto* stop = o.watch ? install_stop_handlers() : nullptr;
+  for (;;) {
+    const auto all = fleet_status(fleet, plan);
+    if (g.json) {
+      nlohmann::json targets = nlohmann::json::array();
+      for (const auto& s : all) {
+        targets.push_back(target_status_json(s));
+      }
+      std::printf("%s\n", nlohmann::json({{"plan", plan}, {"targets", targets}})
+                              .dump(o.watch ? -1 : 2)
+                              .c_str());
+    } else {
+      if (o.watch) {
+        clear_for_refresh();
+      }
+      std::printf("%s", fleet_status_text(plan, all).c_str());
+    }
+    std::fflush(stdout);
+    if (!o.watch || wait_a_second(stop)) {
+      return 0;
+    }
+  }
+}
 
 // A gate result that no longer describes the plan: taken in another phase than the current one,
 // or before a backfill that ran since (a [FAIL] "rows differ" while the copy goes on).
@@ -302,6 +353,9 @@ std::vector<std::string> active_plans(Session& s) {
 }
 
 int run_status(const StatusOptions& o, const GlobalOptions& g) {
+  if (!o.fleet.targets.empty()) {
+    return run_fleet_status(o, g);
+  }
   Session s(g, "status", StateUse::read);
   std::vector<std::string> names;
   if (!o.name.empty()) {
@@ -344,10 +398,7 @@ int run_status(const StatusOptions& o, const GlobalOptions& g) {
       std::printf("%s\n", (one ? all[0] : all).dump(o.watch ? -1 : 2).c_str());
     } else {
       if (o.watch) {
-        const std::time_t now = std::time(nullptr);
-        char at[32];
-        std::strftime(at, sizeof at, "%Y-%m-%d %H:%M:%S", std::localtime(&now));
-        std::printf("\033[H\033[2J%s  (refreshed every second; Ctrl-C to leave)\n\n", at);
+        clear_for_refresh();
       }
       std::printf("%s", text.c_str());
     }
@@ -355,10 +406,7 @@ int run_status(const StatusOptions& o, const GlobalOptions& g) {
     if (!o.watch) {
       return 0;
     }
-    for (int i = 0; i < 10 && !stop->load(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    if (stop->load()) {
+    if (wait_a_second(stop)) {
       return 0;
     }
   }
@@ -374,6 +422,7 @@ void setup_status(CLI::App& app, const GlobalOptions& g, Action& action) {
   sub->add_flag("--watch", o->watch,
                 "refresh every second until Ctrl-C (works while the backfill runs in another "
                 "process or on another host; with --json, one JSON document per line)");
+  add_fleet_flags(*sub, o->fleet, false);
   sub->callback([&action, o, &g] { action = [o, &g] { return run_status(*o, g); }; });
 }
 

@@ -2,6 +2,7 @@
 #include <filesystem>
 
 #include "run/observers.hpp"
+#include "cli/fleet_command.hpp"
 #include "cli/session.hpp"
 #include "core/errors.hpp"
 #include "run/registration.hpp"
@@ -14,6 +15,7 @@ namespace {
 struct UpOptions {
   std::string dir;
   ObserverFlags observers;
+  FleetFlags fleet;
 };
 
 std::vector<std::string> plan_files(const std::string& dir) {
@@ -32,6 +34,15 @@ std::vector<std::string> plan_files(const std::string& dir) {
 }
 
 int run_up(const UpOptions& o, const GlobalOptions& g) {
+  if (!o.fleet.targets.empty()) {
+    const auto files = plan_files(o.dir);
+    std::vector<Plan> plans;
+    for (const auto& f : files) {
+      plans.push_back(load_plan(f));
+    }
+    return run_fleet(g, o.fleet, {}, true, [&](Fleet& f) { return f.up(plans, files); },
+                     o.observers);
+  }
   const auto files = plan_files(o.dir);
   // Parse everything first: a broken plan late in the list stops the run before anything moved.
   std::vector<Plan> plans;
@@ -74,6 +85,7 @@ void setup_up(CLI::App& app, const GlobalOptions& g, Action& action) {
             "order, through all five phases without throttling");
   sub->add_option("DIR", o->dir, "directory of plan files")->required();
   add_hook_flag(*sub, o->observers);
+  add_fleet_flags(*sub, o->fleet);
   sub->callback([&action, o, &g] { action = [o, &g] { return run_up(*o, g); }; });
 }
 

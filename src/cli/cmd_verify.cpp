@@ -1,3 +1,4 @@
+#include "cli/fleet_command.hpp"
 #include "cli/session.hpp"
 #include "core/errors.hpp"
 #include "run/runner.hpp"
@@ -7,9 +8,14 @@ namespace orchestrate {
 namespace {
 struct VerifyOptions {
   std::string name;
+  FleetFlags fleet;
 };
 
 int run_verify(const VerifyOptions& o, const GlobalOptions& g) {
+  if (!o.fleet.targets.empty()) {
+    return run_fleet(g, o.fleet, {}, false,
+                     [&](Fleet& f) { return f.verify(f.resolve_plan(o.name)); });
+  }
   Session s(g, "verify", StateUse::read);
   const std::string name = s.resolve_plan(o.name);
   RunnerOptions ro;
@@ -32,6 +38,7 @@ void setup_verify(CLI::App& app, const GlobalOptions& g, Action& action) {
   auto* sub = app.add_subcommand("verify", "Run the current phase's gate and print each check; "
                                            "changes nothing (exit 3 when it fails)");
   sub->add_option("NAME", o->name, "plan name (may be left out when one plan is active)");
+  add_fleet_flags(*sub, o->fleet, false);
   sub->callback([&action, o, &g] { action = [o, &g] { return run_verify(*o, g); }; });
 }
 

@@ -2,30 +2,43 @@
 
 #include <prometheus/text_serializer.h>
 
+#include <algorithm>
 #include <sstream>
 
 namespace orchestrate {
 
 namespace {
 
-prometheus::Family<prometheus::Gauge>&
-gauges(prometheus::Registry& r, const char* name, const char* help, const std::string& plan) {
-  return prometheus::BuildGauge().Name(name).Help(help).Labels({{"plan", plan}}).Register(r);
+prometheus::Family<prometheus::Gauge>& gauges(prometheus::Registry& r,
+                                              const char* name,
+                                              const char* help,
+                                              const prometheus::Labels& labels) {
+  return prometheus::BuildGauge().Name(name).Help(help).Labels(labels).Register(r);
 }
 
-prometheus::Family<prometheus::Counter>&
-counters(prometheus::Registry& r, const char* name, const char* help, const std::string& plan) {
-  return prometheus::BuildCounter().Name(name).Help(help).Labels({{"plan", plan}}).Register(r);
+prometheus::Family<prometheus::Counter>& counters(prometheus::Registry& r,
+                                                  const char* name,
+                                                  const char* help,
+                                                  const prometheus::Labels& labels) {
+  return prometheus::BuildCounter().Name(name).Help(help).Labels(labels).Register(r);
+}
+
+prometheus::Labels labels_of(const std::string& plan, const std::string& target) {
+  prometheus::Labels labels{{"plan", plan}};
+  if (!target.empty()) {
+    labels["target"] = target;
+  }
+  return labels;
 }
 
 } // namespace
 
 prometheus::Gauge& BackfillMetrics::gauge(const char* name, const char* help) {
-  return gauges(*m_registry, name, help, m_plan).Add({});
+  return gauges(*m_registry, name, help, m_labels).Add({});
 }
 
-BackfillMetrics::BackfillMetrics(std::string plan)
-    : m_plan(std::move(plan)), m_registry(std::make_shared<prometheus::Registry>()),
+BackfillMetrics::BackfillMetrics(std::string plan, std::string target)
+    : m_labels(labels_of(plan, target)), m_registry(std::make_shared<prometheus::Registry>()),
       m_rows_done(gauge("orchestrate_backfill_rows_done",
                         "Rows the backfill has processed (counted).")),
       m_rows_estimated(gauge("orchestrate_backfill_rows_estimated",
@@ -46,36 +59,36 @@ BackfillMetrics::BackfillMetrics(std::string plan)
       m_retries(counters(*m_registry, "orchestrate_backfill_retries_total",
                          "Batches run again after a retryable error (lock timeout, "
                          "serialization failure, deadlock) or a lost connection.",
-                         m_plan)
+                         m_labels)
                     .Add({})),
       m_reports(counters(*m_registry, "orchestrate_backfill_progress_reports_total",
-                         "Progress reports received from the backfill engine.", m_plan)
+                         "Progress reports received from the backfill engine.", m_labels)
                     .Add({})),
       m_batch_duration(prometheus::BuildHistogram()
                            .Name("orchestrate_backfill_batch_duration_seconds")
                            .Help("How long each batch took, round trip included.")
-                           .Labels({{"plan", m_plan}})
+                           .Labels(m_labels)
                            .Register(*m_registry)
                            .Add({}, prometheus::Histogram::BucketBoundaries{
                                         0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10})),
       m_throttled_seconds(counters(*m_registry, "orchestrate_backfill_throttled_seconds_total",
-                                   "Seconds the backfill spent throttled, by reason.", m_plan)),
+                                   "Seconds the backfill spent throttled, by reason.", m_labels)),
       m_throttled_by(gauges(*m_registry, "orchestrate_backfill_throttled_by",
                             "1, labelled with what throttles the backfill as of the latest "
                             "report.",
-                            m_plan)),
+                            m_labels)),
       m_replica_lag_seconds(gauges(*m_registry, "orchestrate_backfill_replica_lag_seconds",
                                    "How long ago the primary wrote the oldest WAL the standby "
                                    "furthest behind has not replayed.",
-                                   m_plan)),
+                                   m_labels)),
       m_replica_lag_bytes(gauges(*m_registry, "orchestrate_backfill_replica_lag_bytes",
-                                 "WAL bytes that standby has not replayed.", m_plan)),
+                                 "WAL bytes that standby has not replayed.", m_labels)),
       m_wal_rate(gauges(*m_registry, "orchestrate_backfill_wal_bytes_per_second",
-                        "The server's WAL rate over the last seconds.", m_plan)),
+                        "The server's WAL rate over the last seconds.", m_labels)),
       m_xact_age(gauges(*m_registry, "orchestrate_backfill_oldest_xact_seconds",
                         "Age of the oldest transaction pinning the xmin horizon in this "
                         "database.",
-                        m_plan)) {
+                        m_labels)) {
   m_started.SetToCurrentTime();
   m_throttled_seconds.Add({{"reason", "none"}});
 }
@@ -141,6 +154,36 @@ void BackfillMetrics::update(const Progress& p) {
 std::string BackfillMetrics::render() const {
   std::ostringstream out;
   prometheus::TextSerializer().Serialize(out, m_registry->Collect());
+  return out.str();
+}
+
+std::shared_ptr<BackfillMetrics> FleetMetrics::of(const std::string& target) {
+  std::lock_guard lock(m_mutex);
+  auto& m = m_targets[target];
+  if (!m) {
+    m = std::make_shared<BackfillMetrics>(m_plan, target);
+  }
+  return m;
+}
+
+std::string FleetMetrics::render() const {
+  std::vector<prometheus::MetricFamily> families;
+  {
+    std::lock_guard lock(m_mutex);
+    for (const auto& [target, metrics] : m_targets) {
+      for (auto& family : metrics->collect()) {
+        auto same = std::find_if(families.begin(), families.end(),
+                                 [&](const auto& f) { return f.name == family.name; });
+        if (same == families.end()) {
+          families.push_back(std::move(family));
+        } else {
+          same->metric.insert(same->metric.end(), family.metric.begin(), family.metric.end());
+        }
+      }
+    }
+  }
+  std::ostringstream out;
+  prometheus::TextSerializer().Serialize(out, families);
   return out.str();
 }
 

@@ -22,7 +22,7 @@ namespace {
 // shared_from_this until its last handler ran.
 class Connection : public std::enable_shared_from_this<Connection> {
 public:
-  Connection(tcp::socket socket, std::shared_ptr<const BackfillMetrics> metrics)
+  Connection(tcp::socket socket, std::shared_ptr<const MetricsSource> metrics)
       : m_stream(std::move(socket)), m_metrics(std::move(metrics)) {}
 
   void start() {
@@ -59,14 +59,14 @@ private:
   beast::flat_buffer m_buffer;
   http::request<http::string_body> m_request;
   http::response<http::string_body> m_response;
-  std::shared_ptr<const BackfillMetrics> m_metrics;
+  std::shared_ptr<const MetricsSource> m_metrics;
 };
 } // namespace
 
 struct MetricsServer::Impl {
   asio::io_context io;
   tcp::acceptor acceptor{io};
-  std::shared_ptr<const BackfillMetrics> metrics;
+  std::shared_ptr<const MetricsSource> metrics;
 
   void accept() {
     acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
@@ -83,7 +83,7 @@ struct MetricsServer::Impl {
 
 MetricsServer::MetricsServer(const std::string& address,
                              unsigned short port,
-                             std::shared_ptr<const BackfillMetrics> metrics)
+                             std::shared_ptr<const MetricsSource> metrics)
     : m_impl(std::make_unique<Impl>()) {
   m_impl->metrics = std::move(metrics);
   const std::string where = address + ":" + std::to_string(port);

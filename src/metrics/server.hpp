@@ -16,7 +16,7 @@ public:
   // (InputError, exit 2).
   MetricsServer(const std::string& address,
                 unsigned short port,
-                std::shared_ptr<const BackfillMetrics> metrics);
+                std::shared_ptr<const MetricsSource> metrics);
   ~MetricsServer();
   MetricsServer(const MetricsServer&) = delete;
   MetricsServer& operator=(const MetricsServer&) = delete;

@@ -44,7 +44,9 @@ json gates_schema() {
   return object(props, {});
 }
 
-json backfill_schema() {
+} // namespace
+
+json backfill_json_schema() {
   return object(
       {{"batch_size", {{"type", "integer"}, {"minimum", 1}, {"maximum", 10000000}}},
        {"max_rows_per_second", {{"type", "number"}, {"minimum", 1}}},
@@ -67,7 +69,6 @@ json backfill_schema() {
                                                     "this pins the xmin horizon, e.g. 10min")}},
       {});
 }
-} // namespace
 
 json plan_json_schema() {
   json schema = object(
@@ -82,7 +83,7 @@ json plan_json_schema() {
                                            "plan's name); the old application's is this name "
                                            "with _old"}}},
        {"changes", {{"type", "array"}, {"minItems", 1}, {"items", change_schema()}}},
-       {"backfill", backfill_schema()},
+       {"backfill", backfill_json_schema()},
        {"gates", gates_schema()},
        {"hooks", str("directory of event hooks (a relative path is taken from the working directory of `orchestrate next`)")}},
       {"changes"});

@@ -18,9 +18,7 @@
 
 namespace orchestrate {
 
-namespace {
-
-void parse_backfill(const YAML::Node& node, const std::string& file, BackfillSettings& out) {
+void parse_backfill_settings(const YAML::Node& node, const std::string& file, BackfillSettings& out) {
   Fields f(node, file, "backfill");
   f.expect({"batch_size", "max_rows_per_second", "window", "workers", "target_batch_ms",
             "max_replica_lag", "max_replica_lag_bytes", "replicas", "max_wal_rate",
@@ -68,6 +66,8 @@ void parse_backfill(const YAML::Node& node, const std::string& file, BackfillSet
   }
   f.finish();
 }
+
+namespace {
 
 void parse_gates(const YAML::Node& node, const std::string& file, Plan& plan) {
   if (!node.IsMap()) {
@@ -215,7 +215,7 @@ Plan parse_plan_text(const std::string& text, const std::string& file) {
       plan.changes.push_back(parse_change(c, file));
     }
     if (YAML::Node b = top.optional_node("backfill"); b.IsDefined()) {
-      parse_backfill(b, file, plan.backfill);
+      parse_backfill_settings(b, file, plan.backfill);
     }
     if (YAML::Node g = top.optional_node("gates"); g.IsDefined()) {
       parse_gates(g, file, plan);

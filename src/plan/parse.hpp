@@ -1,5 +1,7 @@
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <string>
 
 #include "plan/model.hpp"
@@ -12,5 +14,9 @@ namespace orchestrate {
 Plan parse_plan_file(const std::string& path);
 // Same, from text; `file` is only used in messages and for the default plan name.
 Plan parse_plan_text(const std::string& text, const std::string& file);
+
+// Reads a `backfill:` mapping (a plan's, or a fleet target's) into `out`, with a PlanError at
+// the offending key for anything unknown or malformed.
+void parse_backfill_settings(const YAML::Node& node, const std::string& file, BackfillSettings& out);
 
 } // namespace orchestrate

@@ -35,4 +35,19 @@ BackfillOptions resolve_backfill_options(const PlanRecord& record, const Backfil
   return o;
 }
 
+BackfillSettings overlay_backfill_settings(const BackfillSettings& under,
+                                           const BackfillSettings& over) {
+  const auto pick = [](const auto& a, const auto& b) { return a ? a : b; };
+  return {.batch_size = pick(over.batch_size, under.batch_size),
+          .max_rows_per_second = pick(over.max_rows_per_second, under.max_rows_per_second),
+          .window = pick(over.window, under.window),
+          .workers = pick(over.workers, under.workers),
+          .target_batch_ms = pick(over.target_batch_ms, under.target_batch_ms),
+          .max_replica_lag = pick(over.max_replica_lag, under.max_replica_lag),
+          .max_replica_lag_bytes = pick(over.max_replica_lag_bytes, under.max_replica_lag_bytes),
+          .replicas = over.replicas.empty() ? under.replicas : over.replicas,
+          .max_wal_rate = pick(over.max_wal_rate, under.max_wal_rate),
+          .max_xact_age = pick(over.max_xact_age, under.max_xact_age)};
+}
+
 } // namespace orchestrate

@@ -10,4 +10,9 @@ namespace orchestrate {
 // the command line gave (`flags`: the same settings, as flags).
 BackfillOptions resolve_backfill_options(const PlanRecord& record, const BackfillSettings& flags);
 
+// `over`'s settings where it gives them, `under`'s otherwise (a fleet target's `backfill:`
+// under the command line's flags).
+BackfillSettings overlay_backfill_settings(const BackfillSettings& under,
+                                           const BackfillSettings& over);
+
 } // namespace orchestrate

@@ -41,6 +41,28 @@ std::pair<std::string, unsigned short> parse_listen(const std::string& text) {
 }
 } // namespace
 
+std::unique_ptr<MetricsServer> serve_metrics(const ObserverFlags& flags,
+                                             std::shared_ptr<const MetricsSource> metrics,
+                                             Reporter& console) {
+  if (!flags.metrics_port && !flags.metrics_listen) {
+    return nullptr;
+  }
+  const auto [address, port] =
+      flags.metrics_listen
+          ? parse_listen(*flags.metrics_listen)
+          : std::pair<std::string, unsigned short>{
+                "127.0.0.1", static_cast<unsigned short>(*flags.metrics_port)};
+  std::unique_ptr<MetricsServer> server;
+  try {
+    server = std::make_unique<MetricsServer>(address, port, std::move(metrics));
+  } catch (const InputError& e) {
+    throw InputError(std::string(flags.metrics_listen ? "--metrics-listen " : "--metrics-port ") +
+                     e.what());
+  }
+  console.info("metrics: http://" + server->endpoint() + "/metrics");
+  return server;
+}
+
 ObservingReporter::ObservingReporter(Reporter& inner, std::string plan, Hooks* hooks,
                                      std::shared_ptr<BackfillMetrics> metrics)
     : m_inner(inner), m_plan(std::move(plan)), m_hooks(hooks), m_metrics(std::move(metrics)) {}
@@ -66,8 +88,9 @@ void ObservingReporter::progress(const Progress& p) {
 Observers::Observers(const ObserverFlags& flags,
                      const PlanRecord& record,
                      Reporter& console,
-                     StateStore& store)
-    : m_plan(record.name), m_console(console), m_store(store) {
+                     StateStore& store,
+                     std::shared_ptr<BackfillMetrics> metrics)
+    : m_plan(record.name), m_console(console), m_store(store), m_metrics(std::move(metrics)) {
   const auto timeout = parse_duration(flags.hook_timeout);
   if (timeout.count() <= 0) {
     throw InputError("--hook-timeout must be longer than 0");
@@ -82,19 +105,8 @@ Observers::Observers(const ObserverFlags& flags,
                                       });
   }
   if (flags.metrics_port || flags.metrics_listen) {
-    const auto [address, port] =
-        flags.metrics_listen
-            ? parse_listen(*flags.metrics_listen)
-            : std::pair<std::string, unsigned short>{
-                  "127.0.0.1", static_cast<unsigned short>(*flags.metrics_port)};
     m_metrics = std::make_shared<BackfillMetrics>(record.name);
-    try {
-      m_server = std::make_unique<MetricsServer>(address, port, m_metrics);
-    } catch (const InputError& e) {
-      throw InputError(std::string(flags.metrics_listen ? "--metrics-listen " : "--metrics-port ") +
-                       e.what());
-    }
-    console.info("metrics: http://" + m_server->endpoint() + "/metrics");
+    m_server = serve_metrics(flags, m_metrics, console);
   }
   m_reporter = std::make_unique<ObservingReporter>(console, record.name, m_hooks.get(), m_metrics);
 }

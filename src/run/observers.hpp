@@ -51,12 +51,21 @@ private:
 // or by the Runner, never by a command. The hooks directory is the flag's,
 // else the plan's `hooks:` (a relative path is taken from the working directory). A hook that
 // exits non-zero or times out is shown as a warning and recorded as an event in `store`.
+// Serves `metrics` as `--metrics-port` / `--metrics-listen` ask (null when neither is given),
+// and says where on `console`; InputError (exit 2) for a bad address or a port in use.
+std::unique_ptr<MetricsServer> serve_metrics(const ObserverFlags& flags,
+                                             std::shared_ptr<const MetricsSource> metrics,
+                                             Reporter& console);
+
 class Observers {
 public:
+  // `metrics`: figures to feed when the flags ask for no server of their own (a fleet's target,
+  // whose metrics the fleet serves with every other target's).
   Observers(const ObserverFlags& flags,
             const PlanRecord& record,
             Reporter& console,
-            StateStore& store);
+            StateStore& store,
+            std::shared_ptr<BackfillMetrics> metrics = nullptr);
 
   Reporter& reporter() { return *m_reporter; }
   Hooks* hooks() { return m_hooks.get(); }

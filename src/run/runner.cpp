@@ -200,44 +200,74 @@ void Runner::run_after_copy(const PlanRecord& record) {
 }
 
 void Runner::run_backfill_phase(const PlanRecord& record) {
+  auto job = copy_job(record.name);
+  if (!job) {
+    return;
+  }
+  copy_ended(record.name, run_backfill(*job, m_reporter));
+}
+
+std::optional<BackfillJob> Runner::copy_job(const std::string& plan) {
+  const PlanRecord record = load(plan);
   const auto& specs = record.work.at(Phase::backfill).backfills;
   if (specs.empty()) {
-    return;
+    return std::nullopt;
   }
   m_phase_in_progress = "backfill";
   check_what_the_backfill_sees(record.name);
   BackfillJob job{m_options.url, m_store.schema(), record.name, specs, m_options.backfill,
                   m_options.exec, m_options.stop,
-                  [&](const std::string& reason, const std::string& detail) {
+                  [this, plan](const std::string& reason, const std::string& detail) {
                     m_reporter.warn("backfill held: " + reason + ": " + detail);
                     try {
-                      m_store.event(record.name, "backfill", reason, "throttled", detail);
+                      m_store.event(plan, "backfill", reason, "throttled", detail);
                     } catch (const pqxx::failure&) {
                       // The record is for people; the backfill goes on without it, and a lost
                       // session is the reconnecting command's to handle after the backfill.
                     }
                   }};
   m_store.event(record.name, "backfill", "", "backfill_started");
-  auto outcome = run_backfill(job, m_reporter);
+  return job;
+}
+
+void Runner::copy_ended(const std::string& plan, const BackfillOutcome& outcome) {
   if (!outcome.finished) {
     const std::string why(to_string(outcome.stopped_because));
-    m_store.event(record.name, "backfill", "", "backfill_stopped", why);
+    m_store.event(plan, "backfill", "", "backfill_stopped", why);
     throw StoppedEarly(fmt::format(
         "backfill of {} stopped early ({}) after {} rows ({} in this run); {}",
-        record.name, why, outcome.rows_total, outcome.rows_done,
+        plan, why, outcome.rows_total, outcome.rows_done,
         outcome.stopped_because == StopReason::paused
-            ? "run `orchestrate resume " + record.name + "`, then `orchestrate backfill " +
-                  record.name + "` to go on"
-            : "run `orchestrate backfill " + record.name + "` to resume"));
+            ? "run `orchestrate resume " + plan + "`, then `orchestrate backfill " +
+                  plan + "` to go on"
+            : "run `orchestrate backfill " + plan + "` to resume"));
   }
-  m_store.event(record.name, "backfill", "", "backfill_done",
+  m_store.event(plan, "backfill", "", "backfill_done",
                 fmt::format("{} rows", outcome.rows_done));
   if (m_options.hooks != nullptr) {
-    m_options.hooks->notify({"backfill-done", record.name, "backfill", "", outcome.rows_done,
+    m_options.hooks->notify({"backfill-done", plan, "backfill", "", outcome.rows_done,
                              outcome.rows_total});
   }
   m_reporter.info(fmt::format("  backfill done: {} rows processed in this run",
                               outcome.rows_done));
+}
+
+void Runner::after_copy(const std::string& plan) {
+  run_after_copy(load(plan));
+}
+
+bool Runner::copy_pending(const std::string& plan) {
+  return backfill_unfinished(load(plan));
+}
+
+void Runner::finish_backfill(const std::string& plan) {
+  const PlanRecord record = load(plan);
+  run_after_copy(record);
+  auto results = gate(record, Phase::backfill, true);
+  report_gate(Phase::backfill, results);
+  if (!all_passed(results)) {
+    fail_gate(plan, Phase::backfill, results, true);
+  }
 }
 
 void Runner::check_what_the_backfill_sees(const std::string& plan) {
@@ -357,6 +387,9 @@ void Runner::next(const std::string& plan) {
   run_phase(record, target);
   record.state = PlanState::at(target);
   record.applying.reset();
+  if (target == Phase::backfill && m_options.defer_copy) {
+    return; // the caller copies, then calls finish_backfill
+  }
   if (target == Phase::backfill) {
     run_backfill_phase(record);
     run_after_copy(record);
@@ -451,12 +484,7 @@ void Runner::backfill(const std::string& plan) {
                                  plan, record.state.name()));
   }
   run_backfill_phase(record);
-  run_after_copy(record);
-  auto results = gate(record, Phase::backfill, true);
-  report_gate(Phase::backfill, results);
-  if (!all_passed(results)) {
-    fail_gate(plan, Phase::backfill, results, true);
-  }
+  finish_backfill(plan);
 }
 
 std::vector<CheckResult> Runner::verify(const std::string& plan) {

@@ -5,9 +5,11 @@
 #include <atomic>
 #include <set>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "backfill/engine.hpp"
 #include "backfill/options.hpp"
 #include "core/errors.hpp"
 #include "core/reporter.hpp"
@@ -33,6 +35,9 @@ struct RunnerOptions {
   bool dry_run = false;
   const std::atomic<bool>* stop = nullptr;
   Hooks* hooks = nullptr; // event hooks (`--hook DIR`, the plan's `hooks:`); none when null
+  // `next` into the backfill phase returns once the phase's state is recorded, before the copy:
+  // a fleet runs its targets' copies side by side (copy_job, copy_ended, finish_backfill).
+  bool defer_copy = false;
 };
 
 // Moves registered plans through their phases. The caller holds the plan's lock.
@@ -67,6 +72,21 @@ public:
   using AroundMove = std::function<void(const std::function<std::string()>& phase,
                                         const std::function<void()>& move)>;
   void run_to_done(const std::string& plan, const AroundMove& around);
+
+  // The backfill phase in three parts, so a caller can run the copies of several plans (a
+  // fleet's targets) on one event loop: the copy of a plan in its backfill phase as a job
+  // (nullopt when the plan copies nothing; refuses a throttle the role cannot feed, records
+  // the start), its outcome recorded (throws StoppedEarly, exit 75, when it stopped before its
+  // end), then the steps after the copy and the gate (GateFailed when it does not pass).
+  std::optional<BackfillJob> copy_job(const std::string& plan);
+  void copy_ended(const std::string& plan, const BackfillOutcome& outcome);
+  void finish_backfill(const std::string& plan);
+  // The steps that run after the copy (the indexes it would otherwise update row by row), each
+  // one whose effect is not in place yet; no gate.
+  void after_copy(const std::string& plan);
+  // True while the plan's backfill has a range that has not reached its end.
+  bool copy_pending(const std::string& plan);
+  Reporter& reporter() { return m_reporter; }
 
 private:
   PlanRecord load(const std::string& plan);

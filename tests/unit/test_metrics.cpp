@@ -107,3 +107,25 @@ TEST_CASE("the server binds at once: it says where, and a port in use is bad inp
 }
 
 TEST_SUITE_END();
+
+TEST_CASE("a fleet's metrics carry a target label and list each family once") {
+  FleetMetrics fleet("p");
+  Progress a;
+  a.rows_done = 7;
+  a.throttled_by = "replica_lag";
+  fleet.of("eu-1")->update(a);
+  Progress b;
+  b.rows_done = 9;
+  fleet.of("us-1")->update(b);
+  const std::string out = fleet.render();
+  INFO(out);
+  CHECK(out.find("orchestrate_backfill_rows_done{plan=\"p\",target=\"eu-1\"} 7\n") !=
+        std::string::npos);
+  CHECK(out.find("orchestrate_backfill_rows_done{plan=\"p\",target=\"us-1\"} 9\n") !=
+        std::string::npos);
+  CHECK(out.find("orchestrate_backfill_throttled_by{plan=\"p\",target=\"eu-1\",reason="
+                 "\"replica_lag\"} 1\n") != std::string::npos);
+  const auto help = out.find("# HELP orchestrate_backfill_rows_done ");
+  REQUIRE(help != std::string::npos);
+  CHECK(out.find("# HELP orchestrate_backfill_rows_done ", help + 1) == std::string::npos);
+}
