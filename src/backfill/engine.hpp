@@ -40,10 +40,10 @@ struct BackfillJob {
   // false: engines sharing one event loop (a fleet's) leave the signals to the flag, since one
   // signal_set's saved handler would be another's.
   const std::atomic<bool>* stop = nullptr;
-  bool own_signals = true;
   // Told when a health limit starts holding the backfill (reason, detail with the measured
   // value), on the engine's thread; at most once per reason every 30 s.
-  std::function<void(const std::string& reason, const std::string& detail)> on_throttle;
+  std::function<void(const std::string& reason, const std::string& detail)> on_throttle{};
+  bool own_signals = true;
 };
 
 // Copies every row that still differs, with `options.workers` workers (each its own

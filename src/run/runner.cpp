@@ -215,9 +215,15 @@ std::optional<BackfillJob> Runner::copy_job(const std::string& plan) {
   }
   m_phase_in_progress = "backfill";
   check_what_the_backfill_sees(record.name);
-  BackfillJob job{m_options.url, m_store.schema(), record.name, specs, m_options.backfill,
-                  m_options.exec, m_options.stop,
-                  [this, plan](const std::string& reason, const std::string& detail) {
+  BackfillJob job{.url = m_options.url,
+                  .state_schema = m_store.schema(),
+                  .plan = record.name,
+                  .specs = specs,
+                  .options = m_options.backfill,
+                  .exec = m_options.exec,
+                  .stop = m_options.stop,
+                  .on_throttle = [this, plan](const std::string& reason,
+                                              const std::string& detail) {
                     m_reporter.warn("backfill held: " + reason + ": " + detail);
                     try {
                       m_store.event(plan, "backfill", reason, "throttled", detail);
