@@ -445,3 +445,63 @@ TEST_CASE("a failing target stops its wave (with --on-error continue the rest of
   fleet.let_them_write();
   fleet.stop_and_verify({"phone_number"});
 }
+
+TEST_CASE("verify, pause, resume, rollback and up take --targets and act on every target") {
+  Fleet fleet(1, 3, 300, {{1, 1}, {2, 2}}, "fo");
+  REQUIRE(fleet.run({"start", itest::rename_plan_path()}).exit_code == 0);
+  fleet.start_writers();
+  for (int i = 0; i < 2; ++i) { // expand, dual-write
+    fleet.let_them_write();
+    auto r = fleet.run({"next"});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
+  }
+  CHECK(fleet.states() == all_of(3, "dual_write"));
+  auto r = fleet.run({"verify"});
+  INFO("verify: " << r.out << r.err);
+  CHECK(r.exit_code == 0);
+
+  auto paused = [&] {
+    const auto s = fleet.run({"--json", "status"});
+    REQUIRE_MESSAGE(s.exit_code == 0, s.out << s.err);
+    const auto j = nlohmann::json::parse(s.out);
+    std::vector<bool> out;
+    for (const auto& t : j.at("targets")) {
+      out.push_back(t.at("paused").get<bool>());
+    }
+    return out;
+  };
+  r = fleet.run({"pause"});
+  INFO("pause: " << r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(paused() == std::vector<bool>(3, true));
+  r = fleet.run({"resume"});
+  CHECK(r.exit_code == 0);
+  CHECK(paused() == std::vector<bool>(3, false));
+
+  fleet.let_them_write();
+  r = fleet.run({"rollback"});
+  INFO("rollback: " << r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(fleet.states() == all_of(3, "rolled_back"));
+  for (const auto& db : fleet.dbs) {
+    CHECK(db->value("SELECT count(*) FROM pg_trigger WHERE tgname LIKE '\\_orc\\_%'") == "0");
+  }
+  fleet.let_them_write();
+  fleet.stop_and_verify({"phone_number"});
+
+  // up: a directory of plans brought to its end on every target.
+  const auto plans = fleet.dir / "plans";
+  std::filesystem::create_directories(plans);
+  std::ofstream(plans / "001-add-nickname.yaml")
+      << "name: add-nickname\nchanges:\n  - add_column: {table: users, column: nickname, "
+         "type: text}\n";
+  r = fleet.run({"up", plans.string()});
+  INFO("up: " << r.out << r.err);
+  CHECK(r.exit_code == 0);
+  for (const auto& db : fleet.dbs) {
+    CAPTURE(db->name);
+    CHECK(db->value("SELECT state FROM orchestrate.plans WHERE name = 'add-nickname'") == "done");
+    CHECK(db->value("SELECT count(*) FROM pg_attribute WHERE attrelid = 'users'::regclass AND "
+                    "attname = 'nickname' AND NOT attisdropped") == "1");
+  }
+}
