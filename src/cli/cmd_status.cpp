@@ -97,6 +97,10 @@ nlohmann::json status_json(Session& s, const PlanRecord& r) {
     pqxx::read_transaction tx(*s.conn);
     c = read_backfill_progress(tx, s.global.state_schema, r.name);
   }
+  // Before the backfill writes its control row, nothing is counted yet: zeros, not nulls.
+  backfill["rows_done"] = 0;
+  backfill["rows_estimated"] = 0;
+  backfill["rows_per_second"] = 0.0;
   if (c) {
     paused = c->paused;
     backfill["rows_done"] = c->rows_done;
@@ -373,7 +377,9 @@ int run_status(const StatusOptions& o, const GlobalOptions& g) {
       for (const auto& n : names) {
         auto r = s.store->find(n);
         auto j = status_json(s, *r);
-        text += status_text(j);
+        if (!g.json) {
+          text += status_text(j);
+        }
         all.push_back(std::move(j));
       }
     } catch (const pqxx::failure& e) {
