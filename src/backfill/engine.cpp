@@ -6,7 +6,6 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/redirect_error.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -23,6 +22,7 @@
 #include <unistd.h>
 
 #include "backfill/batch_sql.hpp"
+#include "backfill/loop_signals.hpp"
 #include "backfill/health.hpp"
 #include "backfill/pacing.hpp"
 #include "backfill/pg_async.hpp"
@@ -95,35 +95,6 @@ awaitable<std::optional<PgError>> attempt(awaitable<void> op) {
   co_return std::nullopt;
 }
 
-// SIGINT and SIGTERM as they were before the engine's signal_set took them, restored after it
-// is gone (Asio leaves them at SIG_DFL): the command's own handler then sees later signals.
-class SignalDispositions {
-public:
-  SignalDispositions() {
-    sigaction(SIGINT, nullptr, &m_int);
-    sigaction(SIGTERM, nullptr, &m_term);
-  }
-  ~SignalDispositions() {
-    sigaction(SIGINT, &m_int, nullptr);
-    sigaction(SIGTERM, &m_term, nullptr);
-  }
-  SignalDispositions(const SignalDispositions&) = delete;
-  SignalDispositions& operator=(const SignalDispositions&) = delete;
-
-  // Tells the handler the command had installed, so the rest of the command knows too.
-  void forward(int signal_number) const {
-    const struct sigaction& old = signal_number == SIGINT ? m_int : m_term;
-    if ((old.sa_flags & SA_SIGINFO) == 0 && old.sa_handler != SIG_DFL &&
-        old.sa_handler != SIG_IGN) {
-      old.sa_handler(signal_number);
-    }
-  }
-
-private:
-  struct sigaction m_int {};
-  struct sigaction m_term {};
-};
-
 struct BatchResult {
   long long covered = 0;
   std::optional<KeyText> cursor;
@@ -159,18 +130,9 @@ public:
       auto executor = co_await asio::this_coro::executor;
       // SIGINT and SIGTERM wake the engine at once: every wait ends, the batches in flight
       // finish and are recorded, and no new one starts.
-      std::optional<SignalDispositions> dispositions;
-      std::optional<asio::signal_set> signals;
-      if (m_job.own_signals) {
-        dispositions.emplace();
-        signals.emplace(executor, SIGINT, SIGTERM);
-        signals->async_wait([this, &dispositions](const boost::system::error_code& ec,
-                                                  int signal_number) {
-          if (!ec) {
-            dispositions->forward(signal_number);
-            stop(StopReason::signal);
-          }
-        });
+      std::optional<LoopSignals::Subscription> subscription;
+      if (m_job.signals != nullptr) {
+        subscription = m_job.signals->subscribe([this] { stop(StopReason::signal); });
       }
       m_active = static_cast<int>(m_pids.size());
       int running = m_active + 1;
@@ -191,8 +153,8 @@ public:
         boost::system::error_code ec;
         co_await all_ended.async_wait(asio::redirect_error(use_awaitable, ec));
       }
-      if (signals) {
-        signals->cancel(); // every coroutine has ended: nothing is left to wake
+      if (subscription) {
+        m_job.signals->unsubscribe(*subscription);
       }
     }
     publish_final(*conn);
@@ -702,12 +664,16 @@ awaitable<BackfillOutcome> backfill_on_loop(const BackfillJob& job, Reporter& re
 
 BackfillOutcome run_backfill(const BackfillJob& job, Reporter& reporter) {
   asio::io_context io;
+  LoopSignals signals(io.get_executor());
+  BackfillJob on_loop = job;
+  on_loop.signals = &signals;
   BackfillOutcome outcome;
   std::exception_ptr failure;
-  asio::co_spawn(io, backfill_on_loop(job, reporter),
+  asio::co_spawn(io, backfill_on_loop(on_loop, reporter),
                  [&](std::exception_ptr e, BackfillOutcome o) {
                    failure = e;
                    outcome = o;
+                   signals.cancel();
                  });
   io.run();
   if (failure) {

@@ -15,6 +15,8 @@
 
 namespace orchestrate {
 
+class LoopSignals;
+
 // Why a backfill stopped before it was done.
 enum class StopReason { none, signal, window, paused, error };
 // "signal", "window", "paused", "error" ("" for none), as events and `status` say it.
@@ -35,15 +37,14 @@ struct BackfillJob {
   BackfillOptions options{};
   ExecSettings exec{};
   // The command's stop flag, set by its SIGINT/SIGTERM handler: read before the first batch
-  // and between batches. While the workers run, the engine's own signal_set takes the signals
-  // (waking every wait at once) and passes them on to that handler, unless `own_signals` is
-  // false: engines sharing one event loop (a fleet's) leave the signals to the flag, since one
-  // signal_set's saved handler would be another's.
+  // and between batches.
   const std::atomic<bool>* stop = nullptr;
+  // The loop's signal watcher, if any: a signal then stops the backfill at once, every wait
+  // cut short (run_backfill makes one; a fleet makes one for all its targets' copies).
+  LoopSignals* signals = nullptr;
   // Told when a health limit starts holding the backfill (reason, detail with the measured
   // value), on the engine's thread; at most once per reason every 30 s.
   std::function<void(const std::string& reason, const std::string& detail)> on_throttle{};
-  bool own_signals = true;
 };
 
 // Copies every row that still differs, with `options.workers` workers (each its own

@@ -28,6 +28,7 @@
 #include "plan/json_fields.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
+#include "core/text.hpp"
 
 namespace orchestrate {
 
@@ -407,9 +408,7 @@ std::unique_ptr<Change> parse_add_column(Fields& fields) {
   if (spec.type.value.find(';') != std::string::npos) {
     fields.fail(spec.type.mark, "add_column: 'type' must be a type name");
   }
-  std::string lowered = spec.type.value;
-  std::transform(lowered.begin(), lowered.end(), lowered.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string lowered = lowercase(spec.type.value);
   // Both give every existing row a value drawn at ADD COLUMN, which rewrites the table under an
   // exclusive lock.
   if (lowered.find("serial") != std::string::npos || lowered.find("generated") != std::string::npos) {

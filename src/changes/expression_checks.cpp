@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/ident.hpp"
+#include "core/text.hpp"
 
 namespace orchestrate {
 
@@ -19,10 +20,7 @@ namespace {
 // serial, bigserial and smallserial name a column's type and default at once; as a value's
 // type they are the integers they stand for.
 std::string value_type(const std::string& type) {
-  std::string t;
-  for (char c : type) {
-    t += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
+  const std::string t = lowercase(type);
   if (t == "serial" || t == "serial4") {
     return "integer";
   }
@@ -114,9 +112,7 @@ bool function_may_be_volatile(std::string name) {
       "array", "row", "interval", "timestamp", "timestamptz", "date", "numeric", "int",
       "integer", "bigint", "text", "varchar", "character", "boolean", "split_part", "format",
       "current_user", "session_user", "current_setting", "cast", "array_length"};
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return k_not_volatile.count(name) == 0;
+  return k_not_volatile.count(lowercase(name)) == 0;
 }
 
 bool expression_may_be_volatile(const std::string& expression) {

@@ -14,6 +14,7 @@
 #include "plan/json_fields.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
+#include "core/text.hpp"
 
 namespace orchestrate {
 
@@ -221,9 +222,7 @@ std::unique_ptr<Change> parse_set_replica_identity(Fields& fields) {
     fields.fail(fields.mark(), "set_replica_identity: give 'identity' (default, full or nothing) "
                                "or 'index' (a unique index's name)");
   }
-  std::string v = identity->value;
-  std::transform(v.begin(), v.end(), v.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string v = lowercase(identity->value);
   const char kind = v == "default" ? 'd' : v == "full" ? 'f' : v == "nothing" ? 'n' : '?';
   if (kind == '?') {
     fields.fail(identity->mark, "set_replica_identity: 'identity' must be default, full or "

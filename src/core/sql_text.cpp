@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "core/ident.hpp"
+#include "core/text.hpp"
 
 namespace orchestrate {
 
@@ -13,14 +14,6 @@ bool word_start(char c) {
 }
 bool word_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
 }
 
 // Walks `sql` and calls `on_ident(name, begin, end)` for each identifier that is not a
@@ -65,7 +58,7 @@ template <class F> std::string rewrite(std::string_view sql, F on_ident) {
         ++j;
       }
       std::string original(sql.substr(i, j - i));
-      out += on_ident(lower(original), original, j);
+      out += on_ident(lowercase(original), original, j);
       i = j;
     } else {
       out += c;

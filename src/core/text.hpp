@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cctype>
 #include <string>
 
 namespace orchestrate {
@@ -8,6 +9,14 @@ namespace orchestrate {
 inline std::string trim_end(std::string text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
     text.pop_back();
+  }
+  return text;
+}
+
+// `text` with its ASCII letters in lower case (keywords, type names, option values).
+inline std::string lowercase(std::string text) {
+  for (char& c : text) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
   return text;
 }

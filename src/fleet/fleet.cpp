@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 
 #include "core/errors.hpp"
 #include "db/sqlstate.hpp"
@@ -325,7 +326,9 @@ FleetResult Fleet::next(const std::string& plan) {
   // Everyone settled in one place moves one phase on; otherwise the stragglers catch up.
   const int goal = lowest == highest && lowest % 2 == 0 ? lowest + 2 : highest + highest % 2;
   m_console.info(fmt::format("fleet: moving plan {} to {}", plan, rank_name(goal)));
-  // Lockstep: no target leaves a phase before every target there passes its gate.
+  // Lockstep: no target leaves a phase before every target there passes its gate. The move
+  // itself takes that gate as run here rather than running its scans again.
+  std::map<std::string, std::vector<CheckResult>> gated;
   if (goal - 2 >= 2) {
     bool passed = true;
     for (Member* m : all) {
@@ -335,7 +338,8 @@ FleetResult Fleet::next(const std::string& plan) {
       TargetResult& r = result_of(out, *m);
       attempt(*m, r, plan, [&] {
         m->reporter().info("gate of " + rank_name(goal - 2) + ":");
-        if (!all_passed(m->runner(plan).verify(plan))) {
+        auto& results = gated[m->name()] = m->runner(plan).verify(plan);
+        if (!all_passed(results)) {
           m->store().event(plan, rank_name(goal - 2), "fleet", "gate_failed",
                            "the fleet does not move while this gate fails");
           throw GateFailed(fmt::format("gate of {} does not pass on target {}",
@@ -370,7 +374,10 @@ FleetResult Fleet::next(const std::string& plan) {
           m->observers(plan).guard(
               [&] { return runner.phase_in_progress().empty() ? rank_name(rank)
                                                               : runner.phase_in_progress(); },
-              [&] { runner.next(plan); });
+              [&] {
+                const auto it = rank == goal - 2 ? gated.find(m->name()) : gated.end();
+                runner.next(plan, it == gated.end() ? nullptr : &it->second);
+              });
           if (rank_of(m->record(plan)) == rank) {
             throw GateFailed("plan " + plan + " did not move past " + rank_name(rank));
           }

@@ -5,6 +5,7 @@
 
 #include "core/ident.hpp"
 #include "import/pgroll_operations.hpp"
+#include "core/text.hpp"
 
 namespace orchestrate::pgroll {
 
@@ -283,10 +284,7 @@ Json create_index(Fields& op) {
     }
     for (const char* key : {"sort", "nulls"}) {
       if (auto v = f.optional_string(key); v && !v->value.empty()) {
-        std::string s = v->value;
-        std::transform(s.begin(), s.end(), s.begin(),
-                       [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-        c[key] = s;
+        c[key] = lowercase(v->value);
       }
     }
     f.finish();
@@ -316,9 +314,7 @@ Json set_replica_identity(Fields& op) {
   Fields id(op.required_node("identity"), op.file(), "identity");
   id.expect({"type", "index"});
   const auto type = id.required_string("type");
-  std::string t = type.value;
-  std::transform(t.begin(), t.end(), t.begin(),
-                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  const std::string t = lowercase(type.value);
   if (t == "index") {
     body["index"] = id.required_identifier("index").value;
   } else if (t == "default" || t == "full" || t == "nothing") {

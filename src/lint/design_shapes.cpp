@@ -5,15 +5,11 @@
 #include <cctype>
 #include <regex>
 
+#include "core/text.hpp"
+
 namespace orchestrate {
 
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 bool starts_with(const std::string& s, const std::string& prefix) {
   return s.rfind(prefix, 0) == 0;
@@ -29,14 +25,14 @@ bool named(const std::string& name, const std::string& word) {
 }
 
 bool is_time_type(const std::string& type) {
-  const std::string t = lower(type);
+  const std::string t = lowercase(type);
   return starts_with(t, "timestamp") || t == "date";
 }
 
 } // namespace
 
 bool is_string_type(const std::string& type) {
-  const std::string t = lower(type);
+  const std::string t = lowercase(type);
   return t == "text" || t == "citext" || starts_with(t, "varchar") ||
          starts_with(t, "character varying") || starts_with(t, "char") ||
          starts_with(t, "character") || t == "bpchar" || t == "name";
@@ -46,7 +42,7 @@ bool is_natural_key(const std::string& column, const std::string& type) {
   if (is_string_type(type)) {
     return true;
   }
-  const std::string c = lower(column);
+  const std::string c = lowercase(column);
   static const std::array<const char*, 6> k_words = {"email", "ssn", "username", "code",
                                                      "national_id", "login"};
   return std::any_of(k_words.begin(), k_words.end(), [&](const char* w) { return named(c, w); });
@@ -56,7 +52,7 @@ bool is_list_column(const std::string& column, const std::string& type) {
   if (!is_string_type(type)) {
     return false;
   }
-  const std::string c = lower(column);
+  const std::string c = lowercase(column);
   return ends_with(c, "_ids") || c == "ids" || c == "tags" || ends_with(c, "_tags") ||
          ends_with(c, "_list");
 }
@@ -68,13 +64,13 @@ bool builds_id_list(const std::string& expression) {
 }
 
 bool is_creation_timestamp(const std::string& column, const std::string& type) {
-  const std::string c = lower(column);
+  const std::string c = lowercase(column);
   return is_time_type(type) && (starts_with(c, "created") || starts_with(c, "inserted") ||
                                 c == "creation_time" || c == "create_time");
 }
 
 bool is_update_timestamp(const std::string& column, const std::string& type) {
-  const std::string c = lower(column);
+  const std::string c = lowercase(column);
   return is_time_type(type) && (starts_with(c, "updated") || starts_with(c, "modified") ||
                                 c == "update_time" || c == "last_modified");
 }

@@ -3,20 +3,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 
 #include "changes/steps.hpp"
 #include "core/ident.hpp"
+#include "core/text.hpp"
 
 namespace orchestrate {
 
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 // The type without its length, precision or size, so that a CAST to it converts a value as an
 // assignment to the column would and never truncates it: `varchar(5)` becomes `varchar`, whose
@@ -48,7 +42,7 @@ std::string uncapped(const std::string& type) {
       out.pop_back();
     }
   }
-  const std::string l = lower(out);
+  const std::string l = lowercase(out);
   if (l == "character" || l == "char") {
     out = "bpchar";
   } else if (l == "bit") {
@@ -57,11 +51,11 @@ std::string uncapped(const std::string& type) {
   return out + dims;
 }
 
-// Each column set only where `reached_not` holds; elsewhere it keeps its value. The value is
-// cast to the column's type so the CASE's two branches have one type (an integer into a text
-// column is an assignment PostgreSQL allows, a CASE of integer and text is not).
-std::vector<Assignment> guarded(const BackfillSpec& spec) {
-  std::vector<Assignment> out;
+// One copy's columns, each set only in the rows that copy has not reached (`differs`);
+// elsewhere it keeps its value. The value is cast to the column's type so the CASE's two
+// branches have one type (an integer into a text column is an assignment PostgreSQL allows, a
+// CASE of integer and text is not).
+void add_guarded(const BackfillSpec& spec, std::vector<Assignment>& out) {
   for (const auto& a : spec.sets) {
     const std::string value =
         a.type.empty() ? a.value : fmt::format("CAST({} AS {})", a.value, uncapped(a.type));
@@ -70,7 +64,6 @@ std::vector<Assignment> guarded(const BackfillSpec& spec) {
                                         quote_ident(a.column)),
                    .type = a.type});
   }
-  return out;
 }
 
 bool same_copy_target(const BackfillSpec& a, const BackfillSpec& b) {
@@ -78,31 +71,42 @@ bool same_copy_target(const BackfillSpec& a, const BackfillSpec& b) {
          a.key_types == b.key_types && !a.sets.empty() && !b.sets.empty();
 }
 
-} // namespace
-
-BackfillSpec merge_backfills(const BackfillSpec& a, const BackfillSpec& b) {
-  BackfillSpec m = a;
-  m.id = a.id + "+" + b.id;
-  m.sets = guarded(a);
-  for (auto& s : guarded(b)) {
-    m.sets.push_back(std::move(s));
+// The copies of one table as one: the first one's table and key, every copy's columns.
+BackfillSpec merged(const std::vector<const BackfillSpec*>& parts) {
+  BackfillSpec m = *parts.front();
+  m.id.clear();
+  m.sets.clear();
+  m.differs.clear();
+  // The gates keep each change's own parity check; the merged copy needs only `differs`.
+  m.invalid.clear();
+  for (const auto* p : parts) {
+    m.id += (m.id.empty() ? "" : "+") + p->id;
+    m.differs += (m.differs.empty() ? "(" : " OR (") + p->differs + ")";
+    add_guarded(*p, m.sets);
   }
   m.assignments = assignments_sql(m.sets);
-  m.differs = fmt::format("({}) OR ({})", a.differs, b.differs);
-  m.invalid = fmt::format("({}) OR ({})", a.gate_predicate(), b.gate_predicate());
   return m;
 }
 
-void add_backfills(std::vector<BackfillSpec>& into, const std::vector<BackfillSpec>& more) {
-  for (const auto& b : more) {
-    auto same = std::find_if(into.begin(), into.end(),
-                             [&](const BackfillSpec& a) { return same_copy_target(a, b); });
-    if (same == into.end()) {
-      into.push_back(b);
+} // namespace
+
+std::vector<BackfillSpec> merge_backfills(const std::vector<BackfillSpec>& copies) {
+  std::vector<std::vector<const BackfillSpec*>> tables;
+  for (const auto& c : copies) {
+    auto same = std::find_if(tables.begin(), tables.end(), [&](const auto& parts) {
+      return same_copy_target(*parts.front(), c);
+    });
+    if (same == tables.end()) {
+      tables.push_back({&c});
     } else {
-      *same = merge_backfills(*same, b);
+      same->push_back(&c);
     }
   }
+  std::vector<BackfillSpec> out;
+  for (const auto& parts : tables) {
+    out.push_back(parts.size() == 1 ? *parts.front() : merged(parts));
+  }
+  return out;
 }
 
 } // namespace orchestrate

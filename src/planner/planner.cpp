@@ -200,7 +200,7 @@ PlanWork render_plan(const Plan& plan, const Catalog& live, RenderOptions option
       into.precheck.insert(into.precheck.end(), w.precheck.begin(), w.precheck.end());
       into.steps.insert(into.steps.end(), w.steps.begin(), w.steps.end());
       into.gate.insert(into.gate.end(), w.gate.begin(), w.gate.end());
-      add_backfills(into.backfills, w.backfills);
+      into.backfills.insert(into.backfills.end(), w.backfills.begin(), w.backfills.end());
       rollbacks[static_cast<int>(phase)].push_back(change.rollback(phase, ctx));
       const std::string refused = change.rollback_refused(phase, ctx);
       if (!refused.empty()) {
@@ -210,6 +210,7 @@ PlanWork render_plan(const Plan& plan, const Catalog& live, RenderOptions option
     }
   });
   out.at(Phase::contract).steps = join_dual_write_ends(std::move(out.at(Phase::contract).steps));
+  out.at(Phase::backfill).backfills = merge_backfills(out.at(Phase::backfill).backfills);
   if (!options.stable_shapes) {
     // Only the tables whose new data lives in temporary columns: the new application must see
     // those under their final names. A default of the new application's own (set_default)

@@ -97,18 +97,24 @@ std::vector<CheckResult> Runner::gate(const PlanRecord& record, Phase phase, boo
   auto results = run_gate(m_store.connection(), record.work.at(phase).gate, m_options.exec);
   m_store.set_gate(record.name, phase, gate_json(results));
   if (record_events) {
-    int failed = 0;
-    for (const auto& r : results) {
-      failed += r.passed ? 0 : 1;
-      if (!r.passed) {
-        m_store.event(record.name, std::string(phase_name(phase)), r.id, "check_failed", r.detail);
-      }
-    }
-    m_store.event(record.name, std::string(phase_name(phase)), "gate",
-                  failed == 0 ? "gate_passed" : "gate_failed",
-                  fmt::format("{} of {} checks passed", results.size() - failed, results.size()));
+    record_gate_events(record.name, phase, results);
   }
   return results;
+}
+
+void Runner::record_gate_events(const std::string& plan,
+                                Phase phase,
+                                const std::vector<CheckResult>& results) {
+  std::size_t failed = 0;
+  for (const auto& r : results) {
+    if (!r.passed) {
+      ++failed;
+      m_store.event(plan, std::string(phase_name(phase)), r.id, "check_failed", r.detail);
+    }
+  }
+  m_store.event(plan, std::string(phase_name(phase)), "gate",
+                failed == 0 ? "gate_passed" : "gate_failed",
+                fmt::format("{} of {} checks passed", results.size() - failed, results.size()));
 }
 
 void Runner::run_phase(const PlanRecord& record, Phase phase) {
@@ -175,28 +181,34 @@ bool Runner::effect_in_place(const std::string& plan, const Step& step) {
   }
 }
 
-void Runner::repair_phase(const PlanRecord& record, Phase phase) {
+bool Runner::repair_phase(const PlanRecord& record, Phase phase) {
   // Only the current phase's own steps: a later phase may rename or drop what an earlier one
   // built, so an earlier step's check says nothing once its phase is behind.
+  bool ran = false;
   for (const auto& step : record.work.at(phase).steps) {
     if (effect_in_place(record.name, step)) {
       continue;
     }
+    ran = true;
     m_reporter.warn(fmt::format("  the effect of step {} is not in place (an interrupted or "
                                 "failed build, or dropped by hand): running it again",
                                 step.id));
     run_recorded(record.name, std::string(phase_name(phase)), "next", step);
   }
+  return ran;
 }
 
-void Runner::run_after_copy(const PlanRecord& record) {
+bool Runner::run_after_copy(const PlanRecord& record) {
+  bool ran = false;
   for (const auto& step : record.work.at(Phase::backfill).steps) {
     if (!step.verify.empty() && effect_in_place(record.name, step)) {
       m_reporter.info(fmt::format("  step {} already done", step.id));
       continue;
     }
+    ran = true;
     run_recorded(record.name, "backfill", "next", step);
   }
+  return ran;
 }
 
 void Runner::run_backfill_phase(const PlanRecord& record) {
@@ -335,7 +347,7 @@ void Runner::run_to_done(const std::string& plan, const AroundMove& around) {
   }
 }
 
-void Runner::next(const std::string& plan) {
+void Runner::next(const std::string& plan, const std::vector<CheckResult>* gated) {
   PlanRecord record = load(plan);
   if (record.state.kind == PlanState::Kind::done) {
     throw InputError("plan " + plan + " is already done");
@@ -350,21 +362,31 @@ void Runner::next(const std::string& plan) {
     m_reporter.info(fmt::format("resuming phase {} (interrupted earlier)", phase_name(target)));
   } else if (record.state.kind == PlanState::Kind::in_phase) {
     const Phase current = record.state.phase;
+    bool ran = false;
     if (current == Phase::backfill && !m_options.dry_run) {
       if (backfill_unfinished(record)) {
         // A backfill stopped early (a signal, a kill, pause and resume) is finished first,
         // from its recorded cursors, rather than gated half-done.
         m_reporter.info("resuming the backfill, which stopped before its end");
         run_backfill_phase(record);
+        ran = true;
       }
-      run_after_copy(record);
+      ran = run_after_copy(record) || ran;
     }
     if (!m_options.dry_run) {
-      repair_phase(record, current);
+      ran = repair_phase(record, current) || ran;
     }
-    m_reporter.info(fmt::format("gate of {}:", phase_name(current)));
-    auto results = gate(record, current, true);
-    report_gate(current, results);
+    std::vector<CheckResult> results;
+    if (gated != nullptr && !ran) {
+      results = *gated;
+      m_reporter.info(fmt::format("gate of {}: {} checks, as just run", phase_name(current),
+                                  results.size()));
+      record_gate_events(record.name, current, results);
+    } else {
+      m_reporter.info(fmt::format("gate of {}:", phase_name(current)));
+      results = gate(record, current, true);
+      report_gate(current, results);
+    }
     if (!all_passed(results)) {
       fail_gate(plan, current, results, false);
     }

@@ -49,8 +49,10 @@ public:
   // phase, then runs the next one's steps (and its backfill), then that phase's gate. Throws
   // GateFailed (exit 3) when either gate fails (a phase never ends in exit 0 with a failing
   // gate), StepError (exit 1) when a step fails, StoppedEarly (exit 75) when a backfill stops
-  // early.
-  void next(const std::string& plan);
+  // early. `gated`: the current phase's gate as the caller ran it just before (a fleet gates
+  // every target before any moves); it stands unless `next` ran something first (a repair, the
+  // rest of a copy), so the same scans are not made twice.
+  void next(const std::string& plan, const std::vector<CheckResult>* gated = nullptr);
   // Runs or resumes the backfill of a plan in its backfill phase, then gates it (GateFailed
   // when the gate does not pass).
   void backfill(const std::string& plan);
@@ -91,6 +93,10 @@ public:
 private:
   PlanRecord load(const std::string& plan);
   std::vector<CheckResult> gate(const PlanRecord& record, Phase phase, bool record_events);
+  // The events of a gate's outcome: each failed check, and passed or failed.
+  void record_gate_events(const std::string& plan,
+                          Phase phase,
+                          const std::vector<CheckResult>& results);
   // Runs a phase's steps. When resuming an interrupted phase, steps already recorded done are
   // skipped; the one that was running when it stopped runs again (every step is idempotent).
   void run_phase(const PlanRecord& record, Phase phase);
@@ -102,16 +108,17 @@ private:
                     const char* command,
                     const Step& step);
   bool effect_in_place(const std::string& plan, const Step& step);
-  // Runs again each step of a completed phase whose effect is not in place.
-  void repair_phase(const PlanRecord& record, Phase phase);
+  // Runs again each step of a completed phase whose effect is not in place; true if it ran any.
+  bool repair_phase(const PlanRecord& record, Phase phase);
   [[noreturn]] void fail_gate(const std::string& plan,
                               Phase phase,
                               const std::vector<CheckResult>& results,
                               bool after_running);
   void run_backfill_phase(const PlanRecord& record);
   // The backfill phase's steps (the indexes a copy would otherwise update row by row), which
-  // run after its copy and before its gate: each one whose effect is not in place yet.
-  void run_after_copy(const PlanRecord& record);
+  // run after its copy and before its gate: each one whose effect is not in place yet. True if
+  // it ran any.
+  bool run_after_copy(const PlanRecord& record);
   // Refuses a replica-lag throttle the role cannot feed (InputError, exit 2); records and warns
   // once about what else the backfill cannot see, naming the grant.
   void check_what_the_backfill_sees(const std::string& plan);

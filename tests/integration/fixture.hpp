@@ -60,6 +60,10 @@ private:
   std::filesystem::path m_dir;
 };
 
+// The users table every test database starts with: `rows` users, an index and a default on
+// phone_number.
+std::string users_table_sql(int rows);
+
 // The reference rename plan from plans/.
 std::string rename_plan_path();
 
