@@ -391,7 +391,7 @@ TEST_CASE("a lagging standby of one target holds that target's copy only, and th
   const auto done = copying.wait();
   INFO(done.out << done.err);
   CHECK(done.exit_code == 0);
-  CHECK(fleet.states() == all_of(2, "transition"));
+  CHECK(fleet.states() == all_of(2, "backfill"));
   r = fleet.run({"next"});
   REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
   fleet.switch_to_new_app();
