@@ -2,11 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
 #include <chrono>
+#include <stdexcept>
 #include <thread>
 
-#include "changes/change.hpp"
 #include "fixture.hpp"
 #include "app/verify.hpp"
 #include "app/writer.hpp"
@@ -33,76 +32,59 @@ struct Scenario {
 
 std::vector<Scenario> scenarios() {
   std::vector<Scenario> out{{"rename_column", "rename.yaml", "", true}};
-  const auto kinds = orchestrate::change_kinds();
-  auto has = [&](const char* kind) { return std::find(kinds.begin(), kinds.end(), kind) != kinds.end(); };
-  if (has("add_column")) {
-    out.push_back({"add_column", "add-nickname.yaml",
-                   "name: add-nickname\nchanges:\n  - add_column:\n      table: users\n      "
-                   "column: nickname\n      type: text\n      default: \"'none'\"\n      "
-                   "nullable: false\n",
-                   false});
-  }
-  if (has("change_type")) {
-    out.push_back({"change_type", "widen-email.yaml",
-                   "name: widen-email\nchanges:\n  - change_type:\n      table: users\n      "
-                   "column: email\n      type: varchar(200)\n      up: email::varchar(200)\n      "
-                   "down: email::text\n",
-                   false});
-  }
-  if (has("add_timestamps")) {
-    // users has created_at already: the two columns get other names.
-    out.push_back({"add_timestamps", "timestamps.yaml",
-                   "name: timestamps\nchanges:\n  - add_timestamps: {table: users, fill: "
-                   "created_at, updated_fill: now(), created_at: inserted_at, updated_at: "
-                   "changed_at}\n",
-                   false});
-  }
-  if (has("explode_list")) {
-    out.push_back({"explode_list", "explode.yaml",
-                   "name: explode\nchanges:\n  - explode_list: {table: users, column: group_ids, "
-                   "into: user_groups, references: groups(id)}\n",
-                   false,
-                   "CREATE TABLE groups (id int PRIMARY KEY);\n"
-                   "INSERT INTO groups SELECT generate_series(1, 5);\n"
-                   "ALTER TABLE users ADD COLUMN group_ids text;\n"
-                   "UPDATE users SET group_ids = (id % 5 + 1) || ',' || ((id + 2) % 5 + 1)"});
-  }
-  if (has("surrogate_key")) {
-    out.push_back({"surrogate_key", "surrogate.yaml",
-                   "name: surrogate\nchanges:\n  - surrogate_key: {table: teams}\n",
-                   false,
-                   "CREATE TABLE teams (code text PRIMARY KEY, label text);\n"
-                   "INSERT INTO teams SELECT 't' || i, 'team ' || i FROM generate_series(1, 5) i;\n"
-                   "ALTER TABLE users ADD COLUMN team_code text REFERENCES teams (code);\n"
-                   "UPDATE users SET team_code = 't' || (id % 5 + 1)"});
-  }
-  if (has("drop_index") && has("rename_constraint") && has("set_comment") &&
-      has("set_replica_identity") && has("set_default")) {
-    // The catalog-only kinds, all in one plan: their steps at expand and at contract.
-    out.push_back({"catalog", "catalog.yaml",
-                   "name: catalog\nchanges:\n"
-                   "  - drop_index: {table: users, name: users_phone_number_idx}\n"
-                   "  - rename_constraint: {table: users, from: users_name_present, to: "
-                   "users_name_given}\n"
-                   "  - set_comment: {table: users, column: email, comment: where we write}\n"
-                   "  - set_replica_identity: {table: users, identity: full}\n"
-                   "  - set_default: {table: users, column: name, default: \"'anonymous'\"}\n",
-                   false,
-                   "ALTER TABLE users ADD CONSTRAINT users_name_present CHECK (name <> '')"});
-  }
-  if (has("alter_column")) {
-    // Two columns of one table through shadow columns: one copy sets both, and one contract
-    // step drops both triggers and swaps both. The default keeps the writer's inserts, which
-    // leave email out, valid after contract.
-    out.push_back({"shadows", "shadows.yaml",
-                   "name: shadows\nchanges:\n"
-                   "  - alter_column: {table: users, column: email, type: varchar(200), nullable: "
-                   "false, default: \"'none'\", up: \"COALESCE(email, 'none')\", down: "
-                   "\"email::text\"}\n"
-                   "  - change_type: {table: users, column: name, type: varchar(100), up: "
-                   "\"name::varchar(100)\", down: \"name::text\"}\n",
-                   false});
-  }
+  out.push_back({"add_column", "add-nickname.yaml",
+                 "name: add-nickname\nchanges:\n  - add_column:\n      table: users\n      "
+                 "column: nickname\n      type: text\n      default: \"'none'\"\n      "
+                 "nullable: false\n",
+                 false});
+  out.push_back({"change_type", "widen-email.yaml",
+                 "name: widen-email\nchanges:\n  - change_type:\n      table: users\n      "
+                 "column: email\n      type: varchar(200)\n      up: email::varchar(200)\n      "
+                 "down: email::text\n",
+                 false});
+  // users has created_at already: the two columns get other names.
+  out.push_back({"add_timestamps", "timestamps.yaml",
+                 "name: timestamps\nchanges:\n  - add_timestamps: {table: users, fill: "
+                 "created_at, updated_fill: now(), created_at: inserted_at, updated_at: "
+                 "changed_at}\n",
+                 false});
+  out.push_back({"explode_list", "explode.yaml",
+                 "name: explode\nchanges:\n  - explode_list: {table: users, column: group_ids, "
+                 "into: user_groups, references: groups(id)}\n",
+                 false,
+                 "CREATE TABLE groups (id int PRIMARY KEY);\n"
+                 "INSERT INTO groups SELECT generate_series(1, 5);\n"
+                 "ALTER TABLE users ADD COLUMN group_ids text;\n"
+                 "UPDATE users SET group_ids = (id % 5 + 1) || ',' || ((id + 2) % 5 + 1)"});
+  out.push_back({"surrogate_key", "surrogate.yaml",
+                 "name: surrogate\nchanges:\n  - surrogate_key: {table: teams}\n",
+                 false,
+                 "CREATE TABLE teams (code text PRIMARY KEY, label text);\n"
+                 "INSERT INTO teams SELECT 't' || i, 'team ' || i FROM generate_series(1, 5) i;\n"
+                 "ALTER TABLE users ADD COLUMN team_code text REFERENCES teams (code);\n"
+                 "UPDATE users SET team_code = 't' || (id % 5 + 1)"});
+  // The catalog-only kinds, all in one plan: their steps at expand and at contract.
+  out.push_back({"catalog", "catalog.yaml",
+                 "name: catalog\nchanges:\n"
+                 "  - drop_index: {table: users, name: users_phone_number_idx}\n"
+                 "  - rename_constraint: {table: users, from: users_name_present, to: "
+                 "users_name_given}\n"
+                 "  - set_comment: {table: users, column: email, comment: where we write}\n"
+                 "  - set_replica_identity: {table: users, identity: full}\n"
+                 "  - set_default: {table: users, column: name, default: \"'anonymous'\"}\n",
+                 false,
+                 "ALTER TABLE users ADD CONSTRAINT users_name_present CHECK (name <> '')"});
+  // Two columns of one table through shadow columns: one copy sets both, and one contract
+  // step drops both triggers and swaps both. The default keeps the writer's inserts, which
+  // leave email out, valid after contract.
+  out.push_back({"shadows", "shadows.yaml",
+                 "name: shadows\nchanges:\n"
+                 "  - alter_column: {table: users, column: email, type: varchar(200), nullable: "
+                 "false, default: \"'none'\", up: \"COALESCE(email, 'none')\", down: "
+                 "\"email::text\"}\n"
+                 "  - change_type: {table: users, column: name, type: varchar(100), up: "
+                 "\"name::varchar(100)\", down: \"name::text\"}\n",
+                 false});
   // The constraint and index options: a deferrable unique attached at contract, an index with
   // column options, a foreign key with actions, a NO INHERIT check and a table created with
   // named constraints, its comment in the same step.
@@ -209,88 +191,126 @@ void check_writes(example::Writer& writer,
   CHECK(report.ok());
 }
 
+void kill_after_each_step(const Scenario& scenario) {
+  CAPTURE(scenario.kind);
+  const std::vector<std::string> columns =
+      scenario.switches_writer ? std::vector<std::string>{"phone"}
+                               : std::vector<std::string>{"phone_number"};
+  example::WriterOptions options;
+  std::string reference;
+  StepIds ids;
+  {
+    itest::TestDb db("crash_ref_" + scenario.kind, k_rows);
+    prepare(db, scenario);
+    options.url = db.url();
+    const std::string plan = plan_path(db, scenario);
+    ids = step_ids(db, plan, 3);
+    REQUIRE(db.orchestrate({"start", plan}).exit_code == 0);
+    example::Writer app(options);
+    app.start(example::Version::old_app);
+    drive_to_done(db, "", app, scenario.switches_writer);
+    check_writes(app, db, columns);
+    reference = db.dump();
+  }
+  REQUIRE(!ids.forward.empty());
+  MESSAGE(scenario.kind << ": killing after each of " << ids.forward.size() << " steps");
+  for (std::size_t i = 0; i < ids.forward.size(); ++i) {
+    const std::string& step = ids.forward[i];
+    CAPTURE(step);
+    itest::TestDb db("crash_" + scenario.kind + "_" + std::to_string(i), k_rows);
+    prepare(db, scenario);
+    options.url = db.url();
+    REQUIRE(db.orchestrate({"start", plan_path(db, scenario)}).exit_code == 0);
+    example::Writer app(options);
+    app.start(example::Version::old_app);
+    CHECK(drive_to_done(db, step, app, scenario.switches_writer));
+    check_writes(app, db, columns);
+    CHECK(db.dump() == reference);
+    CHECK(db.value("SELECT count(*) FROM orchestrate.plans WHERE applying IS NOT NULL") == "0");
+  }
+}
+
+void kill_after_each_rollback_step(const Scenario& scenario) {
+  CAPTURE(scenario.kind);
+  StepIds ids;
+  {
+    itest::TestDb db("crash_rbids_" + scenario.kind, 10);
+    prepare(db, scenario);
+    ids = step_ids(db, plan_path(db, scenario), 3);
+  }
+  MESSAGE(scenario.kind << ": killing after each of " << ids.rollback.size()
+                        << " rollback steps");
+  for (std::size_t i = 0; i < ids.rollback.size(); ++i) {
+    const std::string& step = ids.rollback[i];
+    CAPTURE(step);
+    itest::TestDb db("crash_rb_" + scenario.kind + "_" + std::to_string(i), k_rows);
+    prepare(db, scenario);
+    example::WriterOptions options;
+    options.url = db.url();
+    const std::string original = db.dump();
+    REQUIRE(db.orchestrate({"start", plan_path(db, scenario)}).exit_code == 0);
+    example::Writer app(options);
+    app.start(example::Version::old_app);
+    for (int phase = 0; phase < 3; ++phase) {
+      auto r = db.orchestrate({"next", "--batch-size", "50"});
+      INFO(r.out << r.err);
+      REQUIRE(r.exit_code == 0);
+    }
+    auto r = db.orchestrate({"rollback"}, {{"ORCHESTRATE_TEST_KILL_AFTER_STEP", step}});
+    CHECK(r.exit_code == k_killed);
+    r = db.orchestrate({"rollback"});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(state(db) == "rolled_back");
+    check_writes(app, db, {"phone_number"});
+    CHECK(db.dump() == original);
+  }
+}
+
+// Each scenario is a test case of its own, so the suite spreads them over its parallel jobs.
+const Scenario& scenario(const std::string& kind) {
+  static const std::vector<Scenario> all = scenarios();
+  for (const auto& s : all) {
+    if (s.kind == kind) {
+      return s;
+    }
+  }
+  FAIL("no crash scenario " << kind);
+  throw std::logic_error("unreachable");
+}
+
 } // namespace
 
 TEST_SUITE_BEGIN("safety_crash");
 
-TEST_CASE("killed right after any step of any phase, next converges to the uninterrupted end state") {
-  for (const auto& scenario : scenarios()) {
-    CAPTURE(scenario.kind);
-    const std::vector<std::string> columns =
-        scenario.switches_writer ? std::vector<std::string>{"phone"}
-                                 : std::vector<std::string>{"phone_number"};
-    example::WriterOptions options;
-    std::string reference;
-    StepIds ids;
-    {
-      itest::TestDb db("crash_ref_" + scenario.kind, k_rows);
-      prepare(db, scenario);
-      options.url = db.url();
-      const std::string plan = plan_path(db, scenario);
-      ids = step_ids(db, plan, 3);
-      REQUIRE(db.orchestrate({"start", plan}).exit_code == 0);
-      example::Writer app(options);
-      app.start(example::Version::old_app);
-      drive_to_done(db, "", app, scenario.switches_writer);
-      check_writes(app, db, columns);
-      reference = db.dump();
-    }
-    REQUIRE(!ids.forward.empty());
-    MESSAGE(scenario.kind << ": killing after each of " << ids.forward.size() << " steps");
-    for (std::size_t i = 0; i < ids.forward.size(); ++i) {
-      const std::string& step = ids.forward[i];
-      CAPTURE(step);
-      itest::TestDb db("crash_" + scenario.kind + "_" + std::to_string(i), k_rows);
-      prepare(db, scenario);
-      options.url = db.url();
-      REQUIRE(db.orchestrate({"start", plan_path(db, scenario)}).exit_code == 0);
-      example::Writer app(options);
-      app.start(example::Version::old_app);
-      CHECK(drive_to_done(db, step, app, scenario.switches_writer));
-      check_writes(app, db, columns);
-      CHECK(db.dump() == reference);
-      CHECK(db.value("SELECT count(*) FROM orchestrate.plans WHERE applying IS NOT NULL") == "0");
-    }
+#define CRASH_CASES(kind)                                                                       \
+  TEST_CASE("killed right after any step of any phase, next converges to the uninterrupted "  \
+            "end state: " kind) {                                                              \
+    kill_after_each_step(scenario(kind));                                                      \
+  }                                                                                            \
+  TEST_CASE("killed right after any rollback step, rollback converges to the original "        \
+            "schema: " kind) {                                                                 \
+    kill_after_each_rollback_step(scenario(kind));                                             \
   }
-}
 
-TEST_CASE("killed right after any rollback step, rollback converges to the original schema") {
-  for (const auto& scenario : scenarios()) {
-    CAPTURE(scenario.kind);
-    StepIds ids;
-    {
-      itest::TestDb db("crash_rbids_" + scenario.kind, 10);
-      prepare(db, scenario);
-      ids = step_ids(db, plan_path(db, scenario), 3);
-    }
-    MESSAGE(scenario.kind << ": killing after each of " << ids.rollback.size()
-                          << " rollback steps");
-    for (std::size_t i = 0; i < ids.rollback.size(); ++i) {
-      const std::string& step = ids.rollback[i];
-      CAPTURE(step);
-      itest::TestDb db("crash_rb_" + scenario.kind + "_" + std::to_string(i), k_rows);
-      prepare(db, scenario);
-      example::WriterOptions options;
-      options.url = db.url();
-      const std::string original = db.dump();
-      REQUIRE(db.orchestrate({"start", plan_path(db, scenario)}).exit_code == 0);
-      example::Writer app(options);
-      app.start(example::Version::old_app);
-      for (int phase = 0; phase < 3; ++phase) {
-        auto r = db.orchestrate({"next", "--batch-size", "50"});
-        INFO(r.out << r.err);
-        REQUIRE(r.exit_code == 0);
-      }
-      auto r = db.orchestrate({"rollback"}, {{"ORCHESTRATE_TEST_KILL_AFTER_STEP", step}});
-      CHECK(r.exit_code == k_killed);
-      r = db.orchestrate({"rollback"});
-      INFO(r.out << r.err);
-      CHECK(r.exit_code == 0);
-      CHECK(state(db) == "rolled_back");
-      check_writes(app, db, {"phone_number"});
-      CHECK(db.dump() == original);
-    }
+CRASH_CASES("rename_column")
+CRASH_CASES("add_column")
+CRASH_CASES("change_type")
+CRASH_CASES("add_timestamps")
+CRASH_CASES("explode_list")
+CRASH_CASES("surrogate_key")
+CRASH_CASES("catalog")
+CRASH_CASES("shadows")
+CRASH_CASES("options")
+
+TEST_CASE("every crash scenario has its test cases") {
+  std::vector<std::string> kinds;
+  for (const auto& s : scenarios()) {
+    kinds.push_back(s.kind);
   }
+  CHECK(kinds == std::vector<std::string>{"rename_column", "add_column", "change_type",
+                                          "add_timestamps", "explode_list", "surrogate_key",
+                                          "catalog", "shadows", "options"});
 }
 
 TEST_SUITE_END();

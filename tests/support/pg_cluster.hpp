@@ -37,6 +37,8 @@ public:
   std::filesystem::path log_file() const { return m_dir / "postgres.log"; }
 
 private:
+  // data_dir() as initdb makes it, copied from a template made once.
+  void make_data_dir();
   void start();
   void wait_until_accepting() const;
   void stop() noexcept;
