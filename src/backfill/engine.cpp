@@ -345,7 +345,7 @@ private:
       check_local_stop();
       if (m_stop != StopReason::none) {
         // Stopping waits for no more lock timeouts: nothing of this batch was committed.
-        co_return BatchResult{0, range.cursor, false};
+        co_return BatchResult{.covered = 0, .cursor = range.cursor, .done = false};
       }
       if (tries >= k_batch_attempts) {
         throw StepError("backfill." + spec.id, error->sqlstate(), error->what());
@@ -409,7 +409,10 @@ private:
 
   awaitable<BatchResult> batch(AsyncConnection& conn, const KeyRange& range, long long size) {
     const auto& spec = m_job.specs[range.spec];
-    const RangeRow row{m_ranges_table, m_job.plan, spec.id, range.range_no};
+    const RangeRow row{.table = m_ranges_table,
+                       .plan = m_job.plan,
+                       .backfill_id = spec.id,
+                       .range_no = range.range_no};
     const auto& from = range.cursor ? range.cursor : range.lo;
     BatchResult out;
     if (spec.integer_key && from && range.hi) {

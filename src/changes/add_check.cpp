@@ -54,15 +54,15 @@ public:
     PhaseWork w;
     switch (phase) {
     case Phase::expand:
-      w.steps.push_back({id + ".add",
-                         add_constraint_sql(ctx.schema, m_table.value, m_name.value,
-                                            definition() + " NOT VALID")});
+      w.steps.push_back({.id = id + ".add",
+                         .sql = add_constraint_sql(ctx.schema, m_table.value, m_name.value,
+                                                   definition() + " NOT VALID")});
       w.gate.push_back(constraint_check(id + ".exists", ctx.schema, m_table.value, m_name.value,
                                         false));
       break;
     case Phase::transition:
-      w.steps.push_back(
-          {id + ".validate", validate_constraint_sql(ctx.schema, m_table.value, m_name.value)});
+      w.steps.push_back({.id = id + ".validate",
+                         .sql = validate_constraint_sql(ctx.schema, m_table.value, m_name.value)});
       w.gate.push_back(constraint_check(id + ".validated", ctx.schema, m_table.value,
                                         m_name.value, true));
       break;
@@ -77,9 +77,10 @@ public:
   }
 
   std::vector<Step> rollback(Phase /*reached*/, const ChangeContext& ctx) const override {
-    return {{fmt::format("rollback.add_check.{}.{}", m_table.value, m_name.value),
-             fmt::format("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}",
-                         quote_qualified(ctx.schema, m_table.value), quote_ident(m_name.value))}};
+    return {{.id = fmt::format("rollback.add_check.{}.{}", m_table.value, m_name.value),
+             .sql = fmt::format("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}",
+                                quote_qualified(ctx.schema, m_table.value),
+                                quote_ident(m_name.value))}};
   }
 
   std::vector<LiveCheck> live_checks(const ChangeContext& ctx) const override {

@@ -90,17 +90,20 @@ public:
     };
     std::vector<Name> names;
     if (m_spec.unique) {
-      names.push_back({unique_name(),
-                       index_constraint_name_taken(ctx.before, ctx.schema, table, unique_name()),
-                       at(m_spec.unique_name)});
+      names.push_back(
+          {.name = unique_name(),
+           .taken = index_constraint_name_taken(ctx.before, ctx.schema, table, unique_name()),
+           .mark = at(m_spec.unique_name)});
     }
     if (m_spec.check) {
-      names.push_back({check_name(), constraint_name_taken(table, check_name()),
-                       at(m_spec.check_name)});
+      names.push_back({.name = check_name(),
+                       .taken = constraint_name_taken(table, check_name()),
+                       .mark = at(m_spec.check_name)});
     }
     if (m_spec.references) {
-      names.push_back({fkey_name(), constraint_name_taken(table, fkey_name()),
-                       at(m_spec.references->name)});
+      names.push_back({.name = fkey_name(),
+                       .taken = constraint_name_taken(table, fkey_name()),
+                       .mark = at(m_spec.references->name)});
     }
     for (std::size_t i = 0; i < names.size(); ++i) {
       const bool twice = std::any_of(names.begin(), names.begin() + static_cast<long>(i),

@@ -70,7 +70,7 @@ public:
                                           m_spec.name.value, true);
     if (table.created_by_plan) {
       if (phase == Phase::expand) {
-        w.steps.push_back({id + ".constraint", add_sql(ctx)});
+        w.steps.push_back({.id = id + ".constraint", .sql = add_sql(ctx)});
       }
       if (phase == Phase::expand || phase == Phase::contract) {
         w.gate.push_back(exists);
@@ -102,12 +102,12 @@ public:
                               "pg_size_pretty(pg_total_relation_size({0}::regclass)))",
                               quote_literal(qualified(ctx)), m_spec.max_bytes)});
       w.steps.push_back(
-          {id + ".constraint",
-           fmt::format("-- Holds ACCESS EXCLUSIVE on {} (about {:.0f} rows at plan time; "
-                       "max_table_size {}) while the {} index builds: PostgreSQL has no "
-                       "CONCURRENTLY or USING INDEX for an exclusion constraint.\n{}",
-                       m_spec.table.value, table.estimated_rows, m_spec.max_table_size,
-                       m_spec.method, add_sql(ctx))});
+          {.id = id + ".constraint",
+           .sql = fmt::format("-- Holds ACCESS EXCLUSIVE on {} (about {:.0f} rows at plan time; "
+                              "max_table_size {}) while the {} index builds: PostgreSQL has no "
+                              "CONCURRENTLY or USING INDEX for an exclusion constraint.\n{}",
+                              m_spec.table.value, table.estimated_rows, m_spec.max_table_size,
+                              m_spec.method, add_sql(ctx))});
       w.gate.push_back(exists);
       break;
     default:
@@ -121,9 +121,9 @@ public:
     if (!table.created_by_plan) {
       return {}; // nothing is enforced before contract, after which nothing rolls back
     }
-    return {{"rollback." + step_id() + ".constraint",
-             fmt::format("ALTER TABLE IF EXISTS {} DROP CONSTRAINT IF EXISTS {}", qualified(ctx),
-                         quote_ident(m_spec.name.value))}};
+    return {{.id = "rollback." + step_id() + ".constraint",
+             .sql = fmt::format("ALTER TABLE IF EXISTS {} DROP CONSTRAINT IF EXISTS {}",
+                                qualified(ctx), quote_ident(m_spec.name.value))}};
   }
 
   std::vector<LiveCheck> live_checks(const ChangeContext& ctx) const override {
@@ -168,7 +168,8 @@ public:
                                 .valid = true,
                                 .uses_expression = true,
                                 .constraint = m_spec.name.value});
-      table->constraints.push_back({m_spec.name.value, 'x', definition(), {}, true, "", {}});
+      table->constraints.push_back(
+          {.name = m_spec.name.value, .type = 'x', .definition = definition()});
     }
   }
 

@@ -101,20 +101,19 @@ public:
     switch (phase) {
     case Phase::expand:
       w.steps.push_back(
-          {id + ".add",
-           add_constraint_sql(ctx.schema, m_table.value, m_name.value,
-                              fmt::format("FOREIGN KEY ({}) REFERENCES {} ({}){}{} NOT VALID",
-                                          column_list(m_columns),
-                                          quote_qualified(ctx.schema, m_ref_table.value),
-                                          column_list(m_ref_columns),
-                                          foreign_key_actions_sql(m_actions),
-                                          deferral_sql(m_deferral)))});
+          {.id = id + ".add",
+           .sql = add_constraint_sql(
+               ctx.schema, m_table.value, m_name.value,
+               fmt::format("FOREIGN KEY ({}) REFERENCES {} ({}){}{} NOT VALID",
+                           column_list(m_columns), quote_qualified(ctx.schema, m_ref_table.value),
+                           column_list(m_ref_columns), foreign_key_actions_sql(m_actions),
+                           deferral_sql(m_deferral)))});
       w.gate.push_back(constraint_check(id + ".exists", ctx.schema, m_table.value, m_name.value,
                                         false));
       break;
     case Phase::transition:
-      w.steps.push_back(
-          {id + ".validate", validate_constraint_sql(ctx.schema, m_table.value, m_name.value)});
+      w.steps.push_back({.id = id + ".validate",
+                         .sql = validate_constraint_sql(ctx.schema, m_table.value, m_name.value)});
       w.gate.push_back(constraint_check(id + ".validated", ctx.schema, m_table.value,
                                         m_name.value, true));
       break;
@@ -129,9 +128,10 @@ public:
   }
 
   std::vector<Step> rollback(Phase /*reached*/, const ChangeContext& ctx) const override {
-    return {{fmt::format("rollback.add_foreign_key.{}.{}", m_table.value, m_name.value),
-             fmt::format("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}",
-                         quote_qualified(ctx.schema, m_table.value), quote_ident(m_name.value))}};
+    return {{.id = fmt::format("rollback.add_foreign_key.{}.{}", m_table.value, m_name.value),
+             .sql = fmt::format("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}",
+                                quote_qualified(ctx.schema, m_table.value),
+                                quote_ident(m_name.value))}};
   }
 
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {

@@ -77,9 +77,9 @@ public:
     if (created_by_plan(ctx)) {
       // No rows and no old application yet: the key is there as soon as the table is.
       if (phase == Phase::expand) {
-        w.steps.push_back({id + ".constraint",
-                           add_constraint_sql(ctx.schema, m_table.value, name(),
-                                              "PRIMARY KEY (" + column_list() + ")")});
+        w.steps.push_back({.id = id + ".constraint",
+                           .sql = add_constraint_sql(ctx.schema, m_table.value, name(),
+                                                     "PRIMARY KEY (" + column_list() + ")")});
       }
       if (phase == Phase::expand || phase == Phase::contract) {
         w.gate.push_back(
@@ -111,9 +111,10 @@ public:
                                        "USING btree (" + column_list() + ")")) {
         w.steps.push_back(std::move(s));
       }
-      w.steps.push_back({id + ".constraint",
-                         add_constraint_sql(ctx.schema, m_table.value, name(),
-                                            "PRIMARY KEY USING INDEX " + quote_ident(name()))});
+      w.steps.push_back({.id = id + ".constraint",
+                         .sql = add_constraint_sql(ctx.schema, m_table.value, name(),
+                                                   "PRIMARY KEY USING INDEX " +
+                                                       quote_ident(name()))});
       w.gate.push_back(
           constraint_check(id + ".constraint", ctx.schema, m_table.value, name(), true));
       break;
@@ -129,9 +130,9 @@ public:
       return {}; // nothing is enforced before contract, after which nothing rolls back
     }
     // Runs before the table's own change drops the table.
-    return {{"rollback." + step_id() + ".constraint",
-             fmt::format("ALTER TABLE IF EXISTS {} DROP CONSTRAINT IF EXISTS {}",
-                         quote_qualified(ctx.schema, m_table.value), quote_ident(name()))}};
+    return {{.id = "rollback." + step_id() + ".constraint",
+             .sql = fmt::format("ALTER TABLE IF EXISTS {} DROP CONSTRAINT IF EXISTS {}",
+                                quote_qualified(ctx.schema, m_table.value), quote_ident(name()))}};
   }
 
   std::vector<LiveCheck> live_checks(const ChangeContext& ctx) const override {
@@ -165,8 +166,10 @@ public:
                               .valid = true,
                               .uses_expression = false,
                               .constraint = name()});
-    table->constraints.push_back({name(), 'p', "PRIMARY KEY (" + column_list() + ")", cols, true,
-                                  "", {}});
+    table->constraints.push_back({.name = name(),
+                                  .type = 'p',
+                                  .definition = "PRIMARY KEY (" + column_list() + ")",
+                                  .columns = cols});
   }
 
 private:

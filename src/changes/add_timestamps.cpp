@@ -193,7 +193,8 @@ private:
                            fill->mark},
                     .up_cannot_fail = cannot_fail(fill->value)};
       t.added.push_back(std::move(a));
-      t.new_view.push_back({name->value, name->value, m_spec.type.value});
+      t.new_view.push_back(
+          {.name = name->value, .physical = name->value, .type = m_spec.type.value});
     }
     return t;
   }

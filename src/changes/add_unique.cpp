@@ -95,13 +95,13 @@ public:
         w.gate.push_back(index_valid_check(id + ".index", ctx.schema, m_name.value));
         break;
       }
-      w.steps.push_back({id + ".constraint", attach_sql(ctx)});
+      w.steps.push_back({.id = id + ".constraint", .sql = attach_sql(ctx)});
       w.gate.push_back(constraint_check(id + ".constraint", ctx.schema, m_table.value,
                                         m_name.value, true));
       break;
     case Phase::contract:
       if (m_options.deferral.deferrable) {
-        w.steps.push_back({id + ".constraint", attach_sql(ctx)});
+        w.steps.push_back({.id = id + ".constraint", .sql = attach_sql(ctx)});
       }
       w.gate.push_back(constraint_check(id + ".constraint", ctx.schema, m_table.value,
                                         m_name.value, true));
@@ -116,9 +116,10 @@ public:
   std::vector<Step> rollback(Phase /*reached*/, const ChangeContext& ctx) const override {
     const std::string id = fmt::format("rollback.add_unique.{}.{}", m_table.value, m_name.value);
     // The constraint owns the index once attached; dropping it drops the index too.
-    return {{id + ".constraint",
-             fmt::format("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}",
-                         quote_qualified(ctx.schema, m_table.value), quote_ident(m_name.value))},
+    return {{.id = id + ".constraint",
+             .sql = fmt::format("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}",
+                                quote_qualified(ctx.schema, m_table.value),
+                                quote_ident(m_name.value))},
             drop_index_step(id + ".index", ctx.schema, m_name.value)};
   }
 

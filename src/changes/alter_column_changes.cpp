@@ -157,7 +157,11 @@ private:
     Catalog shape = ctx.before;
     for (const auto& p : m_parts) {
       const Catalog before = shape;
-      const ChangeContext c{ctx.file, ctx.plan, ctx.schema, before, ctx.live};
+      const ChangeContext c{.file = ctx.file,
+                            .plan = ctx.plan,
+                            .schema = ctx.schema,
+                            .before = before,
+                            .live = ctx.live};
       f(*p, c);
       p->apply(shape, c);
     }

@@ -284,7 +284,8 @@ private:
                              .foreign_columns = ref_cols});
     Table* ref = ref_table == t.name ? &t : catalog.table(t.schema, ref_table);
     if (ref != nullptr) {
-      ref->referenced_by.push_back({name, t.name, ref_cols});
+      ref->referenced_by.push_back(
+          {.name = name, .table = t.name, .referenced_columns = ref_cols});
     }
   }
 
@@ -312,25 +313,29 @@ private:
     std::vector<NewName> out;
     for (const auto& c : m_spec.columns) {
       if (c.unique) {
-        out.push_back({column_unique_name(c), c.unique_name ? c.unique_name->mark : c.name.mark,
-                       true});
+        out.push_back({.name = column_unique_name(c),
+                       .mark = c.unique_name ? c.unique_name->mark : c.name.mark,
+                       .index = true});
       }
       if (c.check) {
-        out.push_back({column_check_name(c), c.check_name ? c.check_name->mark : c.name.mark,
-                       false});
+        out.push_back({.name = column_check_name(c),
+                       .mark = c.check_name ? c.check_name->mark : c.name.mark,
+                       .index = false});
       }
       if (c.references) {
-        out.push_back({column_fkey_name(c),
-                       c.references->name ? c.references->name->mark : c.name.mark, false});
+        out.push_back({.name = column_fkey_name(c),
+                       .mark = c.references->name ? c.references->name->mark : c.name.mark,
+                       .index = false});
       }
     }
     if (!primary_key().empty()) {
-      out.push_back({primary_key_name(),
-                     m_spec.primary_key_name ? m_spec.primary_key_name->mark : m_spec.table.mark,
-                     true});
+      out.push_back({.name = primary_key_name(),
+                     .mark = m_spec.primary_key_name ? m_spec.primary_key_name->mark
+                                                     : m_spec.table.mark,
+                     .index = true});
     }
     for (const auto& k : m_spec.constraints) {
-      out.push_back({k.name.value, k.name.mark, k.has_index()});
+      out.push_back({.name = k.name.value, .mark = k.name.mark, .index = k.has_index()});
     }
     return out;
   }

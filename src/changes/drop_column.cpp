@@ -78,7 +78,7 @@ public:
     switch (phase) {
     case Phase::dual_write:
       if (m_down) {
-        w.steps.push_back({id + ".down", down_install_sql(ctx, table)});
+        w.steps.push_back({.id = id + ".down", .sql = down_install_sql(ctx, table)});
         w.gate.push_back(
             {.id = id + ".down",
              .description = fmt::format("trigger {} computes {}.{} for the new application's "
@@ -88,9 +88,9 @@ public:
                                 "to_regclass({}) AND tgname = {} AND tgenabled <> 'D')",
                                 quote_literal(qualified), quote_literal(down_helper()))});
       } else if (blocks_new_inserts(table)) {
-        w.steps.push_back({id + ".drop_not_null",
-                           fmt::format("ALTER TABLE {} ALTER COLUMN {} DROP NOT NULL", qualified,
-                                       quote_ident(m_column.value))});
+        w.steps.push_back({.id = id + ".drop_not_null",
+                           .sql = fmt::format("ALTER TABLE {} ALTER COLUMN {} DROP NOT NULL",
+                                              qualified, quote_ident(m_column.value))});
         w.gate.push_back(
             {.id = id + ".nullable",
              .description = fmt::format("{}.{} accepts NULL", m_table.value, m_column.value),
@@ -125,7 +125,7 @@ public:
       return {};
     }
     if (m_down) {
-      return {{"rollback." + step_id() + ".down.drop", down_drop_sql(ctx)}};
+      return {{.id = "rollback." + step_id() + ".down.drop", .sql = down_drop_sql(ctx)}};
     }
     if (!blocks_new_inserts(table)) {
       return {};
@@ -138,20 +138,20 @@ public:
     const std::string guard = fmt::format(
         "SELECT 1 FROM pg_attribute WHERE attrelid = {}::regclass AND attname = {} AND attnotnull",
         quote_literal(qualified), quote_literal(m_column.value));
-    return {{id + ".not_null_check",
-             fmt::format("DO $orc$ BEGIN\n  IF NOT EXISTS ({}) THEN\n{}\n  END IF;\nEND $orc$",
-                         guard,
-                         add_constraint_inner(qualified, check, col))},
-            {id + ".validate",
-             fmt::format("DO $orc$ BEGIN\n  IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid "
-                         "= {}::regclass AND conname = {}) THEN\n"
-                         "    ALTER TABLE {} VALIDATE CONSTRAINT {};\n  END IF;\nEND $orc$",
-                         quote_literal(qualified), quote_literal(check), qualified,
-                         quote_ident(check))},
-            {id + ".set_not_null",
-             fmt::format("ALTER TABLE {} ALTER COLUMN {} SET NOT NULL;\n"
-                         "ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}",
-                         qualified, col, qualified, quote_ident(check))}};
+    return {{.id = id + ".not_null_check",
+             .sql = fmt::format(
+                 "DO $orc$ BEGIN\n  IF NOT EXISTS ({}) THEN\n{}\n  END IF;\nEND $orc$", guard,
+                 add_constraint_inner(qualified, check, col))},
+            {.id = id + ".validate",
+             .sql = fmt::format(
+                 "DO $orc$ BEGIN\n  IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid "
+                 "= {}::regclass AND conname = {}) THEN\n"
+                 "    ALTER TABLE {} VALIDATE CONSTRAINT {};\n  END IF;\nEND $orc$",
+                 quote_literal(qualified), quote_literal(check), qualified, quote_ident(check))},
+            {.id = id + ".set_not_null",
+             .sql = fmt::format("ALTER TABLE {} ALTER COLUMN {} SET NOT NULL;\n"
+                                "ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}",
+                                qualified, col, qualified, quote_ident(check))}};
   }
 
   // `down` compiles over the row as the new application sees it, into the column's type.
@@ -196,7 +196,7 @@ private:
     std::vector<ViewColumn> view;
     for (const auto& c : table.columns) {
       if (c.name != m_column.value) {
-        view.push_back({c.name, c.name, c.type});
+        view.push_back({.name = c.name, .physical = c.name, .type = c.type});
       }
     }
     return view;

@@ -27,7 +27,7 @@ public:
     if (!m_table) {
       return {};
     }
-    return {{m_table->value, "", false, m_table->mark}};
+    return {{.table = m_table->value, .modifies = false, .mark = m_table->mark}};
   }
 
   void validate(const ChangeContext& ctx) const override {

@@ -62,14 +62,14 @@ public:
     case Phase::expand:
       // One transaction, guarded by the helper's existence: the name never points at nothing.
       w.steps.push_back(
-          {id + ".hide",
-           fmt::format("DO $orc$ BEGIN\n"
-                       "  IF to_regclass({}) IS NULL THEN\n"
-                       "    ALTER TABLE {} RENAME TO {};\n"
-                       "    CREATE VIEW {} AS SELECT * FROM {};\n"
-                       "  END IF;\nEND $orc$;\n{}",
-                       quote_literal(hidden), old_name, quote_ident(helper()), old_name, hidden,
-                       copy_grants_sql(hidden, old_name))});
+          {.id = id + ".hide",
+           .sql = fmt::format("DO $orc$ BEGIN\n"
+                              "  IF to_regclass({}) IS NULL THEN\n"
+                              "    ALTER TABLE {} RENAME TO {};\n"
+                              "    CREATE VIEW {} AS SELECT * FROM {};\n"
+                              "  END IF;\nEND $orc$;\n{}",
+                              quote_literal(hidden), old_name, quote_ident(helper()), old_name,
+                              hidden, copy_grants_sql(hidden, old_name))});
       [[fallthrough]];
     case Phase::dual_write:
     case Phase::backfill:
@@ -78,8 +78,9 @@ public:
       w.gate.push_back(relation_check(id + ".view", ctx.schema, m_table.value, 'v', true));
       break;
     case Phase::contract:
-      w.steps.push_back({id + ".drop", fmt::format("DROP VIEW IF EXISTS {};\nDROP TABLE IF EXISTS {}",
-                                                   old_name, hidden)});
+      w.steps.push_back({.id = id + ".drop",
+                         .sql = fmt::format("DROP VIEW IF EXISTS {};\nDROP TABLE IF EXISTS {}",
+                                            old_name, hidden)});
       w.gate.push_back(relation_check(id + ".gone", ctx.schema, m_table.value, 'r', false));
       w.gate.push_back(relation_check(id + ".table_gone", ctx.schema, helper(), 'r', false));
       break;
@@ -90,13 +91,14 @@ public:
   std::vector<Step> rollback(Phase /*reached*/, const ChangeContext& ctx) const override {
     const std::string old_name = quote_qualified(ctx.schema, m_table.value);
     const std::string hidden = quote_qualified(ctx.schema, helper());
-    return {{"rollback.drop_table." + m_table.value,
-             fmt::format("DO $orc$ BEGIN\n"
-                         "  IF to_regclass({}) IS NOT NULL THEN\n"
-                         "    DROP VIEW IF EXISTS {};\n"
-                         "    ALTER TABLE {} RENAME TO {};\n"
-                         "  END IF;\nEND $orc$",
-                         quote_literal(hidden), old_name, hidden, quote_ident(m_table.value))}};
+    return {{.id = "rollback.drop_table." + m_table.value,
+             .sql = fmt::format("DO $orc$ BEGIN\n"
+                                "  IF to_regclass({}) IS NOT NULL THEN\n"
+                                "    DROP VIEW IF EXISTS {};\n"
+                                "    ALTER TABLE {} RENAME TO {};\n"
+                                "  END IF;\nEND $orc$",
+                                quote_literal(hidden), old_name, hidden,
+                                quote_ident(m_table.value))}};
   }
 
   ChangeFacts facts() const override {

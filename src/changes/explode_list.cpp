@@ -211,10 +211,14 @@ public:
     Table into;
     into.schema = ctx.schema;
     into.name = m_spec.into.value;
-    into.columns = {{s.owner_column, s.key_type, true, std::nullopt, std::nullopt, false, false, false},
-                    {s.item_column, s.item_type, true, std::nullopt, std::nullopt, false, false, false}};
+    into.columns = {{.name = s.owner_column, .type = s.key_type, .not_null = true},
+                    {.name = s.item_column, .type = s.item_type, .not_null = true}};
     const std::string pkey = fit_identifier(into.name + "_pkey");
-    into.indexes = {{pkey, "", {s.owner_column, s.item_column}, true, true, true, false, pkey}};
+    into.indexes = {{.name = pkey,
+                     .columns = {s.owner_column, s.item_column},
+                     .unique = true,
+                     .primary = true,
+                     .constraint = pkey}};
     catalog.tables.emplace(ctx.schema + "." + into.name, into);
   }
 

@@ -74,7 +74,7 @@ std::optional<ColumnReference> parse_column_reference(Fields& fields,
       fields.fail(node, "'" + key + "' must look like table(column), got '" + text + "'");
     }
     const Mark mark = mark_of(node);
-    return ColumnReference{{m[1].str(), mark}, {m[2].str(), mark}};
+    return ColumnReference{.table = {m[1].str(), mark}, .column = {m[2].str(), mark}};
   }
   Fields sub(node, fields.file(), key);
   if (with_options) {

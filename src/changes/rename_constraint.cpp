@@ -61,13 +61,13 @@ public:
     const std::string table = quote_qualified(ctx.schema, m_table.value);
     // Guarded, so running it again after it was done is a no-op.
     w.steps.push_back(
-        {id("rename"),
-         fmt::format("DO $orc$ BEGIN\n"
-                     "  IF {} AND NOT {} THEN\n"
-                     "    ALTER TABLE {} RENAME CONSTRAINT {} TO {};\n"
-                     "  END IF;\nEND $orc$",
-                     exists_sql(table, m_from.value), exists_sql(table, m_to.value), table,
-                     quote_ident(m_from.value), quote_ident(m_to.value))});
+        {.id = id("rename"),
+         .sql = fmt::format("DO $orc$ BEGIN\n"
+                            "  IF {} AND NOT {} THEN\n"
+                            "    ALTER TABLE {} RENAME CONSTRAINT {} TO {};\n"
+                            "  END IF;\nEND $orc$",
+                            exists_sql(table, m_from.value), exists_sql(table, m_to.value), table,
+                            quote_ident(m_from.value), quote_ident(m_to.value))});
     w.gate.push_back({.id = id("renamed"),
                       .description = fmt::format("table {} has constraint {} and no {}", m_table.value,
                                   m_to.value, m_from.value),

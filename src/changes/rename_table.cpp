@@ -49,18 +49,18 @@ public:
       }
       // One transaction: no statement of the old application ever finds the old name missing.
       w.steps.push_back(
-          {id + ".rename",
-           fmt::format("DO $orc$ BEGIN\n"
-                       "  IF to_regclass({}) IS NULL THEN\n"
-                       "    ALTER TABLE {} RENAME TO {};\n"
-                       "    CREATE VIEW {} AS SELECT {} FROM {};\n"
-                       "  END IF;\nEND $orc$;\n{}",
-                       quote_literal(to), from, quote_ident(m_to.value), from, cols, to,
-                       copy_grants_sql(to, from))});
+          {.id = id + ".rename",
+           .sql = fmt::format("DO $orc$ BEGIN\n"
+                              "  IF to_regclass({}) IS NULL THEN\n"
+                              "    ALTER TABLE {} RENAME TO {};\n"
+                              "    CREATE VIEW {} AS SELECT {} FROM {};\n"
+                              "  END IF;\nEND $orc$;\n{}",
+                              quote_literal(to), from, quote_ident(m_to.value), from, cols, to,
+                              copy_grants_sql(to, from))});
       w.gate.push_back(relkind_check(id + ".table", ctx, m_to.value, "r', 'p"));
       w.gate.push_back(relkind_check(id + ".view", ctx, m_from.value, "v"));
     } else if (phase == Phase::contract) {
-      w.steps.push_back({id + ".drop_view", drop_view_sql(ctx)});
+      w.steps.push_back({.id = id + ".drop_view", .sql = drop_view_sql(ctx)});
       w.gate.push_back(relkind_check(id + ".table", ctx, m_to.value, "r', 'p"));
       w.gate.push_back({.id = id + ".old_name_gone",
                         .description = fmt::format("nothing is named {} any more", m_from.value),
@@ -76,16 +76,16 @@ public:
     // One transaction, the view first (the order in which a statement through the view locks
     // them): behind a long transaction it waits and retries as a whole, and the old name is a
     // view or the table at every moment, never missing.
-    return {{id + ".restore",
-             fmt::format("DO $orc$ BEGIN\n"
-                         "  IF to_regclass({0}) IS NOT NULL AND (to_regclass({1}) IS NULL OR "
-                         "EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass({1}) AND relkind "
-                         "= 'v')) THEN\n"
-                         "    DROP VIEW IF EXISTS {2};\n"
-                         "    ALTER TABLE {3} RENAME TO {4};\n"
-                         "  END IF;\nEND $orc$",
-                         quote_literal(to), quote_literal(from), from, to,
-                         quote_ident(m_from.value))}};
+    return {{.id = id + ".restore",
+             .sql = fmt::format(
+                 "DO $orc$ BEGIN\n"
+                 "  IF to_regclass({0}) IS NOT NULL AND (to_regclass({1}) IS NULL OR "
+                 "EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass({1}) AND relkind "
+                 "= 'v')) THEN\n"
+                 "    DROP VIEW IF EXISTS {2};\n"
+                 "    ALTER TABLE {3} RENAME TO {4};\n"
+                 "  END IF;\nEND $orc$",
+                 quote_literal(to), quote_literal(from), from, to, quote_ident(m_from.value))}};
   }
 
   ChangeFacts facts() const override {

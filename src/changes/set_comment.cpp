@@ -27,7 +27,7 @@ public:
 
   std::vector<Touch> touches() const override {
     if (m_column) {
-      return {{m_table.value, m_column->value, true, m_column->mark}};
+      return {{.table = m_table.value, .column = m_column->value, .mark = m_column->mark}};
     }
     return {{.table = m_table.value, .modifies = false, .mark = m_table.mark}};
   }
@@ -42,7 +42,7 @@ public:
   PhaseWork work(Phase phase, const ChangeContext& ctx) const override {
     PhaseWork w;
     if (phase == Phase::expand) {
-      w.steps.push_back({id("set"), comment_sql(ctx, m_comment.value)});
+      w.steps.push_back({.id = id("set"), .sql = comment_sql(ctx, m_comment.value)});
     }
     if (phase == Phase::expand || phase == Phase::contract) {
       w.gate.push_back({.id = id("holds"),
@@ -62,9 +62,9 @@ public:
                                "to_regclass({}) AND attname = {} AND NOT attisdropped)",
                                table, quote_literal(m_column->value))
                  : fmt::format("to_regclass({}) IS NOT NULL", table);
-    return {{"rollback." + id("restore"),
-             fmt::format("DO $orc$ BEGIN\n  IF {} THEN\n    {};\n  END IF;\nEND $orc$", exists,
-                         comment_sql(ctx, previous(ctx)))}};
+    return {{.id = "rollback." + id("restore"),
+             .sql = fmt::format("DO $orc$ BEGIN\n  IF {} THEN\n    {};\n  END IF;\nEND $orc$",
+                                exists, comment_sql(ctx, previous(ctx)))}};
   }
 
   void apply(Catalog& catalog, const ChangeContext& ctx) const override {

@@ -57,11 +57,11 @@ public:
     }
     const std::string table = quote_qualified(ctx.schema, m_table.value);
     // Setting a default twice, or dropping a missing one, is harmless: no guard needed.
-    w.steps.push_back({id(m_default ? "set" : "drop"),
-                       fmt::format("ALTER TABLE {} ALTER COLUMN {} {}", table,
-                                   quote_ident(m_column.value),
-                                   m_default ? "SET DEFAULT " + m_default->value
-                                             : std::string("DROP DEFAULT"))});
+    w.steps.push_back({.id = id(m_default ? "set" : "drop"),
+                       .sql = fmt::format("ALTER TABLE {} ALTER COLUMN {} {}", table,
+                                          quote_ident(m_column.value),
+                                          m_default ? "SET DEFAULT " + m_default->value
+                                                    : std::string("DROP DEFAULT"))});
     w.gate.push_back(
         {.id = id("holds"),
          .description = fmt::format("{}.{} {}", m_table.value, m_column.value,

@@ -77,7 +77,7 @@ public:
   PhaseWork work(Phase phase, const ChangeContext& ctx) const override {
     PhaseWork w;
     if (phase == Phase::expand) {
-      w.steps.push_back({id("set"), alter_sql(ctx, m_identity)});
+      w.steps.push_back({.id = id("set"), .sql = alter_sql(ctx, m_identity)});
     }
     if (phase == Phase::expand || phase == Phase::contract) {
       w.gate.push_back({.id = id("holds"),
@@ -89,7 +89,7 @@ public:
   }
 
   std::vector<Step> rollback(Phase /*reached*/, const ChangeContext& ctx) const override {
-    return {{"rollback." + id("restore"), alter_sql(ctx, previous(ctx))}};
+    return {{.id = "rollback." + id("restore"), .sql = alter_sql(ctx, previous(ctx))}};
   }
 
   // Without an identity, a table published for UPDATE or DELETE refuses them: the
@@ -215,8 +215,8 @@ std::unique_ptr<Change> parse_set_replica_identity(Fields& fields) {
     fields.fail(index->mark, "set_replica_identity: give either 'identity' or 'index', not both");
   }
   if (index) {
-    return std::make_unique<SetReplicaIdentity>(std::move(table), Identity{'i', index->value},
-                                                index->mark);
+    return std::make_unique<SetReplicaIdentity>(
+        std::move(table), Identity{.kind = 'i', .index = index->value}, index->mark);
   }
   if (!identity) {
     fields.fail(fields.mark(), "set_replica_identity: give 'identity' (default, full or nothing) "
@@ -229,7 +229,7 @@ std::unique_ptr<Change> parse_set_replica_identity(Fields& fields) {
                                 "nothing, got '" + identity->value + "' (for an index, give "
                                 "'index: NAME')");
   }
-  return std::make_unique<SetReplicaIdentity>(std::move(table), Identity{kind, ""},
+  return std::make_unique<SetReplicaIdentity>(std::move(table), Identity{.kind = kind, .index = ""},
                                               identity->mark);
 }
 

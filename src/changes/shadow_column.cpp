@@ -135,7 +135,9 @@ std::vector<Touch> shadow_touches(const ShadowSpec& spec) {
 }
 
 VersionedColumn shadow_versioned(const ShadowSpec& spec) {
-  return {spec.table.value, spec.column.value, shadow_column_name(spec.column.value)};
+  return {.table = spec.table.value,
+          .column = spec.column.value,
+          .physical = shadow_column_name(spec.column.value)};
 }
 
 void shadow_apply(const ShadowSpec& spec, Catalog& catalog, const ChangeContext& ctx) {

@@ -214,7 +214,8 @@ void apply_rules(const std::vector<ShadowRule>& rules,
                                    .foreign_table = rule.ref_table,
                                    .foreign_columns = rule.ref_columns});
       if (Table* ref = catalog.table(ctx.schema, rule.ref_table)) {
-        ref->referenced_by.push_back({rule.name.value, table.name, rule.ref_columns});
+        ref->referenced_by.push_back(
+            {.name = rule.name.value, .table = table.name, .referenced_columns = rule.ref_columns});
       }
       break;
     default:

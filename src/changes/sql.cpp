@@ -34,7 +34,7 @@ public:
     PhaseWork w;
     if (phase == (m_on_complete ? Phase::contract : Phase::expand)) {
       // The author vouches for running it twice; orchestrate cannot.
-      w.steps.push_back({step_id("up"), m_up.value, true, false});
+      w.steps.push_back({.id = step_id("up"), .sql = m_up.value, .under_lock_timeout = false});
     }
     return w;
   }
@@ -44,7 +44,7 @@ public:
     if (m_on_complete || !m_down) {
       return {};
     }
-    return {{"rollback." + step_id("down"), m_down->value}};
+    return {{.id = "rollback." + step_id("down"), .sql = m_down->value}};
   }
 
   std::string rollback_refused(Phase /*reached*/, const ChangeContext& ctx) const override {

@@ -66,11 +66,11 @@ std::vector<Step> build_index_steps(const std::string& id_prefix,
                                     bool unique,
                                     const std::string& definition) {
   const std::string qualified_index = quote_qualified(schema, index);
-  Step build{id_prefix + ".build",
-             fmt::format("CREATE {}INDEX CONCURRENTLY IF NOT EXISTS {} ON {} {}",
-                         unique ? "UNIQUE " : "", quote_ident(index),
-                         quote_qualified(schema, table), definition),
-             false};
+  Step build{.id = id_prefix + ".build",
+             .sql = fmt::format("CREATE {}INDEX CONCURRENTLY IF NOT EXISTS {} ON {} {}",
+                                unique ? "UNIQUE " : "", quote_ident(index),
+                                quote_qualified(schema, table), definition),
+             .in_transaction = false};
   build.under_lock_timeout = false;
   // A failed or interrupted CONCURRENTLY build leaves an invalid index that IF NOT EXISTS would
   // then accept, so every attempt starts by dropping it, and the build is done only once the
@@ -179,15 +179,15 @@ std::string assignments_sql(const std::vector<Assignment>& sets) {
 }
 
 Check parity_check(const BackfillSpec& spec) {
-  return {spec.id + ".parity",
-          fmt::format("no row of {} where {}", spec.table, spec.differs),
-          "",
-          false,
-          spec};
+  return {.id = spec.id + ".parity",
+          .description = fmt::format("no row of {} where {}", spec.table, spec.differs),
+          .parity = spec};
 }
 
 Step drop_index_step(const std::string& id, const std::string& schema, const std::string& index) {
-  Step step{id, "DROP INDEX CONCURRENTLY IF EXISTS " + quote_qualified(schema, index), false};
+  Step step{.id = id,
+            .sql = "DROP INDEX CONCURRENTLY IF EXISTS " + quote_qualified(schema, index),
+            .in_transaction = false};
   // Like the build, a concurrent drop waits for old transactions instead of blocking writes.
   step.under_lock_timeout = false;
   return step;

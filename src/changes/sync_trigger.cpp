@@ -333,7 +333,9 @@ std::string sync_triggers_sql(const SyncSpec& spec) {
 }
 
 Step sync_install_step(const SyncSpec& spec, const std::string& id) {
-  return {id, sync_function_sql(spec) + ";\n" + sync_triggers_sql(spec) + ";\n" + probe_sql(spec)};
+  return {.id = id,
+          .sql = sync_function_sql(spec) + ";\n" + sync_triggers_sql(spec) + ";\n" +
+                 probe_sql(spec)};
 }
 
 std::string drop_sync_sql(const SyncSpec& spec) {

@@ -35,7 +35,7 @@ std::vector<VersionView> version_views(const std::string& schema,
     view.source = quote_qualified(schema, name);
     view.key = table->row_key();
     for (const auto& c : table->columns) {
-      VersionViewColumn col{c.name, c.name};
+      VersionViewColumn col{.name = c.name, .physical = c.name};
       for (const auto& m : mapped) {
         if (m.table == name && m.column == c.name) {
           col.physical = m.physical;
@@ -133,7 +133,7 @@ Step create_version_schema_step(const std::string& id,
   // objects here by accident (an unqualified CREATE TABLE on this search_path).
   sql += fmt::format(";\nREVOKE CREATE ON SCHEMA {0} FROM PUBLIC;\nGRANT USAGE ON SCHEMA {0} TO PUBLIC",
                      quote_ident(version_schema));
-  return {id, sql};
+  return {.id = id, .sql = sql};
 }
 
 std::vector<Check> version_schema_checks(const std::string& version_schema,
@@ -160,7 +160,7 @@ Step drop_version_schema_step(const std::string& id, const std::string& version_
     sql += fmt::format("DROP VIEW IF EXISTS {};\n", quote_qualified(version_schema, v.table));
   }
   sql += fmt::format("DROP SCHEMA IF EXISTS {}", quote_ident(version_schema));
-  return {id, sql};
+  return {.id = id, .sql = sql};
 }
 
 Check version_schema_gone_check(const std::string& id, const std::string& version_schema) {

@@ -55,8 +55,9 @@ int run_url(const UrlOptions& o, const GlobalOptions& g) {
   const auto record = s.store->find(name);
   const App app = o.old_app ? App::old_app : App::new_app;
   const char* who = o.old_app ? "old" : "new";
-  const AppConnection conn{app_options(*record, app), app_search_path(*record, app, ","),
-                           app_marker(*record, app)};
+  const AppConnection conn{.options = app_options(*record, app),
+                           .search_path = app_search_path(*record, app, ","),
+                           .settings = app_marker(*record, app)};
   if (!o.role.empty()) {
     check_role(s, o.role, *record, app);
   }

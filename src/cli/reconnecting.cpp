@@ -52,8 +52,8 @@ void run_reconnecting(Session& s, PlanLock& lock, const PlanRecord& before, cons
 }
 
 PlanMove next_move(Runner& runner, const std::string& plan) {
-  return {[&runner, plan] { runner.next(plan); },
-          [&runner, plan](const PlanRecord& before, const PlanRecord& now) {
+  return {.run = [&runner, plan] { runner.next(plan); },
+          .resume = [&runner, plan](const PlanRecord& before, const PlanRecord& now) {
             if (now.applying || (now.state == before.state && !before.applying)) {
               // A phase was interrupted, or nothing moved yet: `next` resumes or moves.
               runner.next(plan);
@@ -71,16 +71,16 @@ PlanMove next_move(Runner& runner, const std::string& plan) {
 }
 
 PlanMove backfill_move(Runner& runner, const std::string& plan) {
-  return {[&runner, plan] { runner.backfill(plan); },
-          [&runner, plan](const PlanRecord&, const PlanRecord&) {
+  return {.run = [&runner, plan] { runner.backfill(plan); },
+          .resume = [&runner, plan](const PlanRecord&, const PlanRecord&) {
             runner.backfill(plan);
             return true;
           }};
 }
 
 PlanMove rollback_move(Runner& runner, const std::string& plan) {
-  return {[&runner, plan] { runner.rollback(plan); },
-          [&runner, plan](const PlanRecord&, const PlanRecord& now) {
+  return {.run = [&runner, plan] { runner.rollback(plan); },
+          .resume = [&runner, plan](const PlanRecord&, const PlanRecord& now) {
             if (now.state == PlanState::rolled_back()) {
               return false;
             }

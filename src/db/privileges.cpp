@@ -35,7 +35,9 @@ struct Role {
 Role session_role(pqxx::transaction_base& tx) {
   auto r = tx.exec1("SELECT current_user, current_database(), rolsuper FROM pg_roles "
                     "WHERE rolname = current_user");
-  return {r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<bool>()};
+  return {.name = r[0].as<std::string>(),
+          .database = r[1].as<std::string>(),
+          .superuser = r[2].as<bool>()};
 }
 
 bool truth(pqxx::transaction_base& tx, const std::string& sql, const std::string& arg) {
@@ -107,51 +109,58 @@ std::vector<PrivilegeNeed> check_privileges(pqxx::connection& conn, const Privil
       continue; // created by the plan, or missing (validate says which)
     }
     const std::string owner = r[0][1].as<std::string>();
-    out.push_back({fmt::format("ownership of table {} (owned by {})", qualified, owner),
-                   "ALTER TABLE, CREATE INDEX CONCURRENTLY, triggers and constraints need the "
-                   "table's owner (or a member of the owning role)",
-                   true, role.superuser || r[0][0].as<bool>(),
+    out.push_back({.what = fmt::format("ownership of table {} (owned by {})", qualified, owner),
+                   .why = "ALTER TABLE, CREATE INDEX CONCURRENTLY, triggers and constraints need "
+                          "the table's owner (or a member of the owning role)",
+                   .required = true,
+                   .held = role.superuser || r[0][0].as<bool>(),
                    // Never "GRANT <owner> TO ...": the owner may well be a superuser.
-                   fmt::format("ALTER TABLE {} OWNER TO {}", qualified, me)});
+                   .fix = fmt::format("ALTER TABLE {} OWNER TO {}", qualified, me)});
   }
   if (q.creates_in_plan_schema) {
     const std::string s = readable_ident(q.plan_schema);
-    out.push_back({fmt::format("CREATE on schema {}", s),
-                   "the plan creates trigger functions, tables or views there", true,
-                   role.superuser ||
-                       truth(tx, "SELECT has_schema_privilege($1, 'CREATE')", q.plan_schema),
-                   fmt::format("GRANT CREATE ON SCHEMA {} TO {}", s, me)});
+    out.push_back({.what = fmt::format("CREATE on schema {}", s),
+                   .why = "the plan creates trigger functions, tables or views there",
+                   .required = true,
+                   .held = role.superuser || truth(tx, "SELECT has_schema_privilege($1, 'CREATE')",
+                                                   q.plan_schema),
+                   .fix = fmt::format("GRANT CREATE ON SCHEMA {} TO {}", s, me)});
   }
   if (!q.version_schema.empty()) {
     const bool exists_and_mine =
         truth(tx, "SELECT pg_has_role(nspowner, 'USAGE') FROM pg_namespace WHERE nspname = $1",
               q.version_schema);
-    out.push_back({fmt::format("CREATE on database {}", readable_ident(role.database)),
-                   fmt::format("the plan's version schema {} (the new application's views) is "
-                               "created at dual-write",
-                               readable_ident(q.version_schema)),
-                   true, role.superuser || create_db || exists_and_mine,
-                   fmt::format("GRANT CREATE ON DATABASE {} TO {}", readable_ident(role.database),
-                               me)});
+    out.push_back({.what = fmt::format("CREATE on database {}", readable_ident(role.database)),
+                   .why = fmt::format("the plan's version schema {} (the new application's "
+                                      "views) is created at dual-write",
+                                      readable_ident(q.version_schema)),
+                   .required = true,
+                   .held = role.superuser || create_db || exists_and_mine,
+                   .fix = fmt::format("GRANT CREATE ON DATABASE {} TO {}",
+                                      readable_ident(role.database), me)});
   }
   const bool stats =
       role.superuser ||
       tx.exec1("SELECT pg_has_role(current_user, 'pg_read_all_stats', 'USAGE')")[0].as<bool>();
-  out.push_back({"membership in pg_read_all_stats",
-                 q.replica_lag_throttle
-                     ? "the replica-lag and transaction-age throttles read pg_stat_replication's "
-                       "replay_lsn and other roles' transactions in pg_stat_activity, NULL "
-                       "without it; lock waits name their blockers' queries"
-                     : "lock waits name their blockers' queries (without it: \"<insufficient "
-                       "privilege>\"); a replica-lag throttle would need it",
-                 q.replica_lag_throttle, stats,
-                 fmt::format("GRANT pg_read_all_stats TO {}", me)});
-  out.push_back({"SET on session_replication_role",
-                 "the backfill's copies then fire none of the tables' own triggers (an "
-                 "updated_at toucher, an audit trigger); without it they fire for every copied "
-                 "row, and lint names them",
-                 false, may_set_replication_role(tx),
-                 fmt::format("GRANT SET ON PARAMETER session_replication_role TO {}", me)});
+  out.push_back({.what = "membership in pg_read_all_stats",
+                 .why = q.replica_lag_throttle
+                            ? "the replica-lag and transaction-age throttles read "
+                              "pg_stat_replication's replay_lsn and other roles' transactions in "
+                              "pg_stat_activity, NULL without it; lock waits name their "
+                              "blockers' queries"
+                            : "lock waits name their blockers' queries (without it: "
+                              "\"<insufficient privilege>\"); a replica-lag throttle would "
+                              "need it",
+                 .required = q.replica_lag_throttle,
+                 .held = stats,
+                 .fix = fmt::format("GRANT pg_read_all_stats TO {}", me)});
+  out.push_back({.what = "SET on session_replication_role",
+                 .why = "the backfill's copies then fire none of the tables' own triggers (an "
+                        "updated_at toucher, an audit trigger); without it they fire for every "
+                        "copied row, and lint names them",
+                 .required = false,
+                 .held = may_set_replication_role(tx),
+                 .fix = fmt::format("GRANT SET ON PARAMETER session_replication_role TO {}", me)});
   return out;
 }
 

@@ -222,7 +222,9 @@ std::optional<HookEnding> Hooks::finish(Running& r, bool block) {
   if (!r.payload.empty()) {
     std::remove(r.payload.c_str());
   }
-  HookEnding ending{r.path, timed_out ? 128 + SIGKILL : exit_status(status), timed_out};
+  HookEnding ending{.path = r.path,
+                    .status = timed_out ? 128 + SIGKILL : exit_status(status),
+                    .timed_out = timed_out};
   const HookEvent event = r.event;
   r = Running{};
   if ((ending.status != 0 || ending.timed_out) && m_listener) {

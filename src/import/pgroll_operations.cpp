@@ -32,7 +32,7 @@ Nullable nullable_string(Fields& op, const YAML::Node& raw, const char* key) {
   if (!raw[key].IsDefined()) {
     return {};
   }
-  return {true, op.required_nullable_string(key).value};
+  return {.given = true, .value = op.required_nullable_string(key).value};
 }
 
 } // namespace

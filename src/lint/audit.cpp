@@ -64,7 +64,9 @@ Sample sample_column(pqxx::work& tx,
       "LIMIT {}) s0) s",
       quote_literal(k_list_shape), quote_ident(column), quote_qualified(schema, table), percent,
       rows));
-  return {r[0].as<long long>(), r[1].as<long long>(), r[2].as<std::string>()};
+  return {.values = r[0].as<long long>(),
+          .matches = r[1].as<long long>(),
+          .examples = r[2].as<std::string>()};
 }
 
 std::string size_text(long long bytes) {
@@ -142,8 +144,9 @@ std::vector<AuditFinding> audit_schema(pqxx::connection& conn,
              "WHERE k.confrelid = $1::oid AND k.contype = 'f' AND a.attrelid = k.conrelid "
              "AND a.attnum = u.attnum GROUP BY 1, 2 ORDER BY 2, 1",
              oid)) {
-      base.referenced_by.push_back(
-          {f[0].as<std::string>(), f[1].as<std::string>(), split(f[2].as<std::string>(), ',')});
+      base.referenced_by.push_back({.name = f[0].as<std::string>(),
+                                    .table = f[1].as<std::string>(),
+                                    .columns = split(f[2].as<std::string>(), ',')});
     }
     base.size = size_text(base.bytes);
 

@@ -48,8 +48,9 @@ void load_lint_live(pqxx::connection& conn,
       "  AND r.ev_class <> t.oid AND n.nspname = $1",
       schema);
   for (const auto& row : views) {
-    live.views.push_back(
-        {row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()});
+    live.views.push_back({.view = row[0].as<std::string>(),
+                          .table = row[1].as<std::string>(),
+                          .column = row[2].as<std::string>()});
   }
   auto functions = tx.exec_params(
       "SELECT p.oid::regprocedure::text, p.prosrc FROM pg_proc p "

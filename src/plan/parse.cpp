@@ -95,7 +95,7 @@ void parse_gates(const YAML::Node& node, const std::string& file, Plan& plan) {
       if (!is_plain_identifier(name.value) && !is_valid_plan_name(name.value)) {
         f.fail(name.mark, "gate: 'name' must be letters, digits, '_' or '-'");
       }
-      plan.gates[*phase].push_back({name.value, sql.value, f.mark()});
+      plan.gates[*phase].push_back({.name = name.value, .sql = sql.value, .mark = f.mark()});
     }
   }
 }

@@ -21,10 +21,12 @@ template <class F> Catalog for_each_change(const Plan& plan, const Catalog& live
   }
   Catalog shape = live;
   for (const auto& change : plan.changes) {
-    ChangeContext ctx{plan.file, plan.name.value, plan.schema, shape};
+    ChangeContext ctx{
+        .file = plan.file, .plan = plan.name.value, .schema = plan.schema, .before = shape};
     change->validate(ctx);
     Catalog before = shape;
-    ChangeContext fixed{plan.file, plan.name.value, plan.schema, before};
+    ChangeContext fixed{
+        .file = plan.file, .plan = plan.name.value, .schema = plan.schema, .before = before};
     f(*change, fixed);
     change->apply(shape, fixed);
   }
@@ -168,7 +170,11 @@ std::vector<LiveCheck> plan_live_checks(const Plan& plan, const Catalog& live) {
     // Expressions compile over the live tables, where what an earlier change of the plan adds
     // is a NULL of its type. Existing rows are counted only for a change whose tables no
     // earlier change touches: the rows it will meet are the live ones.
-    const ChangeContext over_live{ctx.file, ctx.plan, ctx.schema, ctx.before, &live};
+    const ChangeContext over_live{.file = ctx.file,
+                                  .plan = ctx.plan,
+                                  .schema = ctx.schema,
+                                  .before = ctx.before,
+                                  .live = &live};
     const bool sees_live = change_sees_live_tables(plan, change);
     for (auto& c : change.live_checks(over_live)) {
       if (sees_live || !c.counts_rows) {

@@ -87,7 +87,8 @@ void Runner::report_gate(Phase phase, const std::vector<CheckResult>& results) {
   }
   std::vector<CheckLine> lines;
   for (const auto& r : results) {
-    lines.push_back({r.id, r.description, r.passed, r.detail});
+    lines.push_back(
+        {.id = r.id, .description = r.description, .passed = r.passed, .detail = r.detail});
   }
   m_reporter.gate(std::string(phase_name(phase)), lines);
 }
@@ -263,8 +264,12 @@ void Runner::copy_ended(const std::string& plan, const BackfillOutcome& outcome)
   m_store.event(plan, "backfill", "", "backfill_done",
                 fmt::format("{} rows", outcome.rows_done));
   if (m_options.hooks != nullptr) {
-    m_options.hooks->notify({"backfill-done", plan, "backfill", "", outcome.rows_done,
-                             outcome.rows_total});
+    m_options.hooks->notify({.event = "backfill-done",
+                             .plan = plan,
+                             .phase = "backfill",
+                             .reason = "",
+                             .rows_done = outcome.rows_done,
+                             .rows_total = outcome.rows_total});
   }
   m_reporter.info(fmt::format("  backfill done: {} rows processed in this run",
                               outcome.rows_done));

@@ -148,7 +148,12 @@ void StateStore::event(const std::string& plan,
       plan, phase, item, outcome, detail, m_who);
   tx.commit();
   if (m_on_event) {
-    m_on_event(plan, {r[0][0].as<std::string>(), phase, item, outcome, detail, m_who});
+    m_on_event(plan, {.at = r[0][0].as<std::string>(),
+                      .phase = phase,
+                      .item = item,
+                      .outcome = outcome,
+                      .detail = detail,
+                      .who = m_who});
   }
 }
 
@@ -160,8 +165,12 @@ std::vector<EventRecord> StateStore::recent_events(const std::string& plan, int 
           table("events") + " WHERE plan = $1 ORDER BY id DESC LIMIT $2",
       plan, limit);
   for (const auto& row : rows) {
-    out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
-                   row[3].as<std::string>(), row[4].as<std::string>(), row[5].as<std::string>()});
+    out.push_back({.at = row[0].as<std::string>(),
+                   .phase = row[1].as<std::string>(),
+                   .item = row[2].as<std::string>(),
+                   .outcome = row[3].as<std::string>(),
+                   .detail = row[4].as<std::string>(),
+                   .who = row[5].as<std::string>()});
   }
   return {out.rbegin(), out.rend()};
 }
@@ -192,8 +201,10 @@ std::vector<PhaseRecord> StateStore::phases(const std::string& plan) {
           table("phases") + " WHERE plan = $1 ORDER BY started_at",
       plan);
   for (const auto& row : rows) {
-    out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
-                   row[3].as<std::string>()});
+    out.push_back({.phase = row[0].as<std::string>(),
+                   .started_at = row[1].as<std::string>(),
+                   .finished_at = row[2].as<std::string>(),
+                   .who = row[3].as<std::string>()});
   }
   return out;
 }

@@ -11,7 +11,7 @@ namespace orchestrate {
 namespace {
 
 CheckResult run_sql_check(pqxx::connection& conn, const Check& check, const ExecSettings& settings) {
-  CheckResult result{check.id, check.description, false, ""};
+  CheckResult result{.id = check.id, .description = check.description};
   try {
     pqxx::work tx(conn);
     tx.exec("SET LOCAL statement_timeout = '" + format_ms(settings.statement_timeout) + "'");
@@ -150,7 +150,7 @@ std::vector<CheckResult> run_gate(pqxx::connection& conn,
   std::vector<CheckResult> results;
   for (const auto& check : checks) {
     if (check.parity) {
-      CheckResult result{check.id, check.description, false, ""};
+      CheckResult result{.id = check.id, .description = check.description};
       try {
         auto parity = parity_scan(conn, *check.parity, settings);
         result.passed = parity.differing == 0;
