@@ -199,6 +199,22 @@ nlohmann::json add_check_fields() {
 
 ChangeKind change_kind_add_check() {
   return {.name = "add_check",
+          .doc = "Adds a CHECK constraint: added NOT VALID, then validated at transition without "
+                 "blocking writes. Its name must be free among its table's constraints, as "
+                 "PostgreSQL scopes it (two tables may each have a check named "
+                 "balance_not_negative). no_inherit: true makes it NO INHERIT (not enforced on "
+                 "the table's children). When existing rows (and the old application's writes "
+                 "until contract) may break it, give column and up: the column moves to a shadow "
+                 "column holding up of each value, which gets the check; the old application "
+                 "keeps its values, and gets down of the new one's (default: the value as it is).",
+          .example = text_block(R"yaml(
+- add_check: {table: accounts, name: balance_not_negative, check: "balance >= 0"}
+- add_check: {table: accounts, name: balance_below_limit, check: "balance < 10000000",
+              no_inherit: true}
+# Existing rows may break it: a shadow column holds up of each value.
+- add_check: {table: accounts, name: balance_not_negative, check: "balance >= 0",
+              column: balance, up: "GREATEST(balance, 0)"}
+)yaml"),
           .parse = &parse_add_check,
           .fields = &add_check_fields};
 }

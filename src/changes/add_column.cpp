@@ -447,6 +447,27 @@ nlohmann::json add_column_fields() {
 
 ChangeKind change_kind_add_column() {
   return {.name = "add_column",
+          .doc = "Adds a column. default is for new rows; fill is for existing rows (copied by "
+                 "the backfill); nullable: false goes through a validated CHECK. unique, check "
+                 "and references (table(column), or a mapping) are optional: the unique index is "
+                 "built CONCURRENTLY and attached at transition; the check and the foreign key "
+                 "are added NOT VALID at expand and validated at transition. unique_name, "
+                 "check_name and the name of references name what it adds (PostgreSQL's names "
+                 "otherwise: `<table>_<column>_key`, `_check`, `_fkey`); check_no_inherit: true "
+                 "makes the check NO INHERIT; references as a mapping takes the foreign key's "
+                 "name, on_delete, on_update, match (simple or full), deferrable and "
+                 "initially_deferred. comment sets the column's comment (as set_comment does).",
+          .example = text_block(R"yaml(
+- add_column: {table: users, column: email_verified, type: boolean, default: "false",
+               fill: "false", nullable: false}
+- add_column: {table: comments, column: account_id, type: int, references: accounts(id)}
+# Names for what it adds, a NO INHERIT check, and references as a mapping.
+- add_column: {table: comments, column: editor_id, type: int, unique: true,
+               unique_name: comments_editor_uq, check: editor_id > 0,
+               check_name: comments_editor_positive, check_no_inherit: true,
+               references: {table: accounts, column: id, name: comments_editor_fk,
+                            on_delete: set_null, match: full, deferrable: true}}
+)yaml"),
           .parse = &parse_add_column,
           .fields = &add_column_fields};
 }

@@ -211,9 +211,10 @@ nlohmann::json add_foreign_key_fields() {
       {{"table", ident("table")},
        {"name", ident("constraint name")},
        {"columns", ident_list("referencing columns")},
-       {"references", object({{"table", ident("referenced table")},
-                              {"columns", ident_list("referenced columns")}},
-                             {"table", "columns"})},
+       {"references", described(object({{"table", ident("referenced table")},
+                                        {"columns", ident_list("referenced columns")}},
+                                       {"table", "columns"}),
+                                "the referenced table and its key columns")},
        {"on_delete", json_fields::referential_action("what deleting the referenced row does")},
        {"on_update", json_fields::referential_action("what changing the referenced key does")},
        {"match", match_type()},
@@ -229,6 +230,30 @@ nlohmann::json add_foreign_key_fields() {
 
 ChangeKind change_kind_add_foreign_key() {
   return {.name = "add_foreign_key",
+          .doc = "Adds a foreign key: added NOT VALID, then validated at transition without "
+                 "blocking writes. Its name must be free among its table's constraints, as "
+                 "PostgreSQL scopes it. on_delete and on_update (cascade, restrict, no_action, "
+                 "set_null, set_default), match (simple or full), deferrable and "
+                 "initially_deferred (which implies deferrable) hold from expand on, for the old "
+                 "application's writes too. With column (one of columns) and up, existing orphans "
+                 "are fixed rather than refused: the column moves to a shadow column holding up "
+                 "of each value, which alone gets the key (added NOT VALID after the dual-write "
+                 "trigger and validated at transition); the old application keeps writing the old "
+                 "column, orphans included, and gets down of the new one's writes (default: the "
+                 "value as it is). validate counts the rows up still leaves orphaned, with an "
+                 "example key.",
+          .example = text_block(R"yaml(
+- add_foreign_key: {table: comments, name: comments_user_fk, columns: [user_id],
+                    references: {table: users, columns: [id]}, on_delete: cascade}
+# Actions, match and deferral.
+- add_foreign_key: {table: comments, name: comments_post_fk, columns: [post_id],
+                    references: {table: posts, columns: [id]}, on_update: cascade,
+                    match: full, deferrable: true, initially_deferred: true}
+# Existing orphans fixed by up, through a shadow column.
+- add_foreign_key: {table: comments, name: comments_user_fk, columns: [user_id],
+                    references: {table: users, columns: [id]}, column: user_id,
+                    up: "(SELECT u.id FROM users u WHERE u.id = user_id)"}
+)yaml"),
           .parse = &parse_add_foreign_key,
           .fields = &add_foreign_key_fields};
 }

@@ -259,6 +259,20 @@ nlohmann::json add_primary_key_fields() {
 
 ChangeKind change_kind_add_primary_key() {
   return {.name = "add_primary_key",
+          .doc = "Adds a primary key to a table without one. The old application may go on "
+                 "writing what the key forbids (a NULL, a key another row has) until contract, so "
+                 "nothing is enforced before: validate refuses existing rows that break it "
+                 "(counted, one key named), transition's gate refuses to move on while any do, "
+                 "and contract makes each nullable key column NOT NULL without a long lock (CHECK "
+                 "NOT VALID, VALIDATE, SET NOT NULL, the check dropped), builds the unique index "
+                 "CONCURRENTLY (an invalid leftover is dropped and rebuilt; duplicates written "
+                 "since the gate stop it with 23505, naming them: remove them and run `next` "
+                 "again) and attaches it with ADD PRIMARY KEY USING INDEX. Rollback before "
+                 "contract has nothing to undo. On a table an earlier change of the plan creates, "
+                 "the key is added at expand. name defaults to `<table>_pkey`.",
+          .example = text_block(R"yaml(
+- add_primary_key: {table: events, columns: [id], name: events_pkey}
+)yaml"),
           .parse = &parse_add_primary_key,
           .fields = &add_primary_key_fields};
 }

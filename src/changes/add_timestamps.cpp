@@ -273,7 +273,8 @@ nlohmann::json add_timestamps_fields() {
        {"updated_at", ident("name of the update column (default updated_at)")},
        {"type", {{"type", "string"},
                  {"enum", {"timestamptz", "timestamp with time zone", "timestamp",
-                           "timestamp without time zone"}}}},
+                           "timestamp without time zone"}},
+                 {"description", "the type of both columns (default timestamptz)"}}},
        {"default", expr("SQL default for new rows (default now())")},
        {"updated_by", {{"type", "string"},
                        {"enum", {"database", "application"}},
@@ -286,6 +287,19 @@ nlohmann::json add_timestamps_fields() {
 
 ChangeKind change_kind_add_timestamps() {
   return {.name = "add_timestamps",
+          .doc = "Adds created_at and updated_at to a table that has neither, both ending NOT "
+                 "NULL. fill: what existing rows get (a constant, a column, or now(): the time of "
+                 "the backfill batch that reaches them); updated_fill: updated_at's, when it "
+                 "differs; default: new rows' (now()). created_at and updated_at name the "
+                 "columns, type is timestamptz (default) or timestamp. From dual-write on, a "
+                 "trigger sets updated_at to now() on every UPDATE that does not write it (the "
+                 "old application's included) and keeps whatever an UPDATE wrote, even the value "
+                 "the row held. updated_by: database (default) keeps that trigger after contract; "
+                 "application drops it there, and until then it skips the new application, which "
+                 "sets updated_at itself.",
+          .example = text_block(R"yaml(
+- add_timestamps: {table: orders, fill: placed_at, updated_fill: now()}
+)yaml"),
           .parse = &parse_add_timestamps,
           .fields = &add_timestamps_fields};
 }

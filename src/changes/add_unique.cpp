@@ -239,6 +239,33 @@ nlohmann::json add_unique_fields() {
 
 ChangeKind change_kind_add_unique() {
   return {.name = "add_unique",
+          .doc = "Adds a unique constraint without blocking writes: its index is built "
+                 "CONCURRENTLY at expand and attached USING INDEX at transition. Its name must be "
+                 "free among the schema's relations (tables, indexes, views, sequences) and among "
+                 "its table's constraints, as PostgreSQL scopes it. include, nulls_not_distinct "
+                 "and storage_parameters are the index's, so they hold from expand (not offered "
+                 "with up yet). A deferrable (or initially_deferred) constraint is attached at "
+                 "contract, once the old application is retired, because PostgreSQL refuses "
+                 "INSERT ... ON CONFLICT without a target on a table with a deferrable unique "
+                 "constraint; until then the index checks each row at once (so a duplicate that "
+                 "lasts only until commit is refused before contract). With column (one of "
+                 "columns) and up, existing duplicates are fixed rather than refused: the column "
+                 "moves to a shadow column holding up of each value, which alone gets the key "
+                 "(its unique index built CONCURRENTLY at expand and attached USING INDEX at "
+                 "transition); the old application keeps writing the old column, duplicates "
+                 "included, and gets down of the new one's writes (default: the value as it is). "
+                 "validate counts the rows up still leaves duplicated, with an example key. Until "
+                 "the backfill has copied a row the new unique index does not see it (the new "
+                 "application may rely on the key from transition on).",
+          .example = text_block(R"yaml(
+- add_unique: {table: users, name: users_email_key, columns: [email]}
+# The index's options, and a deferrable constraint (attached at contract).
+- add_unique: {table: users, name: users_handle_key, columns: [handle], include: [name],
+               nulls_not_distinct: true, storage_parameters: fillfactor=70, deferrable: true}
+# Existing duplicates fixed by up, through a shadow column.
+- add_unique: {table: vouchers, name: vouchers_code_key, columns: [code], column: code,
+               up: "code || '-' || id"}
+)yaml"),
           .parse = &parse_add_unique,
           .fields = &add_unique_fields};
 }

@@ -432,11 +432,13 @@ nlohmann::json alter_column_fields() {
        {"nullable", boolean("false: NOT NULL (give up); true: NULL allowed (give down)")},
        {"unique", {{"oneOf", json::array({boolean("a unique constraint named "
                                                   "<table>_<column>_key"),
-                                          object({{"name", ident("constraint name")}}, {})})}}},
-       {"check", object({{"name", ident("constraint name")},
-                         {"expression", expr("SQL boolean expression")},
-                         {"no_inherit", boolean("NO INHERIT")}},
-                        {"name", "expression"})},
+                                          object({{"name", ident("constraint name")}}, {})})},
+                   {"description", "a unique constraint on the column: true, or {name}"}}},
+       {"check", described(object({{"name", ident("constraint name")},
+                                   {"expression", expr("SQL boolean expression")},
+                                   {"no_inherit", boolean("NO INHERIT")}},
+                                  {"name", "expression"}),
+                           "a CHECK constraint on the column")},
        {"references", column_foreign_key()},
        {"comment", {{"type", json::array({"string", "null"})},
                     {"description", "the column's comment; null removes it"}}}},
@@ -446,6 +448,44 @@ nlohmann::json alter_column_fields() {
 
 ChangeKind change_kind_alter_column() {
   return {.name = "alter_column",
+          .doc = "Several changes of one column in one change, as pgroll's alter_column makes "
+                 "them. With one key it is that single kind, read from the same fields: type "
+                 "(with up/down) change_type, nullable: false (needs up) set_not_null, nullable: "
+                 "true (needs down) drop_not_null, default set_default (null: drop_default), "
+                 "comment set_comment, unique (true: named `<table>_<column>_key`; or {name}) "
+                 "add_unique, check {name, expression, no_inherit} add_check, references "
+                 "(table(column), or {table, column, name (default `<table>_<column>_fkey`), "
+                 "on_delete, on_update, match: simple|full, deferrable, initially_deferred}) "
+                 "add_foreign_key; with up, these three take it as their data fix. With several, "
+                 "when the values move (type, nullable, up or down given), everything goes onto "
+                 "ONE shadow column in one set of phases: the new column has the new type, "
+                 "default, comment and NOT NULL from expand; its unique index is built "
+                 "CONCURRENTLY at expand (its default is set with the dual-write trigger, so the "
+                 "old application's inserts before it cannot collide there), the check and "
+                 "foreign key are added NOT VALID after the trigger, and transition validates "
+                 "them, attaches the unique constraint USING INDEX and sets NOT NULL. The old "
+                 "application keeps the old column as it was (its NULLs, its short names) and "
+                 "reads down of the new one's writes; contract swaps the columns and gives the "
+                 "constraints their names. validate compiles every expression and counts the "
+                 "existing rows up leaves breaking the rules (a key up gives twice, a check it "
+                 "fails, a reference that names no row), with an example. Until the backfill has "
+                 "copied a row, the new unique index does not see it: the new application, which "
+                 "may rely on the rules from transition on, then does. Without up, type, nullable "
+                 "or down (defaults, comments, constraints over the values as they are), each "
+                 "change is made in place, side by side.",
+          .example = text_block(R"yaml(
+- alter_column:
+    table: events
+    column: name
+    type: text
+    default: "'unnamed'"
+    nullable: false
+    comment: the name of the event
+    unique: {name: events_event_name_unique}
+    check: {name: event_name_length, expression: "length(name) > 3"}
+    up: "CASE WHEN name IS NULL OR length(name) <= 3 THEN 'placeholder-' || id ELSE name END"
+    down: name
+)yaml"),
           .parse = &parse_alter_column,
           .fields = &alter_column_fields};
 }

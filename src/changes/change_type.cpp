@@ -91,6 +91,14 @@ nlohmann::json change_type_fields() {
 
 ChangeKind change_kind_change_type() {
   return {.name = "change_type",
+          .doc = "Changes a column's type: a new column filled by the backfill and swapped in at "
+                 "contract. up gives the new value from the old row, down the old value from the "
+                 "new row, which the old application reads of the new one's writes (default for "
+                 "both: the column itself, converted as ALTER COLUMN TYPE would).",
+          .example = text_block(R"yaml(
+- change_type: {table: accounts, column: balance, type: bigint,
+                up: balance::bigint, down: balance::integer}
+)yaml"),
           .parse = &parse_change_type,
           .fields = &change_type_fields};
 }

@@ -322,6 +322,21 @@ nlohmann::json create_index_fields() {
 
 ChangeKind change_kind_create_index() {
   return {.name = "create_index",
+          .doc = "Builds an index CONCURRENTLY at expand, so writes go on; columns or an "
+                 "expression, optionally unique or partial (where). Its name must be free among "
+                 "the schema's relations (tables, indexes, views, sequences). A column entry may "
+                 "be a mapping: opclass (with opclass_params, e.g. [siglen=32]), collate, sort "
+                 "(asc or desc) and nulls (first or last; both btree only). storage_parameters is "
+                 "the index's WITH (...). PostgreSQL checks each at validate, at its line and "
+                 "column.",
+          .example = text_block(R"yaml(
+- create_index: {table: users, name: users_lower_email_idx, expression: lower(email),
+                 unique: true, where: "email IS NOT NULL"}
+# A column's operator class, collation and order, and the index's storage parameters.
+- create_index: {table: users, name: users_name_pattern_idx, storage_parameters: fillfactor=70,
+                 columns: [{column: name, opclass: text_pattern_ops, collate: C, sort: desc,
+                            nulls: last}, email]}
+)yaml"),
           .parse = &parse_create_index,
           .fields = &create_index_fields};
 }

@@ -524,6 +524,7 @@ nlohmann::json create_table_fields() {
        {"columns",
         {{"type", "array"},
          {"minItems", 1},
+         {"description", "the table's columns, in order"},
          {"items",
           object({{"name", ident("column")},
                   {"type", str("SQL type")},
@@ -544,9 +545,14 @@ nlohmann::json create_table_fields() {
                   {"identity_options", str("sequence options as CREATE SEQUENCE takes them, "
                                            "e.g. START WITH 10 INCREMENT BY 2")}},
                  {"name", "type"})}}},
-       {"primary_key", {{"oneOf", json::array({ident("a column"), ident_list("key columns")})}}},
+       {"primary_key", {{"oneOf", json::array({ident("a column"), ident_list("key columns")})},
+                        {"description", "the primary key's column, or its columns"}}},
        {"primary_key_name", ident("the primary key's name (default <table>_pkey)")},
-       {"constraints", {{"type", "array"}, {"minItems", 1}, {"items", table_constraint()}}},
+       {"constraints", {{"type", "array"},
+                        {"minItems", 1},
+                        {"items", table_constraint()},
+                        {"description", "table constraints, each {name, type} with what its "
+                                        "type takes"}}},
        {"comment", str("COMMENT ON TABLE, set with the table")}},
       {"table", "columns"});
 }
@@ -554,6 +560,53 @@ nlohmann::json create_table_fields() {
 
 ChangeKind change_kind_create_table() {
   return {.name = "create_table",
+          .doc = "Creates a table. A new table has no readers yet, so every option goes into its "
+                 "one CREATE TABLE at expand (with COMMENT ON TABLE/COLUMN in the same "
+                 "transaction). Columns: nullable, default, primary_key, comment, unique "
+                 "(unique_name), check (check_name, check_no_inherit), references as "
+                 "table(column) or a mapping {table, column, name, on_delete, on_update, match: "
+                 "simple|full, deferrable, initially_deferred}, generated (an expression: "
+                 "GENERATED ALWAYS AS (...) STORED), identity: always|by_default with "
+                 "identity_options as CREATE SEQUENCE takes them; one of default, generated and "
+                 "identity. The table: comment, primary_key (a column or a list), "
+                 "primary_key_name, and constraints, each {name, type} with what its type takes: "
+                 "unique (columns, nulls_not_distinct, include, storage_parameters, deferrable, "
+                 "initially_deferred), primary_key (the same but nulls_not_distinct), check "
+                 "(check, no_inherit), foreign_key (columns, references: {table, columns, "
+                 "on_delete, on_update, match}, deferrable, initially_deferred), exclude "
+                 "(exclude: {method (default gist), elements, where}, include, "
+                 "storage_parameters, deferrable, initially_deferred). Unnamed column constraints "
+                 "get PostgreSQL's names (`<table>_<column>_key`, `_check`, `_fkey`); validate "
+                 "refuses two constraints of one name, and an index-backed one (unique, primary "
+                 "key, exclude) whose name a relation of the schema has. Types, expressions, "
+                 "identity options and the index-backed constraints compile at validate over a "
+                 "temporary table, each at its line.",
+          .example = text_block(R"yaml(
+- create_table:
+    table: audit_log
+    columns:
+      - {name: id, type: bigint, primary_key: true}
+      - {name: user_id, type: bigint, references: users(id)}
+      - {name: at, type: timestamptz, nullable: false, default: now(), comment: when}
+# Column and table options, and table constraints.
+- create_table:
+    table: bookings
+    comment: who holds which room, when
+    primary_key_name: bookings_pk
+    primary_key: [id]
+    columns:
+      - {name: id, type: bigint, identity: always, identity_options: "START WITH 10"}
+      - {name: room, type: int, nullable: false, check: room > 0, check_name: room_positive}
+      - {name: code, type: text, unique: true, unique_name: bookings_code_uq}
+      - {name: user_id, type: bigint, references: {table: users, column: id,
+         name: bookings_user_fk, on_delete: cascade, deferrable: true}}
+      - {name: during, type: daterange, nullable: false}
+      - {name: nights, type: int, generated: upper(during) - lower(during)}
+    constraints:
+      - {name: bookings_no_overlap, type: exclude,
+         exclude: {method: gist, elements: "during WITH &&", where: "room > 0"}}
+      - {name: bookings_code_room_key, type: unique, columns: [code, room], include: [user_id]}
+)yaml"),
           .parse = &parse_create_table,
           .fields = &create_table_fields};
 }

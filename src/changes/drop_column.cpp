@@ -297,6 +297,21 @@ nlohmann::json drop_column_fields() {
 
 ChangeKind change_kind_drop_column() {
   return {.name = "drop_column",
+          .doc = "Drops a column at contract, after the application stopped using it; until then "
+                 "the old application reads and writes it. A NOT NULL column without a default "
+                 "loses NOT NULL at dual-write, so the new application, which no longer knows the "
+                 "column, can insert rows (rollback puts it back). down: what the old application "
+                 "(running until contract) reads in the rows the new one inserts, which leave the "
+                 "column out: an expression over the row as the new application sees it, set by a "
+                 "trigger (dual-write to contract) on every INSERT of a session marked as the "
+                 "plan's new application. NOT NULL then stays. The new application's UPDATEs "
+                 "leave the column as it is: what the old application wrote there is kept. down "
+                 "is compiled at validate.",
+          .example = text_block(R"yaml(
+- drop_column: {table: users, column: legacy_flags}
+# What the old application reads in the rows the new one inserts.
+- drop_column: {table: users, column: legacy_code, down: "'N-' || name"}
+)yaml"),
           .parse = &parse_drop_column,
           .fields = &drop_column_fields};
 }

@@ -248,6 +248,22 @@ nlohmann::json drop_constraint_fields() {
 
 ChangeKind change_kind_drop_constraint() {
   return {.name = "drop_constraint",
+          .doc = "Drops a check, unique or foreign-key constraint at contract; until then both "
+                 "applications obey it. columns (optional) must be the constraint's own. validate "
+                 "refuses a constraint the table does not have (naming those it has, with their "
+                 "kinds), a primary key or exclusion constraint, and a unique constraint a "
+                 "foreign key references. With up/down the new application may write, from "
+                 "transition on, what the constraint refuses: the column moves to a shadow column "
+                 "without it (as change_type), the old application's column gets down of the new "
+                 "one's writes (a value the constraint accepts), the new column up of the old "
+                 "one's (default: the column itself). One column only (columns: [it]).",
+          .example = text_block(R"yaml(
+- drop_constraint: {table: accounts, name: balance_not_negative}
+- drop_constraint: {table: users, name: users_name_email_key, columns: [name, email]}
+# The new application may write what it refuses from transition on.
+- drop_constraint: {table: accounts, name: balance_not_negative, columns: [balance],
+                    down: "GREATEST(balance, 0)"}
+)yaml"),
           .parse = &parse_drop_constraint,
           .fields = &drop_constraint_fields};
 }

@@ -113,6 +113,14 @@ nlohmann::json drop_index_fields() {
 
 ChangeKind change_kind_drop_index() {
   return {.name = "drop_index",
+          .doc = "Drops an index CONCURRENTLY at contract: the old application may rely on it "
+                 "until then (its query plans, an ON CONFLICT target). table is optional (checked "
+                 "when given); an index that backs a constraint is refused, naming the "
+                 "constraint. lint warns when it is the only index serving a foreign key "
+                 "(drop-index-foreign-key).",
+          .example = text_block(R"yaml(
+- drop_index: {table: users, name: users_phone_number_idx}
+)yaml"),
           .parse = &parse_drop_index,
           .fields = &drop_index_fields};
 }

@@ -84,6 +84,14 @@ nlohmann::json drop_not_null_fields() {
 
 ChangeKind change_kind_drop_not_null() {
   return {.name = "drop_not_null",
+          .doc = "Takes NOT NULL off a column: the new application may write NULL from transition "
+                 "on. down (required): what the old application, which runs until contract and "
+                 "never expects a NULL, reads where the new one wrote NULL (over the row as the "
+                 "new application sees it; other values are the same on both sides). A down that "
+                 "is NULL too makes that write fail, as NOT NULL would.",
+          .example = text_block(R"yaml(
+- drop_not_null: {table: users, column: name, down: "'(unknown)'"}
+)yaml"),
           .parse = &parse_drop_not_null,
           .fields = &drop_not_null_fields};
 }

@@ -134,6 +134,15 @@ nlohmann::json drop_table_fields() {
 
 ChangeKind change_kind_drop_table() {
   return {.name = "drop_table",
+          .doc = "Drops a table at contract. Until then the old application keeps reading and "
+                 "writing it through an updatable view under its name (expand renames the table), "
+                 "while nothing new can depend on it by name; writes a view cannot take "
+                 "(TRUNCATE, COPY ... FROM) fail between expand and contract. Rollback before "
+                 "contract restores it exactly. A table that other tables' foreign keys or views "
+                 "depend on is refused.",
+          .example = text_block(R"yaml(
+- drop_table: {table: old_sessions}
+)yaml"),
           .parse = &parse_drop_table,
           .fields = &drop_table_fields};
 }

@@ -341,6 +341,23 @@ nlohmann::json explode_list_fields() {
 
 ChangeKind change_kind_explode_list() {
   return {.name = "explode_list",
+          .doc = "Turns a delimited string (\"1,5,22\") into a join table: into is created at "
+                 "expand with a foreign key to each side (both cascading) and a composite primary "
+                 "key, and filled by the backfill with string_to_array/unnest. Until contract the "
+                 "old application's writes of the string replace that row's join rows, and the "
+                 "new application's writes of the join table rebuild the string (its items in "
+                 "order); neither rewrites what the other wrote (a parent row deleted takes its "
+                 "join rows and the strings keep naming it; a parent key changed is carried into "
+                 "both). Contract drops the string. Items that are not integers or name no row "
+                 "are malformed: validate counts the rows holding any and refuses the plan "
+                 "(malformed: refuse, the default) or shows the count and leaves them out (skip). "
+                 "owner_column and item_column name the join table's columns (default `<table, "
+                 "singular>_id` and `<referenced table, singular>_id`: post_id and tag_id in the "
+                 "example).",
+          .example = text_block(R"yaml(
+- explode_list: {table: posts, column: tag_ids, into: post_tags, references: tags(id),
+                 delimiter: ",", malformed: refuse}
+)yaml"),
           .parse = &parse_explode_list,
           .fields = &explode_list_fields};
 }

@@ -96,8 +96,11 @@ nlohmann::json merge_columns_fields() {
   using namespace json_fields;
   return object(
       {{"table", ident("table")},
-       {"from", {{"type", "array"}, {"minItems", 2}, {"items", ident("a column")}}},
-       {"into", remap_target()},
+       {"from", {{"type", "array"},
+                 {"minItems", 2},
+                 {"items", ident("a column")},
+                 {"description", "the columns to merge"}}},
+       {"into", described(remap_target(), "the new column, its up over the old row")},
        {"down", {{"type", "object"},
                  {"description", "each column of `from` mapped to an SQL expression over the "
                                  "new column"},
@@ -108,6 +111,17 @@ nlohmann::json merge_columns_fields() {
 
 ChangeKind change_kind_merge_columns() {
   return {.name = "merge_columns",
+          .doc = "Merges several columns into one (into: {name, type, up}, up over the old row); "
+                 "down maps each old column to an expression over the new one, for the new "
+                 "application's writes.",
+          .example = text_block(R"yaml(
+- merge_columns:
+    table: users
+    from: [first_name, last_name]
+    into: {name: full_name, type: text, up: "concat_ws(' ', first_name, last_name)"}
+    down: {first_name: "split_part(full_name, ' ', 1)",
+           last_name: "substr(full_name, length(split_part(full_name, ' ', 1)) + 2)"}
+)yaml"),
           .parse = &parse_merge_columns,
           .fields = &merge_columns_fields};
 }

@@ -206,6 +206,20 @@ nlohmann::json rename_column_fields() {
 
 ChangeKind change_kind_rename_column() {
   return {.name = "rename_column",
+          .doc = "Renames a column; both names work until contract. A new column under the new "
+                 "name is kept equal to the old one by a trigger, backfilled, constrained like "
+                 "the old one, and after contract the only one left. With copy: false nothing is "
+                 "copied, for applications that use the version schemas (see *Stable shapes*): no "
+                 "new column, trigger or backfill; the new application's version schema shows the "
+                 "column under its new name, and contract renames the column in place (a catalog "
+                 "change under a lock held for a moment, no row rewritten; indexes and "
+                 "constraints keep their names). validate refuses copy: false when the role may "
+                 "not CREATE on the database.",
+          .example = text_block(R"yaml(
+- rename_column: {table: users, from: phone_number, to: phone}
+# Without copying anything: the version schemas show both names.
+- rename_column: {table: users, from: fax_number, to: fax, copy: false}
+)yaml"),
           .parse = &parse_rename_column,
           .fields = &rename_column_fields};
 }

@@ -162,6 +162,14 @@ nlohmann::json rename_constraint_fields() {
 
 ChangeKind change_kind_rename_constraint() {
   return {.name = "rename_constraint",
+          .doc = "Renames a constraint at contract, once the old application (which may name it "
+                 "in ON CONFLICT ON CONSTRAINT or match it in error handling) is retired. The new "
+                 "name must be free as PostgreSQL scopes it: among the table's constraints, and "
+                 "for a UNIQUE, PRIMARY KEY or EXCLUDE constraint, which renames its index too, "
+                 "among the schema's relations (tables, indexes, views, sequences).",
+          .example = text_block(R"yaml(
+- rename_constraint: {table: accounts, from: balance_not_negative, to: balance_positive}
+)yaml"),
           .parse = &parse_rename_constraint,
           .fields = &rename_constraint_fields};
 }

@@ -153,6 +153,12 @@ nlohmann::json rename_table_fields() {
 
 ChangeKind change_kind_rename_table() {
   return {.name = "rename_table",
+          .doc = "Renames a table at expand; the old name stays alive as an updatable view over "
+                 "it until contract drops the view, so the old application keeps reading and "
+                 "writing it.",
+          .example = text_block(R"yaml(
+- rename_table: {from: comments, to: posts}
+)yaml"),
           .parse = &parse_rename_table,
           .fields = &rename_table_fields};
 }

@@ -159,6 +159,14 @@ nlohmann::json set_comment_fields() {
 
 ChangeKind change_kind_set_comment() {
   return {.name = "set_comment",
+          .doc = "Sets the comment on a table (no column) or a column at expand; null or '' "
+                 "removes one. The old application's version schema keeps showing the old column "
+                 "comment. Rollback restores the comment exactly as it was at start, none "
+                 "included. create_table columns and add_column take comment: too.",
+          .example = text_block(R"yaml(
+- set_comment: {table: users, column: phone, comment: "E.164, checked by support"}
+- set_comment: {table: users, comment: null}
+)yaml"),
           .parse = &parse_set_comment,
           .fields = &set_comment_fields};
 }

@@ -163,6 +163,18 @@ nlohmann::json set_default_fields() {
 
 ChangeKind change_kind_set_default() {
   return {.name = "set_default",
+          .doc = "Sets a column's default without changing what the running application's inserts "
+                 "get: the table keeps the old default until contract, so the old application's "
+                 "inserts get it; the new application's version schema gives the column the new "
+                 "default from the end of dual-write, so its inserts get the new one from "
+                 "transition on; contract sets it on the table. The default compiles at validate "
+                 "into a column of the column's type. Without CREATE on the database there is no "
+                 "new version schema: both applications get the new default at contract, and plan "
+                 "and start say so. Rollback before contract leaves the table's default exactly "
+                 "as it was (it never changed).",
+          .example = text_block(R"yaml(
+- set_default: {table: users, column: tier, default: "'pro'"}
+)yaml"),
           .parse = &parse_set_default,
           .fields = &set_default_fields};
 }
@@ -181,6 +193,17 @@ nlohmann::json drop_default_fields() {
 
 ChangeKind change_kind_drop_default() {
   return {.name = "drop_default",
+          .doc = "Drops a column's default without changing what the running application's "
+                 "inserts get: the table keeps the old default until contract, so the old "
+                 "application's inserts get it; the new application's version schema gives the "
+                 "column none from the end of dual-write, so its inserts get none from transition "
+                 "on; contract drops it from the table. Without CREATE on the database there is "
+                 "no new version schema: both applications lose the default at contract, and plan "
+                 "and start say so. Rollback before contract leaves the table's default exactly "
+                 "as it was (it never changed).",
+          .example = text_block(R"yaml(
+- drop_default: {table: users, column: score}
+)yaml"),
           .parse = &parse_drop_default,
           .fields = &drop_default_fields};
 }

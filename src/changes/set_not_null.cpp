@@ -110,6 +110,16 @@ nlohmann::json set_not_null_fields() {
 
 ChangeKind change_kind_set_not_null() {
   return {.name = "set_not_null",
+          .doc = "Makes an existing column NOT NULL; fill gives existing NULLs a value. Or up, "
+                 "the new value of every row (not only NULLs), and down, the way back for the old "
+                 "application (default: the value as it is); both through a shadow column as "
+                 "change_type.",
+          .example = text_block(R"yaml(
+- set_not_null: {table: users, column: email, fill: "'unknown@example.com'"}
+# Or up, the new value of every row, and down, the way back.
+- set_not_null: {table: users, column: login, up: "COALESCE(lower(login), 'none')",
+                 down: "login"}
+)yaml"),
           .parse = &parse_set_not_null,
           .fields = &set_not_null_fields};
 }

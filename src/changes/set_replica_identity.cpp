@@ -251,6 +251,17 @@ nlohmann::json set_replica_identity_fields() {
 
 ChangeKind change_kind_set_replica_identity() {
   return {.name = "set_replica_identity",
+          .doc = "Sets what UPDATE and DELETE write to the WAL for logical replication: identity "
+                 "default, full or nothing, or index: NAME (unique, not partial, not deferrable, "
+                 "over NOT NULL columns; checked at validate). Set at expand (a catalog change "
+                 "under lock_timeout); rollback restores the table's identity as it was at start, "
+                 "index included. validate refuses leaving a table without an identity while a "
+                 "publication publishes its updates or deletes (PostgreSQL would then refuse "
+                 "them). lint warns about full (replica-identity-full).",
+          .example = text_block(R"yaml(
+- set_replica_identity: {table: users, identity: full}
+- set_replica_identity: {table: users, index: users_email_idx}
+)yaml"),
           .parse = &parse_set_replica_identity,
           .fields = &set_replica_identity_fields};
 }

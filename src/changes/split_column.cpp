@@ -82,7 +82,10 @@ nlohmann::json split_column_fields() {
   return object(
       {{"table", ident("table")},
        {"from", ident("the column to split")},
-       {"into", {{"type", "array"}, {"minItems", 2}, {"items", remap_target()}}},
+       {"into", {{"type", "array"},
+                 {"minItems", 2},
+                 {"items", remap_target()},
+                 {"description", "the new columns, each with its up over the old row"}}},
        {"down", expr("SQL expression over the new columns rebuilding the old one")}},
       {"table", "from", "into", "down"});
 }
@@ -90,6 +93,18 @@ nlohmann::json split_column_fields() {
 
 ChangeKind change_kind_split_column() {
   return {.name = "split_column",
+          .doc = "Splits one column into several (into: each {name, type, up}, up over the old "
+                 "row), and back with down, which rebuilds the old column from the new ones for "
+                 "the new application's writes.",
+          .example = text_block(R"yaml(
+- split_column:
+    table: users
+    from: name
+    into:
+      - {name: first_name, type: text, up: "split_part(name, ' ', 1)"}
+      - {name: last_name, type: text, up: "substr(name, length(split_part(name, ' ', 1)) + 2)"}
+    down: "concat_ws(' ', first_name, last_name)"
+)yaml"),
           .parse = &parse_split_column,
           .fields = &split_column_fields};
 }

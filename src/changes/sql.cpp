@@ -116,6 +116,23 @@ nlohmann::json sql_fields() {
 
 ChangeKind change_kind_sql() {
   return {.name = "sql",
+          .doc = "The escape hatch: up runs at expand in one transaction, down on rollback. Both "
+                 "must be safe to run twice. `orchestrate lint` checks up with PostgreSQL's own "
+                 "parser (an index built under a lock that blocks writes: CREATE INDEX without "
+                 "CONCURRENTLY, ADD UNIQUE or PRIMARY KEY without USING INDEX, ADD ... EXCLUDE; a "
+                 "scan or rewrite under one; ...). down may be left out: once up has run, "
+                 "`orchestrate rollback` is then refused (exit 2, naming the change's "
+                 "file:line:col) before it undoes anything, and `plan` and `lint` (sql-no-down) "
+                 "say so. on_complete: true runs up at contract instead (`plan` prints it in "
+                 "phase 5), after the changes before it; it takes no down, since nothing rolls "
+                 "back once contract has started.",
+          .example = text_block(R"yaml(
+- sql:
+    up: CREATE TABLE IF NOT EXISTS feature_flags (name text PRIMARY KEY, enabled boolean)
+    down: DROP TABLE IF EXISTS feature_flags
+# At contract, without down.
+- sql: {up: "ANALYZE users", on_complete: true}
+)yaml"),
           .parse = &parse_sql,
           .fields = &sql_fields};
 }

@@ -599,6 +599,29 @@ nlohmann::json surrogate_key_fields() {
 
 ChangeKind change_kind_surrogate_key() {
   return {.name = "surrogate_key",
+          .doc = "Gives a table keyed by a value that means something (an email, a code) an "
+                 "identity key. column (default id; type bigint or integer) is added with a "
+                 "default drawing from a sequence, filled by the backfill, its unique index built "
+                 "CONCURRENTLY. Each foreign key pointing at the natural key (by default every "
+                 "one in the live catalog, found at validate and start; or those listed in "
+                 "referencing, which must be all of them) gets a new column (customer_email to "
+                 "customer_id, else `<table, singular>_<column>`; new_column names it) that the "
+                 "dual-write keeps in step both ways: the old application writes the natural key "
+                 "and the new column gets its surrogate, the new application (its sessions marked "
+                 "by `orchestrate url`) writes the surrogate and the old column gets the natural "
+                 "key it stands for. The backfill fills it by lookup; its foreign key (with the "
+                 "old one's ON DELETE/ON UPDATE) is added NOT VALID at dual-write and validated "
+                 "at transition, when the new application may join on the surrogate. Contract "
+                 "drops the old columns with their foreign keys, moves the primary key to the "
+                 "surrogate (USING INDEX), keeps the natural key UNIQUE (its index built "
+                 "CONCURRENTLY at transition) and makes the surrogate an identity column that "
+                 "continues after the highest value. validate refuses referencing values that "
+                 "name no row and a natural key with NULLs.",
+          .example = text_block(R"yaml(
+- surrogate_key: {table: customers, column: id, type: bigint,
+                  referencing: [{table: orders, column: customer_email, new_column: customer_id},
+                                {table: reviews, column: author_email}]}
+)yaml"),
           .parse = &parse_surrogate_key,
           .fields = &surrogate_key_fields};
 }

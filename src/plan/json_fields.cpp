@@ -15,8 +15,8 @@ json expr(const std::string& description) {
 
 json ident(const std::string& description) {
   return {{"type", "string"},
-          {"pattern", "^[A-Za-z_][A-Za-z0-9_]{0,62}$"},
-          {"description", description + " (a plain name: letter or _, then letters, digits, _)"}};
+          {"pattern", k_ident_pattern},
+          {"description", description + k_ident_note}};
 }
 
 json ident_list(const std::string& description) {
@@ -35,6 +35,11 @@ json object(json properties, const std::vector<std::string>& required) {
     o["required"] = required;
   }
   return o;
+}
+
+json described(json schema, const std::string& description) {
+  schema["description"] = description;
+  return schema;
 }
 
 json column_reference() {

@@ -9,12 +9,19 @@
 // (plan/json_schema.hpp): each returns the schema of one field.
 namespace orchestrate::json_fields {
 
+// The pattern of a plain name (ident()), and what ident() adds to a field's description.
+inline constexpr const char* k_ident_pattern = "^[A-Za-z_][A-Za-z0-9_]{0,62}$";
+inline constexpr const char* k_ident_note =
+    " (a plain name: letter or _, then letters, digits, _)";
+
 nlohmann::json str(const std::string& description);
 nlohmann::json expr(const std::string& description);
 nlohmann::json ident(const std::string& description);
 nlohmann::json ident_list(const std::string& description);
 nlohmann::json boolean(const std::string& description);
 nlohmann::json object(nlohmann::json properties, const std::vector<std::string>& required);
+// `schema` with its description.
+nlohmann::json described(nlohmann::json schema, const std::string& description);
 nlohmann::json column_reference();
 nlohmann::json referential_action(const std::string& description);
 nlohmann::json match_type();

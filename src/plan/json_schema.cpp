@@ -13,11 +13,14 @@ namespace {
 using json = nlohmann::json;
 using namespace json_fields;
 
-// Each change kind's fields, as the kind describes them in its own file.
+// Each change kind's fields, as the kind describes them in its own file, with its doc as the
+// description editors show on hover.
 json kinds() {
   json k;
   for (const auto& kind : change_kind_list()) {
-    k[std::string(kind.name)] = kind.fields();
+    json fields = kind.fields();
+    fields["description"] = std::string(kind.doc);
+    k[std::string(kind.name)] = std::move(fields);
   }
   return k;
 }
