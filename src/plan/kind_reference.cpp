@@ -140,22 +140,30 @@ std::string plural(const std::string& type) {
   return type;
 }
 
+std::vector<std::string> types_of(const json& field);
+
 // A field's type in words: name (a plain name), string, boolean, mapping, list of ..., or the
 // types it may take.
 std::string type_of(const json& field) {
+  return joined(types_of(field), " or ");
+}
+
+// The types a field may take, each in words, without repeats.
+std::vector<std::string> types_of(const json& field) {
   if (field.contains("oneOf")) {
     std::vector<std::string> types;
     std::set<std::string> seen;
     for (const auto& alternative : field["oneOf"]) {
-      std::string t = type_of(alternative);
-      if (seen.insert(t).second) {
-        types.push_back(t);
+      for (auto& t : types_of(alternative)) {
+        if (seen.insert(t).second) {
+          types.push_back(std::move(t));
+        }
       }
     }
-    return joined(types, " or ");
+    return types;
   }
   if (is_name(field)) {
-    return "name";
+    return {"name"};
   }
   const json type = field.value("type", json());
   if (type.is_array()) {
@@ -163,36 +171,29 @@ std::string type_of(const json& field) {
     for (const auto& t : type) {
       types.push_back(t.get<std::string>());
     }
-    return joined(types, " or ");
+    return types;
   }
   if (type == "object") {
     if (field.contains("additionalProperties") && field["additionalProperties"].is_object()) {
-      return "mapping to " + type_of(field["additionalProperties"]);
+      return {"mapping to " + type_of(field["additionalProperties"])};
     }
-    return "mapping";
+    return {"mapping"};
   }
   if (type == "array") {
     if (!field.contains("items")) {
-      return "list";
+      return {"list"};
     }
-    const std::string items = type_of(field["items"]);
-    std::vector<std::string> parts;
-    std::size_t start = 0;
-    // "name or mapping" becomes "names or mappings".
-    while (true) {
-      const std::size_t end = items.find(" or ", start);
-      parts.push_back(plural(items.substr(start, end - start)));
-      if (end == std::string::npos) {
-        break;
-      }
-      start = end + 4;
+    // Names or mappings: each type the items may take, in the plural.
+    std::vector<std::string> items = types_of(field["items"]);
+    for (auto& t : items) {
+      t = plural(t);
     }
-    return "list of " + joined(parts, " or ");
+    return {"list of " + joined(items, " or ")};
   }
   if (type.is_string()) {
-    return type.get<std::string>();
+    return {type.get<std::string>()};
   }
-  return "any";
+  return {"any"};
 }
 
 std::string code(const std::string& text) {
