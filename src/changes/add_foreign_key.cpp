@@ -22,14 +22,6 @@ namespace orchestrate {
 
 namespace {
 
-std::string column_list(const std::vector<Located<std::string>>& columns) {
-  std::string out;
-  for (const auto& c : columns) {
-    out += (out.empty() ? "" : ", ") + quote_ident(c.value);
-  }
-  return out;
-}
-
 class AddForeignKey final : public Change {
 public:
   AddForeignKey(Located<std::string> table,

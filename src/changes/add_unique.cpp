@@ -37,14 +37,6 @@ struct UniqueOptions {
   std::optional<Located<std::string>> storage_parameters{};
 };
 
-std::string column_list(const std::vector<Located<std::string>>& columns) {
-  std::string out;
-  for (const auto& c : columns) {
-    out += (out.empty() ? "" : ", ") + quote_ident(c.value);
-  }
-  return out;
-}
-
 class AddUnique final : public Change {
 public:
   AddUnique(Located<std::string> table,

@@ -4,7 +4,17 @@
 #include <regex>
 #include <vector>
 
+#include "core/ident.hpp"
+
 namespace orchestrate {
+
+std::string column_list(const std::vector<Located<std::string>>& columns) {
+  std::string out;
+  for (const auto& c : columns) {
+    out += (out.empty() ? "" : ", ") + quote_ident(c.value);
+  }
+  return out;
+}
 
 Deferral parse_deferral(Fields& fields, const std::string& kind) {
   Deferral d;

@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "plan/fields.hpp"
 #include "plan/model.hpp"
@@ -10,6 +11,9 @@ namespace orchestrate {
 
 // Options PostgreSQL takes on constraints and indexes, read from a plan the same way by every
 // kind that offers them, and rendered as the SQL clauses they stand for.
+
+// The columns as a constraint's or an index's column list: `"a", "b"`.
+std::string column_list(const std::vector<Located<std::string>>& columns);
 
 // `deferrable` and `initially_deferred`. initially_deferred implies deferrable, as in
 // PostgreSQL; with `deferrable: false` it is refused.

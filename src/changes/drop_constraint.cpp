@@ -22,6 +22,7 @@
 #include "changes/shadow_column.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
+#include "core/text.hpp"
 
 namespace orchestrate {
 
@@ -51,14 +52,6 @@ std::vector<std::string> sorted(std::vector<std::string> v) {
   return v;
 }
 
-std::string joined(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) {
-    out += (out.empty() ? "" : ", ") + s;
-  }
-  return out;
-}
-
 // What both forms refuse: a constraint the table does not have (naming those it has, with
 // their kinds), one of another kind, a unique constraint a foreign key references, and a
 // `columns` list other than the constraint's.
@@ -79,7 +72,7 @@ const Constraint& require_droppable(const ChangeContext& ctx,
     }
     fail(name.mark, fmt::format("{} has no constraint named {}{}", table.name, name.value,
                                 present.empty() ? " (it has none)"
-                                                : " (its constraints: " + joined(present) + ")"));
+                                                : " (its constraints: " + join(present, ", ") + ")"));
   }
   const Constraint& con = *it;
   if (con.type != 'c' && con.type != 'u' && con.type != 'f') {
@@ -103,8 +96,8 @@ const Constraint& require_droppable(const ChangeContext& ctx,
     }
     if (sorted(given) != sorted(con.columns)) {
       fail(columns.front().mark,
-           fmt::format("columns [{}] are not those of {} constraint {} ([{}])", joined(given),
-                       kind_name(con.type), con.name, joined(con.columns)));
+           fmt::format("columns [{}] are not those of {} constraint {} ([{}])", join(given, ", "),
+                       kind_name(con.type), con.name, join(con.columns, ", ")));
     }
   }
   return con;

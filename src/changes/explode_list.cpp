@@ -26,6 +26,7 @@
 #include "changes/list_sync.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
+#include "core/text.hpp"
 
 namespace orchestrate {
 
@@ -41,15 +42,6 @@ struct ExplodeListSpec {
   Located<std::string> item_column;
   bool skip_malformed = false;
 };
-
-bool is_string_type(const std::string& type) {
-  return type == "text" || type == "citext" || type.rfind("character varying", 0) == 0 ||
-         type.rfind("character(", 0) == 0;
-}
-
-std::string singular(const std::string& name) {
-  return name.size() > 1 && name.back() == 's' ? name.substr(0, name.size() - 1) : name;
-}
 
 class ExplodeList final : public Change {
 public:

@@ -4,16 +4,9 @@
 #include <vector>
 
 #include "core/errors.hpp"
+#include "core/text.hpp"
 
 namespace orchestrate {
-
-namespace {
-
-bool blank(const std::string& text) {
-  return text.find_first_not_of(" \t\n") == std::string::npos;
-}
-
-} // namespace
 
 std::optional<Located<std::string>> optional_comment(Fields& f) {
   auto comment = f.optional_string("comment");

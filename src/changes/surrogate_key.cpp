@@ -30,6 +30,7 @@
 #include "changes/surrogate_parent.hpp"
 #include "core/errors.hpp"
 #include "core/ident.hpp"
+#include "core/text.hpp"
 
 namespace orchestrate {
 
@@ -58,18 +59,6 @@ struct Referencing {
   bool not_null = false;
   Mark mark;
 };
-
-std::string singular(const std::string& name) {
-  return name.size() > 1 && name.back() == 's' ? name.substr(0, name.size() - 1) : name;
-}
-
-std::string joined(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) {
-    out += (out.empty() ? "" : ", ") + n;
-  }
-  return out;
-}
 
 // What follows "REFERENCES t(c)" in a foreign key's definition: its actions and deferrability.
 std::string fk_actions(const std::string& definition) {
@@ -431,7 +420,7 @@ private:
           fail(m_spec.table.mark,
                fmt::format("foreign key {} of {} references {}({}); only single-column foreign "
                            "keys on the natural key {} can move to the surrogate",
-                           c.name, t.name, p.table, joined(c.foreign_columns), p.key));
+                           c.name, t.name, p.table, join(c.foreign_columns, ", "), p.key));
         }
         if (!on_key || c.columns.size() != 1) {
           continue;

@@ -6,18 +6,11 @@
 #include <array>
 
 #include "core/ident.hpp"
+#include "core/text.hpp"
 
 namespace orchestrate {
 
 namespace {
-
-std::string join(const std::vector<std::string>& parts, const std::string& sep) {
-  std::string out;
-  for (const auto& p : parts) {
-    out += (out.empty() ? "" : sep) + p;
-  }
-  return out;
-}
 
 std::string ref(const std::string& row, const std::string& column) {
   return row + quote_ident(column);

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/ident.hpp"
+#include "core/text.hpp"
 
 namespace orchestrate {
 
@@ -25,18 +26,6 @@ const std::map<std::string, std::set<std::string>>& allowed_keys() {
                    "storage_parameters"}},
   };
   return k_allowed;
-}
-
-std::string column_list(const std::vector<Located<std::string>>& columns) {
-  std::string out;
-  for (const auto& c : columns) {
-    out += (out.empty() ? "" : ", ") + quote_ident(c.value);
-  }
-  return out;
-}
-
-bool blank(const std::string& text) {
-  return text.find_first_not_of(" \t\n") == std::string::npos;
 }
 
 } // namespace

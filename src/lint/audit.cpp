@@ -8,6 +8,7 @@
 #include "core/ident.hpp"
 #include "lint/design_shapes.hpp"
 #include "core/ranges.hpp"
+#include "core/text.hpp"
 
 namespace orchestrate {
 
@@ -26,14 +27,6 @@ std::vector<std::string> split(const std::string& s, char sep) {
       break;
     }
     start = pos + 1;
-  }
-  return out;
-}
-
-std::string join(const std::vector<std::string>& parts, const std::string& sep) {
-  std::string out;
-  for (const auto& p : parts) {
-    out += (out.empty() ? "" : sep) + p;
   }
   return out;
 }

@@ -31,12 +31,6 @@ bool is_time_type(const std::string& type) {
 
 } // namespace
 
-bool is_string_type(const std::string& type) {
-  const std::string t = lowercase(type);
-  return t == "text" || t == "citext" || starts_with(t, "varchar") ||
-         starts_with(t, "character varying") || starts_with(t, "char") ||
-         starts_with(t, "character") || t == "bpchar" || t == "name";
-}
 
 bool is_natural_key(const std::string& column, const std::string& type) {
   if (is_string_type(type)) {

@@ -26,7 +26,4 @@ bool builds_id_list(const std::string& expression);
 bool is_creation_timestamp(const std::string& column, const std::string& type);
 bool is_update_timestamp(const std::string& column, const std::string& type);
 
-// Whether `type` (as written in a plan or as format_type prints it) is a string type.
-bool is_string_type(const std::string& type);
-
 } // namespace orchestrate
