@@ -45,11 +45,15 @@ std::string backfill_paused_expression(const std::string& state_schema) {
 std::optional<BackfillProgressRow> read_backfill_progress(pqxx::transaction_base& tx,
                                                           const std::string& state_schema,
                                                           const std::string& plan) {
-  // The control row's rows_total holds the backfill's estimate.
-  auto c = tx.exec_params("SELECT paused, rows_done, rows_total, rows_per_second, throttled_by, "
-                          "batch_size, settings->'throttle' FROM " +
-                              control(state_schema) + " WHERE plan = $1",
-                          plan);
+  // The control row's rows_total holds the backfill's estimate. Rows done are the ranges'
+  // (committed with each batch), so a killed backfill's count is exact, not its last sample.
+  auto c = tx.exec_params(
+      "SELECT paused, greatest(rows_done, (SELECT coalesce(sum(rows_done), 0) FROM " +
+          quote_qualified(state_schema, "backfill_ranges") +
+          " WHERE plan = $1)), rows_total, rows_per_second, throttled_by, batch_size, "
+          "settings->'throttle' FROM " +
+          control(state_schema) + " WHERE plan = $1",
+      plan);
   if (c.empty()) {
     return std::nullopt;
   }

@@ -50,7 +50,7 @@ namespace {
 const char* const k_plan_columns =
     "name, checksum, body, file, description, work::text, state, applying, last_gate::text, "
     "last_gate_phase, to_char(created_at, 'YYYY-MM-DD HH24:MI:SS'), "
-    "to_char(updated_at, 'YYYY-MM-DD HH24:MI:SS')";
+    "to_char(updated_at, 'YYYY-MM-DD HH24:MI:SS'), created_by";
 
 PlanRecord to_record(const pqxx::row& row) {
   PlanRecord r;
@@ -72,6 +72,7 @@ PlanRecord to_record(const pqxx::row& row) {
   r.last_gate_phase = row[9].as<std::string>();
   r.created_at = row[10].as<std::string>();
   r.updated_at = row[11].as<std::string>();
+  r.created_by = row[12].as<std::string>();
   return r;
 }
 
@@ -158,12 +159,23 @@ void StateStore::event(const std::string& plan,
 }
 
 std::vector<EventRecord> StateStore::recent_events(const std::string& plan, int limit) {
+  return read_events(plan, limit);
+}
+
+std::vector<EventRecord> StateStore::events(const std::string& plan) {
+  return read_events(plan, std::nullopt);
+}
+
+std::vector<EventRecord> StateStore::read_events(const std::string& plan,
+                                                 std::optional<int> limit) {
   pqxx::read_transaction tx(m_conn);
   std::vector<EventRecord> out;
+  // The newest `limit` (all without one), returned oldest first.
   auto rows = tx.exec_params(
       "SELECT to_char(at, 'YYYY-MM-DD HH24:MI:SS'), phase, item, outcome, detail, who FROM " +
-          table("events") + " WHERE plan = $1 ORDER BY id DESC LIMIT $2",
-      plan, limit);
+          table("events") + " WHERE plan = $1 ORDER BY id DESC" +
+          (limit ? " LIMIT " + std::to_string(*limit) : std::string()),
+      plan);
   for (const auto& row : rows) {
     out.push_back({.at = row[0].as<std::string>(),
                    .phase = row[1].as<std::string>(),

@@ -28,6 +28,7 @@ struct PlanRecord {
   std::string last_gate_phase{};
   std::string created_at{};
   std::string updated_at{};
+  std::string created_by{}; // who registered it: "role (user@host)"
 };
 
 struct EventRecord {
@@ -70,6 +71,7 @@ public:
              const std::string& outcome,
              const std::string& detail = "");
   std::vector<EventRecord> recent_events(const std::string& plan, int limit);
+  std::vector<EventRecord> events(const std::string& plan); // all of them, oldest first
   void phase_started(const std::string& plan, Phase phase);
   void phase_finished(const std::string& plan, Phase phase);
   std::vector<PhaseRecord> phases(const std::string& plan);
@@ -111,6 +113,8 @@ public:
   pqxx::connection& connection() { return m_conn; }
 
 private:
+  std::vector<EventRecord> read_events(const std::string& plan, std::optional<int> limit);
+
   pqxx::connection& m_conn;
   std::string m_schema;
   std::string m_who;

@@ -8,6 +8,7 @@
 
 #include "app/verify.hpp"
 #include "app/writer.hpp"
+#include "public_state.hpp"
 
 using namespace std::chrono_literals;
 using itest::wait_for_writes;
@@ -122,7 +123,7 @@ void lifecycle(const Kind& k) {
   }
   wait_for_writes(new_writer, 10);
   new_writer.stop();
-  CHECK(db.value("SELECT state FROM orchestrate.plans") == "done");
+  CHECK(plan_state(db) == "done");
   for (auto* w : {&old_writer, &new_writer}) {
     INFO("writer errors: " << (w->error_messages().empty() ? "" : w->error_messages()[0]));
     CHECK(w->errors() == 0);

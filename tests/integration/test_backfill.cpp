@@ -14,6 +14,7 @@
 #include "verify/gate.hpp"
 #include "app/verify.hpp"
 #include "app/writer.hpp"
+#include "public_state.hpp"
 
 using namespace std::chrono_literals;
 
@@ -38,10 +39,6 @@ void up_to_backfill(const itest::TestDb& db, const std::string& plan_path, const
     r = db.orchestrate({"next", name});
     REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
   }
-}
-
-long long rows_copied(const itest::TestDb& db) {
-  return std::stoll(db.value("SELECT coalesce(sum(rows_done), 0) FROM orchestrate.backfill_ranges"));
 }
 
 std::string differing(const itest::TestDb& db, const std::string& table = "users") {
@@ -84,13 +81,13 @@ TEST_CASE("a backfill killed three times with SIGKILL resumes from its last comm
     args.insert(args.end(), limits.begin(), limits.end());
     test_support::Child child(db.orchestrate_argv(args));
     // Wait until it has committed some batches, then kill it without warning.
-    for (int i = 0; i < 100 && rows_copied(db) <= before + 2000; ++i) {
+    for (int i = 0; i < 100 && itest::backfill_rows_done(db) <= before + 2000; ++i) {
       std::this_thread::sleep_for(50ms);
     }
     child.signal(SIGKILL);
     auto killed = child.wait();
     CHECK(killed.exit_code == 128 + SIGKILL);
-    const long long now = rows_copied(db);
+    const long long now = itest::backfill_rows_done(db);
     CHECK(now > before);
     CHECK(now < 60000);
     before = now;
@@ -104,7 +101,7 @@ TEST_CASE("a backfill killed three times with SIGKILL resumes from its last comm
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("resuming the backfill") != std::string::npos);
-  CHECK(db.value("SELECT state FROM orchestrate.plans") == "transition");
+  CHECK(plan_state(db) == "transition");
   CHECK(differing(db) == "0");
   CHECK(db.value("SELECT count(*) FROM orchestrate.backfill_ranges WHERE NOT done") == "0");
   finish(app, db, o);
@@ -120,7 +117,7 @@ TEST_CASE("pause from another process stops a running backfill with exit 75, res
   up_to_backfill(db, itest::rename_plan_path(), "rename-users-phone");
 
   test_support::Child child(db.orchestrate_argv({"next", "--max-rows-per-second", "4000"}));
-  for (int i = 0; i < 100 && rows_copied(db) == 0; ++i) {
+  for (int i = 0; i < 100 && itest::backfill_rows_done(db) == 0; ++i) {
     std::this_thread::sleep_for(50ms);
   }
   auto p = db.orchestrate({"pause"});
@@ -129,7 +126,7 @@ TEST_CASE("pause from another process stops a running backfill with exit 75, res
   INFO(stopped.out << stopped.err);
   CHECK(stopped.exit_code == 75);
   CHECK(stopped.err.find("paused") != std::string::npos);
-  const long long copied = rows_copied(db);
+  const long long copied = itest::backfill_rows_done(db);
   CHECK(copied > 0);
   CHECK(copied < 40000);
 
@@ -138,7 +135,7 @@ TEST_CASE("pause from another process stops a running backfill with exit 75, res
   CHECK(status["backfill"]["throttled_by"] == "paused");
   // While paused, a new backfill stops at once and copies nothing.
   CHECK(db.orchestrate({"backfill"}).exit_code == 75);
-  CHECK(rows_copied(db) == copied);
+  CHECK(itest::backfill_rows_done(db) == copied);
 
   REQUIRE(db.orchestrate({"resume"}).exit_code == 0);
   auto r = db.orchestrate({"backfill"});
@@ -159,7 +156,7 @@ TEST_CASE("outside its window the backfill exits 75 at once and copies nothing")
   INFO(r.out << r.err);
   CHECK(r.exit_code == 75);
   CHECK(r.err.find("window") != std::string::npos);
-  CHECK(rows_copied(db) == 0);
+  CHECK(itest::backfill_rows_done(db) == 0);
   auto status = nlohmann::json::parse(db.orchestrate({"--json", "status"}).out);
   CHECK(status["backfill"]["throttled_by"] == "window");
   r = db.orchestrate({"backfill"});
@@ -178,21 +175,26 @@ TEST_CASE("the rate limit is never exceeded over any two-second span") {
 
   constexpr double k_rate = 3000;
   test_support::Child child(db.orchestrate_argv({"next", "--max-rows-per-second", "3000"}));
-  // Rows committed by the backfill, sampled with the server's clock.
+  // Rows committed by the backfill, as `status --json` reports them, each sample read at some
+  // moment between `before` and `after`.
   struct Sample {
-    double at;
+    double before;
+    double after;
     long long rows;
     std::string throttled_by;
   };
+  const auto seconds = [] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  };
   std::vector<Sample> samples;
-  pqxx::connection conn(db.url());
   while (child.running()) {
-    pqxx::nontransaction tx(conn);
-    auto row = tx.exec1("SELECT extract(epoch FROM clock_timestamp())::float8, "
-                        "(SELECT coalesce(sum(rows_done), 0) FROM orchestrate.backfill_ranges), "
-                        "(SELECT coalesce(throttled_by, '') FROM orchestrate.control)");
-    samples.push_back({row[0].as<double>(), row[1].as<long long>(), row[2].as<std::string>()});
-    std::this_thread::sleep_for(100ms);
+    const double before = seconds();
+    const auto status = itest::status_json(db);
+    const auto& by = status["backfill"]["throttled_by"];
+    samples.push_back({before, seconds(), status["backfill"].value("rows_done", 0LL),
+                       by.is_string() ? by.get<std::string>() : ""});
+    std::this_thread::sleep_for(50ms);
   }
   auto r = child.wait();
   INFO(r.out << r.err);
@@ -203,8 +205,9 @@ TEST_CASE("the rate limit is never exceeded over any two-second span") {
   for (std::size_t a = 0; a < samples.size(); ++a) {
     throttled_seen = throttled_seen || samples[a].throttled_by == "max_rows_per_second";
     for (std::size_t b = a + 1; b < samples.size(); ++b) {
-      const double span = samples[b].at - samples[a].at;
-      if (span >= 2.0) {
+      // The longest the two readings can be apart.
+      const double span = samples[b].after - samples[a].before;
+      if (samples[b].before - samples[a].after >= 2.0) {
         INFO("rows " << samples[b].rows - samples[a].rows << " in " << span << " s");
         CHECK(samples[b].rows - samples[a].rows <= static_cast<long long>(k_rate * span));
       }
@@ -244,7 +247,7 @@ void backfill_with_key(const std::string& db_name, const std::string& table,
                  "range_no FROM orchestrate.backfill_ranges) s WHERE range_no > 0 AND "
                  "lo IS DISTINCT FROM prev") == "0");
   CHECK(db.value("SELECT lo FROM orchestrate.backfill_ranges WHERE range_no = 0") == "");
-  CHECK(rows_copied(db) >= 25000);
+  CHECK(itest::backfill_rows_done(db) >= 25000);
   finish(app, db, o);
 }
 
@@ -301,7 +304,7 @@ TEST_CASE("on a small table whose statistics overstate it, progress reports the 
       "SELECT count(*) FROM users WHERE id <= (SELECT max((hi->>0)::bigint) FROM "
       "orchestrate.backfill_ranges)"));
   CHECK(real >= 5);
-  CHECK(rows_copied(db) == real);
+  CHECK(itest::backfill_rows_done(db) == real);
   CHECK(r.err.find("backfill done: " + std::to_string(real) + " rows processed in this run") !=
         std::string::npos);
   // --json: every progress line has the count and, under its own name, the estimate.
@@ -336,8 +339,13 @@ TEST_CASE("on a small table whose statistics overstate it, progress reports the 
   CHECK(text.out.find(std::to_string(real) + " rows processed of ~" + std::to_string(real) +
                       " estimated") != std::string::npos);
   // The event log's record of it.
-  CHECK(db.value("SELECT detail FROM orchestrate.events WHERE outcome = 'backfill_done'") ==
-        std::to_string(real) + " rows");
+  std::vector<std::string> done;
+  for (const auto& e : itest::plan_events(db, "rename-users-phone")) {
+    if (e["outcome"] == "backfill_done") {
+      done.push_back(e["detail"]);
+    }
+  }
+  CHECK(done == std::vector<std::string>{std::to_string(real) + " rows"});
   CHECK(differing(db) == "0");
   finish(app, db, o);
 }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "fixture.hpp"
+#include "public_state.hpp"
 
 namespace {
 
@@ -15,7 +16,7 @@ void next_to(const itest::TestDb& db, const std::string& state) {
   auto r = db.orchestrate({"next"});
   INFO(state << ": " << r.out << r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK(db.value("SELECT state FROM orchestrate.plans ORDER BY created_at DESC LIMIT 1") == state);
+  CHECK(plan_state(db) == state);
 }
 
 std::string new_app_url(const itest::TestDb& db) {

@@ -17,6 +17,7 @@
 #include "app/writer.hpp"
 #include "fixture.hpp"
 #include "support/http.hpp"
+#include "public_state.hpp"
 
 using namespace std::chrono_literals;
 using test_support::free_port;
@@ -150,7 +151,7 @@ TEST_CASE("a failing before-phase hook from the plan's hooks key stops the move 
   INFO(r.out << r.err);
   CHECK(r.exit_code == 3);
   CHECK(r.err.find("before-phase") != std::string::npos);
-  CHECK(db.value("SELECT state FROM orchestrate.plans") == "planned");
+  CHECK(plan_state(db) == "planned");
   CHECK(db.value("SELECT count(*) FROM pg_attribute WHERE attrelid = 'users'::regclass AND "
                  "attname = 'phone'") == "0");
   CHECK(lines_of(itest::read_file(hooks / "log")) ==
@@ -193,8 +194,7 @@ TEST_CASE("a hung backfill-progress hook is killed after --hook-timeout and keep
     const bool exists = static_cast<bool>(std::getline(stat, line));
     CHECK((!exists || line.substr(line.rfind(')') + 2, 1) == "Z"));
   }
-  CHECK(std::stoi(db.value("SELECT count(*) FROM orchestrate.events WHERE outcome = "
-                           "'hook_timed_out' AND item = 'backfill-progress'")) >= 1);
+  CHECK(itest::count_events(db, "rename-users-phone", "hook_timed_out", "backfill-progress") >= 1);
   // The lock went with the process: the next command runs at once.
   auto again = db.orchestrate({"backfill"});
   INFO(again.out << again.err);
@@ -218,8 +218,13 @@ TEST_CASE("a failing after-phase hook is shown and recorded, and the failure hoo
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
   CHECK(r.err.find("after-phase exited with status 3") != std::string::npos);
-  CHECK(db.value("SELECT phase || ' ' || item FROM orchestrate.events WHERE outcome = "
-                 "'hook_failed'") == "expand after-phase");
+  std::vector<std::string> failed;
+  for (const auto& e : itest::plan_events(db, "rename-users-phone")) {
+    if (e["outcome"] == "hook_failed") {
+      failed.push_back(e["phase"].get<std::string>() + " " + e["item"].get<std::string>());
+    }
+  }
+  CHECK(failed == std::vector<std::string>{"expand after-phase"});
   auto status = db.orchestrate({"status"});
   CHECK(status.out.find("hook_failed") != std::string::npos);
 
@@ -335,7 +340,7 @@ TEST_CASE("--metrics-listen serves on the address given, --window takes H:MM, --
   }
   CHECK(db.orchestrate({"next", "--metrics-listen", "0.0.0.0:1", "--metrics-port", "2"})
             .exit_code == 2);
-  CHECK(db.value("SELECT state FROM orchestrate.plans") == "backfill");
+  CHECK(plan_state(db) == "backfill");
 }
 
 TEST_CASE("status --watch refreshes while a backfill runs in another process") {

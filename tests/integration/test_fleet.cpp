@@ -15,9 +15,13 @@
 #include "fixture.hpp"
 #include "support/http.hpp"
 #include "writes.hpp"
+#include "public_state.hpp"
 
 namespace {
 using test_support::PgCluster;
+
+// The plan every fleet test moves (plans/ rename).
+const char* const k_plan = "rename-users-phone";
 
 // One database of a fleet: the fixture's users table (`rows` users, an index and a default on
 // phone_number), in a cluster of the test's own.
@@ -158,7 +162,7 @@ struct Fleet {
   std::vector<std::string> states() const {
     std::vector<std::string> out;
     for (const auto& db : dbs) {
-      out.push_back(db->value("SELECT state FROM orchestrate.plans"));
+      out.push_back(itest::plan_state(db->url));
     }
     return out;
   }
@@ -264,13 +268,10 @@ TEST_CASE("a fleet command killed mid-backfill resumes every target where it was
   test_support::Child child(
       fleet.argv({"next", "--batch-size", "100", "--max-rows-per-second", "1500"}), fleet.env);
   const auto& canary = *fleet.dbs[0];
-  REQUIRE_MESSAGE(canary.wait_until("SELECT count(*) > 0 FROM orchestrate.events WHERE outcome = "
-                                    "'backfill_done'"),
-                  "the canary's copy never finished");
-  REQUIRE_MESSAGE(fleet.dbs[1]->wait_until(
-                      "SELECT coalesce((SELECT rows_done > 0 FROM orchestrate.control), "
-                      "false)"),
-                  "the second wave's copy never started");
+  itest::wait_until([&] { return itest::count_events(canary.url, k_plan, "backfill_done") > 0; },
+                    "the canary's copy finished");
+  itest::wait_until([&] { return itest::backfill_rows_done(fleet.dbs[1]->url) > 0; },
+                    "the second wave's copy started");
   child.signal(SIGKILL);
   child.wait();
   // The killed command's sessions (and the plan locks they held) go with their sockets.
@@ -358,17 +359,13 @@ TEST_CASE("a lagging standby of one target holds that target's copy only, and th
                                           "1000", "--metrics-port", std::to_string(port)}),
                               fleet.env);
   // Both copies run side by side; the one without a standby finishes while the other holds.
-  REQUIRE_MESSAGE(lagging.wait_until("SELECT coalesce((SELECT throttled_by = 'replica_lag' FROM "
-                                     "orchestrate.control), false)"),
-                  "the lagging target's copy never held for its standby");
-  REQUIRE_MESSAGE(steady.wait_until("SELECT count(*) > 0 FROM orchestrate.events WHERE outcome = "
-                                  "'backfill_done'"),
-                  "the other target's copy never finished");
-  CHECK(lagging.value("SELECT count(*) FROM orchestrate.events WHERE outcome = 'backfill_done'") ==
-        "0");
-  CHECK(lagging.value("SELECT count(*) FROM orchestrate.events WHERE outcome = 'throttled' AND "
-                      "item = 'replica_lag'") != "0");
-  CHECK(steady.value("SELECT count(*) FROM orchestrate.events WHERE outcome = 'throttled'") == "0");
+  itest::wait_until([&] { return itest::throttled_by(lagging.url) == "replica_lag"; },
+                    "the lagging target's copy held for its standby");
+  itest::wait_until([&] { return itest::count_events(steady.url, k_plan, "backfill_done") > 0; },
+                    "the other target's copy finished");
+  CHECK(itest::count_events(lagging.url, k_plan, "backfill_done") == 0);
+  CHECK(itest::count_events(lagging.url, k_plan, "throttled", "replica_lag") > 0);
+  CHECK(itest::count_events(steady.url, k_plan, "throttled") == 0);
 
   auto r = fleet.run({"--json", "status"});
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
@@ -499,7 +496,7 @@ TEST_CASE("verify, pause, resume, rollback and up take --targets and act on ever
   CHECK(r.exit_code == 0);
   for (const auto& db : fleet.dbs) {
     CAPTURE(db->name);
-    CHECK(db->value("SELECT state FROM orchestrate.plans WHERE name = 'add-nickname'") == "done");
+    CHECK(itest::plan_state(db->url, "add-nickname") == "done");
     CHECK(db->value("SELECT count(*) FROM pg_attribute WHERE attrelid = 'users'::regclass AND "
                     "attname = 'nickname' AND NOT attisdropped") == "1");
   }
@@ -516,9 +513,8 @@ TEST_CASE("SIGTERM stops every copy of a fleet at once, rate-limit waits cut sho
   // 20 rows a second: after their first batches both copies wait seconds for the rate limit.
   test_support::Child child(fleet.argv({"next", "--max-rows-per-second", "20"}), fleet.env);
   for (const auto& db : fleet.dbs) {
-    REQUIRE_MESSAGE(db->wait_until("SELECT coalesce((SELECT rows_done > 0 FROM "
-                                   "orchestrate.control), false)"),
-                    "the copy on " << db->name << " never started");
+    itest::wait_until([&] { return itest::backfill_rows_done(db->url) > 0; },
+                      "the copy on " + db->name + " started");
   }
   const auto signalled = std::chrono::steady_clock::now();
   child.signal(SIGTERM);

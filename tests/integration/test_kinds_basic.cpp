@@ -11,6 +11,7 @@
 #include "writes.hpp"
 #include "app/verify.hpp"
 #include "app/writer.hpp"
+#include "public_state.hpp"
 
 using namespace std::chrono_literals;
 
@@ -140,7 +141,7 @@ TEST_CASE("add_column NOT NULL with a fill: old inserts are filled, constraints 
                   "('_orc_sync_ins_users_contact_email', '_orc_sync_upd_users_contact_email')") ==
         "2");
   advance(db, 1);
-  CHECK(value(db, "SELECT state FROM orchestrate.plans") == "done");
+  CHECK(plan_state(db) == "done");
   CHECK(value(db, "SELECT count(*) FROM users WHERE contact_email IS DISTINCT FROM 'user' || id || "
                   "'@example.com'") == "0");
   CHECK(value(db, "SELECT count(*) FROM users WHERE id > 3000") != "0");
@@ -408,7 +409,7 @@ TEST_CASE("create_table creates the table at expand and rollback drops it") {
   CHECK(value(db, "SELECT label FROM tags") == "none");
   advance(db, 4);
   check_writes(app, options, "phone_number");
-  CHECK(value(db, "SELECT state FROM orchestrate.plans") == "done");
+  CHECK(plan_state(db) == "done");
   rollback_from_each_phase("kb_rb_create", "", plan);
 }
 

@@ -10,6 +10,7 @@
 #include "fixture.hpp"
 #include "app/verify.hpp"
 #include "app/writer.hpp"
+#include "public_state.hpp"
 
 using namespace std::chrono_literals;
 
@@ -93,7 +94,7 @@ TEST_CASE("rename_column, change_type and set_not_null carry the column comment 
     CHECK(app.errors() == 0);
     r = db.orchestrate({"next"});
     REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
-    CHECK(db.value("SELECT state FROM orchestrate.plans") == "done");
+    CHECK(plan_state(db) == "done");
     CHECK(comment_of(db, final_column(c)) == k_comment);
     CHECK(comment_of(db, "name") == "untouched");
     // Exactly one column carries it: the old one went with its comment.

@@ -22,6 +22,7 @@
 #include "support/process.hpp"
 #include "app/verify.hpp"
 #include "app/writer.hpp"
+#include "public_state.hpp"
 
 using namespace std::chrono_literals;
 
@@ -33,7 +34,7 @@ void next(const itest::TestDb& db, const std::string& expect_state) {
   INFO(expect_state << ": " << r.out << r.err);
   REQUIRE(r.exit_code == 0);
   // The plan started last.
-  CHECK(db.value("SELECT state FROM orchestrate.plans ORDER BY created_at DESC LIMIT 1") ==
+  CHECK(plan_state(db) ==
         expect_state);
 }
 

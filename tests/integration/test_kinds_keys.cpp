@@ -7,6 +7,7 @@
 
 #include "fixture.hpp"
 #include "kinds_lifecycle.hpp"
+#include "public_state.hpp"
 
 using namespace kinds_lifecycle;
 
@@ -136,7 +137,7 @@ TEST_CASE("add_primary_key: validate refuses NULL and duplicate keys naming one,
   CHECK(r.err.find("2 rows break the key (first key [8])") != std::string::npos);
   db.exec("DELETE FROM items WHERE sku = 'again'");
   CHECK(db.orchestrate({"next"}).exit_code == 0);
-  CHECK(db.value("SELECT state FROM orchestrate.plans") == "done");
+  CHECK(plan_state(db) == "done");
   CHECK(key_of(db, "items") == "items_pkey PRIMARY KEY (id)");
 }
 

@@ -21,6 +21,7 @@
 #include "writes.hpp"
 #include "app/verify.hpp"
 #include "app/writer.hpp"
+#include "public_state.hpp"
 
 using namespace std::chrono_literals;
 using itest::wait_for_writes;
@@ -229,7 +230,7 @@ TEST_CASE("index and constraint options on an existing table hold for both appli
   }
   wait_for_writes(new_writer, 10);
   new_writer.stop();
-  CHECK(db.value("SELECT state FROM orchestrate.plans") == "done");
+  CHECK(plan_state(db) == "done");
   for (auto* w : {&old_writer, &new_writer}) {
     INFO("writer errors: " << (w->error_messages().empty() ? "" : w->error_messages()[0]));
     CHECK(w->errors() == 0);
@@ -349,7 +350,7 @@ TEST_CASE("create_table with every column option and every table constraint type
   writer.stop();
   CHECK(writer.errors() == 0);
   CHECK(example::verify_writes(db.url(), options, writer.committed(), {"phone_number"}).ok());
-  CHECK(db.value("SELECT state FROM orchestrate.plans") == "done");
+  CHECK(plan_state(db) == "done");
   // Identity (START WITH 10 INCREMENT BY 2, and a second one by default), the generated column
   // and the default, exactly as stored.
   CHECK(db.value("SELECT string_agg(concat_ws(' ', id, room, code, user_id, nights, seq, price), "

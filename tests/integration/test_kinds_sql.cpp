@@ -5,6 +5,7 @@
 #include "app/writer.hpp"
 #include "fixture.hpp"
 #include "kinds_lifecycle.hpp"
+#include "public_state.hpp"
 
 using namespace kinds_lifecycle;
 
@@ -74,12 +75,11 @@ TEST_CASE("sql without down: rollback is refused naming the change, before anyth
     CHECK(r.err.find(plan + ":4:5: the sql change there has no `down`, so the `up` it ran at "
                      "expand cannot be undone. Nothing was undone") != std::string::npos);
     CHECK(db.dump() == before);
-    CHECK(db.value("SELECT state FROM orchestrate.plans") != "rolled_back");
-    CHECK(db.value("SELECT count(*) FROM orchestrate.events WHERE outcome = "
-                   "'rollback_started'") == "0");
+    CHECK(plan_state(db) != "rolled_back");
+    CHECK(itest::count_events(db, "sql_no_down", "rollback_started") == 0);
   }
   CHECK(db.orchestrate({"next"}).exit_code == 0);
-  CHECK(db.value("SELECT state FROM orchestrate.plans") == "done");
+  CHECK(plan_state(db) == "done");
   app.stop();
   CHECK(app.errors() == 0);
 }

@@ -12,6 +12,7 @@
 #include "app/verify.hpp"
 #include "app/writer.hpp"
 #include "fixture.hpp"
+#include "public_state.hpp"
 
 using namespace std::chrono_literals;
 
@@ -104,10 +105,14 @@ TEST_CASE("history names the database role and the OS user even when the environ
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("by app_owner (") != std::string::npos);
   CHECK(r.out.find("unknown@") == std::string::npos);
-  const std::string who = db.value("SELECT who FROM orchestrate.events ORDER BY id DESC LIMIT 1");
+  const auto events = itest::plan_events(db, "rename-users-phone");
+  REQUIRE(!events.empty());
+  const std::string who = events.back()["who"];
   CHECK(who.rfind("app_owner (", 0) == 0);
   CHECK(who.find("@") != std::string::npos);
-  CHECK(db.value("SELECT created_by FROM orchestrate.plans").rfind("app_owner (", 0) == 0);
+  const auto history = nlohmann::json::parse(db.orchestrate({"--json", "history"}).out);
+  REQUIRE(history.size() == 1);
+  CHECK(history[0]["registered_by"].get<std::string>().rfind("app_owner (", 0) == 0);
 }
 
 TEST_CASE("preflight names every missing privilege with its grant, and start refuses before "
@@ -181,7 +186,7 @@ TEST_CASE("a state schema a DBA created is enough: a rename runs to done as a no
   REQUIRE(r.exit_code == 0);
   // Without CREATE on the database there are no version schemas, and start says so.
   CHECK(r.err.find("the role may not CREATE on this database") != std::string::npos);
-  CHECK(db.value("SELECT work->>'old_version_schema' FROM orchestrate.plans") == "");
+  CHECK(itest::status_json(db)["old_version_schema"].is_null());
   for (int i = 0; i < 5; ++i) {
     r = db.orchestrate_as(owner, {"next"});
     INFO(r.out << r.err);
@@ -190,11 +195,11 @@ TEST_CASE("a state schema a DBA created is enough: a rename runs to done as a no
       // The backfill ran without pg_read_all_stats: it said once what it cannot see.
       CHECK(r.err.find("the backfill is blind to lock waiters") != std::string::npos);
       CHECK(r.err.find("GRANT pg_read_all_stats TO app_owner") != std::string::npos);
-      CHECK(db.value("SELECT count(*) FROM orchestrate.events WHERE outcome = 'blind'") == "1");
+      CHECK(itest::count_events(db, "rename-users-phone", "blind") == 1);
       app.set_version(example::Version::new_app);
     }
   }
-  CHECK(db.value("SELECT state FROM orchestrate.plans") == "done");
+  CHECK(plan_state(db) == "done");
   app.stop();
   INFO("writer errors: " << (app.error_messages().empty() ? "" : app.error_messages()[0]));
   CHECK(app.errors() == 0);
@@ -235,7 +240,7 @@ TEST_CASE("a replica-lag throttle refuses to start blind without pg_read_all_sta
   INFO(blind.out << blind.err);
   CHECK(blind.exit_code == 2);
   CHECK(blind.err.find("GRANT pg_read_all_stats TO app_owner") != std::string::npos);
-  CHECK(db.value("SELECT coalesce(sum(rows_done), 0) FROM orchestrate.backfill_ranges") == "0");
+  CHECK(itest::backfill_rows_done(db) == 0);
   CHECK(db.value("SELECT count(*) FROM users WHERE phone IS DISTINCT FROM phone_number") ==
         "60000");
 
@@ -245,7 +250,7 @@ TEST_CASE("a replica-lag throttle refuses to start blind without pg_read_all_sta
   std::string throttled;
   for (int i = 0; i < 600 && throttled != "replica_lag" && backfill.running(); ++i) {
     std::this_thread::sleep_for(100ms);
-    throttled = db.value("SELECT coalesce(throttled_by, '') FROM orchestrate.control");
+    throttled = itest::throttled_by(db);
   }
   CHECK_MESSAGE(throttled == "replica_lag",
                 "the backfill was never held for the standby's lag (last: " << throttled << ")");

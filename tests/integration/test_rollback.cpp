@@ -5,6 +5,7 @@
 #include "fixture.hpp"
 #include "app/verify.hpp"
 #include "app/writer.hpp"
+#include "public_state.hpp"
 
 TEST_SUITE_BEGIN("rollback");
 
@@ -33,7 +34,7 @@ TEST_CASE("rollback from every phase before contract leaves the schema as it was
     CHECK(db.dump() == before);
     auto report = example::verify_writes(db.url(), options, app.committed(), {"phone_number"});
     CHECK(report.ok());
-    CHECK(db.value("SELECT state FROM orchestrate.plans") == "rolled_back");
+    CHECK(plan_state(db) == "rolled_back");
     CHECK(db.orchestrate({"next", "rename-users-phone"}).exit_code == 2);
   }
 }

@@ -11,6 +11,8 @@
 #include "fixture.hpp"
 #include "app/verify.hpp"
 #include "app/writer.hpp"
+#include "public_state.hpp"
+#include "writes.hpp"
 
 using namespace std::chrono_literals;
 
@@ -22,16 +24,6 @@ using namespace std::chrono_literals;
 namespace {
 
 const char* k_plan = "name: users-to-members\nchanges:\n  - rename_table: {from: users, to: members}\n";
-
-void wait_until(const std::function<bool()>& condition, const std::string& what) {
-  const auto deadline = std::chrono::steady_clock::now() + 60s;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      FAIL("timed out after 60 s waiting until " << what);
-    }
-    std::this_thread::sleep_for(50ms);
-  }
-}
 
 // A report reading the renamed table in a transaction it keeps open until released.
 class LongTransaction {
@@ -82,11 +74,11 @@ TEST_CASE("rename_table rolled back behind a long transaction: the old applicati
 
   LongTransaction report(db.url());
   test_support::Child rollback(db.orchestrate_argv({"rollback"}));
-  wait_until([&] { return orchestrate_waits_for_a_lock(db); },
+  itest::wait_until([&] { return orchestrate_waits_for_a_lock(db); },
              "the rollback queues behind the long transaction");
   // Keep it blocked while the application goes on writing through the old name.
   const long long before = app.commits();
-  wait_until([&] { return app.commits() >= before + 200; },
+  itest::wait_until([&] { return app.commits() >= before + 200; },
              "the application commits 200 writes while the rollback is held up");
   CHECK(relkind(db, "users") == "v");
   CHECK(relkind(db, "members") == "r");
@@ -96,7 +88,7 @@ TEST_CASE("rename_table rolled back behind a long transaction: the old applicati
   CHECK(r.exit_code == 0);
   CHECK(r.err.find("lock not available within lock_timeout") != std::string::npos);
   const long long after_rollback = app.commits();
-  wait_until([&] { return app.commits() >= after_rollback + 50; },
+  itest::wait_until([&] { return app.commits() >= after_rollback + 50; },
              "the application commits 50 writes to the table under its old name again");
   app.stop();
   MESSAGE("failed statements of the old application during the rollback: "
@@ -107,7 +99,7 @@ TEST_CASE("rename_table rolled back behind a long transaction: the old applicati
   CHECK(report_writes.ok());
   CHECK(relkind(db, "users") == "r");
   CHECK(db.value("SELECT to_regclass('members') IS NULL") == "t");
-  CHECK(db.value("SELECT state FROM orchestrate.plans") == "rolled_back");
+  CHECK(plan_state(db) == "rolled_back");
   CHECK(db.dump() == original);
 }
 

@@ -9,6 +9,7 @@
 #include "writes.hpp"
 #include "app/verify.hpp"
 #include "app/writer.hpp"
+#include "public_state.hpp"
 
 using namespace std::chrono_literals;
 
@@ -19,7 +20,7 @@ using namespace std::chrono_literals;
 namespace {
 
 std::string state(const itest::TestDb& db) {
-  return db.value("SELECT state || coalesce('/' || applying, '') FROM orchestrate.plans");
+  return itest::state_and_applying(db);
 }
 
 // Runs `next` (or `backfill` when a backfill stopped early) until the plan reaches `until`.
@@ -82,9 +83,9 @@ TEST_CASE("orchestrator connections terminated while a step waits: next reconnec
                   "next never waited for the lock the open transaction holds");
   CHECK(terminate_orchestrators(db) >= 1);
   // Back, and holding the plan's lock again: a second `next` is refused.
-  REQUIRE_MESSAGE(db.wait_until("SELECT EXISTS (SELECT 1 FROM orchestrate.events WHERE outcome "
-                                "= 'reconnected')"),
-                  "next did not reconnect and take the plan's lock again");
+  itest::wait_until(
+      [&] { return itest::count_events(db, "rename-users-phone", "reconnected") > 0; },
+      "next reconnected and took the plan's lock again");
   auto second = db.orchestrate({"next"});
   CHECK(second.exit_code == 4);
   hold->commit();
@@ -94,7 +95,7 @@ TEST_CASE("orchestrator connections terminated while a step waits: next reconnec
   CHECK(r.exit_code == 0);
   CHECK(r.err.find("reconnecting") != std::string::npos);
   CHECK(state(db) == "expand");
-  CHECK(db.value("SELECT count(*) FROM orchestrate.events WHERE outcome = 'reconnected'") != "0");
+  CHECK(itest::count_events(db, "rename-users-phone", "reconnected") > 0);
 
   converge(db, "transition");
   app.set_version(example::Version::new_app);

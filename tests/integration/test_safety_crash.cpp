@@ -9,6 +9,7 @@
 #include "fixture.hpp"
 #include "app/verify.hpp"
 #include "app/writer.hpp"
+#include "public_state.hpp"
 
 using namespace std::chrono_literals;
 
@@ -144,7 +145,7 @@ StepIds step_ids(const itest::TestDb& db, const std::string& plan, int rollback_
 }
 
 std::string state(const itest::TestDb& db) {
-  return db.value("SELECT state || coalesce('/' || applying, '') FROM orchestrate.plans");
+  return itest::state_and_applying(db);
 }
 
 // Runs `next` until the plan is done; `kill_after` (if set) is armed until it fires once.
@@ -226,7 +227,7 @@ void kill_after_each_step(const Scenario& scenario) {
     CHECK(drive_to_done(db, step, app, scenario.switches_writer));
     check_writes(app, db, columns);
     CHECK(db.dump() == reference);
-    CHECK(db.value("SELECT count(*) FROM orchestrate.plans WHERE applying IS NOT NULL") == "0");
+    CHECK(state(db) == "done");
   }
 }
 

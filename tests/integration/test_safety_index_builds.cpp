@@ -10,6 +10,7 @@
 #include "fixture.hpp"
 #include "app/verify.hpp"
 #include "app/writer.hpp"
+#include "public_state.hpp"
 
 using namespace std::chrono_literals;
 
@@ -67,7 +68,7 @@ std::string build_at(const itest::TestDb& db, const std::string& phase) {
 }
 
 std::string state(const itest::TestDb& db) {
-  return db.value("SELECT state || coalesce('/' || applying, '') FROM orchestrate.plans");
+  return itest::state_and_applying(db);
 }
 
 std::string invalid_indexes(const itest::TestDb& db) {

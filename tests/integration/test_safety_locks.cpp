@@ -10,6 +10,8 @@
 #include "fixture.hpp"
 #include "app/verify.hpp"
 #include "app/writer.hpp"
+#include "public_state.hpp"
+#include "writes.hpp"
 
 using namespace std::chrono_literals;
 
@@ -123,16 +125,15 @@ TEST_CASE("behind a long transaction, expand never stalls the application and na
   prober.stop();
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
-  CHECK(db.value("SELECT state FROM orchestrate.plans") == "expand");
+  CHECK(plan_state(db) == "expand");
   // `next` waited, retried, and said who held it up, both on screen and in the event log.
   CHECK(r.err.find("lock not available within lock_timeout") != std::string::npos);
   const std::string named = "blocked by pid " + std::to_string(blocker_pid) +
                             " (application 'long-report'";
   CHECK(r.err.find(named) != std::string::npos);
   CHECK(r.err.find("SELECT count(*) FROM users") != std::string::npos);
-  CHECK(db.value("SELECT count(*) FROM orchestrate.events WHERE outcome = 'waiting' AND detail "
-                 "LIKE '%pid " +
-                 std::to_string(blocker_pid) + "%'") != "0");
+  CHECK(itest::has_event(db, "rename-users-phone", "waiting", "",
+                        "pid " + std::to_string(blocker_pid)));
   // The application's reads queued behind the DDL for at most about one lock_timeout (500 ms).
   MESSAGE("worst read latency while expand waited: " << prober.worst().count() << " ms over "
                                                      << prober.probes() << " probes");
@@ -152,7 +153,7 @@ TEST_CASE("a step still blocked when lock-retry-for runs out fails naming the bl
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("[55P03]") != std::string::npos);
   CHECK(r.err.find("blocked by pid " + std::to_string(reader.pid())) != std::string::npos);
-  CHECK(db.value("SELECT applying FROM orchestrate.plans") == "expand");
+  CHECK(itest::state_and_applying(db) == "planned/expand");
 }
 
 TEST_CASE("gate checks run under statement_timeout") {
@@ -184,14 +185,13 @@ TEST_CASE("behind a long transaction, rollback waits, retries and records who he
   hold->exec("SELECT count(*) FROM users");
   test_support::Child rollback(db.orchestrate_argv({"rollback"}));
   const std::string named = "blocked by pid " + std::to_string(holder.backendpid());
-  CHECK_MESSAGE(db.wait_until("SELECT EXISTS (SELECT 1 FROM orchestrate.events WHERE phase = "
-                              "'rollback' AND outcome = 'waiting' AND detail LIKE '%" +
-                              named + "%')"),
-                "rollback recorded no lock wait naming the open transaction");
+  itest::wait_until(
+      [&] { return itest::has_event(db, "rename-users-phone", "waiting", "rollback", named); },
+      "rollback recorded a lock wait naming the open transaction");
   hold->commit();
   auto r = rollback.wait();
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
   CHECK(r.err.find(named) != std::string::npos);
-  CHECK(db.value("SELECT state FROM orchestrate.plans") == "rolled_back");
+  CHECK(plan_state(db) == "rolled_back");
 }

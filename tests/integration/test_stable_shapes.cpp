@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fixture.hpp"
+#include "public_state.hpp"
 
 namespace {
 
@@ -124,7 +125,7 @@ void next_to(const itest::TestDb& db, const std::string& state) {
   auto r = db.orchestrate({"next"});
   INFO(state << ": " << r.out << r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK(db.value("SELECT state FROM orchestrate.plans ORDER BY created_at DESC LIMIT 1") == state);
+  CHECK(plan_state(db) == state);
 }
 
 void check_summary(const std::string& name, const nlohmann::json& s) {
@@ -398,7 +399,7 @@ TEST_CASE("an object created in a version schema stops contract before it change
   CHECK(r.err.find("found function stray.helper(), table stray.leftover") != std::string::npos);
   CHECK(r.err.find("nothing was changed") != std::string::npos);
   CHECK(db.dump() == before);
-  CHECK(db.value("SELECT state FROM orchestrate.plans") == "transition");
+  CHECK(plan_state(db) == "transition");
   db.exec("DROP TABLE stray.leftover; DROP FUNCTION stray.helper()");
   next_to(db, "done");
   CHECK(db.value("SELECT count(*) FROM pg_namespace WHERE nspname IN ('stray', 'stray_old')") ==

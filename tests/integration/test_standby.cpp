@@ -19,6 +19,7 @@
 #include "app/writer.hpp"
 #include "fixture.hpp"
 #include "support/http.hpp"
+#include "public_state.hpp"
 
 using namespace std::chrono_literals;
 
@@ -44,11 +45,6 @@ void up_to_backfill(const itest::TestDb& db) {
     r = db.orchestrate({"next"});
     REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
   }
-}
-
-long long rows_copied(const itest::TestDb& db) {
-  return std::stoll(
-      db.value("SELECT coalesce(sum(rows_done), 0) FROM orchestrate.backfill_ranges"));
 }
 
 std::string differing(const std::string& url) {
@@ -202,7 +198,7 @@ TEST_CASE("a backfill holds within seconds of a paused standby passing --max-rep
                                   << later["throttle"]["replica_lag_seconds"].get<double>()
                                   << " s");
   CHECK(last_batch_after_pause < 2.0 + 3.0);
-  const long long rows_held = rows_copied(db);
+  const long long rows_held = itest::backfill_rows_done(db);
   CHECK(rows_held < 30000);
 
   const std::string body = test_support::http_get(port, "/metrics");
@@ -212,8 +208,7 @@ TEST_CASE("a backfill holds within seconds of a paused standby passing --max-rep
   CHECK(body.find("orchestrate_backfill_replica_lag_seconds{plan=\"rename-users-phone\",replica="
                   "\"sb_lag_replica\"}") != std::string::npos);
   CHECK(body.find("orchestrate_backfill_replica_lag_bytes{") != std::string::npos);
-  CHECK(db.value("SELECT count(*) FROM orchestrate.events WHERE outcome = 'throttled' AND item = "
-                 "'replica_lag' AND detail LIKE 'standby ''sb_lag_replica'' is %'") != "0");
+  CHECK(itest::has_event(db, "rename-users-phone", "throttled", "", "standby 'sb_lag_replica' is "));
 
   on_standby(standby, "SELECT pg_wal_replay_resume()");
   wait_for_status(
@@ -267,7 +262,7 @@ TEST_CASE("--max-xact-age holds the backfill while an old transaction pins the x
   CHECK(held["throttle"]["detail"].get<std::string>().find(
             "transaction of pid " + std::to_string(report_pid) +
             " (application 'nightly_report') open for") != std::string::npos);
-  const long long rows_held = rows_copied(db);
+  const long long rows_held = itest::backfill_rows_done(db);
   // Still held while the transaction ages: nothing more is copied.
   const double age = held["throttle"]["xact_age_seconds"].get<double>();
   wait_for_status(
@@ -277,10 +272,11 @@ TEST_CASE("--max-xact-age holds the backfill while an old transaction pins the x
                b["throttle"]["xact_age_seconds"].get<double>() > age + 1.5;
       },
       "the transaction's age growing while the backfill is held");
-  CHECK(rows_copied(db) == rows_held);
+  CHECK(itest::backfill_rows_done(db) == rows_held);
   CHECK(rows_held < 20000);
-  CHECK(db.value("SELECT count(*) FROM orchestrate.events WHERE outcome = 'throttled' AND item = "
-                 "'xact_age' AND detail LIKE '%pid " + std::to_string(report_pid) + "%'") != "0");
+  CHECK(itest::has_event(db, "rename-users-phone", "throttled", "",
+                        "pid " + std::to_string(report_pid)));
+  CHECK(itest::count_events(db, "rename-users-phone", "throttled", "xact_age") > 0);
 
   open_tx.commit();
   auto done = wait_exit(backfill, 120s);
@@ -335,14 +331,14 @@ TEST_CASE("a session queued behind a batch's row locks holds the backfill as loc
     seen = throttled_by(last, "lock_waiters");
     std::this_thread::sleep_for(100ms);
   }
+  // (No REQUIRE here: the queued updates wait on `hold`, which must be committed below.)
   CHECK_MESSAGE(seen, "status never said throttled_by: lock_waiters; last: " << last.dump());
   if (seen) {
     CHECK(last["throttle"]["lock_waiters"].get<long long>() >= 1);
     CHECK(last["throttle"]["detail"].get<std::string>().find(
               "session(s) wait for locks a batch holds") != std::string::npos);
   }
-  CHECK(db.value("SELECT count(*) FROM orchestrate.events WHERE outcome = 'throttled' AND item = "
-                 "'lock_waiters'") != "0");
+  CHECK(itest::count_events(db, "rename-users-phone", "throttled", "lock_waiters") > 0);
 
   hold.commit();
   for (auto& q : queued) {
@@ -384,8 +380,7 @@ TEST_CASE("--max-wal-rate holds the backfill while the server writes WAL faster 
   const double rate = static_cast<double>(wal_position(db) - wal_before) / seconds;
   MESSAGE("WAL written while the backfill ran: " << rate / 1024 << " kB/s on average over "
                                                  << seconds << " s (limit 1024 kB/s)");
-  CHECK(db.value("SELECT count(*) FROM orchestrate.events WHERE outcome = 'throttled' AND item = "
-                 "'wal_rate'") != "0");
+  CHECK(itest::count_events(db, "rename-users-phone", "throttled", "wal_rate") > 0);
   CHECK(differing(db.url()) == "0");
   finish(app, db, o);
 }

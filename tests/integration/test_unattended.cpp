@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "fixture.hpp"
+#include "public_state.hpp"
 
 using namespace std::chrono_literals;
 
@@ -42,11 +43,6 @@ void up_to_backfill(const itest::TestDb& db) {
   }
 }
 
-long long rows_copied(const itest::TestDb& db) {
-  return std::stoll(
-      db.value("SELECT coalesce(sum(rows_done), 0) FROM orchestrate.backfill_ranges"));
-}
-
 } // namespace
 
 TEST_SUITE_BEGIN("unattended");
@@ -59,12 +55,12 @@ TEST_CASE("--json writes only JSON lines on stdout, each with the plan and a zon
   // Stopped part-way by a signal, then paused: the exit-75 message says how to go on and counts
   // every row copied so far, not only this run's.
   test_support::Child first(db.orchestrate_argv({"next", "--max-rows-per-second", "4000"}));
-  for (int i = 0; i < 200 && rows_copied(db) < 3000; ++i) {
+  for (int i = 0; i < 200 && itest::backfill_rows_done(db) < 3000; ++i) {
     std::this_thread::sleep_for(50ms);
   }
   first.signal(SIGTERM);
   REQUIRE(first.wait().exit_code == 75);
-  const long long copied = rows_copied(db);
+  const long long copied = itest::backfill_rows_done(db);
   REQUIRE(copied > 0);
   REQUIRE(db.orchestrate({"pause"}).exit_code == 0);
   auto paused = db.orchestrate({"--json", "backfill"});
