@@ -45,12 +45,7 @@ int run_history(const HistoryOptions& o, const GlobalOptions& g) {
       nlohmann::json events = nlohmann::json::array();
       text += "  events:\n";
       for (const auto& e : s.store->events(r.name)) {
-        events.push_back({{"at", e.at},
-                          {"phase", e.phase},
-                          {"item", e.item},
-                          {"outcome", e.outcome},
-                          {"detail", e.detail},
-                          {"who", e.who}});
+        events.push_back(e);
         text += fmt::format("  {}  {:<11} {:<12} {}{}  by {}\n", e.at, e.phase, e.outcome,
                             e.item, e.detail.empty() ? "" : ": " + e.detail, e.who);
       }

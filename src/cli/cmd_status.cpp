@@ -150,12 +150,7 @@ nlohmann::json status_json(Session& s, const PlanRecord& r) {
   }
   nlohmann::json events = nlohmann::json::array();
   for (const auto& e : s.store->recent_events(r.name, 8)) {
-    events.push_back({{"at", e.at},
-                      {"phase", e.phase},
-                      {"item", e.item},
-                      {"outcome", e.outcome},
-                      {"detail", e.detail},
-                      {"who", e.who}});
+    events.push_back(e);
   }
   nlohmann::json rollback = nullptr;
   if (r.state.active()) {

@@ -158,6 +158,11 @@ void StateStore::event(const std::string& plan,
   }
 }
 
+void to_json(nlohmann::json& j, const EventRecord& e) {
+  j = {{"at", e.at},           {"phase", e.phase},   {"item", e.item},
+       {"outcome", e.outcome}, {"detail", e.detail}, {"who", e.who}};
+}
+
 std::vector<EventRecord> StateStore::recent_events(const std::string& plan, int limit) {
   return read_events(plan, limit);
 }

@@ -39,6 +39,8 @@ struct EventRecord {
   std::string detail{};
   std::string who{};
 };
+// {at, phase, item, outcome, detail, who}, as `status --json` and `history --json` show it.
+void to_json(nlohmann::json& j, const EventRecord& e);
 
 struct PhaseRecord {
   std::string phase{};

@@ -29,6 +29,8 @@
 #    table's relfilenode changed, and the table's heap WAL (pg_walinspect records that touch
 #    the table's relfilenode).
 # 6. The dual-write trigger's cost as pgbench UPDATE TPS without and with the trigger.
+# 7. On users: the backfill and transition gates (`orchestrate verify`, the whole command)
+#    against a plain scan of the predicate they check.
 # BUILD_DIR picks the build to use (default build/; built when missing).
 set -euo pipefail
 
@@ -220,7 +222,31 @@ $(row "(c) orchestrate, $what" "$orc_s" "$orc_wal" "$orc_size")
   orchestrate vs single UPDATE: $(ratio "$single_s" "$orc_s")x   vs pgroll: $(ratio "$pgroll_s" "$orc_s")x
   WAL per row: single UPDATE $(ratio "$single_wal" "$rows") B, pgroll $(ratio "$pgroll_wal" "$rows") B, orchestrate $(ratio "$orc_wal" "$rows") B
 REPORT
+  if [[ "$kind" == users ]]; then
+    gates "${kind}_orc"
+  fi
   sql -c "DROP TABLE ${kind}_single, ${kind}_pgroll, ${kind}_orc CASCADE"
+}
+
+timed() { # timed COMMAND...: prints the seconds the command took
+  local t0 t1
+  t0="$(now)"
+  "$@" >/dev/null
+  t1="$(now)"
+  elapsed "$t0" "$t1"
+}
+
+gates() { # gates TABLE: the backfill and transition gates (`verify`) against a plain scan
+  local plain backfill_gate transition_gate
+  plain="$(timed sql -c "SELECT count(*) FROM $1 WHERE phone IS DISTINCT FROM phone_number")"
+  backfill_gate="$(timed orc "$1" verify "bench-$1")"
+  orc "$1" next "bench-$1"
+  transition_gate="$(timed orc "$1" verify "bench-$1")"
+  cat <<REPORT
+  gates (\`orchestrate verify\`, whole command) against a plain scan of the predicate
+  (SELECT count(*) ... WHERE phone IS DISTINCT FROM phone_number, ${plain} s):
+    backfill gate ${backfill_gate} s ($(ratio "$backfill_gate" "$plain")x), transition gate ${transition_gate} s ($(ratio "$transition_gate" "$plain")x)
+REPORT
 }
 
 compare users "$ROWS"
