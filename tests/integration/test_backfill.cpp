@@ -15,6 +15,7 @@
 #include "app/verify.hpp"
 #include "app/writer.hpp"
 #include "public_state.hpp"
+#include "writes.hpp"
 
 using namespace std::chrono_literals;
 
@@ -81,9 +82,8 @@ TEST_CASE("a backfill killed three times with SIGKILL resumes from its last comm
     args.insert(args.end(), limits.begin(), limits.end());
     test_support::Child child(db.orchestrate_argv(args));
     // Wait until it has committed some batches, then kill it without warning.
-    for (int i = 0; i < 100 && itest::backfill_rows_done(db) <= before + 2000; ++i) {
-      std::this_thread::sleep_for(50ms);
-    }
+    itest::wait_until([&] { return itest::backfill_rows_done(db) > before + 2000; },
+                      "the backfill committed 2000 more rows");
     child.signal(SIGKILL);
     auto killed = child.wait();
     CHECK(killed.exit_code == 128 + SIGKILL);
@@ -117,9 +117,8 @@ TEST_CASE("pause from another process stops a running backfill with exit 75, res
   up_to_backfill(db, itest::rename_plan_path(), "rename-users-phone");
 
   test_support::Child child(db.orchestrate_argv({"next", "--max-rows-per-second", "4000"}));
-  for (int i = 0; i < 100 && itest::backfill_rows_done(db) == 0; ++i) {
-    std::this_thread::sleep_for(50ms);
-  }
+  itest::wait_until([&] { return itest::backfill_rows_done(db) > 0; },
+                    "the backfill committed its first rows");
   auto p = db.orchestrate({"pause"});
   REQUIRE_MESSAGE(p.exit_code == 0, p.err);
   auto stopped = child.wait();
