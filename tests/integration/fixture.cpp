@@ -6,13 +6,73 @@
 
 #include <algorithm>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
 namespace itest {
 
+// Idle sessions to one database. A session taken is the caller's alone until it is given back,
+// so concurrent callers (a test's threads) each get their own, as with a connection each.
+class Sessions {
+public:
+  explicit Sessions(std::string url) : m_url(std::move(url)) {}
+
+  template <typename F>
+  auto with(F&& use) {
+    auto conn = take();
+    struct GiveBack {
+      Sessions& pool;
+      std::unique_ptr<pqxx::connection>& conn;
+      ~GiveBack() { pool.give_back(std::move(conn)); }
+    } give_back{*this, conn};
+    return use(*conn);
+  }
+
+private:
+  // An idle session that still answers (a test may have restarted the cluster or ended its
+  // backends), or a new one.
+  std::unique_ptr<pqxx::connection> take() {
+    for (;;) {
+      std::unique_ptr<pqxx::connection> conn;
+      {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        if (m_idle.empty()) {
+          break;
+        }
+        conn = std::move(m_idle.back());
+        m_idle.pop_back();
+      }
+      try {
+        pqxx::nontransaction ping(*conn);
+        ping.exec("SELECT 1");
+        return conn;
+      } catch (const std::exception&) {
+        // Gone: dropped, and the next one tried.
+      }
+    }
+    return std::make_unique<pqxx::connection>(m_url);
+  }
+
+  void give_back(std::unique_ptr<pqxx::connection> conn) noexcept {
+    try {
+      pqxx::nontransaction reset(*conn);
+      reset.exec("DISCARD ALL");
+    } catch (const std::exception&) {
+      return; // not reusable: closed with it
+    }
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_idle.push_back(std::move(conn));
+  }
+
+  std::string m_url;
+  std::mutex m_mutex;
+  std::vector<std::unique_ptr<pqxx::connection>> m_idle;
+};
+
 TestDb::TestDb(const std::string& name, int rows) : m_name(name) {
   m_url = test_support::shared_cluster().create_database(name);
+  m_sessions = std::make_unique<Sessions>(m_url);
   m_dir = std::filesystem::temp_directory_path() / ("orchestrate-test-" + name + "-" +
                                                     std::to_string(::getpid()));
   std::filesystem::create_directories(m_dir);
@@ -65,34 +125,37 @@ std::string TestDb::make_owner_role(const std::string& role) const {
 }
 
 void TestDb::exec(const std::string& sql) const {
-  pqxx::connection conn(m_url);
-  pqxx::work tx(conn);
-  tx.exec(sql);
-  tx.commit();
+  m_sessions->with([&](pqxx::connection& conn) {
+    pqxx::work tx(conn);
+    tx.exec(sql);
+    tx.commit();
+  });
 }
 
 std::string TestDb::value(const std::string& sql) const {
-  pqxx::connection conn(m_url);
-  pqxx::work tx(conn);
-  auto r = tx.exec(sql);
-  tx.commit();
-  return r.empty() || r[0][0].is_null() ? "" : r[0][0].as<std::string>();
+  return m_sessions->with([&](pqxx::connection& conn) {
+    pqxx::work tx(conn);
+    auto r = tx.exec(sql);
+    tx.commit();
+    return r.empty() || r[0][0].is_null() ? std::string() : r[0][0].as<std::string>();
+  });
 }
 
 bool TestDb::wait_until(const std::string& sql, std::chrono::milliseconds deadline) const {
-  pqxx::connection conn(m_url);
-  const auto until = std::chrono::steady_clock::now() + deadline;
-  for (;;) {
-    pqxx::nontransaction tx(conn);
-    auto r = tx.exec(sql);
-    if (!r.empty() && !r[0][0].is_null() && r[0][0].as<bool>()) {
-      return true;
+  return m_sessions->with([&](pqxx::connection& conn) {
+    const auto until = std::chrono::steady_clock::now() + deadline;
+    for (;;) {
+      pqxx::nontransaction tx(conn);
+      auto r = tx.exec(sql);
+      if (!r.empty() && !r[0][0].is_null() && r[0][0].as<bool>()) {
+        return true;
+      }
+      if (std::chrono::steady_clock::now() >= until) {
+        return false;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    if (std::chrono::steady_clock::now() >= until) {
-      return false;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  });
 }
 
 bool TestDb::wait_for_backfill_rows(long long rows) const {

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,8 @@
 #include "support/process.hpp"
 
 namespace itest {
+
+class Sessions;
 
 // A fresh database in the process's throwaway cluster, loaded with a `users` table the way
 // the example application uses it: `rows` users, an index and a default on phone_number.
@@ -40,6 +43,9 @@ public:
   // database, owner of the fixture's tables (and of every table created before this call).
   // Returns url_as(role).
   std::string make_owner_role(const std::string& role) const;
+  // `sql` in a transaction of its own, committed. Sessions are reused (a new one costs tens of
+  // milliseconds on a small machine); each is checked before use and reset (DISCARD ALL)
+  // after, so nothing a statement set outlives it.
   void exec(const std::string& sql) const;
   std::string value(const std::string& sql) const;
   // Polls `sql` (a query returning one boolean) until it is true; false after `deadline`.
@@ -58,6 +64,7 @@ private:
   std::string m_name;
   std::string m_url;
   std::filesystem::path m_dir;
+  std::unique_ptr<Sessions> m_sessions;
 };
 
 // The users table every test database starts with: `rows` users, an index and a default on

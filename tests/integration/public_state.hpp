@@ -18,8 +18,9 @@ nlohmann::json status_json(const TestDb& db, const std::string& plan = "");
 // `orchestrate --json history` shows it; "" when no plan is registered.
 std::string plan_state(const std::string& url, const std::string& plan = "");
 std::string plan_state(const TestDb& db, const std::string& plan = "");
-// The state of the plan registered last, with "/<phase>" while that phase's steps are being
-// applied ("expand", "expand/dual_write"), as `status --json` shows them.
+// The state of the plan in flight (of the plan registered last when none is), with
+// "/<phase>" while that phase's steps are being applied ("expand", "expand/dual_write"), as
+// `status --json` shows them.
 std::string state_and_applying(const TestDb& db);
 // "<phase>/<applying>" of the active plan, as `status` shows it ("" after the slash when no
 // phase is being applied).
