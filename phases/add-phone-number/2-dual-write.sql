@@ -4,25 +4,22 @@
 CREATE OR REPLACE FUNCTION "public"."_orc_sync_users_phone_number"() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, "public" AS $orc$
 DECLARE
   _side "char";
-  _new_app boolean := COALESCE('add-phone-number' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false);
   _up0 text;
 BEGIN
   -- Which side did the statement write? (see sync_trigger.hpp)
   IF TG_OP = 'INSERT' THEN
-    IF _new_app OR (true AND NOT (NOT NEW."phone_number" IS DISTINCT FROM CAST(('') AS text))) THEN
+    IF COALESCE('add-phone-number' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false) OR (true AND NOT (NOT NEW."phone_number" IS DISTINCT FROM CAST(('') AS text))) THEN
       _side := 'n';
     ELSE
       _side := 'o';
     END IF;
   ELSE
-    IF _new_app THEN
-      IF (NEW."phone_number" IS DISTINCT FROM OLD."phone_number") THEN
+    IF false THEN
+      IF (NEW."phone_number" IS DISTINCT FROM OLD."phone_number") AND COALESCE('add-phone-number' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false) THEN
         _side := 'n';
-      ELSIF false THEN
+      ELSE
         _side := 'o';
       END IF;
-    ELSIF false THEN
-      _side := 'o';
     ELSIF (NEW."phone_number" IS DISTINCT FROM OLD."phone_number") THEN
       _side := 'n';
     END IF;

@@ -4,26 +4,23 @@
 CREATE OR REPLACE FUNCTION "public"."_orc_sync_tags_timestamps"() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, "public" AS $orc$
 DECLARE
   _side "char";
-  _new_app boolean := COALESCE('add-timestamps-tags' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false);
   _up0 timestamp with time zone;
   _up1 timestamp with time zone;
 BEGIN
   -- Which side did the statement write? (see sync_trigger.hpp)
   IF TG_OP = 'INSERT' THEN
-    IF _new_app OR (true AND NOT (NOT NEW."created_at" IS DISTINCT FROM CAST((now()) AS timestamp with time zone) AND NOT NEW."updated_at" IS DISTINCT FROM CAST((now()) AS timestamp with time zone))) THEN
+    IF COALESCE('add-timestamps-tags' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false) OR (true AND NOT (NOT NEW."created_at" IS DISTINCT FROM CAST((now()) AS timestamp with time zone) AND NOT NEW."updated_at" IS DISTINCT FROM CAST((now()) AS timestamp with time zone))) THEN
       _side := 'n';
     ELSE
       _side := 'o';
     END IF;
   ELSE
-    IF _new_app THEN
-      IF (NEW."created_at" IS DISTINCT FROM OLD."created_at" OR NEW."updated_at" IS DISTINCT FROM OLD."updated_at") THEN
+    IF false THEN
+      IF (NEW."created_at" IS DISTINCT FROM OLD."created_at" OR NEW."updated_at" IS DISTINCT FROM OLD."updated_at") AND COALESCE('add-timestamps-tags' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false) THEN
         _side := 'n';
-      ELSIF false THEN
+      ELSE
         _side := 'o';
       END IF;
-    ELSIF false THEN
-      _side := 'o';
     ELSIF (NEW."created_at" IS DISTINCT FROM OLD."created_at" OR NEW."updated_at" IS DISTINCT FROM OLD."updated_at") THEN
       _side := 'n';
     END IF;

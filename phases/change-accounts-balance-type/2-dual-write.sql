@@ -4,26 +4,23 @@
 CREATE OR REPLACE FUNCTION "public"."_orc_sync_accounts_balance"() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, "public" AS $orc$
 DECLARE
   _side "char";
-  _new_app boolean := COALESCE('change-accounts-balance-type' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false);
   _up0 bigint;
   _down0 integer;
 BEGIN
   -- Which side did the statement write? (see sync_trigger.hpp)
   IF TG_OP = 'INSERT' THEN
-    IF _new_app OR ((NOT NEW."balance" IS DISTINCT FROM CAST((0) AS integer)) AND NOT (NOT NEW."_orc_new_balance" IS DISTINCT FROM CAST(((0)::bigint) AS bigint))) THEN
+    IF COALESCE('change-accounts-balance-type' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false) OR ((NOT NEW."balance" IS DISTINCT FROM CAST((0) AS integer)) AND NOT (NOT NEW."_orc_new_balance" IS DISTINCT FROM CAST(((0)::bigint) AS bigint))) THEN
       _side := 'n';
     ELSE
       _side := 'o';
     END IF;
   ELSE
-    IF _new_app THEN
-      IF (NEW."_orc_new_balance" IS DISTINCT FROM OLD."_orc_new_balance") THEN
+    IF (NEW."balance" IS DISTINCT FROM OLD."balance") THEN
+      IF (NEW."_orc_new_balance" IS DISTINCT FROM OLD."_orc_new_balance") AND COALESCE('change-accounts-balance-type' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false) THEN
         _side := 'n';
-      ELSIF (NEW."balance" IS DISTINCT FROM OLD."balance") THEN
+      ELSE
         _side := 'o';
       END IF;
-    ELSIF (NEW."balance" IS DISTINCT FROM OLD."balance") THEN
-      _side := 'o';
     ELSIF (NEW."_orc_new_balance" IS DISTINCT FROM OLD."_orc_new_balance") THEN
       _side := 'n';
     END IF;

@@ -4,27 +4,24 @@
 CREATE OR REPLACE FUNCTION "public"."_orc_sync_users_display_name"() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, "public" AS $orc$
 DECLARE
   _side "char";
-  _new_app boolean := COALESCE('merge-users-display-name' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false);
   _up0 text;
   _down0 text;
   _down1 text;
 BEGIN
   -- Which side did the statement write? (see sync_trigger.hpp)
   IF TG_OP = 'INSERT' THEN
-    IF _new_app OR ((NOT NEW."first_name" IS DISTINCT FROM CAST((NULL) AS text) AND NOT NEW."last_name" IS DISTINCT FROM CAST((NULL) AS text)) AND NOT (NOT NEW."display_name" IS DISTINCT FROM CAST((NULL) AS text))) THEN
+    IF COALESCE('merge-users-display-name' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false) OR ((NOT NEW."first_name" IS DISTINCT FROM CAST((NULL) AS text) AND NOT NEW."last_name" IS DISTINCT FROM CAST((NULL) AS text)) AND NOT (NOT NEW."display_name" IS DISTINCT FROM CAST((NULL) AS text))) THEN
       _side := 'n';
     ELSE
       _side := 'o';
     END IF;
   ELSE
-    IF _new_app THEN
-      IF (NEW."display_name" IS DISTINCT FROM OLD."display_name") THEN
+    IF (NEW."first_name" IS DISTINCT FROM OLD."first_name" OR NEW."last_name" IS DISTINCT FROM OLD."last_name") THEN
+      IF (NEW."display_name" IS DISTINCT FROM OLD."display_name") AND COALESCE('merge-users-display-name' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false) THEN
         _side := 'n';
-      ELSIF (NEW."first_name" IS DISTINCT FROM OLD."first_name" OR NEW."last_name" IS DISTINCT FROM OLD."last_name") THEN
+      ELSE
         _side := 'o';
       END IF;
-    ELSIF (NEW."first_name" IS DISTINCT FROM OLD."first_name" OR NEW."last_name" IS DISTINCT FROM OLD."last_name") THEN
-      _side := 'o';
     ELSIF (NEW."display_name" IS DISTINCT FROM OLD."display_name") THEN
       _side := 'n';
     END IF;

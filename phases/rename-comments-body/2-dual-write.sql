@@ -4,26 +4,23 @@
 CREATE OR REPLACE FUNCTION "public"."_orc_sync_comments_body"() RETURNS trigger LANGUAGE plpgsql AS $orc$
 DECLARE
   _side "char";
-  _new_app boolean := COALESCE('rename-comments-body' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false);
   _up0 text;
   _down0 text;
 BEGIN
   -- Which side did the statement write? (see sync_trigger.hpp)
   IF TG_OP = 'INSERT' THEN
-    IF _new_app OR ((NOT NEW."contents" IS DISTINCT FROM CAST((NULL) AS text)) AND NOT (NOT NEW."body" IS DISTINCT FROM CAST((NULL) AS text))) THEN
+    IF COALESCE('rename-comments-body' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false) OR ((NOT NEW."contents" IS DISTINCT FROM CAST((NULL) AS text)) AND NOT (NOT NEW."body" IS DISTINCT FROM CAST((NULL) AS text))) THEN
       _side := 'n';
     ELSE
       _side := 'o';
     END IF;
   ELSE
-    IF _new_app THEN
-      IF (NEW."body" IS DISTINCT FROM OLD."body") THEN
+    IF (NEW."contents" IS DISTINCT FROM OLD."contents") THEN
+      IF (NEW."body" IS DISTINCT FROM OLD."body") AND COALESCE('rename-comments-body' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false) THEN
         _side := 'n';
-      ELSIF (NEW."contents" IS DISTINCT FROM OLD."contents") THEN
+      ELSE
         _side := 'o';
       END IF;
-    ELSIF (NEW."contents" IS DISTINCT FROM OLD."contents") THEN
-      _side := 'o';
     ELSIF (NEW."body" IS DISTINCT FROM OLD."body") THEN
       _side := 'n';
     END IF;

@@ -4,26 +4,23 @@
 CREATE OR REPLACE FUNCTION "public"."_orc_sync_users_phone"() RETURNS trigger LANGUAGE plpgsql AS $orc$
 DECLARE
   _side "char";
-  _new_app boolean := COALESCE('rename-users-phone' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false);
   _up0 text;
   _down0 text;
 BEGIN
   -- Which side did the statement write? (see sync_trigger.hpp)
   IF TG_OP = 'INSERT' THEN
-    IF _new_app OR ((NOT NEW."phone_number" IS DISTINCT FROM CAST((''::text) AS text)) AND NOT (NOT NEW."phone" IS DISTINCT FROM CAST((''::text) AS text))) THEN
+    IF COALESCE('rename-users-phone' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false) OR ((NOT NEW."phone_number" IS DISTINCT FROM CAST((''::text) AS text)) AND NOT (NOT NEW."phone" IS DISTINCT FROM CAST((''::text) AS text))) THEN
       _side := 'n';
     ELSE
       _side := 'o';
     END IF;
   ELSE
-    IF _new_app THEN
-      IF (NEW."phone" IS DISTINCT FROM OLD."phone") THEN
+    IF (NEW."phone_number" IS DISTINCT FROM OLD."phone_number") THEN
+      IF (NEW."phone" IS DISTINCT FROM OLD."phone") AND COALESCE('rename-users-phone' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false) THEN
         _side := 'n';
-      ELSIF (NEW."phone_number" IS DISTINCT FROM OLD."phone_number") THEN
+      ELSE
         _side := 'o';
       END IF;
-    ELSIF (NEW."phone_number" IS DISTINCT FROM OLD."phone_number") THEN
-      _side := 'o';
     ELSIF (NEW."phone" IS DISTINCT FROM OLD."phone") THEN
       _side := 'n';
     END IF;

@@ -4,26 +4,23 @@
 CREATE OR REPLACE FUNCTION "public"."_orc_sync_accounts_user_id"() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, "public" AS $orc$
 DECLARE
   _side "char";
-  _new_app boolean := COALESCE('set-accounts-user-not-null' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false);
   _up0 bigint;
   _down0 bigint;
 BEGIN
   -- Which side did the statement write? (see sync_trigger.hpp)
   IF TG_OP = 'INSERT' THEN
-    IF _new_app OR ((NOT NEW."user_id" IS DISTINCT FROM CAST((NULL) AS bigint)) AND NOT (NOT NEW."_orc_new_user_id" IS DISTINCT FROM CAST((NULL) AS bigint))) THEN
+    IF COALESCE('set-accounts-user-not-null' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false) OR ((NOT NEW."user_id" IS DISTINCT FROM CAST((NULL) AS bigint)) AND NOT (NOT NEW."_orc_new_user_id" IS DISTINCT FROM CAST((NULL) AS bigint))) THEN
       _side := 'n';
     ELSE
       _side := 'o';
     END IF;
   ELSE
-    IF _new_app THEN
-      IF (NEW."_orc_new_user_id" IS DISTINCT FROM OLD."_orc_new_user_id") THEN
+    IF (NEW."user_id" IS DISTINCT FROM OLD."user_id") THEN
+      IF (NEW."_orc_new_user_id" IS DISTINCT FROM OLD."_orc_new_user_id") AND COALESCE('set-accounts-user-not-null' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false) THEN
         _side := 'n';
-      ELSIF (NEW."user_id" IS DISTINCT FROM OLD."user_id") THEN
+      ELSE
         _side := 'o';
       END IF;
-    ELSIF (NEW."user_id" IS DISTINCT FROM OLD."user_id") THEN
-      _side := 'o';
     ELSIF (NEW."_orc_new_user_id" IS DISTINCT FROM OLD."_orc_new_user_id") THEN
       _side := 'n';
     END IF;

@@ -4,27 +4,24 @@
 CREATE OR REPLACE FUNCTION "public"."_orc_sync_users_first_name"() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, "public" AS $orc$
 DECLARE
   _side "char";
-  _new_app boolean := COALESCE('split-users-name' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false);
   _up0 text;
   _up1 text;
   _down0 text;
 BEGIN
   -- Which side did the statement write? (see sync_trigger.hpp)
   IF TG_OP = 'INSERT' THEN
-    IF _new_app OR ((NOT NEW."name" IS DISTINCT FROM CAST((NULL) AS text)) AND NOT (NOT NEW."first_name" IS DISTINCT FROM CAST((NULL) AS text) AND NOT NEW."last_name" IS DISTINCT FROM CAST((NULL) AS text))) THEN
+    IF COALESCE('split-users-name' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false) OR ((NOT NEW."name" IS DISTINCT FROM CAST((NULL) AS text)) AND NOT (NOT NEW."first_name" IS DISTINCT FROM CAST((NULL) AS text) AND NOT NEW."last_name" IS DISTINCT FROM CAST((NULL) AS text))) THEN
       _side := 'n';
     ELSE
       _side := 'o';
     END IF;
   ELSE
-    IF _new_app THEN
-      IF (NEW."first_name" IS DISTINCT FROM OLD."first_name" OR NEW."last_name" IS DISTINCT FROM OLD."last_name") THEN
+    IF (NEW."name" IS DISTINCT FROM OLD."name") THEN
+      IF (NEW."first_name" IS DISTINCT FROM OLD."first_name" OR NEW."last_name" IS DISTINCT FROM OLD."last_name") AND COALESCE('split-users-name' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false) THEN
         _side := 'n';
-      ELSIF (NEW."name" IS DISTINCT FROM OLD."name") THEN
+      ELSE
         _side := 'o';
       END IF;
-    ELSIF (NEW."name" IS DISTINCT FROM OLD."name") THEN
-      _side := 'o';
     ELSIF (NEW."first_name" IS DISTINCT FROM OLD."first_name" OR NEW."last_name" IS DISTINCT FROM OLD."last_name") THEN
       _side := 'n';
     END IF;

@@ -11,26 +11,23 @@ END $orc$;
 CREATE OR REPLACE FUNCTION "public"."_orc_sync_orders_customer_id"() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, "public" AS $orc$
 DECLARE
   _side "char";
-  _new_app boolean := COALESCE('surrogate-key-customers' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false);
   _up0 bigint;
   _down0 text;
 BEGIN
   -- Which side did the statement write? (see sync_trigger.hpp)
   IF TG_OP = 'INSERT' THEN
-    IF _new_app OR ((NOT NEW."customer_email" IS DISTINCT FROM CAST((NULL) AS text)) AND NOT (NOT NEW."customer_id" IS DISTINCT FROM CAST((NULL) AS bigint))) THEN
+    IF COALESCE('surrogate-key-customers' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false) OR ((NOT NEW."customer_email" IS DISTINCT FROM CAST((NULL) AS text)) AND NOT (NOT NEW."customer_id" IS DISTINCT FROM CAST((NULL) AS bigint))) THEN
       _side := 'n';
     ELSE
       _side := 'o';
     END IF;
   ELSE
-    IF _new_app THEN
-      IF (NEW."customer_id" IS DISTINCT FROM OLD."customer_id") THEN
+    IF (NEW."customer_email" IS DISTINCT FROM OLD."customer_email") THEN
+      IF (NEW."customer_id" IS DISTINCT FROM OLD."customer_id") AND COALESCE('surrogate-key-customers' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false) THEN
         _side := 'n';
-      ELSIF (NEW."customer_email" IS DISTINCT FROM OLD."customer_email") THEN
+      ELSE
         _side := 'o';
       END IF;
-    ELSIF (NEW."customer_email" IS DISTINCT FROM OLD."customer_email") THEN
-      _side := 'o';
     ELSIF (NEW."customer_id" IS DISTINCT FROM OLD."customer_id") THEN
       _side := 'n';
     END IF;
@@ -113,26 +110,23 @@ END $orc$;
 CREATE OR REPLACE FUNCTION "public"."_orc_sync_reviews_author_id"() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, "public" AS $orc$
 DECLARE
   _side "char";
-  _new_app boolean := COALESCE('surrogate-key-customers' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false);
   _up0 bigint;
   _down0 text;
 BEGIN
   -- Which side did the statement write? (see sync_trigger.hpp)
   IF TG_OP = 'INSERT' THEN
-    IF _new_app OR ((NOT NEW."author_email" IS DISTINCT FROM CAST((NULL) AS text)) AND NOT (NOT NEW."author_id" IS DISTINCT FROM CAST((NULL) AS bigint))) THEN
+    IF COALESCE('surrogate-key-customers' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false) OR ((NOT NEW."author_email" IS DISTINCT FROM CAST((NULL) AS text)) AND NOT (NOT NEW."author_id" IS DISTINCT FROM CAST((NULL) AS bigint))) THEN
       _side := 'n';
     ELSE
       _side := 'o';
     END IF;
   ELSE
-    IF _new_app THEN
-      IF (NEW."author_id" IS DISTINCT FROM OLD."author_id") THEN
+    IF (NEW."author_email" IS DISTINCT FROM OLD."author_email") THEN
+      IF (NEW."author_id" IS DISTINCT FROM OLD."author_id") AND COALESCE('surrogate-key-customers' = ANY (pg_catalog.string_to_array(pg_catalog.replace(pg_catalog.current_setting('orchestrate.new_app', true), ' ', ''), ',')), false) THEN
         _side := 'n';
-      ELSIF (NEW."author_email" IS DISTINCT FROM OLD."author_email") THEN
+      ELSE
         _side := 'o';
       END IF;
-    ELSIF (NEW."author_email" IS DISTINCT FROM OLD."author_email") THEN
-      _side := 'o';
     ELSIF (NEW."author_id" IS DISTINCT FROM OLD."author_id") THEN
       _side := 'n';
     END IF;

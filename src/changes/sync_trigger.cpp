@@ -233,7 +233,6 @@ std::vector<ViewColumn> physical_view(const Table& table) {
 
 std::string sync_function_sql(const SyncSpec& spec) {
   std::string body = "DECLARE\n  _side \"char\";\n";
-  body += fmt::format("  _new_app boolean := {};\n", new_app_sql(spec));
   for (std::size_t i = 0; i < spec.up.size(); ++i) {
     body += fmt::format("  _up{} {};\n", i, spec.up[i].type);
   }
@@ -244,22 +243,26 @@ std::string sync_function_sql(const SyncSpec& spec) {
   const std::string new_changed = changed(spec.up);
   body += "BEGIN\n";
   body += "  -- Which side did the statement write? (see sync_trigger.hpp)\n";
+  // Which application wrote is asked only where the answer matters (an INSERT, or an UPDATE
+  // that changed both sides): reading the setting on every row took an eighth of the
+  // trigger's time in a bulk UPDATE.
   body += fmt::format("  IF TG_OP = 'INSERT' THEN\n"
-                      "    IF _new_app OR ({} AND NOT {}) THEN\n"
+                      "    IF {} OR ({} AND NOT {}) THEN\n"
                       "      _side := 'n';\n"
                       "    ELSE\n"
                       "      _side := 'o';\n"
                       "    END IF;\n"
                       "  ELSE\n",
-                      at_defaults(spec.down, "false"), at_defaults(spec.up, "true"));
-  body += fmt::format("    IF _new_app THEN\n"
-                      "      IF {0} THEN\n        _side := 'n';\n"
-                      "      ELSIF {1} THEN\n        _side := 'o';\n"
+                      new_app_sql(spec), at_defaults(spec.down, "false"),
+                      at_defaults(spec.up, "true"));
+  // Both sides changed: the new application wrote the new side, the old one the old side.
+  body += fmt::format("    IF {1} THEN\n"
+                      "      IF {0} AND {2} THEN\n        _side := 'n';\n"
+                      "      ELSE\n        _side := 'o';\n"
                       "      END IF;\n"
-                      "    ELSIF {1} THEN\n      _side := 'o';\n"
                       "    ELSIF {0} THEN\n      _side := 'n';\n"
                       "    END IF;\n",
-                      new_changed, old_changed);
+                      new_changed, old_changed, new_app_sql(spec));
   body += fmt::format("    IF _side IS NULL THEN\n"
                       "      -- Neither side written: only a row nobody reached yet gets its new "
                       "side.\n"
