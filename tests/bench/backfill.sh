@@ -16,7 +16,9 @@
 #          `UPDATE ... SET id = id`, one transaction per batch,
 #      (c) orchestrate: the whole `orchestrate next` from dual-write into the backfill, as an
 #          operator waits for it (the copy, the indexes built after it, the gate's parity scan),
-#    each with its WAL bytes and the table's size afterwards.
+#    each with its WAL bytes and the table's size afterwards; then the same copy written by
+#    hand in two sessions (batches of 20,000 keys), on a table without triggers and on one with
+#    a quiet BEFORE UPDATE trigger: what two sessions can do at all on this machine.
 # 2. narrow: the same three ways on a narrow table (id, name, old, created_at), the backfill
 #    alone for orchestrate (from its own events), as earlier versions of this benchmark did.
 # 3. The peak RSS of orchestrate's `next` into the backfill at 1M rows (and 10M with
@@ -29,7 +31,8 @@
 #    table's relfilenode changed, and the table's heap WAL (pg_walinspect records that touch
 #    the table's relfilenode).
 # 6. The dual-write trigger's cost as pgbench UPDATE TPS without and with the trigger (three
-#    rounds each way, in turn, on the same table; medians compared).
+#    rounds each way, in turn, on the same table; medians compared), and in one bulk UPDATE of
+#    200,000 rows (five times each way, timed).
 # 7. On users: the backfill and transition gates (`orchestrate verify`, the whole command)
 #    against a plain scan of the predicate they check.
 # BUILD_DIR picks the build to use (default build/; built when missing).
@@ -107,6 +110,12 @@ orc() { # orc TABLE ARGS...: orchestrate on TABLE's plan, its output kept on fai
   shift
   "$ORC" "$@" >"$WORK/$table.out" 2>&1 || { cat "$WORK/$table.out" >&2; die "orchestrate $* failed"; }
 }
+
+# After each timed method, untimed: its table's dead row versions vacuumed away, so that an
+# autovacuum of one method's table cannot run on one of the two cores while the next method is
+# being timed. Called by the caller once the method's figures are read (a method read through
+# `< <(...)` would otherwise still be vacuuming while the next one runs).
+settle() { sql -c "VACUUM $1"; }
 
 single_update() { # single_update TABLE: prints "seconds wal_bytes size_bytes"
   local t0 t1 l
@@ -205,8 +214,11 @@ compare() { # compare KIND ROWS: KIND users or narrow
     "load_$kind" "$t" "$rows"
   done
   read -r single_s single_wal single_size < <(single_update "${kind}_single")
+  settle "${kind}_single"
   read -r pgroll_s pgroll_wal pgroll_size < <(pgroll "${kind}_pgroll")
+  settle "${kind}_pgroll"
   read -r orc_whole orc_copy orc_wal orc_size orc_rss < <(orchestrate_backfill "${kind}_orc")
+  settle "${kind}_orc"
   local orc_s="$orc_whole" what="whole next"
   if [[ "$kind" == narrow ]]; then
     orc_s="$orc_copy"
@@ -250,7 +262,62 @@ gates() { # gates TABLE: the backfill and transition gates (`verify`) against a 
 REPORT
 }
 
+# What two sessions can do at all: the same copy written by hand, batches of 20,000 keys
+# committed one by one, two sessions each taking half the keys (what orchestrate's two default
+# workers do), on a table without triggers and on one with a BEFORE UPDATE trigger that stays
+# quiet (session_replication_role = replica, as orchestrate's copy runs). PostgreSQL locks each
+# row before it calls a BEFORE UPDATE trigger, fired or not, so the second is the bound for any
+# copy that runs while the dual-write trigger exists.
+by_hand() { # by_hand TABLE ROWS ROLE: prints the seconds of two sessions' batches
+  sql <<SQL
+CREATE PROCEDURE ${1}_copy(lo bigint, hi bigint) LANGUAGE plpgsql AS \$\$
+DECLARE a bigint := lo;
+BEGIN
+  WHILE a < hi LOOP
+    PERFORM set_config('session_replication_role', '$3', true);
+    UPDATE $1 SET phone = phone_number
+      WHERE id > a AND id <= least(a + 20000, hi) AND phone IS DISTINCT FROM phone_number;
+    a := a + 20000;
+    COMMIT;
+  END LOOP;
+END \$\$;
+SQL
+  local t0 t1
+  sql -c "CHECKPOINT"
+  t0="$(now)"
+  sql -c "CALL ${1}_copy(0, $(($2 / 2)))" &
+  sql -c "CALL ${1}_copy($(($2 / 2)), $2)"
+  wait
+  t1="$(now)"
+  elapsed "$t0" "$t1"
+  settle "$1"
+}
+
+ceiling() { # ceiling ROWS
+  log "two sessions by hand: loading two tables of $1 rows"
+  load_users bound_plain "$1"
+  load_users bound_trigger "$1"
+  sql -c "ALTER TABLE bound_plain ADD COLUMN phone text" \
+      -c "ALTER TABLE bound_trigger ADD COLUMN phone text" \
+      -c "CREATE FUNCTION bound_sync() RETURNS trigger LANGUAGE plpgsql AS
+            'BEGIN NEW.phone := NEW.phone_number; RETURN NEW; END'" \
+      -c "CREATE TRIGGER bound_sync BEFORE INSERT OR UPDATE ON bound_trigger FOR EACH ROW
+            EXECUTE FUNCTION bound_sync()"
+  local plain trigger
+  plain="$(by_hand bound_plain "$1" origin)"
+  trigger="$(by_hand bound_trigger "$1" replica)"
+  cat <<REPORT
+
+the same copy by hand in two sessions (batches of 20,000 keys), $1 rows, against (a) above:
+  no trigger on the table          ${plain} s ($(ratio "$single_s" "$plain")x the single UPDATE)
+  a quiet BEFORE UPDATE trigger    ${trigger} s ($(ratio "$single_s" "$trigger")x the single UPDATE)
+  orchestrate's copy alone         ${orc_copy} s ($(ratio "$single_s" "$orc_copy")x the single UPDATE)
+REPORT
+  sql -c "DROP TABLE bound_plain, bound_trigger" -c "DROP FUNCTION bound_sync()"
+}
+
 compare users "$ROWS"
+ceiling "$ROWS"
 compare narrow "$ROWS"
 
 # Versions schemas' views depend on the tables, hence CASCADE when they are dropped.
@@ -274,6 +341,7 @@ log "indexes: loading two tables of $ROWS rows with two indexes on phone_number"
 load_users idx_after "$ROWS" indexed
 load_users idx_before "$ROWS" indexed
 read -r after_s after_copy after_wal after_size _ < <(orchestrate_backfill idx_after)
+settle idx_after
 read -r before_s before_copy before_wal before_size _ < <(
   BEFORE_COPY="CREATE INDEX idx_before_phone_idx ON idx_before (phone);
                CREATE INDEX idx_before_phone_created_idx ON idx_before (phone, created_at)" \
@@ -354,7 +422,7 @@ for round in 1 2 3; do
   sql -d bench_pgbench -c "ALTER TABLE pgbench_accounts ENABLE TRIGGER USER" -c "CHECKPOINT"
   trigger+=("$(tps)")
 done
-median() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
+median() { printf '%s\n' "$@" | sort -n | sed -n "$((($# + 1) / 2))p"; }
 tps_plain="$(median "${plain[@]}")"
 tps_trigger="$(median "${trigger[@]}")"
 printf '\ndual-write trigger: pgbench UPDATE (2 clients, %s s a round), three rounds each way in turn:\n' \
@@ -362,3 +430,24 @@ printf '\ndual-write trigger: pgbench UPDATE (2 clients, %s s a round), three ro
 printf '  without: %s tps; with: %s tps; medians %s and %s: cost %s%%\n' \
   "${plain[*]}" "${trigger[*]}" "$tps_plain" "$tps_trigger" \
   "$(awk -v a="$tps_plain" -v b="$tps_trigger" 'BEGIN { printf "%.1f", (a > 0 ? 100 * (a - b) / a : 0) }')"
+
+# The same trigger in one bulk statement, free of pgbench's round trips and scheduling noise:
+# 200,000 rows updated by one UPDATE, five times each way in turn (vacuumed before each).
+bulk() {
+  sql -d bench_pgbench -c "VACUUM pgbench_accounts" -c "CHECKPOINT"
+  timed sql -d bench_pgbench -c "UPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid <= 200000"
+}
+plain=()
+trigger=()
+for round in 1 2 3 4 5; do
+  sql -d bench_pgbench -c "ALTER TABLE pgbench_accounts DISABLE TRIGGER USER"
+  plain+=("$(bulk)")
+  sql -d bench_pgbench -c "ALTER TABLE pgbench_accounts ENABLE TRIGGER USER"
+  trigger+=("$(bulk)")
+done
+bulk_plain="$(median "${plain[@]}")"
+bulk_trigger="$(median "${trigger[@]}")"
+printf '  one UPDATE of 200,000 rows, without: %s s; with: %s s; medians %s and %s s: cost %s%% (%s us a row)\n' \
+  "${plain[*]}" "${trigger[*]}" "$bulk_plain" "$bulk_trigger" \
+  "$(awk -v a="$bulk_plain" -v b="$bulk_trigger" 'BEGIN { printf "%.1f", (a > 0 ? 100 * (b - a) / b : 0) }')" \
+  "$(awk -v a="$bulk_plain" -v b="$bulk_trigger" 'BEGIN { printf "%.2f", (b - a) * 1e6 / 200000 }')"
