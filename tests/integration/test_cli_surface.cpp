@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <sstream>
+
 #include "fixture.hpp"
 #include "public_state.hpp"
 
@@ -36,6 +38,42 @@ TEST_CASE("status, history, verify and url on a database no plan ever touched cr
   CHECK(r.exit_code == 2);
 
   CHECK(state_schemas(db) == "0");
+  CHECK(db.dump() == before);
+}
+
+TEST_CASE("history NAME adds the plan's whole event log, one line an event, and an unknown name "
+          "exits 2 changing nothing") {
+  itest::TestDb db("cli_history", 10);
+  REQUIRE(db.orchestrate({"start", itest::rename_plan_path()}).exit_code == 0);
+  auto r = db.orchestrate({"next"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  const auto events = itest::plan_events(db, "rename-users-phone");
+  REQUIRE(events.size() >= 3);
+
+  r = db.orchestrate({"history", "rename-users-phone"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  const auto log = r.out.find("\n  events:\n");
+  REQUIRE(log != std::string::npos);
+  std::size_t lines = 0;
+  std::istringstream rest(r.out.substr(log + 11));
+  for (std::string line; std::getline(rest, line);) {
+    lines += line.rfind("  20", 0) == 0 ? 1 : 0;
+  }
+  CHECK(lines == events.size());
+  for (const char* outcome : {"registered", "phase_started", "gate_passed"}) {
+    CHECK(r.out.find(outcome) != std::string::npos);
+  }
+  // Without a name: every plan's summary, no event log.
+  r = db.orchestrate({"history"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("events:") == std::string::npos);
+
+  const std::string before = db.dump();
+  r = db.orchestrate({"history", "no-such-plan"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("no plan named 'no-such-plan' is registered") != std::string::npos);
+  CHECK(itest::plan_events(db, "rename-users-phone").size() == events.size());
   CHECK(db.dump() == before);
 }
 
