@@ -53,10 +53,11 @@ TEST_CASE("history NAME adds the plan's whole event log, one line an event, and 
   r = db.orchestrate({"history", "rename-users-phone"});
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
-  const auto log = r.out.find("\n  events:\n");
+  const std::string header = "\n  events:\n";
+  const auto log = r.out.find(header);
   REQUIRE(log != std::string::npos);
   std::size_t lines = 0;
-  std::istringstream rest(r.out.substr(log + 11));
+  std::istringstream rest(r.out.substr(log + header.size()));
   for (std::string line; std::getline(rest, line);) {
     lines += line.rfind("  20", 0) == 0 ? 1 : 0;
   }

@@ -1,8 +1,8 @@
 // The dual-write rules cell by cell. For every kind that keeps two sides in step, both
 // applications write every shape (an INSERT that leaves the column out, an explicit NULL, an
 // explicit value equal to a default, an UPDATE of the synced column, an UPDATE to NULL, an
-// unrelated UPDATE of a row the other application wrote) in dual-write, backfill and
-// transition. The exact stored values of both sides are checked after every write, after every
+// UPDATE of both sides at once (rename and cents), an unrelated UPDATE of a row the other
+// application wrote) in dual-write, backfill and transition. The exact stored values of both sides are checked after every write, after every
 // phase, after contract, and (in a second run) after a rollback from transition.
 //
 // The new application connects with what `orchestrate url` prints (its version schema and the
@@ -290,6 +290,9 @@ TEST_CASE("rename_column: an exact round trip, every write kept on both sides") 
               unreached(b) ? Row{"pre" + std::to_string(p + 2), "pre" + std::to_string(p + 2)}
                            : Row{"~", "~"}),
         old_w("UPDATE t SET v = NULL WHERE id = {id}", b + 7, {"~", "~"}),
+        // A statement that changes both sides: each application's own side is what it wrote.
+        old_w("UPDATE t SET v = 'ob', w = 'ow' WHERE id = {id}", b + 1, {"ob", "ob"}),
+        new_w("UPDATE public.t SET v = 'nv', w = 'nb' WHERE id = {id}", b + 4, {"nb", "nb"}),
     };
   };
   run_scenario(s);
@@ -324,6 +327,11 @@ TEST_CASE("change_type cents to dollars: defaults keep their meaning, 100.00 sta
         new_w("UPDATE t SET price = price + 1 WHERE id = {id}", p, {"1099", "10.99"}),
         old_w("UPDATE t SET price = 250 WHERE id = {id}", p + 1, {"250", "2.50"}),
         new_w("UPDATE t SET price = price * 2 WHERE id = {id}", b + 4, {"20000", "200.00"}),
+        // A statement that changes both sides: each application's own side is what it wrote.
+        old_w("UPDATE t SET price = 300, _orc_new_price = 7 WHERE id = {id}", b + 1,
+              {"300", "3.00"}),
+        new_w("UPDATE public.t SET price = 1, _orc_new_price = 4.56 WHERE id = {id}", b + 3,
+              {"456", "4.56"}),
     };
   };
   run_scenario(s);
