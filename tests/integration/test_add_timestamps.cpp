@@ -14,6 +14,8 @@
 
 #include "fixture.hpp"
 
+namespace test_add_timestamps {
+
 namespace {
 
 constexpr const char* k_setup =
@@ -303,3 +305,5 @@ TEST_CASE("add_timestamps: rollback from every phase leaves pg_dump and the writ
 }
 
 TEST_SUITE_END();
+
+} // namespace test_add_timestamps

@@ -23,6 +23,8 @@
 #include "app/writer.hpp"
 #include "public_state.hpp"
 
+namespace test_alter_column {
+
 using namespace std::chrono_literals;
 using itest::wait_for_writes;
 using itest::wait_until;
@@ -401,3 +403,5 @@ TEST_CASE("alter_column: validate counts the rows up leaves breaking the new uni
 }
 
 TEST_SUITE_END();
+
+} // namespace test_alter_column

@@ -17,6 +17,8 @@
 #include "public_state.hpp"
 #include "writes.hpp"
 
+namespace test_backfill {
+
 using namespace std::chrono_literals;
 
 namespace {
@@ -387,3 +389,5 @@ TEST_CASE("the parity gate reads a table in one scan, or in pages once it is ove
 }
 
 TEST_SUITE_END();
+
+} // namespace test_backfill

@@ -5,6 +5,8 @@
 
 #include "fixture.hpp"
 
+namespace test_bad_input {
+
 TEST_SUITE_BEGIN("bad_input");
 
 TEST_CASE("a plan naming a missing column exits 2 with its position and changes nothing") {
@@ -208,3 +210,5 @@ TEST_CASE("passwords never reach the output") {
 }
 
 TEST_SUITE_END();
+
+} // namespace test_bad_input

@@ -5,6 +5,8 @@
 #include "fixture.hpp"
 #include "public_state.hpp"
 
+namespace test_cli_surface {
+
 // What the command line promises about itself: commands that only read leave the database as
 // they found it, every long flag may come from the environment, and -v shows more.
 
@@ -103,3 +105,7 @@ TEST_CASE("every long flag may come from ORCHESTRATE_<FLAG>, and -v makes start 
   CHECK(r.exit_code == 2);
   CHECK(itest::plan_state(db) == "planned");
 }
+
+TEST_SUITE_END();
+
+} // namespace test_cli_surface

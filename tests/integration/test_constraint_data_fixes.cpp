@@ -4,6 +4,8 @@
 
 #include "fixture.hpp"
 
+namespace test_constraint_data_fixes {
+
 TEST_SUITE_BEGIN("constraint data fixes");
 
 TEST_CASE("validate counts the duplicates and orphans up leaves, with an example key") {
@@ -40,3 +42,5 @@ changes:
 }
 
 TEST_SUITE_END();
+
+} // namespace test_constraint_data_fixes

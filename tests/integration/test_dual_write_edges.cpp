@@ -10,6 +10,8 @@
 #include "fixture.hpp"
 #include "public_state.hpp"
 
+namespace test_dual_write_edges {
+
 namespace {
 
 void next_to(const itest::TestDb& db, const std::string& state) {
@@ -295,3 +297,5 @@ TEST_CASE("change_type of a unique column passes its dual-write probes and keeps
   CHECK(db.value("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = "
                  "'codes_code_key'") == "UNIQUE (code)");
 }
+
+} // namespace test_dual_write_edges

@@ -21,6 +21,8 @@
 
 #include "fixture.hpp"
 
+namespace test_dual_write_matrix {
+
 namespace {
 
 // Expected values, each rendered as text, NULL as "~", joined by '|'.
@@ -755,3 +757,5 @@ TEST_CASE("alter_column type and references with up: one shadow column of the ne
 }
 
 TEST_SUITE_END();
+
+} // namespace test_dual_write_matrix

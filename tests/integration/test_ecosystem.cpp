@@ -19,6 +19,8 @@
 #include "support/http.hpp"
 #include "public_state.hpp"
 
+namespace test_ecosystem {
+
 using namespace std::chrono_literals;
 using test_support::free_port;
 using test_support::http_get;
@@ -470,3 +472,5 @@ TEST_CASE("lint flags an sql change's EXCLUDE constraint at its statement, like 
 }
 
 TEST_SUITE_END();
+
+} // namespace test_ecosystem

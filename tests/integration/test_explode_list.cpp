@@ -16,6 +16,8 @@
 
 #include "fixture.hpp"
 
+namespace test_explode_list {
+
 namespace {
 
 constexpr const char* k_setup = R"SQL(
@@ -322,3 +324,5 @@ TEST_CASE("explode_list: validate counts malformed items, refusing or skipping t
 }
 
 TEST_SUITE_END();
+
+} // namespace test_explode_list

@@ -17,6 +17,8 @@
 #include "writes.hpp"
 #include "public_state.hpp"
 
+namespace test_fleet {
+
 namespace {
 using test_support::PgCluster;
 
@@ -538,3 +540,7 @@ TEST_CASE("SIGTERM stops every copy of a fleet at once, rate-limit waits cut sho
           "0");
   }
 }
+
+TEST_SUITE_END();
+
+} // namespace test_fleet

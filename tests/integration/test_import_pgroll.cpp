@@ -15,6 +15,8 @@
 #include "app/writer.hpp"
 #include "fixture.hpp"
 
+namespace test_import_pgroll {
+
 using namespace std::chrono_literals;
 
 namespace {
@@ -116,3 +118,5 @@ TEST_CASE("import_pgroll: an operation that cannot be translated writes nothing"
                 r.err);
   CHECK_FALSE(std::filesystem::exists(out));
 }
+
+} // namespace test_import_pgroll

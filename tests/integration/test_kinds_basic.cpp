@@ -13,6 +13,8 @@
 #include "app/writer.hpp"
 #include "public_state.hpp"
 
+namespace test_kinds_basic {
+
 using namespace std::chrono_literals;
 
 // One lifecycle per structural change kind (add_column, drop_column, add_check, add_unique,
@@ -470,3 +472,5 @@ TEST_CASE("a type PostgreSQL does not know fails at start's step with its id and
 }
 
 TEST_SUITE_END();
+
+} // namespace test_kinds_basic

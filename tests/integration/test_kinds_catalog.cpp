@@ -21,6 +21,8 @@
 #include "app/verify.hpp"
 #include "app/writer.hpp"
 
+namespace test_kinds_catalog {
+
 using namespace std::chrono_literals;
 using itest::wait_for_writes;
 using itest::wait_until;
@@ -330,3 +332,5 @@ TEST_CASE("set_default without CREATE on the database: both applications get it 
 }
 
 TEST_SUITE_END();
+
+} // namespace test_kinds_catalog

@@ -12,6 +12,8 @@
 #include "app/writer.hpp"
 #include "public_state.hpp"
 
+namespace test_kinds_comments {
+
 using namespace std::chrono_literals;
 
 namespace {
@@ -143,3 +145,5 @@ TEST_CASE("rollback from every phase before contract leaves the column comment a
 }
 
 TEST_SUITE_END();
+
+} // namespace test_kinds_comments

@@ -24,6 +24,8 @@
 #include "app/writer.hpp"
 #include "public_state.hpp"
 
+namespace test_kinds_data {
+
 using namespace std::chrono_literals;
 
 namespace {
@@ -856,3 +858,5 @@ TEST_CASE("the reference plans run in order on examples/schema.sql while the app
 }
 
 TEST_SUITE_END();
+
+} // namespace test_kinds_data

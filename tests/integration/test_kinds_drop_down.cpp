@@ -5,6 +5,8 @@
 #include "fixture.hpp"
 #include "kinds_lifecycle.hpp"
 
+namespace test_kinds_drop_down {
+
 using namespace kinds_lifecycle;
 
 namespace {
@@ -81,3 +83,5 @@ TEST_CASE("drop_column with down: validate compiles down over the new applicatio
 }
 
 TEST_SUITE_END();
+
+} // namespace test_kinds_drop_down

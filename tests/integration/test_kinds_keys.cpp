@@ -9,6 +9,8 @@
 #include "kinds_lifecycle.hpp"
 #include "public_state.hpp"
 
+namespace test_kinds_keys {
+
 using namespace kinds_lifecycle;
 
 namespace {
@@ -217,3 +219,5 @@ TEST_CASE("add_exclusion: validate refuses conflicting rows naming a pair, and a
 }
 
 TEST_SUITE_END();
+
+} // namespace test_kinds_keys

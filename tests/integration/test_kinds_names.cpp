@@ -6,6 +6,8 @@
 #include "fixture.hpp"
 #include "app/writer.hpp"
 
+namespace test_kinds_names {
+
 TEST_SUITE_BEGIN("kinds_names");
 
 TEST_CASE("a check or foreign key may reuse another table's constraint name, a unique may not") {
@@ -47,3 +49,5 @@ TEST_CASE("a check or foreign key may reuse another table's constraint name, a u
 }
 
 TEST_SUITE_END();
+
+} // namespace test_kinds_names

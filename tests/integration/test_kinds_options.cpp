@@ -23,6 +23,8 @@
 #include "app/writer.hpp"
 #include "public_state.hpp"
 
+namespace test_kinds_options {
+
 using namespace std::chrono_literals;
 using itest::wait_for_writes;
 using itest::wait_until;
@@ -457,3 +459,5 @@ TEST_CASE("rollback of create_table with every option from every phase before co
 }
 
 TEST_SUITE_END();
+
+} // namespace test_kinds_options

@@ -7,6 +7,8 @@
 #include "kinds_lifecycle.hpp"
 #include "public_state.hpp"
 
+namespace test_kinds_sql {
+
 using namespace kinds_lifecycle;
 
 namespace {
@@ -85,3 +87,5 @@ TEST_CASE("sql without down: rollback is refused naming the change, before anyth
 }
 
 TEST_SUITE_END();
+
+} // namespace test_kinds_sql

@@ -14,6 +14,8 @@
 #include "app/verify.hpp"
 #include "app/writer.hpp"
 
+namespace test_lifecycle_rename {
+
 using namespace std::chrono_literals;
 
 namespace {
@@ -193,3 +195,5 @@ TEST_CASE("a signalled backfill exits 75 and `backfill` resumes it to zero diffe
 }
 
 TEST_SUITE_END();
+
+} // namespace test_lifecycle_rename

@@ -9,6 +9,8 @@
 
 #include "fixture.hpp"
 
+namespace test_lint_schema_audit {
+
 namespace {
 
 constexpr const char* k_schema = R"SQL(
@@ -163,3 +165,5 @@ TEST_CASE("lint --schema --write-plans writes a plan that validates and fixes th
 }
 
 TEST_SUITE_END();
+
+} // namespace test_lint_schema_audit

@@ -14,6 +14,8 @@
 #include "fixture.hpp"
 #include "public_state.hpp"
 
+namespace test_managed {
+
 using namespace std::chrono_literals;
 
 TEST_SUITE_BEGIN("managed");
@@ -261,3 +263,5 @@ TEST_CASE("a replica-lag throttle refuses to start blind without pg_read_all_sta
 }
 
 TEST_SUITE_END();
+
+} // namespace test_managed

@@ -7,6 +7,8 @@
 #include "fixture.hpp"
 #include "kinds_lifecycle.hpp"
 
+namespace test_one_table_copies {
+
 using namespace kinds_lifecycle;
 
 namespace {
@@ -82,3 +84,5 @@ TEST_CASE("two shadow-column changes of one table: plan shows one copy that sets
 }
 
 TEST_SUITE_END();
+
+} // namespace test_one_table_copies

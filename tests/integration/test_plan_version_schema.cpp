@@ -9,6 +9,8 @@
 #include "fixture.hpp"
 #include "kinds_lifecycle.hpp"
 
+namespace test_plan_version_schema {
+
 using namespace kinds_lifecycle;
 
 namespace {
@@ -133,3 +135,5 @@ TEST_CASE("version_schema: validate refuses a name that is invalid or taken, and
 }
 
 TEST_SUITE_END();
+
+} // namespace test_plan_version_schema

@@ -12,6 +12,8 @@
 
 #include "fixture.hpp"
 
+namespace test_reference_plans {
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -182,3 +184,5 @@ TEST_CASE("up plans/ reaches the final schema, does nothing the second time, and
 }
 
 TEST_SUITE_END();
+
+} // namespace test_reference_plans

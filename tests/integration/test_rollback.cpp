@@ -7,6 +7,8 @@
 #include "app/writer.hpp"
 #include "public_state.hpp"
 
+namespace test_rollback {
+
 TEST_SUITE_BEGIN("rollback");
 
 TEST_CASE("rollback from every phase before contract leaves the schema as it was") {
@@ -51,3 +53,5 @@ TEST_CASE("rollback is refused once contract has run") {
 }
 
 TEST_SUITE_END();
+
+} // namespace test_rollback

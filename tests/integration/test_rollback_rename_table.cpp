@@ -14,6 +14,8 @@
 #include "public_state.hpp"
 #include "writes.hpp"
 
+namespace test_rollback_rename_table {
+
 using namespace std::chrono_literals;
 
 // rename_table's rollback behind a long transaction, with the old application writing through
@@ -148,3 +150,5 @@ TEST_CASE("a rename_table rollback that runs out of lock-retry-for changes nothi
 }
 
 TEST_SUITE_END();
+
+} // namespace test_rollback_rename_table

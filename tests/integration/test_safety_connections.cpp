@@ -11,6 +11,8 @@
 #include "app/writer.hpp"
 #include "public_state.hpp"
 
+namespace test_safety_connections {
+
 using namespace std::chrono_literals;
 
 // Lost connections and restarts: the orchestrator's connections are terminated mid-phase, and
@@ -151,3 +153,5 @@ TEST_CASE("a PostgreSQL restart mid-backfill is survived: the backfill resumes a
 }
 
 TEST_SUITE_END();
+
+} // namespace test_safety_connections

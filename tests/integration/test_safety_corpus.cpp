@@ -8,6 +8,8 @@
 #include "fixture.hpp"
 #include "public_state.hpp"
 
+namespace test_safety_corpus {
+
 // Every plan in tests/corpus/bad-plans/ is refused by `validate` and by `start` with exit 2 and
 // the message in its .expected file (a first line starting with ':' is ":line:col: message" and
 // must follow the file's path), and the database is left exactly as it was: same schema dump,
@@ -89,3 +91,5 @@ TEST_CASE("a huge plan file is refused before it is parsed") {
 }
 
 TEST_SUITE_END();
+
+} // namespace test_safety_corpus

@@ -11,6 +11,8 @@
 #include "app/writer.hpp"
 #include "public_state.hpp"
 
+namespace test_safety_crash {
+
 using namespace std::chrono_literals;
 
 // Crash consistency: the process is SIGKILLed right after each step of each phase (before the
@@ -315,3 +317,5 @@ TEST_CASE("every crash scenario has its test cases") {
 }
 
 TEST_SUITE_END();
+
+} // namespace test_safety_crash

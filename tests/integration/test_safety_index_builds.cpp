@@ -12,6 +12,8 @@
 #include "app/writer.hpp"
 #include "public_state.hpp"
 
+namespace test_safety_index_builds {
+
 using namespace std::chrono_literals;
 
 // Fault injection on every step that builds an index CONCURRENTLY (create_index, add_unique,
@@ -282,3 +284,5 @@ TEST_CASE("an index dropped by hand after its phase is rebuilt by the next `next
 }
 
 TEST_SUITE_END();
+
+} // namespace test_safety_index_builds

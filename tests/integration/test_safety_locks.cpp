@@ -13,6 +13,8 @@
 #include "public_state.hpp"
 #include "writes.hpp"
 
+namespace test_safety_locks {
+
 using namespace std::chrono_literals;
 
 namespace {
@@ -195,3 +197,5 @@ TEST_CASE("behind a long transaction, rollback waits, retries and records who he
   CHECK(r.err.find(named) != std::string::npos);
   CHECK(plan_state(db) == "rolled_back");
 }
+
+} // namespace test_safety_locks

@@ -12,6 +12,8 @@
 #include "app/writer.hpp"
 #include "public_state.hpp"
 
+namespace test_safety_operators {
+
 using namespace std::chrono_literals;
 
 // Two operators at once: one command per plan runs, the others exit 4 naming the holder; and
@@ -132,3 +134,5 @@ TEST_CASE("a plan touching a table another active plan changes is refused at sta
 }
 
 TEST_SUITE_END();
+
+} // namespace test_safety_operators

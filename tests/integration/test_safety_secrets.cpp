@@ -4,6 +4,8 @@
 
 #include "fixture.hpp"
 
+namespace test_safety_secrets {
+
 // No password from a connection string or PGPASSWORD ever reaches output, logs, the event log
 // or status, on success and on every error path. The throwaway cluster trusts local
 // connections, so the password is sent but not needed: what matters is that it is never echoed.
@@ -106,3 +108,5 @@ TEST_CASE("a password in the connection string or PGPASSWORD is never printed or
 }
 
 TEST_SUITE_END();
+
+} // namespace test_safety_secrets

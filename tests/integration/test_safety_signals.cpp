@@ -16,6 +16,8 @@
 #include "fixture.hpp"
 #include "public_state.hpp"
 
+namespace test_safety_signals {
+
 using namespace std::chrono_literals;
 
 namespace {
@@ -171,3 +173,5 @@ TEST_CASE("a plan lock held by a session left behind is named with the call that
 }
 
 TEST_SUITE_END();
+
+} // namespace test_safety_signals

@@ -22,6 +22,8 @@
 #include "fixture.hpp"
 #include "public_state.hpp"
 
+namespace test_stable_shapes {
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -519,3 +521,5 @@ TEST_CASE("the base table's shape in each phase, as the README lists it") {
 }
 
 TEST_SUITE_END();
+
+} // namespace test_stable_shapes

@@ -21,6 +21,8 @@
 #include "support/http.hpp"
 #include "public_state.hpp"
 
+namespace test_standby {
+
 using namespace std::chrono_literals;
 
 namespace {
@@ -386,3 +388,5 @@ TEST_CASE("--max-wal-rate holds the backfill while the server writes WAL faster 
 }
 
 TEST_SUITE_END();
+
+} // namespace test_standby

@@ -16,6 +16,8 @@
 
 #include "fixture.hpp"
 
+namespace test_surrogate_key {
+
 namespace {
 
 constexpr const char* k_setup = R"SQL(
@@ -435,3 +437,5 @@ TEST_CASE("surrogate_key: validate refuses values that name no row and a natural
 }
 
 TEST_SUITE_END();
+
+} // namespace test_surrogate_key

@@ -16,6 +16,8 @@
 #include "fixture.hpp"
 #include "public_state.hpp"
 
+namespace test_unattended {
+
 using namespace std::chrono_literals;
 
 namespace {
@@ -212,3 +214,5 @@ TEST_CASE("status --watch rides out a database restart and keeps refreshing") {
 }
 
 TEST_SUITE_END();
+
+} // namespace test_unattended

@@ -4,6 +4,8 @@
 
 #include "fixture.hpp"
 
+namespace test_view_limits {
+
 // What a view under a table's old name cannot do (COPY, TRUNCATE), said at validate where
 // pg_stat_statements shows the application doing it.
 
@@ -72,3 +74,5 @@ TEST_CASE("validate warns about COPY and TRUNCATE that pg_stat_statements saw on
 }
 
 TEST_SUITE_END();
+
+} // namespace test_view_limits

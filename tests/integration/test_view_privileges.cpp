@@ -10,6 +10,8 @@
 #include "app/verify.hpp"
 #include "app/writer.hpp"
 
+namespace test_view_privileges {
+
 // Every view orchestrate puts in front of a table (rename_table's and drop_table's under the
 // old name, the version schemas of change_type and set_not_null) carries the table's owner and
 // privileges: an application role that owns the table, one with table-level grants and one
@@ -152,3 +154,5 @@ TEST_CASE("roles with table- and column-level grants, and the table's owner, use
 }
 
 TEST_SUITE_END();
+
+} // namespace test_view_privileges

@@ -2,6 +2,8 @@
 
 #include "backfill/health.hpp"
 
+namespace test_backfill_health {
+
 using namespace orchestrate;
 using namespace std::chrono_literals;
 
@@ -175,3 +177,5 @@ TEST_CASE("the query's columns parse into a sample") {
 }
 
 TEST_SUITE_END();
+
+} // namespace test_backfill_health

@@ -5,6 +5,8 @@
 
 #include "backfill/pacing.hpp"
 
+namespace test_backfill_pacing {
+
 using namespace orchestrate;
 using namespace std::chrono_literals;
 
@@ -76,3 +78,5 @@ TEST_CASE("refunded rows shorten the wait but never bank time for a burst") {
 }
 
 TEST_SUITE_END();
+
+} // namespace test_backfill_pacing

@@ -5,6 +5,8 @@
 #include "backfill/batch_sql.hpp"
 #include "backfill/ranges.hpp"
 
+namespace test_backfill_ranges {
+
 using namespace orchestrate;
 
 TEST_SUITE_BEGIN("backfill_ranges");
@@ -119,3 +121,5 @@ TEST_CASE("an integer-key batch is bounded by value, with no query for its upper
 }
 
 TEST_SUITE_END();
+
+} // namespace test_backfill_ranges

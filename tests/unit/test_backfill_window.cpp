@@ -3,6 +3,8 @@
 #include "backfill/options.hpp"
 #include "core/errors.hpp"
 
+namespace test_backfill_window {
+
 using namespace orchestrate;
 
 TEST_SUITE_BEGIN("backfill_window");
@@ -20,3 +22,5 @@ TEST_CASE("a window is HH:MM-HH:MM or H:MM-H:MM and may cross midnight") {
 }
 
 TEST_SUITE_END();
+
+} // namespace test_backfill_window

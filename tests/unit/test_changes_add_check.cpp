@@ -2,6 +2,8 @@
 
 #include "kinds_basic_catalog.hpp"
 
+namespace test_changes_add_check {
+
 using namespace orchestrate;
 using namespace kinds_basic;
 
@@ -55,3 +57,5 @@ TEST_CASE("no_inherit makes the check NO INHERIT from expand on, with or without
 }
 
 TEST_SUITE_END();
+
+} // namespace test_changes_add_check

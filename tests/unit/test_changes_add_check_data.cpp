@@ -2,6 +2,8 @@
 
 #include "kinds_data_catalog.hpp"
 
+namespace test_changes_add_check_data {
+
 using namespace kinds_data;
 
 namespace {
@@ -48,3 +50,5 @@ TEST_CASE("without up nothing moves, up needs its column, and the name must be f
 }
 
 TEST_SUITE_END();
+
+} // namespace test_changes_add_check_data

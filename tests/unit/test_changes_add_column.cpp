@@ -2,6 +2,8 @@
 
 #include "kinds_basic_catalog.hpp"
 
+namespace test_changes_add_column {
+
 using namespace orchestrate;
 using namespace kinds_basic;
 
@@ -202,3 +204,5 @@ TEST_CASE("add_column refuses names that are taken or given twice, at the name, 
 }
 
 TEST_SUITE_END();
+
+} // namespace test_changes_add_column

@@ -7,6 +7,8 @@
 #include "plan/parse.hpp"
 #include "planner/render_sql.hpp"
 
+namespace test_changes_add_exclusion {
+
 using namespace orchestrate;
 
 namespace {
@@ -148,3 +150,5 @@ TEST_CASE("lint states the lock with the table's estimated rows") {
 }
 
 TEST_SUITE_END();
+
+} // namespace test_changes_add_exclusion

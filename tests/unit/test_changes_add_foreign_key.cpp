@@ -2,6 +2,8 @@
 
 #include "kinds_basic_catalog.hpp"
 
+namespace test_changes_add_foreign_key {
+
 using namespace orchestrate;
 using namespace kinds_basic;
 
@@ -79,3 +81,5 @@ TEST_CASE("a unique constraint with INCLUDE columns is a key over its own column
 }
 
 TEST_SUITE_END();
+
+} // namespace test_changes_add_foreign_key

@@ -4,6 +4,8 @@
 
 #include "kinds_basic_catalog.hpp"
 
+namespace test_changes_add_primary_key {
+
 using namespace orchestrate;
 
 namespace {
@@ -147,3 +149,5 @@ TEST_CASE("validate counts rows with a NULL or a duplicate key, naming one") {
 }
 
 TEST_SUITE_END();
+
+} // namespace test_changes_add_primary_key

@@ -2,6 +2,8 @@
 
 #include "kinds_basic_catalog.hpp"
 
+namespace test_changes_add_timestamps {
+
 using namespace orchestrate;
 using namespace kinds_basic;
 
@@ -112,3 +114,5 @@ TEST_CASE("refuses what cannot apply, at the field") {
 }
 
 TEST_SUITE_END();
+
+} // namespace test_changes_add_timestamps

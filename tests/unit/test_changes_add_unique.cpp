@@ -2,6 +2,8 @@
 
 #include "kinds_basic_catalog.hpp"
 
+namespace test_changes_add_unique {
+
 using namespace orchestrate;
 using namespace kinds_basic;
 
@@ -83,3 +85,5 @@ TEST_CASE("add_unique refuses unknown INCLUDE columns and malformed options at t
 }
 
 TEST_SUITE_END();
+
+} // namespace test_changes_add_unique

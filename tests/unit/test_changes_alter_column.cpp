@@ -4,6 +4,8 @@
 
 #include "kinds_data_catalog.hpp"
 
+namespace test_changes_alter_column {
+
 using namespace kinds_data;
 
 namespace {
@@ -180,3 +182,5 @@ TEST_CASE("alter_column refuses, at the field, what it cannot do") {
 }
 
 TEST_SUITE_END();
+
+} // namespace test_changes_alter_column

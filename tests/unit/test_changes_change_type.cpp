@@ -2,6 +2,8 @@
 
 #include "kinds_data_catalog.hpp"
 
+namespace test_changes_change_type {
+
 using namespace kinds_data;
 
 namespace {
@@ -159,3 +161,5 @@ TEST_CASE("a plan whose version schema would take an existing schema's name is r
 }
 
 TEST_SUITE_END();
+
+} // namespace test_changes_change_type

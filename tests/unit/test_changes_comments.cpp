@@ -4,6 +4,8 @@
 
 #include "kinds_basic_catalog.hpp"
 
+namespace test_changes_comments {
+
 using namespace orchestrate;
 using namespace kinds_basic;
 
@@ -79,3 +81,5 @@ TEST_CASE("a column without a comment, split_column and merge_columns give no co
 }
 
 TEST_SUITE_END();
+
+} // namespace test_changes_comments

@@ -2,6 +2,8 @@
 
 #include "kinds_basic_catalog.hpp"
 
+namespace test_changes_constraint_names {
+
 using namespace orchestrate;
 using namespace kinds_basic;
 
@@ -112,3 +114,5 @@ TEST_CASE("add_column checks only the names it gives, each in its namespace") {
 }
 
 TEST_SUITE_END();
+
+} // namespace test_changes_constraint_names

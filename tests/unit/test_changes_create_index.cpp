@@ -2,6 +2,8 @@
 
 #include "kinds_basic_catalog.hpp"
 
+namespace test_changes_create_index {
+
 using namespace orchestrate;
 using namespace kinds_basic;
 
@@ -130,3 +132,5 @@ TEST_CASE("create_index refuses malformed column options and storage parameters 
 }
 
 TEST_SUITE_END();
+
+} // namespace test_changes_create_index

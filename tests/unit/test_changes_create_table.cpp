@@ -2,6 +2,8 @@
 
 #include "kinds_basic_catalog.hpp"
 
+namespace test_changes_create_table {
+
 using namespace orchestrate;
 using namespace kinds_basic;
 
@@ -224,3 +226,5 @@ TEST_CASE("create_table refuses malformed options at their position") {
 }
 
 TEST_SUITE_END();
+
+} // namespace test_changes_create_table

@@ -2,6 +2,8 @@
 
 #include "kinds_basic_catalog.hpp"
 
+namespace test_changes_drop_column {
+
 using namespace orchestrate;
 using namespace kinds_basic;
 
@@ -112,3 +114,5 @@ TEST_CASE("with down, validate compiles it over the row the new application sees
 }
 
 TEST_SUITE_END();
+
+} // namespace test_changes_drop_column

@@ -2,6 +2,8 @@
 
 #include "kinds_data_catalog.hpp"
 
+namespace test_changes_drop_constraint {
+
 using namespace kinds_data;
 
 namespace {
@@ -83,3 +85,5 @@ TEST_CASE("is refused for a constraint the table does not have, naming those it 
 }
 
 TEST_SUITE_END();
+
+} // namespace test_changes_drop_constraint

@@ -2,6 +2,8 @@
 
 #include "kinds_meta_catalog.hpp"
 
+namespace test_changes_drop_index {
+
 using namespace orchestrate;
 using kinds_basic::has_check;
 using kinds_basic::has_step;
@@ -55,3 +57,5 @@ TEST_CASE("drop_index refuses a missing index, another table's, and one backing 
 }
 
 TEST_SUITE_END();
+
+} // namespace test_changes_drop_index

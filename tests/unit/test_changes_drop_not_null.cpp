@@ -2,6 +2,8 @@
 
 #include "kinds_data_catalog.hpp"
 
+namespace test_changes_drop_not_null {
+
 using namespace kinds_data;
 
 namespace {
@@ -99,3 +101,5 @@ TEST_CASE("is refused without down, for a nullable column and for a key column")
 }
 
 TEST_SUITE_END();
+
+} // namespace test_changes_drop_not_null

@@ -2,6 +2,8 @@
 
 #include "kinds_basic_catalog.hpp"
 
+namespace test_changes_drop_table {
+
 using namespace orchestrate;
 using namespace kinds_basic;
 
@@ -44,3 +46,5 @@ TEST_CASE("a later change cannot use a dropped table") {
 }
 
 TEST_SUITE_END();
+
+} // namespace test_changes_drop_table

@@ -2,6 +2,8 @@
 
 #include "kinds_basic_catalog.hpp"
 
+namespace test_changes_explode_list {
+
 using namespace orchestrate;
 
 namespace {
@@ -144,3 +146,5 @@ TEST_CASE("names, delimiter and malformed are the plan's, and what cannot apply 
 }
 
 TEST_SUITE_END();
+
+} // namespace test_changes_explode_list

@@ -2,6 +2,8 @@
 
 #include "kinds_data_catalog.hpp"
 
+namespace test_changes_merge_columns {
+
 using namespace kinds_data;
 
 namespace {
@@ -47,3 +49,5 @@ TEST_CASE("down must cover exactly the merged columns") {
 }
 
 TEST_SUITE_END();
+
+} // namespace test_changes_merge_columns

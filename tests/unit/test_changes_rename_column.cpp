@@ -7,6 +7,8 @@
 #include "planner/planner.hpp"
 #include "planner/render_sql.hpp"
 
+namespace test_changes_rename_column {
+
 using namespace orchestrate;
 
 namespace {
@@ -306,3 +308,5 @@ TEST_CASE("copy must be true or false") {
 }
 
 TEST_SUITE_END();
+
+} // namespace test_changes_rename_column

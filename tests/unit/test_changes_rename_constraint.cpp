@@ -2,6 +2,8 @@
 
 #include "kinds_meta_catalog.hpp"
 
+namespace test_changes_rename_constraint {
+
 using namespace orchestrate;
 using kinds_basic::has_check;
 using kinds_meta::plan_error;
@@ -70,3 +72,5 @@ TEST_CASE("after the rename a later change finds both names taken until contract
 }
 
 TEST_SUITE_END();
+
+} // namespace test_changes_rename_constraint

@@ -2,6 +2,8 @@
 
 #include "kinds_data_catalog.hpp"
 
+namespace test_changes_rename_table {
+
 using namespace kinds_data;
 
 TEST_SUITE_BEGIN("changes_rename_table");
@@ -69,3 +71,5 @@ TEST_CASE("is refused at the offending field") {
 }
 
 TEST_SUITE_END();
+
+} // namespace test_changes_rename_table

@@ -2,6 +2,8 @@
 
 #include "kinds_meta_catalog.hpp"
 
+namespace test_changes_set_comment {
+
 using namespace orchestrate;
 using kinds_basic::has_check;
 using kinds_basic::has_step;
@@ -84,3 +86,5 @@ TEST_CASE("comment: on create_table columns and add_column") {
 }
 
 TEST_SUITE_END();
+
+} // namespace test_changes_set_comment

@@ -2,6 +2,8 @@
 
 #include "kinds_meta_catalog.hpp"
 
+namespace test_changes_set_default {
+
 using namespace orchestrate;
 using kinds_basic::has_check;
 using kinds_basic::has_step;
@@ -101,3 +103,5 @@ TEST_CASE("the default compiles at validate into a column of the column's type")
 }
 
 TEST_SUITE_END();
+
+} // namespace test_changes_set_default

@@ -2,6 +2,8 @@
 
 #include "kinds_data_catalog.hpp"
 
+namespace test_changes_set_not_null {
+
 using namespace kinds_data;
 
 namespace {
@@ -72,3 +74,5 @@ TEST_CASE("is refused for a NOT NULL column and without fill") {
 }
 
 TEST_SUITE_END();
+
+} // namespace test_changes_set_not_null

@@ -2,6 +2,8 @@
 
 #include "kinds_meta_catalog.hpp"
 
+namespace test_changes_set_replica_identity {
+
 using namespace orchestrate;
 using kinds_basic::has_check;
 using kinds_basic::rollback_has;
@@ -90,3 +92,5 @@ TEST_CASE("no identity on a table is checked against publications at validate") 
 }
 
 TEST_SUITE_END();
+
+} // namespace test_changes_set_replica_identity

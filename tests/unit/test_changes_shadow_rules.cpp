@@ -3,6 +3,8 @@
 
 #include "kinds_data_catalog.hpp"
 
+namespace test_changes_shadow_rules {
+
 using namespace kinds_data;
 
 TEST_SUITE_BEGIN("changes_constraint_data_fixes");
@@ -60,3 +62,5 @@ TEST_CASE("a data fix needs its column among the key's and up, and the names mus
 }
 
 TEST_SUITE_END();
+
+} // namespace test_changes_shadow_rules

@@ -2,6 +2,8 @@
 
 #include "kinds_data_catalog.hpp"
 
+namespace test_changes_split_column {
+
 using namespace kinds_data;
 
 namespace {
@@ -65,3 +67,5 @@ TEST_CASE("is refused at the offending field") {
 }
 
 TEST_SUITE_END();
+
+} // namespace test_changes_split_column

@@ -3,6 +3,8 @@
 #include "kinds_basic_catalog.hpp"
 #include "planner/render_sql.hpp"
 
+namespace test_changes_sql {
+
 using namespace orchestrate;
 using namespace kinds_basic;
 
@@ -90,3 +92,5 @@ TEST_CASE("plan prints where up runs and that rollback is refused") {
 }
 
 TEST_SUITE_END();
+
+} // namespace test_changes_sql

@@ -2,6 +2,8 @@
 
 #include "kinds_basic_catalog.hpp"
 
+namespace test_changes_surrogate_key {
+
 using namespace orchestrate;
 
 namespace {
@@ -220,3 +222,5 @@ TEST_CASE("refused: a surrogate that exists, a new column that clashes, a bad ty
 }
 
 TEST_SUITE_END();
+
+} // namespace test_changes_surrogate_key

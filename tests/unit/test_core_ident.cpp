@@ -3,6 +3,8 @@
 #include "core/ident.hpp"
 #include "core/sql_text.hpp"
 
+namespace test_core_ident {
+
 using namespace orchestrate;
 
 TEST_SUITE_BEGIN("core_ident");
@@ -61,3 +63,5 @@ TEST_CASE("checksums are stable") {
 }
 
 TEST_SUITE_END();
+
+} // namespace test_core_ident

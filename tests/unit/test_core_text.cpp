@@ -2,6 +2,8 @@
 
 #include "core/text.hpp"
 
+namespace test_core_text {
+
 using namespace orchestrate;
 
 TEST_SUITE_BEGIN("core");
@@ -31,3 +33,5 @@ TEST_CASE("string types as a plan writes them and as format_type prints them") {
 }
 
 TEST_SUITE_END();
+
+} // namespace test_core_text

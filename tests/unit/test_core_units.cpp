@@ -5,6 +5,8 @@
 #include "core/errors.hpp"
 #include "core/units.hpp"
 
+namespace test_core_units {
+
 using namespace orchestrate;
 
 TEST_SUITE_BEGIN("core_units");
@@ -41,3 +43,5 @@ TEST_CASE("sizes are formatted for people") {
 }
 
 TEST_SUITE_END();
+
+} // namespace test_core_units

@@ -3,6 +3,8 @@
 #include "core/errors.hpp"
 #include "db/conninfo.hpp"
 
+namespace test_db_conninfo {
+
 using namespace orchestrate;
 
 TEST_SUITE_BEGIN("db_conninfo");
@@ -76,3 +78,5 @@ TEST_CASE("url --format prints each form a driver takes") {
   CHECK(parse_url_format("jdbc") == UrlFormat::jdbc);
   CHECK_FALSE(parse_url_format("odbc"));
 }
+
+} // namespace test_db_conninfo

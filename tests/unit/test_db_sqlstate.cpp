@@ -2,6 +2,8 @@
 
 #include "db/sqlstate.hpp"
 
+namespace test_db_sqlstate {
+
 using namespace orchestrate;
 
 TEST_SUITE_BEGIN("db_sqlstate");
@@ -23,3 +25,5 @@ TEST_CASE("an error that carries its SQLSTATE keeps it, one without any gets non
 }
 
 TEST_SUITE_END();
+
+} // namespace test_db_sqlstate

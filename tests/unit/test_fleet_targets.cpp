@@ -8,6 +8,8 @@
 #include "fleet/targets_schema.hpp"
 #include "schema_subset.hpp"
 
+namespace test_fleet_targets {
+
 using namespace orchestrate;
 using schema_subset::to_json;
 using schema_subset::valid;
@@ -152,3 +154,7 @@ TEST_CASE("the targets schema accepts the example and refuses what the parser re
                                        "backfill: {max_replica_lag: soon}}]}]")),
                     s));
 }
+
+TEST_SUITE_END();
+
+} // namespace test_fleet_targets

@@ -14,6 +14,8 @@
 #include "core/errors.hpp"
 #include "hooks/hooks.hpp"
 
+namespace test_hooks {
+
 using namespace orchestrate;
 using namespace std::chrono_literals;
 
@@ -129,3 +131,5 @@ TEST_CASE("the payload file and ORCHESTRATE_REASON_JSON survive quotes and newli
 }
 
 TEST_SUITE_END();
+
+} // namespace test_hooks

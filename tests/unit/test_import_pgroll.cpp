@@ -9,6 +9,8 @@
 #include "plan/model.hpp"
 #include "plan/parse.hpp"
 
+namespace test_import_pgroll {
+
 using namespace orchestrate;
 namespace fs = std::filesystem;
 
@@ -214,3 +216,5 @@ TEST_CASE("every migration of the corpus imports into a plan that parses") {
 }
 
 TEST_SUITE_END();
+
+} // namespace test_import_pgroll

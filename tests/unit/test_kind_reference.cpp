@@ -13,6 +13,8 @@
 #include "plan/parse.hpp"
 #include "schema_subset.hpp"
 
+namespace test_kind_reference {
+
 using namespace orchestrate;
 using json = nlohmann::json;
 
@@ -128,3 +130,5 @@ TEST_CASE("the JSON Schema describes each kind with its doc") {
 }
 
 TEST_SUITE_END();
+
+} // namespace test_kind_reference

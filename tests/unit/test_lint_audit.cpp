@@ -5,6 +5,8 @@
 #include "changes/change.hpp"
 #include "plan/parse.hpp"
 
+namespace test_lint_audit {
+
 using namespace orchestrate;
 
 namespace {
@@ -123,3 +125,5 @@ TEST_CASE("no plan is written where the fix would not apply, and the report says
 }
 
 TEST_SUITE_END();
+
+} // namespace test_lint_audit

@@ -11,6 +11,8 @@
 #include "lint/lint.hpp"
 #include "plan/parse.hpp"
 
+namespace test_lint_facts {
+
 using namespace orchestrate;
 
 namespace {
@@ -122,3 +124,5 @@ TEST_CASE("an sql change is flagged for rollback exactly when the kind refuses r
 }
 
 TEST_SUITE_END();
+
+} // namespace test_lint_facts

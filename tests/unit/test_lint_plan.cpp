@@ -8,6 +8,8 @@
 #include "lint/lint.hpp"
 #include "plan/parse.hpp"
 
+namespace test_lint_plan {
+
 using namespace orchestrate;
 
 namespace {
@@ -346,3 +348,5 @@ TEST_CASE("an sql change without down is flagged at its line unless its up runs 
 }
 
 TEST_SUITE_END();
+
+} // namespace test_lint_plan

@@ -10,6 +10,8 @@
 #include "plan/json_schema.hpp"
 #include "schema_subset.hpp"
 
+namespace test_lint_schema {
+
 using namespace orchestrate;
 using json = nlohmann::json;
 using schema_subset::to_json;
@@ -224,3 +226,5 @@ TEST_CASE("the schema rejects the broken plans that need no database to find wro
 }
 
 TEST_SUITE_END();
+
+} // namespace test_lint_schema

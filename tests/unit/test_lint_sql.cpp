@@ -5,6 +5,8 @@
 
 #include "lint/lint.hpp"
 
+namespace test_lint_sql {
+
 using namespace orchestrate;
 
 namespace {
@@ -126,3 +128,5 @@ TEST_CASE("the catalog-only kinds are the alternatives named") {
 }
 
 TEST_SUITE_END();
+
+} // namespace test_lint_sql

@@ -4,6 +4,8 @@
 #include "metrics/metrics.hpp"
 #include "metrics/server.hpp"
 
+namespace test_metrics {
+
 using namespace orchestrate;
 
 TEST_SUITE_BEGIN("metrics");
@@ -129,3 +131,5 @@ TEST_CASE("a fleet's metrics carry a target label and list each family once") {
   REQUIRE(help != std::string::npos);
   CHECK(out.find("# HELP orchestrate_backfill_rows_done ", help + 1) == std::string::npos);
 }
+
+} // namespace test_metrics

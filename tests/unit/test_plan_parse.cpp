@@ -5,6 +5,8 @@
 #include "core/ident.hpp"
 #include "plan/parse.hpp"
 
+namespace test_plan_parse {
+
 using namespace orchestrate;
 
 namespace {
@@ -182,3 +184,5 @@ TEST_CASE("the backfill's health limits parse from the plan, standbys as a list"
 }
 
 TEST_SUITE_END();
+
+} // namespace test_plan_parse

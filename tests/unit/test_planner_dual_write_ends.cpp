@@ -2,6 +2,8 @@
 
 #include "planner/dual_write_ends.hpp"
 
+namespace test_planner_dual_write_ends {
+
 using namespace orchestrate;
 
 TEST_SUITE_BEGIN("planner_dual_write_ends");
@@ -36,3 +38,5 @@ TEST_CASE("a table with only a trigger to drop keeps its step as it is") {
 }
 
 TEST_SUITE_END();
+
+} // namespace test_planner_dual_write_ends

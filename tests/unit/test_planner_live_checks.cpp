@@ -5,6 +5,8 @@
 #include "changes/change.hpp"
 #include "kinds_basic_catalog.hpp"
 
+namespace test_planner_live_checks {
+
 using namespace orchestrate;
 using namespace kinds_basic;
 
@@ -83,3 +85,5 @@ TEST_CASE("nothing after an sql change is compiled before its phase") {
 }
 
 TEST_SUITE_END();
+
+} // namespace test_planner_live_checks

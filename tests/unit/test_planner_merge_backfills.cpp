@@ -2,6 +2,8 @@
 
 #include "planner/merge_backfills.hpp"
 
+namespace test_planner_merge_backfills {
+
 using namespace orchestrate;
 
 namespace {
@@ -78,3 +80,5 @@ TEST_CASE("a length, precision or size never survives into the cast") {
 }
 
 TEST_SUITE_END();
+
+} // namespace test_planner_merge_backfills

@@ -2,6 +2,8 @@
 
 #include "run/backfill_settings.hpp"
 
+namespace test_run_backfill_settings {
+
 using namespace orchestrate;
 
 TEST_SUITE_BEGIN("run_backfill_settings");
@@ -25,3 +27,7 @@ TEST_CASE("a fleet target's backfill settings hold where the flags give none") {
   const BackfillSettings named = overlay_backfill_settings(target, {.replicas = {"other"}});
   CHECK(named.replicas == std::vector<std::string>{"other"});
 }
+
+TEST_SUITE_END();
+
+} // namespace test_run_backfill_settings

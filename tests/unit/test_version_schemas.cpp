@@ -9,6 +9,8 @@
 #include "plan/parse.hpp"
 #include "planner/planner.hpp"
 
+namespace test_version_schemas {
+
 using namespace orchestrate;
 
 namespace {
@@ -125,3 +127,5 @@ TEST_CASE("a plan that only adds a table keeps no version schema") {
 }
 
 TEST_SUITE_END();
+
+} // namespace test_version_schemas
