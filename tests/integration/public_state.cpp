@@ -51,13 +51,13 @@ std::string plan_state(const std::string& url, const std::string& plan) {
 }
 
 std::string state_and_applying(const TestDb& db) {
-  // A plan in flight is what `status` shows alone: one command instead of two. When none is
-  // (an array comes back), the plan registered last, by name.
-  auto s = status_json(db);
+  // A plan in flight is what `status` shows alone. When none is (an array comes back), the plan
+  // registered last has ended (done, rolled back) and applies nothing: its state in `history`.
+  const auto s = status_json(db);
   if (!s.is_object()) {
     const auto p = history_entry(db.url(), "");
     REQUIRE_MESSAGE(!p.is_null(), "no plan is registered");
-    s = status_json(db, p.value("name", ""));
+    return p.value("state", "");
   }
   const auto& applying = s["applying"];
   return s.value("phase", "") + (applying.is_string() ? "/" + applying.get<std::string>() : "");
