@@ -48,7 +48,8 @@ Observers& Member::observers(const std::string& plan) {
     m_plan = plan;
     m_observers = std::make_unique<Observers>(
         ObserverFlags{.hook_dir = m_settings.observers.hook_dir,
-                      .hook_timeout = m_settings.observers.hook_timeout},
+                      .hook_timeout = m_settings.observers.hook_timeout,
+                      .target = m_name},
         record(plan), m_reporter, *m_store, m_metrics);
   }
   return *m_observers;

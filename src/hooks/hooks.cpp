@@ -42,6 +42,7 @@ bool is_hook_variable(const std::string& entry) {
   return entry.rfind("ORCHESTRATE_", 0) == 0 &&
          (entry.rfind("ORCHESTRATE_PLAN=", 0) == 0 || entry.rfind("ORCHESTRATE_PHASE=", 0) == 0 ||
           entry.rfind("ORCHESTRATE_EVENT=", 0) == 0 ||
+          entry.rfind("ORCHESTRATE_TARGET=", 0) == 0 ||
           entry.rfind("ORCHESTRATE_ROWS_DONE=", 0) == 0 ||
           entry.rfind("ORCHESTRATE_ROWS_TOTAL=", 0) == 0 ||
           entry.rfind("ORCHESTRATE_ROWS_ESTIMATED=", 0) == 0 ||
@@ -55,8 +56,8 @@ std::string rows_text(long long rows) {
 }
 
 // A one-line summary for a chat message: the payload's `text`.
-std::string summary(const HookEvent& e) {
-  std::string line = fmt::format("{}: {}", e.plan, e.event);
+std::string summary(const HookEvent& e, const std::string& target) {
+  std::string line = fmt::format("{}{}: {}", target.empty() ? "" : target + ": ", e.plan, e.event);
   if (!e.phase.empty()) {
     line += " (" + e.phase + ")";
   }
@@ -66,11 +67,15 @@ std::string summary(const HookEvent& e) {
   return line;
 }
 
-std::string write_payload(const HookEvent& e) {
+std::string write_payload(const HookEvent& e, const std::string& target) {
   const auto rows = [](long long n) { return n < 0 ? nlohmann::json() : nlohmann::json(n); };
-  const nlohmann::json j = {{"text", summary(e)},   {"event", e.event},
-                            {"plan", e.plan},       {"phase", e.phase},
-                            {"reason", e.reason},   {"rows_done", rows(e.rows_done)},
+  const nlohmann::json j = {{"text", summary(e, target)},
+                            {"event", e.event},
+                            {"plan", e.plan},
+                            {"target", target.empty() ? nlohmann::json() : nlohmann::json(target)},
+                            {"phase", e.phase},
+                            {"reason", e.reason},
+                            {"rows_done", rows(e.rows_done)},
                             {"rows_total", rows(e.rows_total)},
                             {"rows_estimated", rows(e.rows_estimated)}};
   std::string path =
@@ -103,8 +108,14 @@ std::string json_string(const std::string& text) {
   return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-Hooks::Hooks(std::string dir, std::chrono::milliseconds timeout, HookListener listener)
-    : m_dir(std::move(dir)), m_timeout(timeout), m_listener(std::move(listener)) {}
+Hooks::Hooks(std::string dir,
+             std::chrono::milliseconds timeout,
+             HookListener listener,
+             std::string target)
+    : m_dir(std::move(dir)),
+      m_timeout(timeout),
+      m_listener(std::move(listener)),
+      m_target(std::move(target)) {}
 
 Hooks::~Hooks() {
   try {
@@ -131,7 +142,7 @@ Hooks::Running Hooks::spawn(const HookEvent& e) {
     return r;
   }
   r.event = e;
-  r.payload = write_payload(e);
+  r.payload = write_payload(e, m_target);
   // The caller's environment minus stale ORCHESTRATE_ hook variables, plus this event's.
   std::vector<std::string> env;
   for (char** p = environ; *p != nullptr; ++p) {
@@ -141,6 +152,7 @@ Hooks::Running Hooks::spawn(const HookEvent& e) {
   }
   env.push_back("ORCHESTRATE_EVENT=" + e.event);
   env.push_back("ORCHESTRATE_PLAN=" + e.plan);
+  env.push_back("ORCHESTRATE_TARGET=" + m_target);
   env.push_back("ORCHESTRATE_PHASE=" + e.phase);
   env.push_back("ORCHESTRATE_REASON=" + e.reason);
   env.push_back("ORCHESTRATE_REASON_JSON=" + json_string(e.reason));

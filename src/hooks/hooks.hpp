@@ -42,7 +42,12 @@ inline constexpr std::chrono::milliseconds k_default_hook_timeout{std::chrono::s
 // lock or the process for longer than that.
 class Hooks {
 public:
-  Hooks(std::string dir, std::chrono::milliseconds timeout, HookListener listener = {});
+  // `target`: the fleet target whose move fires the hooks (ORCHESTRATE_TARGET and the payload's
+  // `target`); empty when orchestrate moves one database.
+  Hooks(std::string dir,
+        std::chrono::milliseconds timeout,
+        HookListener listener = {},
+        std::string target = {});
   // Waits for a hook still running in the background, at most until its timeout.
   ~Hooks();
   Hooks(const Hooks&) = delete;
@@ -82,6 +87,7 @@ private:
   std::string m_dir;
   std::chrono::milliseconds m_timeout;
   HookListener m_listener;
+  std::string m_target;
   Running m_background;
 };
 

@@ -99,10 +99,10 @@ Observers::Observers(const ObserverFlags& flags,
     if (!std::filesystem::is_directory(dir)) {
       throw InputError("hooks directory " + dir + " does not exist");
     }
-    m_hooks = std::make_unique<Hooks>(dir, timeout,
-                                      [this](const HookEvent& e, const HookEnding& ending) {
-                                        hook_ended(e, ending);
-                                      });
+    m_hooks = std::make_unique<Hooks>(
+        dir, timeout,
+        [this](const HookEvent& e, const HookEnding& ending) { hook_ended(e, ending); },
+        flags.target);
   }
   if (flags.metrics_port || flags.metrics_listen) {
     m_metrics = std::make_shared<BackfillMetrics>(record.name);

@@ -21,6 +21,8 @@ struct ObserverFlags {
   std::string hook_timeout = "10s";
   std::optional<int> metrics_port{};
   std::optional<std::string> metrics_listen{};
+  // The fleet target these observers serve, which hooks are told; empty for one database.
+  std::string target{};
 };
 
 

@@ -476,11 +476,29 @@ TEST_CASE("verify, pause, resume, rollback and up take --targets and act on ever
   CHECK(r.exit_code == 0);
   CHECK(paused() == std::vector<bool>(3, false));
 
+  // Rolled back with hooks: each target's hooks are told which target moved.
+  const auto hooks = fleet.dir / "hooks";
+  const auto hook_log = fleet.dir / "hooks.log";
+  std::filesystem::create_directories(hooks);
+  for (const char* event : {"before-phase", "after-phase"}) {
+    std::ofstream(hooks / event) << "#!/bin/sh\necho \"$ORCHESTRATE_EVENT $ORCHESTRATE_TARGET "
+                                    "$ORCHESTRATE_PHASE\" >> "
+                                 << hook_log.string() << "\n";
+    std::filesystem::permissions(hooks / event, std::filesystem::perms::owner_all);
+  }
   fleet.let_them_write();
-  r = fleet.run({"rollback"});
+  r = fleet.run({"rollback", "--hook", hooks.string()});
   INFO("rollback: " << r.out << r.err);
   CHECK(r.exit_code == 0);
   CHECK(fleet.states() == all_of(3, "rolled_back"));
+  const std::string hooked = itest::read_file(hook_log);
+  INFO("hooks ran: " << hooked);
+  for (const auto& db : fleet.dbs) {
+    for (const char* event : {"before-phase", "after-phase"}) {
+      CHECK(hooked.find(std::string(event) + " " + db->name + " rollback\n") !=
+            std::string::npos);
+    }
+  }
   for (const auto& db : fleet.dbs) {
     CHECK(db->value("SELECT count(*) FROM pg_trigger WHERE tgname LIKE '\\_orc\\_%'") == "0");
   }

@@ -68,7 +68,7 @@ TEST_CASE("a hook running past its timeout is killed with its children and repor
   Hooks hooks(d.dir.string(), 300ms,
               [&](const HookEvent&, const HookEnding& e) { endings.push_back(e); });
   const auto started = std::chrono::steady_clock::now();
-  const int status = hooks.run({"after-phase", "p", "expand", "", -1, -1});
+  const int status = hooks.run({.event = "after-phase", .plan = "p", .phase = "expand"});
   const auto took = std::chrono::steady_clock::now() - started;
   CHECK(status == 128 + SIGKILL);
   CHECK(took < 5s);
@@ -95,7 +95,11 @@ TEST_CASE("a background hook past its timeout is killed when the hooks end") {
       CHECK(ending.timed_out);
       ++reported;
     });
-    hooks.start({"backfill-progress", "p", "backfill", "", 10, 100});
+    hooks.start({.event = "backfill-progress",
+                  .plan = "p",
+                  .phase = "backfill",
+                  .rows_done = 10,
+                  .rows_total = 100});
   }
   CHECK(std::chrono::steady_clock::now() - started < 5s);
   CHECK(reported == 1);
@@ -108,10 +112,11 @@ TEST_CASE("a non-zero exit is reported, and a refusing before-phase throws GateF
   std::vector<int> statuses;
   Hooks hooks(d.dir.string(), 5s,
               [&](const HookEvent&, const HookEnding& e) { statuses.push_back(e.status); });
-  hooks.notify({"after-phase", "p", "expand", "", -1, -1});
+  hooks.notify({.event = "after-phase", .plan = "p", .phase = "expand"});
   CHECK(statuses == std::vector<int>{3});
   CHECK_THROWS_AS(hooks.before_phase("p", "expand"), GateFailed);
-  CHECK(hooks.run({"gate-failed", "p", "expand", "", -1, -1}) == 0); // no such hook
+  // No such hook.
+  CHECK(hooks.run({.event = "gate-failed", .plan = "p", .phase = "expand"}) == 0);
 }
 
 TEST_CASE("the payload file and ORCHESTRATE_REASON_JSON survive quotes and newlines") {
@@ -121,13 +126,32 @@ TEST_CASE("the payload file and ORCHESTRATE_REASON_JSON survive quotes and newli
                          (d.dir / "reason.json").string() + "\n");
   const std::string reason = "ERROR:  he said \"stop\"\nDETAIL:  it's 'quoted' \\ too";
   Hooks hooks(d.dir.string(), 5s);
-  CHECK(hooks.run({"failure", "p", "expand", reason, -1, -1}) == 0);
+  CHECK(hooks.run({.event = "failure", .plan = "p", .phase = "expand", .reason = reason}) == 0);
   const auto payload = nlohmann::json::parse(d.read("payload.json"));
   CHECK(payload["reason"] == reason);
   CHECK(payload["phase"] == "expand");
   CHECK(payload["event"] == "failure");
   CHECK(payload["text"].get<std::string>().find("p: failure (expand)") == 0);
   CHECK(nlohmann::json::parse(d.read("reason.json"))["reason"] == reason);
+}
+
+TEST_CASE("a fleet target's hooks are told the target, in the environment and the payload") {
+  HookDir d;
+  d.write("after-phase", "cp \"$ORCHESTRATE_PAYLOAD_FILE\" " + (d.dir / "payload.json").string() +
+                             "\nprintf %s \"$ORCHESTRATE_TARGET\" > " +
+                             (d.dir / "target").string() + "\n");
+  Hooks one(d.dir.string(), 5s);
+  const HookEvent e{.event = "after-phase", .plan = "p", .phase = "expand"};
+  CHECK(one.run(e) == 0);
+  CHECK(d.read("target").empty());
+  CHECK(nlohmann::json::parse(d.read("payload.json"))["target"].is_null());
+
+  Hooks fleet(d.dir.string(), 5s, {}, "eu-1");
+  CHECK(fleet.run(e) == 0);
+  CHECK(d.read("target") == "eu-1");
+  const auto payload = nlohmann::json::parse(d.read("payload.json"));
+  CHECK(payload["target"] == "eu-1");
+  CHECK(payload["text"] == "eu-1: p: after-phase (expand)");
 }
 
 TEST_SUITE_END();
