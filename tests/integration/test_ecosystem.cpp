@@ -18,6 +18,7 @@
 #include "fixture.hpp"
 #include "support/http.hpp"
 #include "public_state.hpp"
+#include "writes.hpp"
 
 namespace test_ecosystem {
 
@@ -357,18 +358,25 @@ TEST_CASE("status --watch refreshes while a backfill runs in another process") {
   }
   test_support::Child backfill(db.orchestrate_argv({"next", "--max-rows-per-second", "4000"}));
   test_support::Child watch(db.orchestrate_argv({"status", "--watch"}));
-  std::this_thread::sleep_for(3500ms);
+  const auto refreshes = [](const std::string& out) {
+    std::size_t n = 0;
+    for (std::size_t at = 0;
+         (at = out.find("plan rename-users-phone: backfill", at)) != std::string::npos; ++at) {
+      ++n;
+    }
+    return n;
+  };
+  itest::wait_until(
+      [&] {
+        const auto out = watch.output();
+        return refreshes(out) >= 2 && out.find("rows/s") != std::string::npos;
+      },
+      "status --watch showing the running copy's rate twice");
   watch.signal(SIGINT);
   auto w = watch.wait();
   INFO(w.out << w.err);
   CHECK(w.exit_code == 0);
-  std::size_t refreshes = 0;
-  for (std::size_t at = 0; (at = w.out.find("plan rename-users-phone: backfill", at)) !=
-                           std::string::npos;
-       ++at) {
-    ++refreshes;
-  }
-  CHECK(refreshes >= 2);
+  CHECK(refreshes(w.out) >= 2);
   CHECK(w.out.find("rows/s") != std::string::npos);
   CHECK(w.out.find("recent events") != std::string::npos);
   CHECK(backfill.wait().exit_code == 0);

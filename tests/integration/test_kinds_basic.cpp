@@ -2,10 +2,8 @@
 
 #include <pqxx/pqxx>
 
-#include <chrono>
 #include <fstream>
 #include <iterator>
-#include <thread>
 
 #include "fixture.hpp"
 #include "writes.hpp"
@@ -14,8 +12,6 @@
 #include "public_state.hpp"
 
 namespace test_kinds_basic {
-
-using namespace std::chrono_literals;
 
 // One lifecycle per structural change kind (add_column, drop_column, add_check, add_unique,
 // add_foreign_key, drop_constraint, create_index, create_table, drop_table, sql), each under a concurrent
@@ -58,15 +54,22 @@ void start_plan(const itest::TestDb& db, const std::string& path) {
   REQUIRE(r.exit_code == 0);
 }
 
-// Runs `count` more phases of the only active plan, letting the writer write around each.
+// Runs `count` more phases of the only active plan, after the application retired.
 void advance(const itest::TestDb& db, int count) {
   for (int i = 0; i < count; ++i) {
-    std::this_thread::sleep_for(250ms);
     auto r = db.orchestrate({"next", "--batch-size", "500"});
     INFO("next #" << i + 1 << ": " << r.out << r.err);
     REQUIRE(r.exit_code == 0);
   }
-  std::this_thread::sleep_for(250ms);
+}
+
+// The same while `writer` writes: it commits writes before and after each phase.
+void advance(const itest::TestDb& db, const example::Writer& writer, int count) {
+  for (int i = 0; i < count; ++i) {
+    itest::wait_for_writes(writer, 5);
+    advance(db, 1);
+  }
+  itest::wait_for_writes(writer, 5);
 }
 
 std::string value(const itest::TestDb& db, const std::string& sql) {
@@ -98,7 +101,7 @@ void rollback_from_each_phase(const std::string& tag,
     app.start(example::Version::old_app);
     start_plan(db, db.write_plan(tag + ".yaml", plan_text));
     const std::string before = db.dump();
-    advance(db, phases);
+    advance(db, app, phases);
     auto r = db.orchestrate({"rollback"});
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
@@ -135,7 +138,7 @@ TEST_CASE("add_column NOT NULL with a fill: old inserts are filled, constraints 
   example::Writer app(options);
   app.start(example::Version::old_app);
   start_plan(db, fixture_plan("add-users-contact-email.yaml"));
-  advance(db, 4);
+  advance(db, app, 4);
   // The old application, which never writes contact_email, is retired before contract: from
   // then on inserts must name the NOT NULL column, as the new application does.
   check_writes(app, options, "phone_number");
@@ -166,7 +169,7 @@ TEST_CASE("add_column with a volatile default gives existing rows their own valu
   start_plan(db, db.write_plan("token.yaml",
                                "name: add-token\nchanges:\n  - add_column: {table: users, column: "
                                "token, type: uuid, default: gen_random_uuid()}\n"));
-  advance(db, 5);
+  advance(db, app, 5);
   check_writes(app, options, "phone_number");
   CHECK(value(db, "SELECT count(*) FROM users WHERE token IS NULL") == "0");
   CHECK(value(db, "SELECT count(DISTINCT token) = count(*) FROM users") == "t");
@@ -182,7 +185,7 @@ TEST_CASE("add_column scenario plans: mobile_phone with an index, and timestamps
     example::Writer app(options);
     app.start(example::Version::old_app);
     start_plan(db, fixture_plan("add-users-mobile-phone.yaml"));
-    advance(db, 5);
+    advance(db, app, 5);
     check_writes(app, options, "phone_number");
     CHECK(value(db, "SELECT indisvalid FROM pg_index WHERE indexrelid = "
                     "'users_mobile_phone_idx'::regclass") == "t");
@@ -192,7 +195,7 @@ TEST_CASE("add_column scenario plans: mobile_phone with an index, and timestamps
     example::Writer app(options);
     app.start(example::Version::old_app);
     start_plan(db, std::string(SOURCE_DIR) + "/plans/006-add-accounts-timestamps.yaml");
-    advance(db, 5);
+    advance(db, app, 5);
     check_writes(app, options, "note");
     CHECK(value(db, "SELECT count(*) FROM accounts WHERE created_at IS NULL OR updated_at IS "
                     "NULL") == "0");
@@ -215,10 +218,10 @@ TEST_CASE("drop_column keeps the column for the old application until contract")
   app.start(example::Version::old_app);
   start_plan(db, db.write_plan("drop.yaml", "name: drop-email\nchanges:\n  - drop_column: "
                                             "{table: users, column: email}\n"));
-  advance(db, 4);
+  advance(db, app, 4);
   CHECK(value(db, "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public' "
                   "AND table_name = 'users' AND column_name = 'email'") == "1");
-  advance(db, 1);
+  advance(db, app, 1);
   check_writes(app, options, "phone_number");
   CHECK(value(db, "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public' "
                   "AND table_name = 'users' AND column_name = 'email'") == "0");
@@ -235,7 +238,7 @@ TEST_CASE("drop_column of a NOT NULL column without default: the new application
   start_plan(db, db.write_plan("drop.yaml", "name: drop-nickname\nchanges:\n  - drop_column: "
                                             "{table: profiles, column: nickname}\n"));
   const std::string before = db.dump();
-  advance(db, 2);
+  advance(db, app, 2);
   // The new application no longer writes the column.
   db.exec("INSERT INTO profiles (id) VALUES (501)");
   auto r = db.orchestrate({"rollback"});
@@ -268,13 +271,13 @@ TEST_CASE("add_check, add_unique and add_foreign_key: NOT VALID or concurrent at
                      "[phone_number]}\n"
                      "  - add_foreign_key: {table: users, name: users_org_fkey, columns: [org_id], "
                      "references: {table: orgs, columns: [id]}, on_delete: set_null}\n"));
-  advance(db, 1);
+  advance(db, app, 1);
   CHECK(value(db, "SELECT convalidated FROM pg_constraint WHERE conname = 'users_phone_short'") ==
         "f");
   CHECK(value(db, "SELECT convalidated FROM pg_constraint WHERE conname = 'users_org_fkey'") == "f");
   CHECK(value(db, "SELECT indisvalid FROM pg_index WHERE indexrelid = "
                   "'users_phone_unique'::regclass") == "t");
-  advance(db, 4);
+  advance(db, app, 4);
   check_writes(app, options, "phone_number");
   CHECK(value(db, "SELECT string_agg(conname || ':' || contype::text || ':' || convalidated::text, ',' ORDER "
                   "BY conname) FROM pg_constraint WHERE conrelid = 'users'::regclass AND contype "
@@ -318,7 +321,7 @@ TEST_CASE("drop_constraint: check, unique and foreign key hold for both applicat
   };
   for (int phase = 1; phase <= 4; ++phase) {
     CAPTURE(phase);
-    advance(db, 1);
+    advance(db, app, 1);
     for (const auto& sql : breaking) {
       CAPTURE(sql);
       CHECK(refused(sql));
@@ -327,7 +330,7 @@ TEST_CASE("drop_constraint: check, unique and foreign key hold for both applicat
   const std::string constraints = "SELECT count(*) FROM pg_constraint WHERE conrelid = "
                                    "'users'::regclass AND contype <> 'p'";
   CHECK(value(db, constraints) == "3");
-  advance(db, 1);
+  advance(db, app, 1);
   check_writes(app, options, "phone_number");
   CHECK(value(db, constraints) == "0");
   CHECK(value(db, "SELECT count(*) FROM pg_indexes WHERE indexname = 'users_email_key'") == "0");
@@ -385,7 +388,7 @@ TEST_CASE("create_index builds concurrently under writes, and rollback from ever
       CHECK(value(db, "SELECT indisvalid FROM pg_index WHERE indexrelid = "
                       "'users_name_idx'::regclass") == "f");
     }
-    advance(db, 5);
+    advance(db, app, 5);
     check_writes(app, options, "phone_number");
     CHECK(value(db, "SELECT indisvalid FROM pg_index WHERE indexrelid = "
                     "'users_name_idx'::regclass") == "t");
@@ -406,10 +409,10 @@ TEST_CASE("create_table creates the table at expand and rollback drops it") {
       "        - {name: user_id, type: bigint, nullable: false, references: users(id)}\n"
       "        - {name: label, type: text, default: \"'none'\"}\n";
   start_plan(db, db.write_plan("create.yaml", plan));
-  advance(db, 1);
+  advance(db, app, 1);
   db.exec("INSERT INTO tags (user_id) VALUES (1)");
   CHECK(value(db, "SELECT label FROM tags") == "none");
-  advance(db, 4);
+  advance(db, app, 4);
   check_writes(app, options, "phone_number");
   CHECK(plan_state(db) == "done");
   rollback_from_each_phase("kb_rb_create", "", plan);
@@ -423,7 +426,7 @@ TEST_CASE("drop_table: the old application keeps writing through the view until 
   app.start(example::Version::old_app);
   start_plan(db, db.write_plan("drop.yaml", "name: drop-users\nchanges:\n  - drop_table: "
                                             "{table: users}\n"));
-  advance(db, 4);
+  advance(db, app, 4);
   CHECK(value(db, "SELECT relkind FROM pg_class WHERE oid = 'users'::regclass") == "v");
   // Every write the old application committed, through the view, is in the table.
   check_writes(app, options, "phone_number");
@@ -455,7 +458,7 @@ TEST_CASE("sql runs up at expand and down on rollback") {
   example::Writer app(options);
   app.start(example::Version::old_app);
   start_plan(db, db.write_plan("raw.yaml", plan));
-  advance(db, 5);
+  advance(db, app, 5);
   check_writes(app, options, "phone_number");
   CHECK(value(db, "SELECT to_regclass('audit') IS NOT NULL") == "t");
   rollback_from_each_phase("kb_rb_sql", "", plan);

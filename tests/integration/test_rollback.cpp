@@ -1,8 +1,7 @@
 #include <doctest/doctest.h>
 
-#include <thread>
-
 #include "fixture.hpp"
+#include "writes.hpp"
 #include "app/verify.hpp"
 #include "app/writer.hpp"
 #include "public_state.hpp"
@@ -26,11 +25,11 @@ TEST_CASE("rollback from every phase before contract leaves the schema as it was
       INFO(r.out << r.err);
       REQUIRE(r.exit_code == 0);
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    itest::wait_for_writes(app, 5);
     auto r = db.orchestrate({"rollback"});
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    itest::wait_for_writes(app, 5);
     app.stop();
     CHECK(app.errors() == 0);
     CHECK(db.dump() == before);

@@ -2,18 +2,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include <chrono>
 #include <stdexcept>
-#include <thread>
 
 #include "fixture.hpp"
+#include "writes.hpp"
 #include "app/verify.hpp"
 #include "app/writer.hpp"
 #include "public_state.hpp"
 
 namespace test_safety_crash {
-
-using namespace std::chrono_literals;
 
 // Crash consistency: the process is SIGKILLed right after each step of each phase (before the
 // step is recorded), then the same command is run again until the plan is done. The end state
@@ -161,7 +158,8 @@ bool drive_to_done(const itest::TestDb& db,
   for (int i = 0; i < 15 && now != "done"; ++i) {
     if (switches_writer && now == "transition") {
       writer.set_version(example::Version::new_app);
-      std::this_thread::sleep_for(100ms);
+      // Every write still under way as the old application has committed after these.
+      itest::wait_for_writes(writer, 3);
     }
     test_support::Environment env;
     if (!kill_after.empty() && !killed) {

@@ -114,7 +114,8 @@ TEST_CASE("behind a long transaction, expand never stalls the application and na
   example::Writer app(options);
   app.start(example::Version::old_app);
   Prober prober(db.url());
-  std::this_thread::sleep_for(300ms);
+  itest::wait_until([&] { return prober.probes() >= 5; }, "the prober's first reads");
+  itest::wait_for_writes(app, 5);
 
   test_support::ProcessResult r;
   int blocker_pid = 0;
@@ -123,7 +124,10 @@ TEST_CASE("behind a long transaction, expand never stalls the application and na
     blocker_pid = reader.pid();
     r = db.orchestrate({"next"});
   }
-  std::this_thread::sleep_for(300ms);
+  // Reads and writes after the DDL committed, too.
+  const long long probes = prober.probes();
+  itest::wait_until([&] { return prober.probes() >= probes + 5; }, "reads after expand");
+  itest::wait_for_writes(app, 5);
   prober.stop();
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
@@ -160,13 +164,18 @@ TEST_CASE("a step still blocked when lock-retry-for runs out fails naming the bl
 
 TEST_CASE("gate checks run under statement_timeout") {
   itest::TestDb db("locks_gate", 100);
+  // The gate sleeps as many seconds as gate_delay says: none while expand runs it, 30 once
+  // verify runs it again under a statement_timeout of 1 s.
+  db.exec("CREATE TABLE gate_delay (seconds int)");
   const std::string plan = db.write_plan(
       "slow-gate.yaml",
       "name: slow-gate\nchanges:\n  - rename_column: {table: users, from: phone_number, to: "
-      "phone}\ngates:\n  expand:\n    - name: slow\n      sql: select pg_sleep(30) is not null\n");
+      "phone}\ngates:\n  expand:\n    - name: slow\n      sql: select pg_sleep(coalesce((select "
+      "max(seconds) from gate_delay), 0)) is not null\n");
   REQUIRE(db.orchestrate({"start", plan}).exit_code == 0);
   auto r = db.orchestrate({"next"});
-  REQUIRE(r.exit_code == 0);
+  REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
+  db.exec("INSERT INTO gate_delay VALUES (30)");
   const auto started = std::chrono::steady_clock::now();
   r = db.orchestrate({"--statement-timeout", "1s", "verify"});
   INFO(r.out << r.err);
@@ -174,8 +183,6 @@ TEST_CASE("gate checks run under statement_timeout") {
   CHECK(r.err.find("57014") != std::string::npos);
   CHECK(std::chrono::steady_clock::now() - started < 20s);
 }
-
-TEST_SUITE_END();
 
 TEST_CASE("behind a long transaction, rollback waits, retries and records who held it up") {
   itest::TestDb db("locks_rollback", 200);
@@ -197,5 +204,7 @@ TEST_CASE("behind a long transaction, rollback waits, retries and records who he
   CHECK(r.err.find(named) != std::string::npos);
   CHECK(plan_state(db) == "rolled_back");
 }
+
+TEST_SUITE_END();
 
 } // namespace test_safety_locks

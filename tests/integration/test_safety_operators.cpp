@@ -11,6 +11,7 @@
 #include "app/verify.hpp"
 #include "app/writer.hpp"
 #include "public_state.hpp"
+#include "writes.hpp"
 
 namespace test_safety_operators {
 
@@ -61,7 +62,7 @@ TEST_CASE("while a backfill runs, a second backfill, next or rollback exits 4 na
                       "AND objid = hashtext('rename-users-phone')::oid");
   }
   REQUIRE(!holder.empty());
-  std::this_thread::sleep_for(500ms);
+  itest::wait_until([&] { return itest::backfill_rows_done(db) > 0; }, "the copy started");
   REQUIRE(running.running());
   const int pid = std::stoi(holder);
   for (const char* command : {"backfill", "next", "rollback"}) {

@@ -248,10 +248,15 @@ Child::Child(const std::vector<std::string> &argv, const Environment &extra_env)
   // Drained on a thread so a chatty child never fills a pipe and stalls.
   m_reader = std::thread([this, out_fd = spawned.out_fd, err_fd = spawned.err_fd]() mutable {
     while (out_fd >= 0 || err_fd >= 0) {
-      pump(out_fd, err_fd, m_out, m_err, 100);
+      std::string out;
+      std::string err;
+      pump(out_fd, err_fd, out, err, 100);
       if (m_exited.load()) {
-        drain_remaining(out_fd, err_fd, m_out, m_err);
+        drain_remaining(out_fd, err_fd, out, err);
       }
+      std::lock_guard lock(m_output);
+      m_out += out;
+      m_err += err;
     }
   });
 }
@@ -292,6 +297,11 @@ ProcessResult Child::wait() {
     m_reader.join();
   }
   return ProcessResult{decode_status(m_status), m_out, m_err};
+}
+
+std::string Child::output() const {
+  std::lock_guard lock(m_output);
+  return m_out;
 }
 
 } // namespace test_support

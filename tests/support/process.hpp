@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <string>
 #include <sys/types.h>
 #include <thread>
@@ -44,6 +45,8 @@ public:
   // Reaps the process when it has exited, so it never lingers as a zombie.
   bool running();
   void signal(int signal_number);
+  // What it has written to stdout so far, while it runs.
+  std::string output() const;
   // Waits until the process exits and returns everything it wrote. Safe to call twice.
   ProcessResult wait();
 
@@ -52,6 +55,7 @@ private:
   int m_status = 0;
   bool m_reaped = false;
   std::atomic<bool> m_exited{false};
+  mutable std::mutex m_output; // guards m_out and m_err while the reader fills them
   std::string m_out;
   std::string m_err;
   std::thread m_reader;
