@@ -70,13 +70,16 @@ private:
   std::vector<std::unique_ptr<pqxx::connection>> m_idle;
 };
 
-TestDb::TestDb(const std::string& name, int rows) : m_name(name) {
-  m_url = test_support::shared_cluster().create_database(name);
+TestDb::TestDb(const std::string& name, int rows) : TestDb(name, CopyOf{}) {
+  exec(users_table_sql(rows));
+}
+
+TestDb::TestDb(const std::string& name, const CopyOf& copy) : m_name(name) {
+  m_url = test_support::shared_cluster().create_database(name, copy.source);
   m_sessions = std::make_unique<Sessions>(m_url);
   m_dir = std::filesystem::temp_directory_path() / ("orchestrate-test-" + name + "-" +
                                                     std::to_string(::getpid()));
   std::filesystem::create_directories(m_dir);
-  exec(users_table_sql(rows));
 }
 
 TestDb::~TestDb() {

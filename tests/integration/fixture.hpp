@@ -18,6 +18,12 @@ class Sessions;
 class TestDb {
 public:
   explicit TestDb(const std::string& name, int rows = 3000);
+  // A copy of the database `source` as it is (a state prepared once for several tests), which no
+  // session may be connected to: a TestDb of it must have ended.
+  struct CopyOf {
+    std::string source;
+  };
+  TestDb(const std::string& name, const CopyOf& copy);
   ~TestDb();
   TestDb(const TestDb&) = delete;
   TestDb& operator=(const TestDb&) = delete;

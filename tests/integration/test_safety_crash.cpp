@@ -121,9 +121,9 @@ std::string plan_path(const itest::TestDb& db, const Scenario& s) {
   return s.text.empty() ? itest::rename_plan_path() : db.write_plan(s.file, s.text);
 }
 
-// Step ids of every phase, in order, and of the rollback from `rollback_from` (a phase index).
+// Step ids of each phase, in order, and of the rollback from `rollback_from` (a phase index).
 struct StepIds {
-  std::vector<std::string> forward;
+  std::vector<std::vector<std::string>> phases;
   std::vector<std::string> rollback;
 };
 
@@ -133,8 +133,9 @@ StepIds step_ids(const itest::TestDb& db, const std::string& plan, int rollback_
   auto work = nlohmann::json::parse(r.out);
   StepIds ids;
   for (const auto& phase : work.at("phases")) {
+    auto& steps = ids.phases.emplace_back();
     for (const auto& step : phase.at("steps")) {
-      ids.forward.push_back(step.at("id").get<std::string>());
+      steps.push_back(step.at("id").get<std::string>());
     }
   }
   for (const auto& step : work.at("rollback").at(rollback_from)) {
@@ -178,17 +179,28 @@ bool drive_to_done(const itest::TestDb& db,
   return killed;
 }
 
+example::WriterOptions writer_options(const itest::TestDb& db) {
+  example::WriterOptions options;
+  options.url = db.url();
+  return options;
+}
+
+// Stops the writer and checks that every write it committed, and every one in `earlier` (by
+// the writers of the database this one was copied from) that it did not overwrite, is stored.
 void check_writes(example::Writer& writer,
                   const itest::TestDb& db,
-                  const std::vector<std::string>& columns) {
+                  const std::vector<std::string>& columns,
+                  std::map<long long, std::string> earlier = {}) {
   writer.stop();
   INFO("writer errors: " << (writer.error_messages().empty() ? "" : writer.error_messages()[0]));
   CHECK(writer.errors() == 0);
   CHECK(writer.commits() > 0);
-  example::WriterOptions options;
-  options.url = db.url();
-  auto report = example::verify_writes(db.url(), options, writer.committed(), columns);
+  for (const auto& [id, value] : writer.committed()) {
+    earlier.insert_or_assign(id, value);
+  }
+  auto report = example::verify_writes(db.url(), writer_options(db), earlier, columns);
   INFO("verify samples: " << (report.samples.empty() ? "" : report.samples[0]));
+  CHECK(report.checked == static_cast<long long>(earlier.size()));
   CHECK(report.ok());
 }
 
@@ -197,36 +209,61 @@ void kill_after_each_step(const Scenario& scenario) {
   const std::vector<std::string> columns =
       scenario.switches_writer ? std::vector<std::string>{"phone"}
                                : std::vector<std::string>{"phone_number"};
-  example::WriterOptions options;
   std::string reference;
   StepIds ids;
   {
     itest::TestDb db("crash_ref_" + scenario.kind, k_rows);
     prepare(db, scenario);
-    options.url = db.url();
     const std::string plan = plan_path(db, scenario);
     ids = step_ids(db, plan, 3);
     REQUIRE(db.orchestrate({"start", plan}).exit_code == 0);
-    example::Writer app(options);
+    example::Writer app(writer_options(db));
     app.start(example::Version::old_app);
     drive_to_done(db, "", app, scenario.switches_writer);
     check_writes(app, db, columns);
     reference = db.dump();
   }
-  REQUIRE(!ids.forward.empty());
-  MESSAGE(scenario.kind << ": killing after each of " << ids.forward.size() << " steps");
-  for (std::size_t i = 0; i < ids.forward.size(); ++i) {
-    const std::string& step = ids.forward[i];
-    CAPTURE(step);
-    itest::TestDb db("crash_" + scenario.kind + "_" + std::to_string(i), k_rows);
-    prepare(db, scenario);
-    options.url = db.url();
-    REQUIRE(db.orchestrate({"start", plan_path(db, scenario)}).exit_code == 0);
-    example::Writer app(options);
-    app.start(example::Version::old_app);
-    CHECK(drive_to_done(db, step, app, scenario.switches_writer));
-    check_writes(app, db, columns);
-    CHECK(db.dump() == reference);
+  std::size_t steps = 0;
+  for (const auto& phase : ids.phases) {
+    steps += phase.size();
+  }
+  REQUIRE(steps > 0);
+  MESSAGE(scenario.kind << ": killing after each of " << steps << " steps");
+  // Each phase's steps are killed in copies of one database at that phase's start: the plan
+  // started there and the phases before it run, a writer writing throughout. Phase p's database
+  // is a copy of phase p-1's moved on by one phase, so no phase runs twice to get there.
+  std::map<long long, std::string> written; // what those databases' writers committed
+  for (std::size_t p = 0; p < ids.phases.size(); ++p) {
+    const std::string at = "crash_" + scenario.kind + "_at" + std::to_string(p);
+    if (p == 0) {
+      itest::TestDb db(at, k_rows);
+      prepare(db, scenario);
+      REQUIRE(db.orchestrate({"start", plan_path(db, scenario)}).exit_code == 0);
+    } else {
+      itest::TestDb db(at, itest::TestDb::CopyOf{"crash_" + scenario.kind + "_at" +
+                                                 std::to_string(p - 1)});
+      example::Writer app(writer_options(db));
+      app.start(example::Version::old_app);
+      itest::wait_for_writes(app, 3);
+      auto r = db.orchestrate({"next", "--batch-size", "50"});
+      REQUIRE_MESSAGE(r.exit_code == 0, "phase " << p << ": " << r.err);
+      itest::wait_for_writes(app, 3);
+      app.stop();
+      REQUIRE(app.errors() == 0);
+      for (const auto& [id, value] : app.committed()) {
+        written.insert_or_assign(id, value);
+      }
+    }
+    for (std::size_t i = 0; i < ids.phases[p].size(); ++i) {
+      const std::string& step = ids.phases[p][i];
+      CAPTURE(step);
+      itest::TestDb db(at + "_" + std::to_string(i), itest::TestDb::CopyOf{at});
+      example::Writer app(writer_options(db));
+      app.start(example::Version::old_app);
+      CHECK(drive_to_done(db, step, app, scenario.switches_writer));
+      check_writes(app, db, columns, written);
+      CHECK(db.dump() == reference);
+    }
   }
 }
 

@@ -247,11 +247,12 @@ std::string PgCluster::url(const std::string &dbname) const {
          " user=" + superuser + " dbname=" + conninfo_value(dbname);
 }
 
-std::string PgCluster::create_database(const std::string &name) {
+std::string PgCluster::create_database(const std::string &name, const std::string &template_db) {
   pqxx::connection conn(url());
   // CREATE DATABASE refuses to run inside a transaction block.
   pqxx::nontransaction tx(conn);
-  tx.exec0("CREATE DATABASE " + tx.quote_name(name));
+  tx.exec0("CREATE DATABASE " + tx.quote_name(name) +
+           (template_db.empty() ? "" : " TEMPLATE " + tx.quote_name(template_db)));
   return url(name);
 }
 

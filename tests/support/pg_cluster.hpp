@@ -22,8 +22,9 @@ public:
 
   // key=value connection string: host=<socket dir> port=<port> user=postgres dbname=<db>.
   std::string url(const std::string &dbname = "postgres") const;
-  // CREATE DATABASE <name>; returns url(name).
-  std::string create_database(const std::string &name);
+  // CREATE DATABASE <name>; returns url(name). `template_db`: a database to copy (CREATE
+  // DATABASE ... TEMPLATE), to which no session may be connected; empty: template1, as usual.
+  std::string create_database(const std::string &name, const std::string &template_db = {});
   // Fast shutdown and start again, same port and socket; returns once it accepts
   // connections again.
   void restart();
