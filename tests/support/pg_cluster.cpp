@@ -44,6 +44,19 @@ Owner postgres_account() {
   return Owner{entry->pw_uid, entry->pw_gid};
 }
 
+// `argv` run as the cluster's owner when this process is root (initdb and the server refuse
+// root). setpriv rather than runuser: it opens no PAM session, a third of runuser's 50 ms, and
+// a test starts and stops a cluster with three such commands.
+std::vector<std::string> as_owner_when_root(bool as_root, std::vector<std::string> argv) {
+  if (!as_root) {
+    return argv;
+  }
+  std::vector<std::string> wrapped{"setpriv", std::string("--reuid=") + superuser,
+                                   std::string("--regid=") + superuser, "--init-groups", "--"};
+  wrapped.insert(wrapped.end(), argv.begin(), argv.end());
+  return wrapped;
+}
+
 // Always under /tmp, not $TMPDIR: a unix socket path may be at most 107 bytes, and when
 // running as root the `postgres` user must be able to reach the directory.
 std::filesystem::path make_temp_dir() {
@@ -368,12 +381,7 @@ void PgCluster::stop() noexcept {
 }
 
 std::vector<std::string> PgCluster::as_owner(std::vector<std::string> argv) const {
-  if (!m_as_root) {
-    return argv;
-  }
-  std::vector<std::string> wrapped{"runuser", "-u", superuser, "--"};
-  wrapped.insert(wrapped.end(), argv.begin(), argv.end());
-  return wrapped;
+  return as_owner_when_root(m_as_root, std::move(argv));
 }
 
 std::string PgCluster::log_tail() const {
@@ -396,12 +404,7 @@ PgStandby::PgStandby(const PgCluster &primary, const std::string &settings)
   m_dir = make_temp_dir();
   const auto data = m_dir / "data";
   const auto owner_argv = [this](std::vector<std::string> argv) {
-    if (!m_as_root) {
-      return argv;
-    }
-    std::vector<std::string> wrapped{"runuser", "-u", superuser, "--"};
-    wrapped.insert(wrapped.end(), argv.begin(), argv.end());
-    return wrapped;
+    return as_owner_when_root(m_as_root, std::move(argv));
   };
   try {
     std::filesystem::permissions(m_dir, std::filesystem::perms(0755));
@@ -456,11 +459,9 @@ void PgStandby::stop() noexcept {
     return;
   }
   try {
-    std::vector<std::string> argv{(m_bindir / "pg_ctl").string(), "-D", (m_dir / "data").string(),
-                                  "-m", "immediate", "-w", "-t", "30", "stop"};
-    if (m_as_root) {
-      argv.insert(argv.begin(), {"runuser", "-u", superuser, "--"});
-    }
+    const auto argv = as_owner_when_root(
+        m_as_root, {(m_bindir / "pg_ctl").string(), "-D", (m_dir / "data").string(), "-m",
+                    "immediate", "-w", "-t", "30", "stop"});
     (void)run_process(argv, {}, std::chrono::seconds(60), m_dir);
   } catch (...) {
     // The guard's script still stops it when this process ends.

@@ -43,7 +43,7 @@ private:
   void start();
   void wait_until_accepting() const;
   void stop() noexcept;
-  // argv run as the cluster's owner: through `runuser -u postgres --` when root.
+  // argv run as the cluster's owner: through `setpriv` as postgres when root.
   std::vector<std::string> as_owner(std::vector<std::string> argv) const;
   std::string log_tail() const;
 
