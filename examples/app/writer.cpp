@@ -10,8 +10,9 @@ namespace example {
 namespace {
 
 constexpr std::size_t max_kept_errors = 20;
-// About a hundred writes a second a thread: every phase and step still meets writes, and a test
-// with a dozen writers on a small machine leaves the CPU to what it tests.
+// At most about a hundred writes a second a thread, so a test with a dozen writers on a small
+// machine leaves the CPU to what it tests; tests wait for the writes they need
+// (itest::wait_for_writes) rather than for time to pass.
 constexpr auto pause_between_writes = std::chrono::milliseconds(10);
 // After a failed connection attempt, so a database that is down is not hammered.
 constexpr auto pause_after_connection_error = std::chrono::milliseconds(200);

@@ -2,8 +2,9 @@
 // applications write every shape (an INSERT that leaves the column out, an explicit NULL, an
 // explicit value equal to a default, an UPDATE of the synced column, an UPDATE to NULL, an
 // UPDATE of both sides at once (rename and cents), an unrelated UPDATE of a row the other
-// application wrote) in dual-write, backfill and transition. The exact stored values of both sides are checked after every write, after every
-// phase, after contract, and (in a second run) after a rollback from transition.
+// application wrote) in dual-write, backfill and transition. The exact stored values of both
+// sides are checked after every write, after every phase, after contract, and (in a second run)
+// after a rollback from transition.
 //
 // The new application connects with what `orchestrate url` prints (its version schema and the
 // marker that tells the trigger which application wrote); the old one with the plain URL.

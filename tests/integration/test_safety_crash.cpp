@@ -185,6 +185,31 @@ example::WriterOptions writer_options(const itest::TestDb& db) {
   return options;
 }
 
+// Writes, one map of them: a later write to a row replaces an earlier one.
+void merge_writes(std::map<long long, std::string>& into,
+                  const std::map<long long, std::string>& later) {
+  for (const auto& [id, value] : later) {
+    into.insert_or_assign(id, value);
+  }
+}
+
+// Runs `phases` more phases of the plan while a writer of the old application commits writes
+// before and after each; returns what it committed.
+std::map<long long, std::string> next_under_writer(const itest::TestDb& db, int phases) {
+  example::Writer app(writer_options(db));
+  app.start(example::Version::old_app);
+  for (int i = 0; i < phases; ++i) {
+    itest::wait_for_writes(app, 3);
+    auto r = db.orchestrate({"next", "--batch-size", "50"});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
+  }
+  itest::wait_for_writes(app, 3);
+  app.stop();
+  INFO("writer errors: " << (app.error_messages().empty() ? "" : app.error_messages()[0]));
+  REQUIRE(app.errors() == 0);
+  return app.committed();
+}
+
 // Stops the writer and checks that every write it committed, and every one in `earlier` (by
 // the writers of the database this one was copied from) that it did not overwrite, is stored.
 void check_writes(example::Writer& writer,
@@ -195,9 +220,7 @@ void check_writes(example::Writer& writer,
   INFO("writer errors: " << (writer.error_messages().empty() ? "" : writer.error_messages()[0]));
   CHECK(writer.errors() == 0);
   CHECK(writer.commits() > 0);
-  for (const auto& [id, value] : writer.committed()) {
-    earlier.insert_or_assign(id, value);
-  }
+  merge_writes(earlier, writer.committed());
   auto report = example::verify_writes(db.url(), writer_options(db), earlier, columns);
   INFO("verify samples: " << (report.samples.empty() ? "" : report.samples[0]));
   CHECK(report.checked == static_cast<long long>(earlier.size()));
@@ -242,17 +265,8 @@ void kill_after_each_step(const Scenario& scenario) {
     } else {
       itest::TestDb db(at, itest::TestDb::CopyOf{"crash_" + scenario.kind + "_at" +
                                                  std::to_string(p - 1)});
-      example::Writer app(writer_options(db));
-      app.start(example::Version::old_app);
-      itest::wait_for_writes(app, 3);
-      auto r = db.orchestrate({"next", "--batch-size", "50"});
-      REQUIRE_MESSAGE(r.exit_code == 0, "phase " << p << ": " << r.err);
-      itest::wait_for_writes(app, 3);
-      app.stop();
-      REQUIRE(app.errors() == 0);
-      for (const auto& [id, value] : app.committed()) {
-        written.insert_or_assign(id, value);
-      }
+      CAPTURE(p);
+      merge_writes(written, next_under_writer(db, 1));
     }
     for (std::size_t i = 0; i < ids.phases[p].size(); ++i) {
       const std::string& step = ids.phases[p][i];
@@ -282,18 +296,7 @@ void kill_after_each_rollback_step(const Scenario& scenario) {
     const std::string plan = plan_path(db, scenario);
     ids = step_ids(db, plan, 3);
     REQUIRE(db.orchestrate({"start", plan}).exit_code == 0);
-    example::Writer app(writer_options(db));
-    app.start(example::Version::old_app);
-    for (int phase = 0; phase < 3; ++phase) {
-      itest::wait_for_writes(app, 3);
-      auto r = db.orchestrate({"next", "--batch-size", "50"});
-      INFO(r.out << r.err);
-      REQUIRE(r.exit_code == 0);
-    }
-    itest::wait_for_writes(app, 3);
-    app.stop();
-    REQUIRE(app.errors() == 0);
-    written = app.committed();
+    written = next_under_writer(db, 3);
   }
   MESSAGE(scenario.kind << ": killing after each of " << ids.rollback.size()
                         << " rollback steps");
