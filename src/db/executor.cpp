@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <random>
 #include <regex>
 #include <thread>
@@ -48,7 +50,9 @@ using clock = std::chrono::steady_clock;
 
 // While a step runs, cancels it as soon as `stop` is set: a signal must not wait for a
 // CONCURRENTLY build that may take hours, nor for a lock queue. The cancel comes from a second
-// connection (pg_cancel_backend), since the step's own connection is busy.
+// connection (pg_cancel_backend), since the step's own connection is busy. `stop` is a flag set
+// from a signal handler, so it is looked at every 50 ms; the end of the step wakes the watcher at
+// once, so that a step never waits for the watcher's next look.
 class CancelOnStop {
 public:
   CancelOnStop(const std::atomic<bool>* stop, const std::string& url, int pid) {
@@ -56,8 +60,10 @@ public:
       return;
     }
     m_thread = std::thread([this, stop, url, pid] {
-      while (!m_done.load()) {
+      std::unique_lock lock(m_mutex);
+      while (!m_done) {
         if (stop->load()) {
+          lock.unlock();
           try {
             pqxx::connection conn(url);
             pqxx::nontransaction tx(conn);
@@ -67,12 +73,16 @@ public:
           }
           return;
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        m_wake.wait_for(lock, std::chrono::milliseconds(50));
       }
     });
   }
   ~CancelOnStop() {
-    m_done.store(true);
+    {
+      std::lock_guard lock(m_mutex);
+      m_done = true;
+    }
+    m_wake.notify_one();
     if (m_thread.joinable()) {
       m_thread.join();
     }
@@ -81,7 +91,9 @@ public:
   CancelOnStop& operator=(const CancelOnStop&) = delete;
 
 private:
-  std::atomic<bool> m_done{false};
+  std::mutex m_mutex;
+  std::condition_variable m_wake;
+  bool m_done = false;
   std::thread m_thread;
 };
 

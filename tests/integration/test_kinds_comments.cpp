@@ -4,17 +4,13 @@
 // leaves the old column's comment as it was. Under a concurrent writer.
 #include <doctest/doctest.h>
 
-#include <chrono>
-#include <thread>
-
 #include "fixture.hpp"
 #include "app/verify.hpp"
 #include "app/writer.hpp"
 #include "public_state.hpp"
+#include "writes.hpp"
 
 namespace test_kinds_comments {
-
-using namespace std::chrono_literals;
 
 namespace {
 
@@ -25,19 +21,6 @@ std::string comment_of(const itest::TestDb& db, const std::string& column) {
   return db.value("SELECT coalesce((SELECT coalesce(col_description(attrelid, attnum), '<none>') "
                   "FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = '" +
                   column + "' AND NOT attisdropped), '<no column>')");
-}
-
-// Waits until the writer has committed `more` writes after this call, or fails at a deadline.
-void wait_for_writes(const example::Writer& writer, long long more) {
-  const long long target = writer.commits() + more;
-  const auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (writer.commits() < target && writer.errors() == 0 &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::yield();
-  }
-  REQUIRE_MESSAGE(writer.commits() >= target,
-                  "the writer committed " << writer.commits() << " of " << target
-                                          << " writes within 30 s; errors: " << writer.errors());
 }
 
 struct Case {
@@ -85,13 +68,13 @@ TEST_CASE("rename_column, change_type and set_not_null carry the column comment 
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     // expand, dual-write, backfill, transition
     for (int phase = 1; phase <= 4; ++phase) {
-      wait_for_writes(app, 20);
+      itest::wait_for_writes(app, 20);
       r = db.orchestrate({"next"});
       REQUIRE_MESSAGE(r.exit_code == 0, phase << ": " << r.out << r.err);
       CHECK(comment_of(db, c.new_column) == k_comment);
       CHECK(comment_of(db, c.column) == k_comment);
     }
-    wait_for_writes(app, 20);
+    itest::wait_for_writes(app, 20);
     app.stop();
     CHECK(app.errors() == 0);
     r = db.orchestrate({"next"});
@@ -125,14 +108,14 @@ TEST_CASE("rollback from every phase before contract leaves the column comment a
       REQUIRE(db.orchestrate({"start", db.write_plan("plan.yaml", c.plan)}).exit_code == 0);
       const std::string before = db.dump();
       for (int i = 0; i < phases; ++i) {
-        wait_for_writes(app, 10);
+        itest::wait_for_writes(app, 10);
         auto r = db.orchestrate({"next"});
         REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
       }
-      wait_for_writes(app, 10);
+      itest::wait_for_writes(app, 10);
       auto r = db.orchestrate({"rollback"});
       REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
-      wait_for_writes(app, 10);
+      itest::wait_for_writes(app, 10);
       app.stop();
       CHECK(app.errors() == 0);
       CHECK(comment_of(db, c.column) == k_comment);
