@@ -9,6 +9,7 @@
 #include "app/verify.hpp"
 #include "app/writer.hpp"
 #include "public_state.hpp"
+#include "rollback_chain.hpp"
 
 using namespace std::chrono_literals;
 using itest::wait_for_writes;
@@ -143,37 +144,24 @@ void lifecycle(const Kind& k) {
 }
 
 void rollback_from_each_phase(const Kind& k) {
-  for (int phases = 1; phases <= 4; ++phases) {
-    CAPTURE(phases);
-    itest::TestDb db(k.tag + "_rb" + std::to_string(phases), 300);
+  std::string before;
+  itest::RollbackChain chain;
+  chain.tag = k.tag;
+  chain.start = [&](const itest::TestDb& db) {
     if (!k.setup.empty()) {
       db.exec(k.setup);
     }
-    example::WriterOptions options;
-    options.url = db.url();
-    options.old_column = options.new_column = "phone_number";
-    options.search_path = old_search_path(k);
-    example::Writer app(options);
-    app.start(example::Version::old_app);
-    const std::string before = db.dump();
+    before = db.dump();
     auto r = db.orchestrate({"start", db.write_plan(k.tag + ".yaml", plan_text(k))});
     REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
-    for (int i = 0; i < phases; ++i) {
-      wait_for_writes(app, 10);
-      r = db.orchestrate({"next"});
-      REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
-    }
-    wait_for_writes(app, 10);
-    r = db.orchestrate({"rollback"});
-    REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
-    wait_for_writes(app, 10);
-    app.stop();
-    CHECK(app.errors() == 0);
+  };
+  chain.writer.old_column = chain.writer.new_column = "phone_number";
+  chain.writer.search_path = old_search_path(k);
+  chain.check = [&](const itest::TestDb& db, int) {
     CHECK(db.dump() == before);
-    auto report = example::verify_writes(db.url(), options, app.committed(), {"phone_number"});
-    CHECK(report.ok());
     CHECK(no_helpers_left(db));
-  }
+  };
+  itest::rollback_from_each_phase(chain);
 }
 
 } // namespace kinds_lifecycle

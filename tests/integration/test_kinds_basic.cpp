@@ -10,6 +10,7 @@
 #include "app/verify.hpp"
 #include "app/writer.hpp"
 #include "public_state.hpp"
+#include "rollback_chain.hpp"
 
 namespace test_kinds_basic {
 
@@ -83,33 +84,33 @@ bool no_helpers_left(const itest::TestDb& db) {
          value(db, "SELECT count(*) FROM pg_class WHERE relname LIKE '\\_orc\\_%'") == "0";
 }
 
-// For each phase before contract: a fresh database with `setup`, a writer on `table.column`,
-// the plan moved that far, then rolled back; the schema dump must be what it was.
+// For each phase before contract: the plan moved that far on a database with `setup` while a
+// writer writes `table.column`, then rolled back; the schema dump must be what it was.
 void rollback_from_each_phase(const std::string& tag,
                               const std::string& setup,
                               const std::string& plan_text,
                               const std::string& table = "users",
                               const std::string& column = "phone_number") {
-  for (int phases = 1; phases <= 4; ++phases) {
-    CAPTURE(phases);
-    itest::TestDb db(tag + std::to_string(phases), 1000);
+  std::string before;
+  itest::RollbackChain chain;
+  chain.tag = tag;
+  chain.rows = 1000;
+  chain.start = [&](const itest::TestDb& db) {
     if (!setup.empty()) {
       db.exec(setup);
     }
-    auto options = options_for(db, table, column);
-    example::Writer app(options);
-    app.start(example::Version::old_app);
     start_plan(db, db.write_plan(tag + ".yaml", plan_text));
-    const std::string before = db.dump();
-    advance(db, app, phases);
-    auto r = db.orchestrate({"rollback"});
-    INFO(r.out << r.err);
-    REQUIRE(r.exit_code == 0);
-    itest::let_it_write({&app}); // writes after the rollback, checked with the others
-    check_writes(app, options, column);
+    before = db.dump();
+  };
+  chain.writer.table = table;
+  chain.writer.old_column = chain.writer.new_column = column;
+  chain.columns = {column};
+  chain.next_args = {"--batch-size", "500"};
+  chain.check = [&](const itest::TestDb& db, int) {
     CHECK(db.dump() == before);
     CHECK(no_helpers_left(db));
-  }
+  };
+  itest::rollback_from_each_phase(chain);
 }
 
 const char* const k_orgs_setup = R"SQL(

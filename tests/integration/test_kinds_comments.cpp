@@ -8,6 +8,7 @@
 #include "app/verify.hpp"
 #include "app/writer.hpp"
 #include "public_state.hpp"
+#include "rollback_chain.hpp"
 #include "writes.hpp"
 
 namespace test_kinds_comments {
@@ -94,36 +95,23 @@ TEST_CASE("rename_column, change_type and set_not_null carry the column comment 
 
 TEST_CASE("rollback from every phase before contract leaves the column comment as it was") {
   for (const auto& c : k_cases) {
-    for (int phases = 1; phases <= 4; ++phases) {
-      const std::string kind = c.name;
-      CAPTURE(kind);
-      CAPTURE(phases);
-      itest::TestDb db(std::string("comment_rb_") + c.name + std::to_string(phases), 300);
+    const std::string kind = c.name;
+    CAPTURE(kind);
+    std::string before;
+    itest::RollbackChain chain;
+    chain.tag = "comment_" + kind;
+    chain.start = [&](const itest::TestDb& db) {
       db.exec(std::string("COMMENT ON COLUMN users.") + c.column + " IS $c$" + k_comment + "$c$");
-      example::WriterOptions o;
-      o.url = db.url();
-      o.old_column = o.new_column = "phone_number";
-      example::Writer app(o);
-      app.start(example::Version::old_app);
       REQUIRE(db.orchestrate({"start", db.write_plan("plan.yaml", c.plan)}).exit_code == 0);
-      const std::string before = db.dump();
-      for (int i = 0; i < phases; ++i) {
-        itest::wait_for_writes(app, 10);
-        auto r = db.orchestrate({"next"});
-        REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
-      }
-      itest::wait_for_writes(app, 10);
-      auto r = db.orchestrate({"rollback"});
-      REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
-      itest::wait_for_writes(app, 10);
-      app.stop();
-      CHECK(app.errors() == 0);
+      before = db.dump();
+    };
+    chain.writer.old_column = chain.writer.new_column = "phone_number";
+    chain.check = [&](const itest::TestDb& db, int) {
       CHECK(comment_of(db, c.column) == k_comment);
       CHECK(comment_of(db, c.new_column) == "<no column>");
       CHECK(db.dump() == before);
-      auto report = example::verify_writes(db.url(), o, app.committed(), {"phone_number"});
-      CHECK(report.ok());
-    }
+    };
+    itest::rollback_from_each_phase(chain);
   }
 }
 

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "fixture.hpp"
+#include "rollback_chain.hpp"
 #include "writes.hpp"
 #include "support/pg_cluster.hpp"
 #include "support/process.hpp"
@@ -178,32 +179,17 @@ TEST_CASE("change_type: old app on the table, new app through the version schema
 }
 
 TEST_CASE("change_type: rollback from every phase leaves the schema as it was") {
-  for (int phases = 1; phases <= 4; ++phases) {
-    CAPTURE(phases);
-    itest::TestDb db("ct_rollback" + std::to_string(phases), 800);
-    example::WriterOptions options;
-    options.url = db.url();
-    options.old_column = options.new_column = "phone_number";
-    example::Writer app(options);
-    app.start(example::Version::old_app);
+  std::string before;
+  itest::RollbackChain chain;
+  chain.tag = "ct";
+  chain.rows = 800;
+  chain.start = [&](const itest::TestDb& db) {
     REQUIRE(db.orchestrate({"start", db.write_plan("p.yaml", k_phone_type_plan)}).exit_code == 0);
-    const std::string before = db.dump();
-    for (int i = 0; i < phases; ++i) {
-      auto r = db.orchestrate({"next"});
-      INFO(r.out << r.err);
-      REQUIRE(r.exit_code == 0);
-    }
-    itest::let_it_write({&app});
-    auto r = db.orchestrate({"rollback"});
-    INFO(r.out << r.err);
-    REQUIRE(r.exit_code == 0);
-    itest::let_it_write({&app});
-    std::map<long long, std::string> written;
-    stop(app, written);
-    CHECK(db.dump() == before);
-    auto report = example::verify_writes(db.url(), options, written, {"phone_number"});
-    CHECK(report.ok());
-  }
+    before = db.dump();
+  };
+  chain.writer.old_column = chain.writer.new_column = "phone_number";
+  chain.check = [&](const itest::TestDb& db, int) { CHECK(db.dump() == before); };
+  itest::rollback_from_each_phase(chain);
 }
 
 TEST_CASE("change_type: bank transfers run unchanged while balance becomes bigint") {
@@ -690,30 +676,17 @@ TEST_CASE("set_not_null, drop_not_null, split_column and merge_columns: rollback
       down: {name: "split_part(contact, '/', 1)", email: "nullif(split_part(contact, '/', 2), '')"}
 )yaml"}};
   for (const auto& [kind, text] : plans) {
-    for (int phases = 1; phases <= 4; ++phases) {
-      CAPTURE(kind);
-      CAPTURE(phases);
-      itest::TestDb db("rb_" + kind + std::to_string(phases), 500);
-      example::WriterOptions options;
-      options.url = db.url();
-      example::Writer app(options);
-      app.start(example::Version::old_app);
+    CAPTURE(kind);
+    std::string before;
+    itest::RollbackChain chain;
+    chain.tag = "rb_" + kind;
+    chain.rows = 500;
+    chain.start = [&](const itest::TestDb& db) {
       REQUIRE(db.orchestrate({"start", db.write_plan(kind + ".yaml", text)}).exit_code == 0);
-      const std::string before = db.dump();
-      for (int i = 0; i < phases; ++i) {
-        auto r = db.orchestrate({"next"});
-        INFO(r.out << r.err);
-        REQUIRE(r.exit_code == 0);
-      }
-      itest::let_it_write({&app});
-      auto r = db.orchestrate({"rollback"});
-      INFO(r.out << r.err);
-      REQUIRE(r.exit_code == 0);
-      std::map<long long, std::string> written;
-      stop(app, written);
-      CHECK(db.dump() == before);
-      CHECK(example::verify_writes(db.url(), options, written, {"phone_number"}).ok());
-    }
+      before = db.dump();
+    };
+    chain.check = [&](const itest::TestDb& db, int) { CHECK(db.dump() == before); };
+    itest::rollback_from_each_phase(chain);
   }
 }
 

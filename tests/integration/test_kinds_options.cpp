@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "fixture.hpp"
+#include "rollback_chain.hpp"
 #include "writes.hpp"
 #include "app/verify.hpp"
 #include "app/writer.hpp"
@@ -275,33 +276,20 @@ TEST_CASE("index and constraint options on an existing table hold for both appli
 
 TEST_CASE("rollback of the options plan from every phase before contract leaves the schema as "
           "it was") {
-  for (int phases = 1; phases <= 4; ++phases) {
-    CAPTURE(phases);
-    itest::TestDb db("options_rb" + std::to_string(phases), 200);
+  std::string before;
+  itest::RollbackChain chain;
+  chain.tag = "options";
+  chain.rows = 200;
+  chain.start = [&](const itest::TestDb& db) {
     db.exec(k_setup);
-    example::WriterOptions options;
-    options.url = db.url();
-    options.old_column = options.new_column = "phone_number";
-    options.search_path = std::string(k_tag) + "_old, public";
-    example::Writer app(options);
-    app.start(example::Version::old_app);
-    const std::string before = db.dump();
+    before = db.dump();
     auto r = db.orchestrate({"start", db.write_plan("options.yaml", k_plan)});
     REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
-    for (int i = 0; i < phases; ++i) {
-      wait_for_writes(app, 10);
-      r = db.orchestrate({"next"});
-      REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
-    }
-    wait_for_writes(app, 10);
-    r = db.orchestrate({"rollback"});
-    REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
-    wait_for_writes(app, 10);
-    app.stop();
-    CHECK(app.errors() == 0);
-    CHECK(db.dump() == before);
-    CHECK(example::verify_writes(db.url(), options, app.committed(), {"phone_number"}).ok());
-  }
+  };
+  chain.writer.old_column = chain.writer.new_column = "phone_number";
+  chain.writer.search_path = std::string(k_tag) + "_old, public";
+  chain.check = [&](const itest::TestDb& db, int) { CHECK(db.dump() == before); };
+  itest::rollback_from_each_phase(chain);
 }
 
 TEST_CASE("add_foreign_key finds the key of a live unique constraint with INCLUDE columns") {

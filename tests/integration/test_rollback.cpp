@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "fixture.hpp"
+#include "rollback_chain.hpp"
 #include "writes.hpp"
 #include "app/verify.hpp"
 #include "app/writer.hpp"
@@ -11,33 +12,20 @@ namespace test_rollback {
 TEST_SUITE_BEGIN("rollback");
 
 TEST_CASE("rollback from every phase before contract leaves the schema as it was") {
-  for (int phases = 1; phases <= 4; ++phases) {
-    CAPTURE(phases);
-    itest::TestDb db("rollback" + std::to_string(phases), 1000);
-    example::WriterOptions options;
-    options.url = db.url();
-    example::Writer app(options);
-    app.start(example::Version::old_app);
+  std::string before;
+  itest::RollbackChain chain;
+  chain.tag = "rollback";
+  chain.rows = 1000;
+  chain.start = [&](const itest::TestDb& db) {
     REQUIRE(db.orchestrate({"start", itest::rename_plan_path()}).exit_code == 0);
-    const std::string before = db.dump();
-    for (int i = 0; i < phases; ++i) {
-      auto r = db.orchestrate({"next"});
-      INFO(r.out << r.err);
-      REQUIRE(r.exit_code == 0);
-    }
-    itest::wait_for_writes(app, 5);
-    auto r = db.orchestrate({"rollback"});
-    INFO(r.out << r.err);
-    REQUIRE(r.exit_code == 0);
-    itest::wait_for_writes(app, 5);
-    app.stop();
-    CHECK(app.errors() == 0);
+    before = db.dump();
+  };
+  chain.check = [&](const itest::TestDb& db, int) {
     CHECK(db.dump() == before);
-    auto report = example::verify_writes(db.url(), options, app.committed(), {"phone_number"});
-    CHECK(report.ok());
     CHECK(plan_state(db) == "rolled_back");
     CHECK(db.orchestrate({"next", "rename-users-phone"}).exit_code == 2);
-  }
+  };
+  itest::rollback_from_each_phase(chain);
 }
 
 TEST_CASE("rollback is refused once contract has run") {

@@ -185,29 +185,9 @@ example::WriterOptions writer_options(const itest::TestDb& db) {
   return options;
 }
 
-// Writes, one map of them: a later write to a row replaces an earlier one.
-void merge_writes(std::map<long long, std::string>& into,
-                  const std::map<long long, std::string>& later) {
-  for (const auto& [id, value] : later) {
-    into.insert_or_assign(id, value);
-  }
-}
-
-// Runs `phases` more phases of the plan while a writer of the old application commits writes
-// before and after each; returns what it committed.
-std::map<long long, std::string> next_under_writer(const itest::TestDb& db, int phases) {
-  example::Writer app(writer_options(db));
-  app.start(example::Version::old_app);
-  for (int i = 0; i < phases; ++i) {
-    itest::wait_for_writes(app, 3);
-    auto r = db.orchestrate({"next", "--batch-size", "50"});
-    REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
-  }
-  itest::wait_for_writes(app, 3);
-  app.stop();
-  INFO("writer errors: " << (app.error_messages().empty() ? "" : app.error_messages()[0]));
-  REQUIRE(app.errors() == 0);
-  return app.committed();
+// Moves the plan on by `phases` phases under a writer, in batches as small as drive_to_done's.
+itest::Writes next_under_writer(const itest::TestDb& db, int phases) {
+  return itest::next_under_writer(db, writer_options(db), phases, {"--batch-size", "50"});
 }
 
 // Stops the writer and checks that every write it committed, and every one in `earlier` (by
@@ -215,12 +195,12 @@ std::map<long long, std::string> next_under_writer(const itest::TestDb& db, int 
 void check_writes(example::Writer& writer,
                   const itest::TestDb& db,
                   const std::vector<std::string>& columns,
-                  std::map<long long, std::string> earlier = {}) {
+                  itest::Writes earlier = {}) {
   writer.stop();
   INFO("writer errors: " << (writer.error_messages().empty() ? "" : writer.error_messages()[0]));
   CHECK(writer.errors() == 0);
   CHECK(writer.commits() > 0);
-  merge_writes(earlier, writer.committed());
+  itest::merge_writes(earlier, writer.committed());
   auto report = example::verify_writes(db.url(), writer_options(db), earlier, columns);
   INFO("verify samples: " << (report.samples.empty() ? "" : report.samples[0]));
   CHECK(report.checked == static_cast<long long>(earlier.size()));
@@ -255,7 +235,7 @@ void kill_after_each_step(const Scenario& scenario) {
   // Each phase's steps are killed in copies of one database at that phase's start: the plan
   // started there and the phases before it run, a writer writing throughout. Phase p's database
   // is a copy of phase p-1's moved on by one phase, so no phase runs twice to get there.
-  std::map<long long, std::string> written; // what those databases' writers committed
+  itest::Writes written; // what those databases' writers committed
   for (std::size_t p = 0; p < ids.phases.size(); ++p) {
     const std::string at = "crash_" + scenario.kind + "_at" + std::to_string(p);
     if (p == 0) {
@@ -266,7 +246,7 @@ void kill_after_each_step(const Scenario& scenario) {
       itest::TestDb db(at, itest::TestDb::CopyOf{"crash_" + scenario.kind + "_at" +
                                                  std::to_string(p - 1)});
       CAPTURE(p);
-      merge_writes(written, next_under_writer(db, 1));
+      itest::merge_writes(written, next_under_writer(db, 1));
     }
     for (std::size_t i = 0; i < ids.phases[p].size(); ++i) {
       const std::string& step = ids.phases[p][i];
@@ -288,7 +268,7 @@ void kill_after_each_rollback_step(const Scenario& scenario) {
   const std::string base = "crash_rb_" + scenario.kind;
   StepIds ids;
   std::string original;
-  std::map<long long, std::string> written; // what the base database's writer committed
+  itest::Writes written; // what the base database's writer committed
   {
     itest::TestDb db(base, k_rows);
     prepare(db, scenario);

@@ -72,4 +72,31 @@ void wait_until(const std::function<bool()>& condition, const std::string& what)
   }
 }
 
+void merge_writes(Writes& into, const Writes& later) {
+  for (const auto& [id, value] : later) {
+    into.insert_or_assign(id, value);
+  }
+}
+
+Writes next_under_writer(const TestDb& db,
+                         example::WriterOptions options,
+                         int phases,
+                         const std::vector<std::string>& next_args) {
+  options.url = db.url();
+  example::Writer app(options);
+  app.start(example::Version::old_app);
+  std::vector<std::string> next{"next"};
+  next.insert(next.end(), next_args.begin(), next_args.end());
+  for (int i = 0; i < phases; ++i) {
+    wait_for_writes(app, 5);
+    auto r = db.orchestrate(next);
+    REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
+  }
+  wait_for_writes(app, 5);
+  app.stop();
+  INFO("writer errors: " << (app.error_messages().empty() ? "" : app.error_messages()[0]));
+  REQUIRE(app.errors() == 0);
+  return app.committed();
+}
+
 } // namespace itest

@@ -2,10 +2,13 @@
 
 #include <atomic>
 #include <functional>
-#include <string>
 #include <initializer_list>
+#include <map>
+#include <string>
+#include <vector>
 
 #include "app/writer.hpp"
+#include "fixture.hpp"
 
 namespace itest {
 
@@ -23,5 +26,20 @@ void wait_for_writes(const example::Writer& writer, long long more);
 
 // Polls `condition` until it holds; fails naming `what` after a minute.
 void wait_until(const std::function<bool()>& condition, const std::string& what);
+
+// Writes committed, by row: the value of the last write to each.
+using Writes = std::map<long long, std::string>;
+
+// Adds `later` to `into`: a later write to a row replaces an earlier one.
+void merge_writes(Writes& into, const Writes& later);
+
+// Moves `db`'s plan on by `phases` phases (`next` and `next_args`) while a writer of the old
+// application with `options` (its url made `db`'s) commits writes before and after each;
+// returns what it committed. For a chain of databases, each a copy of the one before moved on by
+// a phase (TestDb::CopyOf), whose writes are merged along the chain.
+Writes next_under_writer(const TestDb& db,
+                         example::WriterOptions options,
+                         int phases,
+                         const std::vector<std::string>& next_args = {});
 
 } // namespace itest

@@ -1,0 +1,38 @@
+#pragma once
+
+// Rollback from every phase before contract while the old application writes, without running
+// any phase twice: the plan is moved on a phase at a time under a writer, each phase's state kept
+// as a database of its own (a copy of the one before moved on by one phase, TestDb::CopyOf), and
+// each rollback runs in a copy of one of them under a writer of its own. Every write any of
+// these writers committed to the rolled-back database's lineage is then compared exactly.
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "app/writer.hpp"
+#include "fixture.hpp"
+#include "writes.hpp"
+
+namespace itest {
+
+struct RollbackChain {
+  std::string tag{}; // the databases' names start with it
+  int rows = 300;    // users rows of the first database
+  // Prepares the first database and starts the plan on it.
+  std::function<void(const TestDb&)> start{};
+  // The old application's writer; its url is set for each database.
+  example::WriterOptions writer{};
+  // The columns its writes are compared in.
+  std::vector<std::string> columns{"phone_number"};
+  // Given to every `next`, after "next".
+  std::vector<std::string> next_args{};
+  // Checks the database rolled back from `phases` phases, after its writes were compared.
+  std::function<void(const TestDb&, int phases)> check{};
+};
+
+// For each of 1..4 phases (expand to transition): moves the plan there, rolls it back, compares
+// the writes and calls `chain.check`.
+void rollback_from_each_phase(const RollbackChain& chain);
+
+} // namespace itest
