@@ -21,11 +21,12 @@ void add_sample(VerifyReport &report, std::string text) {
 std::vector<std::string> columns_of(pqxx::transaction_base &tx,
                                     const std::string &table,
                                     const std::vector<std::string> &candidates) {
-  // Looks through the search_path the way an unqualified name in the application would.
-  const auto result =
-      tx.exec_params("SELECT column_name FROM information_schema.columns "
-                     "WHERE table_name = $1 AND table_schema = ANY (current_schemas(false))",
-                     table);
+  // The relation an unqualified name in the application resolves to on its search_path. From
+  // the catalog: information_schema.columns filters every column of the database.
+  const auto result = tx.exec_params("SELECT attname FROM pg_attribute WHERE attrelid = "
+                                     "to_regclass(quote_ident($1)) AND attnum > 0 AND NOT "
+                                     "attisdropped",
+                                     table);
   std::set<std::string> present;
   for (const auto &row : result) {
     present.insert(row[0].as<std::string>());

@@ -61,7 +61,7 @@ ALTER TABLE "public"."accounts" ADD COLUMN IF NOT EXISTS "updated_at" timestampt
 -- check add_column.accounts.updated_at.column: column accounts.updated_at exists
 --   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."accounts"') AND attname = 'updated_at' AND NOT attisdropped)
 -- check version_schema.view.add-accounts-timestamps_old.accounts: view add-accounts-timestamps_old.accounts shows the table as it was at start
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'add-accounts-timestamps_old' AND viewname = 'accounts') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'add-accounts-timestamps_old' AND table_name = 'accounts' AND is_updatable = 'YES') = 3
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 3 FROM pg_class c WHERE c.oid = to_regclass('"add-accounts-timestamps_old"."accounts"')), false)
 
 -- rollback from this phase:
 -- step rollback.add_column.accounts.updated_at.drop_column

@@ -69,7 +69,7 @@ GRANT USAGE ON SCHEMA "add-accounts-timestamps" TO PUBLIC;
 -- check add_column.accounts.updated_at.not_null_check: constraint _orc_nn_accounts_updated_at exists
 --   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."accounts"') AND conname = '_orc_nn_accounts_updated_at')
 -- check version_schema.view.add-accounts-timestamps.accounts: view add-accounts-timestamps.accounts shows the table's final shape
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'add-accounts-timestamps' AND viewname = 'accounts') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'add-accounts-timestamps' AND table_name = 'accounts' AND is_updatable = 'YES') = 5
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 5 FROM pg_class c WHERE c.oid = to_regclass('"add-accounts-timestamps"."accounts"')), false)
 
 -- rollback from this phase:
 -- step rollback.version_schema.drop

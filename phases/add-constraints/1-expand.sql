@@ -170,11 +170,11 @@ END $orc$;
 -- check add_foreign_key.audit_log.audit_log_account_id_fkey.exists: constraint audit_log_account_id_fkey exists
 --   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."audit_log"') AND conname = 'audit_log_account_id_fkey')
 -- check version_schema.view.add-constraints_old.accounts: view add-constraints_old.accounts shows the table as it was at start
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'add-constraints_old' AND viewname = 'accounts') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'add-constraints_old' AND table_name = 'accounts' AND is_updatable = 'YES') = 5
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 5 FROM pg_class c WHERE c.oid = to_regclass('"add-constraints_old"."accounts"')), false)
 -- check version_schema.view.add-constraints_old.audit_log: view add-constraints_old.audit_log shows the table as it was at start
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'add-constraints_old' AND viewname = 'audit_log') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'add-constraints_old' AND table_name = 'audit_log' AND is_updatable = 'YES') = 5
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 5 FROM pg_class c WHERE c.oid = to_regclass('"add-constraints_old"."audit_log"')), false)
 -- check version_schema.view.add-constraints_old.comments: view add-constraints_old.comments shows the table as it was at start
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'add-constraints_old' AND viewname = 'comments') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'add-constraints_old' AND table_name = 'comments' AND is_updatable = 'YES') = 4
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 4 FROM pg_class c WHERE c.oid = to_regclass('"add-constraints_old"."comments"')), false)
 
 -- rollback from this phase:
 -- step rollback.add_foreign_key.audit_log.audit_log_account_id_fkey

@@ -139,11 +139,11 @@ GRANT USAGE ON SCHEMA "add-constraints" TO PUBLIC;
 
 -- gate (checked before `next` leaves this phase):
 -- check version_schema.view.add-constraints.accounts: view add-constraints.accounts shows the table's final shape
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'add-constraints' AND viewname = 'accounts') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'add-constraints' AND table_name = 'accounts' AND is_updatable = 'YES') = 5
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 5 FROM pg_class c WHERE c.oid = to_regclass('"add-constraints"."accounts"')), false)
 -- check version_schema.view.add-constraints.audit_log: view add-constraints.audit_log shows the table's final shape
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'add-constraints' AND viewname = 'audit_log') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'add-constraints' AND table_name = 'audit_log' AND is_updatable = 'YES') = 5
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 5 FROM pg_class c WHERE c.oid = to_regclass('"add-constraints"."audit_log"')), false)
 -- check version_schema.view.add-constraints.comments: view add-constraints.comments shows the table's final shape
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'add-constraints' AND viewname = 'comments') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'add-constraints' AND table_name = 'comments' AND is_updatable = 'YES') = 4
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 4 FROM pg_class c WHERE c.oid = to_regclass('"add-constraints"."comments"')), false)
 
 -- rollback from this phase:
 -- step rollback.version_schema.drop

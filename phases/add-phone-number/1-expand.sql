@@ -74,7 +74,7 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_phone_number_idx" ON "public"."us
 -- check create_index.users.users_phone_number_idx.valid: index users_phone_number_idx exists and is valid
 --   SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass('"public"."users_phone_number_idx"') AND indisvalid AND indisready)
 -- check version_schema.view.add-phone-number_old.users: view add-phone-number_old.users shows the table as it was at start
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'add-phone-number_old' AND viewname = 'users') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'add-phone-number_old' AND table_name = 'users' AND is_updatable = 'YES') = 3
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 3 FROM pg_class c WHERE c.oid = to_regclass('"add-phone-number_old"."users"')), false)
 
 -- rollback from this phase:
 -- step rollback.create_index.users.users_phone_number_idx

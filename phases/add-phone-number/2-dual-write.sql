@@ -138,7 +138,7 @@ GRANT USAGE ON SCHEMA "add-phone-number" TO PUBLIC;
 -- check create_index.users.users_phone_number_idx.valid: index users_phone_number_idx exists and is valid
 --   SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass('"public"."users_phone_number_idx"') AND indisvalid AND indisready)
 -- check version_schema.view.add-phone-number.users: view add-phone-number.users shows the table's final shape
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'add-phone-number' AND viewname = 'users') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'add-phone-number' AND table_name = 'users' AND is_updatable = 'YES') = 4
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 4 FROM pg_class c WHERE c.oid = to_regclass('"add-phone-number"."users"')), false)
 
 -- rollback from this phase:
 -- step rollback.version_schema.drop

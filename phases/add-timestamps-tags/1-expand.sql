@@ -65,7 +65,7 @@ ALTER TABLE "public"."tags"
 -- check add_timestamps.tags.side_column: column tags._orc_side_tags_timestamps exists
 --   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."tags"') AND attname = '_orc_side_tags_timestamps' AND NOT attisdropped)
 -- check version_schema.view.add-timestamps-tags_old.tags: view add-timestamps-tags_old.tags shows the table as it was at start
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'add-timestamps-tags_old' AND viewname = 'tags') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'add-timestamps-tags_old' AND table_name = 'tags' AND is_updatable = 'YES') = 2
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 2 FROM pg_class c WHERE c.oid = to_regclass('"add-timestamps-tags_old"."tags"')), false)
 
 -- rollback from this phase:
 -- step rollback.add_timestamps.tags.drop

@@ -202,7 +202,7 @@ GRANT USAGE ON SCHEMA "add-timestamps-tags" TO PUBLIC;
 -- check add_timestamps.tags.touch: triggers touch_tags_updated_at_1 and touch_tags_updated_at_2 advance tags.updated_at on every UPDATE that does not write it
 --   SELECT count(*) = 2 FROM pg_trigger WHERE tgrelid = to_regclass('"public"."tags"') AND tgname IN ('touch_tags_updated_at_1', 'touch_tags_updated_at_2') AND tgenabled <> 'D'
 -- check version_schema.view.add-timestamps-tags.tags: view add-timestamps-tags.tags shows the table's final shape
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'add-timestamps-tags' AND viewname = 'tags') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'add-timestamps-tags' AND table_name = 'tags' AND is_updatable = 'YES') = 4
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 4 FROM pg_class c WHERE c.oid = to_regclass('"add-timestamps-tags"."tags"')), false)
 
 -- rollback from this phase:
 -- step rollback.version_schema.drop

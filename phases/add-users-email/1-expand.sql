@@ -70,7 +70,7 @@ END $orc$;
 -- check add_column.users.email.check: constraint users_email_check exists
 --   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."users"') AND conname = 'users_email_check')
 -- check version_schema.view.add-users-email_old.users: view add-users-email_old.users shows the table as it was at start
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'add-users-email_old' AND viewname = 'users') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'add-users-email_old' AND table_name = 'users' AND is_updatable = 'YES') = 4
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 4 FROM pg_class c WHERE c.oid = to_regclass('"add-users-email_old"."users"')), false)
 
 -- rollback from this phase:
 -- step rollback.add_column.users.email.drop

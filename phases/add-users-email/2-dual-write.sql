@@ -137,7 +137,7 @@ GRANT USAGE ON SCHEMA "add-users-email" TO PUBLIC;
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM a) THEN true
 --               ELSE COALESCE((SELECT bool_and(NOT u."email" IS DISTINCT FROM CAST((COALESCE("email", ('user' || id || '@example.com'))) AS text) AND u."_orc_side_users_email" = 'o') FROM u), false) END
 -- check version_schema.view.add-users-email.users: view add-users-email.users shows the table's final shape
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'add-users-email' AND viewname = 'users') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'add-users-email' AND table_name = 'users' AND is_updatable = 'YES') = 5
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 5 FROM pg_class c WHERE c.oid = to_regclass('"add-users-email"."users"')), false)
 
 -- rollback from this phase:
 -- step rollback.version_schema.drop

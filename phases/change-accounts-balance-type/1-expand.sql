@@ -61,7 +61,7 @@ ALTER TABLE "public"."accounts"
 -- check change_type.accounts.balance.side_column: column accounts._orc_side_accounts_balance exists
 --   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."accounts"') AND attname = '_orc_side_accounts_balance' AND NOT attisdropped)
 -- check version_schema.view.change-accounts-balance-type_old.accounts: view change-accounts-balance-type_old.accounts shows the table as it was at start
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'change-accounts-balance-type_old' AND viewname = 'accounts') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'change-accounts-balance-type_old' AND table_name = 'accounts' AND is_updatable = 'YES') = 3
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 3 FROM pg_class c WHERE c.oid = to_regclass('"change-accounts-balance-type_old"."accounts"')), false)
 
 -- rollback from this phase:
 -- step rollback.change_type.accounts.balance.drop

@@ -161,7 +161,7 @@ GRANT USAGE ON SCHEMA "change-accounts-balance-type" TO PUBLIC;
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true
 --               ELSE COALESCE((SELECT bool_and(NOT u."balance" IS DISTINCT FROM (SELECT CAST((balance::integer) AS integer) FROM (SELECT u."id" AS "id", u."user_id" AS "user_id", u."_orc_new_balance" AS "balance") AS _view) AND u."_orc_side_accounts_balance" = 'n') FROM u), false) END
 -- check version_schema.view.change-accounts-balance-type.accounts: view change-accounts-balance-type.accounts shows the table's final shape
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'change-accounts-balance-type' AND viewname = 'accounts') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'change-accounts-balance-type' AND table_name = 'accounts' AND is_updatable = 'YES') = 3
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 3 FROM pg_class c WHERE c.oid = to_regclass('"change-accounts-balance-type"."accounts"')), false)
 
 -- rollback from this phase:
 -- step rollback.version_schema.drop

@@ -51,7 +51,7 @@ GRANT USAGE ON SCHEMA "drop-audit-legacy-note" TO PUBLIC;
 
 -- gate (checked before `next` leaves this phase):
 -- check version_schema.view.drop-audit-legacy-note.audit_log: view drop-audit-legacy-note.audit_log shows the table's final shape
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'drop-audit-legacy-note' AND viewname = 'audit_log') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'drop-audit-legacy-note' AND table_name = 'audit_log' AND is_updatable = 'YES') = 4
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 4 FROM pg_class c WHERE c.oid = to_regclass('"drop-audit-legacy-note"."audit_log"')), false)
 
 -- rollback from this phase:
 -- step rollback.version_schema.drop

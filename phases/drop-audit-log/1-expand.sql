@@ -90,7 +90,7 @@ END $orc$;
 -- check drop_table.audit_log.view: view audit_log exists
 --   SELECT EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."audit_log"') AND relkind = 'v')
 -- check version_schema.view.drop-audit-log_old.audit_log: view drop-audit-log_old.audit_log shows the table as it was at start
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'drop-audit-log_old' AND viewname = 'audit_log') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'drop-audit-log_old' AND table_name = 'audit_log' AND is_updatable = 'YES') = 4
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 4 FROM pg_class c WHERE c.oid = to_regclass('"drop-audit-log_old"."audit_log"')), false)
 
 -- rollback from this phase:
 -- step rollback.drop_table.audit_log

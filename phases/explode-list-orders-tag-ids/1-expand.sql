@@ -65,7 +65,7 @@ ALTER TABLE "public"."orders" ADD COLUMN IF NOT EXISTS "_orc_side_orders_tag_ids
 -- check explode_list.orders.tag_ids.side_column: column orders._orc_side_orders_tag_ids exists
 --   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."orders"') AND attname = '_orc_side_orders_tag_ids' AND NOT attisdropped)
 -- check version_schema.view.explode-list-orders-tag-ids_old.orders: view explode-list-orders-tag-ids_old.orders shows the table as it was at start
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'explode-list-orders-tag-ids_old' AND viewname = 'orders') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'explode-list-orders-tag-ids_old' AND table_name = 'orders' AND is_updatable = 'YES') = 6
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 6 FROM pg_class c WHERE c.oid = to_regclass('"explode-list-orders-tag-ids_old"."orders"')), false)
 
 -- rollback from this phase:
 -- step rollback.explode_list.orders.tag_ids.drop

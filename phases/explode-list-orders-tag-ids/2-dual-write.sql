@@ -172,9 +172,9 @@ GRANT USAGE ON SCHEMA "explode-list-orders-tag-ids" TO PUBLIC;
 -- check explode_list.orders.tag_ids.sync: the triggers keeping orders.tag_ids and orders_tags in step are present and enabled
 --   SELECT (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('"public"."orders"') AND tgname IN ('_orc_list_mark_orders_tag_ids', '_orc_list_ins_orders_tag_ids', '_orc_list_upd_orders_tag_ids') AND tgenabled <> 'D') = 3 AND EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass('"public"."orders_tags"') AND tgname = '_orc_list_back_orders_tags' AND tgenabled <> 'D')
 -- check version_schema.view.explode-list-orders-tag-ids.orders: view explode-list-orders-tag-ids.orders shows the table's final shape
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'explode-list-orders-tag-ids' AND viewname = 'orders') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'explode-list-orders-tag-ids' AND table_name = 'orders' AND is_updatable = 'YES') = 5
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 5 FROM pg_class c WHERE c.oid = to_regclass('"explode-list-orders-tag-ids"."orders"')), false)
 -- check version_schema.view.explode-list-orders-tag-ids.orders_tags: view explode-list-orders-tag-ids.orders_tags shows the table's final shape
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'explode-list-orders-tag-ids' AND viewname = 'orders_tags') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'explode-list-orders-tag-ids' AND table_name = 'orders_tags' AND is_updatable = 'YES') = 2
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 2 FROM pg_class c WHERE c.oid = to_regclass('"explode-list-orders-tag-ids"."orders_tags"')), false)
 
 -- rollback from this phase:
 -- step rollback.version_schema.drop

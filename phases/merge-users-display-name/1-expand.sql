@@ -60,7 +60,7 @@ ALTER TABLE "public"."users"
 -- check merge_columns.users.display_name.side_column: column users._orc_side_users_display_name exists
 --   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."users"') AND attname = '_orc_side_users_display_name' AND NOT attisdropped)
 -- check version_schema.view.merge-users-display-name_old.users: view merge-users-display-name_old.users shows the table as it was at start
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'merge-users-display-name_old' AND viewname = 'users') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'merge-users-display-name_old' AND table_name = 'users' AND is_updatable = 'YES') = 6
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 6 FROM pg_class c WHERE c.oid = to_regclass('"merge-users-display-name_old"."users"')), false)
 
 -- rollback from this phase:
 -- step rollback.merge_columns.users.display_name.drop

@@ -160,7 +160,7 @@ GRANT USAGE ON SCHEMA "merge-users-display-name" TO PUBLIC;
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true
 --               ELSE COALESCE((SELECT bool_and(NOT u."first_name" IS DISTINCT FROM CAST((split_part(display_name, ' ', 1)) AS text) AND NOT u."last_name" IS DISTINCT FROM CAST((nullif(substr(display_name, length(split_part(display_name, ' ', 1)) + 2), '')) AS text) AND u."_orc_side_users_display_name" = 'n') FROM u), false) END
 -- check version_schema.view.merge-users-display-name.users: view merge-users-display-name.users shows the table's final shape
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'merge-users-display-name' AND viewname = 'users') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'merge-users-display-name' AND table_name = 'users' AND is_updatable = 'YES') = 5
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 5 FROM pg_class c WHERE c.oid = to_regclass('"merge-users-display-name"."users"')), false)
 
 -- rollback from this phase:
 -- step rollback.version_schema.drop

@@ -57,7 +57,7 @@ ALTER TABLE "public"."comments"
 -- check rename_column.comments.body.column: column comments.body exists
 --   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."comments"') AND attname = 'body' AND NOT attisdropped)
 -- check version_schema.view.rename-comments-body_old.comments: view rename-comments-body_old.comments shows the table as it was at start
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'rename-comments-body_old' AND viewname = 'comments') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'rename-comments-body_old' AND table_name = 'comments' AND is_updatable = 'YES') = 4
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 4 FROM pg_class c WHERE c.oid = to_regclass('"rename-comments-body_old"."comments"')), false)
 
 -- rollback from this phase:
 -- step rollback.rename_column.comments.body.drop

@@ -143,7 +143,7 @@ GRANT USAGE ON SCHEMA "rename-comments-body" TO PUBLIC;
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true
 --               ELSE COALESCE((SELECT bool_and(NOT u."contents" IS DISTINCT FROM u."body") FROM u), false) END
 -- check version_schema.view.rename-comments-body.comments: view rename-comments-body.comments shows the table's final shape
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'rename-comments-body' AND viewname = 'comments') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'rename-comments-body' AND table_name = 'comments' AND is_updatable = 'YES') = 4
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 4 FROM pg_class c WHERE c.oid = to_regclass('"rename-comments-body"."comments"')), false)
 
 -- rollback from this phase:
 -- step rollback.version_schema.drop

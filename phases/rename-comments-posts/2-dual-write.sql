@@ -51,7 +51,7 @@ GRANT USAGE ON SCHEMA "rename-comments-posts" TO PUBLIC;
 
 -- gate (checked before `next` leaves this phase):
 -- check version_schema.view.rename-comments-posts.posts: view rename-comments-posts.posts shows the table's final shape
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'rename-comments-posts' AND viewname = 'posts') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'rename-comments-posts' AND table_name = 'posts' AND is_updatable = 'YES') = 4
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 4 FROM pg_class c WHERE c.oid = to_regclass('"rename-comments-posts"."posts"')), false)
 
 -- rollback from this phase:
 -- step rollback.version_schema.drop

@@ -58,7 +58,7 @@ ALTER TABLE "public"."users"
 -- check rename_column.users.phone.column: column users.phone exists
 --   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."users"') AND attname = 'phone' AND NOT attisdropped)
 -- check version_schema.view.rename-users-phone_old.users: view rename-users-phone_old.users shows the table as it was at start
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'rename-users-phone_old' AND viewname = 'users') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'rename-users-phone_old' AND table_name = 'users' AND is_updatable = 'YES') = 5
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 5 FROM pg_class c WHERE c.oid = to_regclass('"rename-users-phone_old"."users"')), false)
 
 -- rollback from this phase:
 -- step rollback.rename_column.users.phone.drop

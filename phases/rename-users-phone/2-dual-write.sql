@@ -143,7 +143,7 @@ GRANT USAGE ON SCHEMA "rename-users-phone" TO PUBLIC;
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true
 --               ELSE COALESCE((SELECT bool_and(NOT u."phone_number" IS DISTINCT FROM u."phone") FROM u), false) END
 -- check version_schema.view.rename-users-phone.users: view rename-users-phone.users shows the table's final shape
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'rename-users-phone' AND viewname = 'users') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'rename-users-phone' AND table_name = 'users' AND is_updatable = 'YES') = 5
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 5 FROM pg_class c WHERE c.oid = to_regclass('"rename-users-phone"."users"')), false)
 
 -- rollback from this phase:
 -- step rollback.version_schema.drop

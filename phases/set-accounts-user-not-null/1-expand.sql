@@ -60,7 +60,7 @@ ALTER TABLE "public"."accounts"
 -- check set_not_null.accounts.user_id.side_column: column accounts._orc_side_accounts_user_id exists
 --   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."accounts"') AND attname = '_orc_side_accounts_user_id' AND NOT attisdropped)
 -- check version_schema.view.set-accounts-user-not-null_old.accounts: view set-accounts-user-not-null_old.accounts shows the table as it was at start
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'set-accounts-user-not-null_old' AND viewname = 'accounts') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'set-accounts-user-not-null_old' AND table_name = 'accounts' AND is_updatable = 'YES') = 5
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 5 FROM pg_class c WHERE c.oid = to_regclass('"set-accounts-user-not-null_old"."accounts"')), false)
 
 -- rollback from this phase:
 -- step rollback.set_not_null.accounts.user_id.drop

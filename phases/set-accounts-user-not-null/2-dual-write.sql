@@ -166,7 +166,7 @@ GRANT USAGE ON SCHEMA "set-accounts-user-not-null" TO PUBLIC;
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true
 --               ELSE COALESCE((SELECT bool_and(NOT u."user_id" IS DISTINCT FROM u."_orc_new_user_id" AND u."_orc_side_accounts_user_id" = 'n') FROM u), false) END
 -- check version_schema.view.set-accounts-user-not-null.accounts: view set-accounts-user-not-null.accounts shows the table's final shape
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'set-accounts-user-not-null' AND viewname = 'accounts') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'set-accounts-user-not-null' AND table_name = 'accounts' AND is_updatable = 'YES') = 5
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 5 FROM pg_class c WHERE c.oid = to_regclass('"set-accounts-user-not-null"."accounts"')), false)
 
 -- rollback from this phase:
 -- step rollback.version_schema.drop

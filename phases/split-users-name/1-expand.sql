@@ -63,7 +63,7 @@ ALTER TABLE "public"."users"
 -- check split_column.users.name.side_column: column users._orc_side_users_first_name exists
 --   SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."users"') AND attname = '_orc_side_users_first_name' AND NOT attisdropped)
 -- check version_schema.view.split-users-name_old.users: view split-users-name_old.users shows the table as it was at start
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'split-users-name_old' AND viewname = 'users') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'split-users-name_old' AND table_name = 'users' AND is_updatable = 'YES') = 5
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 5 FROM pg_class c WHERE c.oid = to_regclass('"split-users-name_old"."users"')), false)
 
 -- rollback from this phase:
 -- step rollback.split_column.users.name.drop

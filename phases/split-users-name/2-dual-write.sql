@@ -178,7 +178,7 @@ GRANT USAGE ON SCHEMA "split-users-name" TO PUBLIC;
 --   SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM b) THEN true
 --               ELSE COALESCE((SELECT bool_and(NOT u."name" IS DISTINCT FROM CAST((concat_ws(' ', first_name, last_name)) AS text) AND u."_orc_side_users_first_name" = 'n') FROM u), false) END
 -- check version_schema.view.split-users-name.users: view split-users-name.users shows the table's final shape
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'split-users-name' AND viewname = 'users') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'split-users-name' AND table_name = 'users' AND is_updatable = 'YES') = 6
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 6 FROM pg_class c WHERE c.oid = to_regclass('"split-users-name"."users"')), false)
 
 -- rollback from this phase:
 -- step rollback.version_schema.drop

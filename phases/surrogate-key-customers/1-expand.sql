@@ -227,11 +227,11 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS "reviews_author_id_idx" ON "public"."rev
 -- check surrogate_key.reviews.author_id.index: index reviews_author_id_idx exists and is valid
 --   SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass('"public"."reviews_author_id_idx"') AND indisvalid AND indisready)
 -- check version_schema.view.surrogate-key-customers_old.customers: view surrogate-key-customers_old.customers shows the table as it was at start
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'surrogate-key-customers_old' AND viewname = 'customers') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'surrogate-key-customers_old' AND table_name = 'customers' AND is_updatable = 'YES') = 4
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 4 FROM pg_class c WHERE c.oid = to_regclass('"surrogate-key-customers_old"."customers"')), false)
 -- check version_schema.view.surrogate-key-customers_old.orders: view surrogate-key-customers_old.orders shows the table as it was at start
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'surrogate-key-customers_old' AND viewname = 'orders') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'surrogate-key-customers_old' AND table_name = 'orders' AND is_updatable = 'YES') = 5
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 5 FROM pg_class c WHERE c.oid = to_regclass('"surrogate-key-customers_old"."orders"')), false)
 -- check version_schema.view.surrogate-key-customers_old.reviews: view surrogate-key-customers_old.reviews shows the table as it was at start
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'surrogate-key-customers_old' AND viewname = 'reviews') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'surrogate-key-customers_old' AND table_name = 'reviews' AND is_updatable = 'YES') = 5
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 5 FROM pg_class c WHERE c.oid = to_regclass('"surrogate-key-customers_old"."reviews"')), false)
 
 -- rollback from this phase:
 -- step rollback.surrogate_key.reviews.author_id.drop

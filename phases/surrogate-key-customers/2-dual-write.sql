@@ -385,11 +385,11 @@ GRANT USAGE ON SCHEMA "surrogate-key-customers" TO PUBLIC;
 -- check surrogate_key.reviews.author_id.foreign_key: constraint reviews_author_id_fkey exists
 --   SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."reviews"') AND conname = 'reviews_author_id_fkey')
 -- check version_schema.view.surrogate-key-customers.customers: view surrogate-key-customers.customers shows the table's final shape
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'surrogate-key-customers' AND viewname = 'customers') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'surrogate-key-customers' AND table_name = 'customers' AND is_updatable = 'YES') = 5
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 5 FROM pg_class c WHERE c.oid = to_regclass('"surrogate-key-customers"."customers"')), false)
 -- check version_schema.view.surrogate-key-customers.orders: view surrogate-key-customers.orders shows the table's final shape
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'surrogate-key-customers' AND viewname = 'orders') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'surrogate-key-customers' AND table_name = 'orders' AND is_updatable = 'YES') = 5
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 5 FROM pg_class c WHERE c.oid = to_regclass('"surrogate-key-customers"."orders"')), false)
 -- check version_schema.view.surrogate-key-customers.reviews: view surrogate-key-customers.reviews shows the table's final shape
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'surrogate-key-customers' AND viewname = 'reviews') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'surrogate-key-customers' AND table_name = 'reviews' AND is_updatable = 'YES') = 5
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 5 FROM pg_class c WHERE c.oid = to_regclass('"surrogate-key-customers"."reviews"')), false)
 
 -- rollback from this phase:
 -- step rollback.version_schema.drop

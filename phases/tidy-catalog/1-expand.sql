@@ -198,13 +198,13 @@ ALTER TABLE "public"."accounts" REPLICA IDENTITY USING INDEX "accounts_user_id_k
 -- check set_replica_identity.accounts.holds: table accounts has replica identity USING INDEX accounts_user_id_key
 --   SELECT (SELECT relreplident FROM pg_class WHERE oid = '"public"."accounts"'::regclass) = 'i' AND EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass('"public"."accounts_user_id_key"') AND indisreplident)
 -- check version_schema.view.tidy-catalog_old.accounts: view tidy-catalog_old.accounts shows the table as it was at start
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'tidy-catalog_old' AND viewname = 'accounts') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'tidy-catalog_old' AND table_name = 'accounts' AND is_updatable = 'YES') = 5
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 5 FROM pg_class c WHERE c.oid = to_regclass('"tidy-catalog_old"."accounts"')), false)
 -- check version_schema.view.tidy-catalog_old.orders: view tidy-catalog_old.orders shows the table as it was at start
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'tidy-catalog_old' AND viewname = 'orders') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'tidy-catalog_old' AND table_name = 'orders' AND is_updatable = 'YES') = 5
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 5 FROM pg_class c WHERE c.oid = to_regclass('"tidy-catalog_old"."orders"')), false)
 -- check version_schema.view.tidy-catalog_old.posts: view tidy-catalog_old.posts shows the table as it was at start
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'tidy-catalog_old' AND viewname = 'posts') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'tidy-catalog_old' AND table_name = 'posts' AND is_updatable = 'YES') = 4
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 4 FROM pg_class c WHERE c.oid = to_regclass('"tidy-catalog_old"."posts"')), false)
 -- check version_schema.view.tidy-catalog_old.users: view tidy-catalog_old.users shows the table as it was at start
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'tidy-catalog_old' AND viewname = 'users') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'tidy-catalog_old' AND table_name = 'users' AND is_updatable = 'YES') = 5
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 5 FROM pg_class c WHERE c.oid = to_regclass('"tidy-catalog_old"."users"')), false)
 
 -- rollback from this phase:
 -- step rollback.set_replica_identity.accounts.restore

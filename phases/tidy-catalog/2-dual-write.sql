@@ -185,13 +185,13 @@ GRANT USAGE ON SCHEMA "tidy-catalog" TO PUBLIC;
 
 -- gate (checked before `next` leaves this phase):
 -- check version_schema.view.tidy-catalog.accounts: view tidy-catalog.accounts shows the table's final shape
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'tidy-catalog' AND viewname = 'accounts') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'tidy-catalog' AND table_name = 'accounts' AND is_updatable = 'YES') = 5
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 5 FROM pg_class c WHERE c.oid = to_regclass('"tidy-catalog"."accounts"')), false)
 -- check version_schema.view.tidy-catalog.orders: view tidy-catalog.orders shows the table's final shape
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'tidy-catalog' AND viewname = 'orders') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'tidy-catalog' AND table_name = 'orders' AND is_updatable = 'YES') = 5
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 5 FROM pg_class c WHERE c.oid = to_regclass('"tidy-catalog"."orders"')), false)
 -- check version_schema.view.tidy-catalog.posts: view tidy-catalog.posts shows the table's final shape
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'tidy-catalog' AND viewname = 'posts') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'tidy-catalog' AND table_name = 'posts' AND is_updatable = 'YES') = 4
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 4 FROM pg_class c WHERE c.oid = to_regclass('"tidy-catalog"."posts"')), false)
 -- check version_schema.view.tidy-catalog.users: view tidy-catalog.users shows the table's final shape
---   SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'tidy-catalog' AND viewname = 'users') AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'tidy-catalog' AND table_name = 'users' AND is_updatable = 'YES') = 5
+--   SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) = 5 FROM pg_class c WHERE c.oid = to_regclass('"tidy-catalog"."users"')), false)
 
 -- rollback from this phase:
 -- step rollback.version_schema.drop

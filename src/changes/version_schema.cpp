@@ -144,11 +144,15 @@ std::vector<Check> version_schema_checks(const std::string& version_schema,
     checks.push_back(
         {.id = "version_schema.view." + version_schema + "." + v.table,
          .description = fmt::format("view {}.{} shows {}", version_schema, v.table, shows),
-         .sql = fmt::format("SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = {} AND viewname = "
-                     "{}) AND (SELECT count(*) FROM information_schema.columns WHERE "
-                     "table_schema = {} AND table_name = {} AND is_updatable = 'YES') = {}",
-                     quote_literal(version_schema), quote_literal(v.table),
-                     quote_literal(version_schema), quote_literal(v.table), v.columns.size())});
+         // From the catalogs rather than pg_views and information_schema.columns, which
+         // deparse every view and filter every column of the database: 14 ms a check on a
+         // small database, in every gate.
+         .sql = fmt::format("SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM "
+                            "pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT "
+                            "a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) "
+                            "= {} FROM pg_class c WHERE c.oid = to_regclass({})), false)",
+                            v.columns.size(),
+                            quote_literal(quote_qualified(version_schema, v.table)))});
   }
   return checks;
 }

@@ -262,10 +262,13 @@ std::string PgCluster::url(const std::string &dbname) const {
 
 std::string PgCluster::create_database(const std::string &name, const std::string &template_db) {
   pqxx::connection conn(url());
-  // CREATE DATABASE refuses to run inside a transaction block.
+  // CREATE DATABASE refuses to run inside a transaction block. FILE_COPY copies the files and
+  // checkpoints (cheap without fsync) where the default writes every page to the WAL: 100 ms a
+  // database instead of 130 on this suite's databases.
   pqxx::nontransaction tx(conn);
   tx.exec0("CREATE DATABASE " + tx.quote_name(name) +
-           (template_db.empty() ? "" : " TEMPLATE " + tx.quote_name(template_db)));
+           (template_db.empty() ? "" : " TEMPLATE " + tx.quote_name(template_db)) +
+           " STRATEGY FILE_COPY");
   return url(name);
 }
 
