@@ -144,9 +144,9 @@ std::vector<Check> version_schema_checks(const std::string& version_schema,
     checks.push_back(
         {.id = "version_schema.view." + version_schema + "." + v.table,
          .description = fmt::format("view {}.{} shows {}", version_schema, v.table, shows),
-         // From the catalogs rather than pg_views and information_schema.columns, which
-         // deparse every view and filter every column of the database: 14 ms a check on a
-         // small database, in every gate.
+         // From the catalogs rather than pg_views and information_schema.columns (views over
+         // many catalogs with privilege checks per column): 14 ms a check in a session's
+         // first statements before, 4.7 ms now, and every gate runs it.
          .sql = fmt::format("SELECT coalesce((SELECT c.relkind = 'v' AND (SELECT count(*) FROM "
                             "pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT "
                             "a.attisdropped AND pg_column_is_updatable(c.oid, a.attnum, false)) "

@@ -2,8 +2,6 @@
 
 #include <doctest/doctest.h>
 
-#include "app/verify.hpp"
-
 namespace itest {
 
 void rollback_from_each_phase(const RollbackChain& chain) {
@@ -28,15 +26,7 @@ void rollback_from_each_phase(const RollbackChain& chain) {
     auto r = db.orchestrate({"rollback"});
     REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
     wait_for_writes(app, 5); // writes after the rollback, compared with the others
-    app.stop();
-    INFO("writer errors: " << (app.error_messages().empty() ? "" : app.error_messages()[0]));
-    CHECK(app.errors() == 0);
-    auto all = written;
-    merge_writes(all, app.committed());
-    auto report = example::verify_writes(db.url(), options, all, chain.columns);
-    INFO("verify samples: " << (report.samples.empty() ? "" : report.samples[0]));
-    CHECK(report.checked == static_cast<long long>(all.size()));
-    CHECK(report.ok());
+    check_writes(app, options, chain.columns, written);
     chain.check(db, phases);
   }
 }

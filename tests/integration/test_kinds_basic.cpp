@@ -7,7 +7,6 @@
 
 #include "fixture.hpp"
 #include "writes.hpp"
-#include "app/verify.hpp"
 #include "app/writer.hpp"
 #include "public_state.hpp"
 #include "rollback_chain.hpp"
@@ -33,20 +32,6 @@ example::WriterOptions options_for(const itest::TestDb& db,
   options.old_column = column;
   options.new_column = column;
   return options;
-}
-
-// Stops the writer; asserts it saw no error and every write it committed is in place.
-void check_writes(example::Writer& writer,
-                  const example::WriterOptions& options,
-                  const std::string& column) {
-  writer.stop();
-  INFO("writer errors: " << (writer.error_messages().empty() ? "" : writer.error_messages()[0]));
-  CHECK(writer.errors() == 0);
-  CHECK(writer.commits() > 0);
-  auto report = example::verify_writes(options.url, options, writer.committed(), {column});
-  INFO("verify samples: " << (report.samples.empty() ? "" : report.samples[0]));
-  CHECK(report.checked == static_cast<long long>(writer.committed().size()));
-  CHECK(report.ok());
 }
 
 void start_plan(const itest::TestDb& db, const std::string& path) {
@@ -142,7 +127,7 @@ TEST_CASE("add_column NOT NULL with a fill: old inserts are filled, constraints 
   advance(db, app, 4);
   // The old application, which never writes contact_email, is retired before contract: from
   // then on inserts must name the NOT NULL column, as the new application does.
-  check_writes(app, options, "phone_number");
+  itest::check_writes(app, options, {"phone_number"});
   CHECK(value(db, "SELECT count(*) FROM pg_trigger WHERE tgname IN "
                   "('_orc_sync_ins_users_contact_email', '_orc_sync_upd_users_contact_email')") ==
         "2");
@@ -171,7 +156,7 @@ TEST_CASE("add_column with a volatile default gives existing rows their own valu
                                "name: add-token\nchanges:\n  - add_column: {table: users, column: "
                                "token, type: uuid, default: gen_random_uuid()}\n"));
   advance(db, app, 5);
-  check_writes(app, options, "phone_number");
+  itest::check_writes(app, options, {"phone_number"});
   CHECK(value(db, "SELECT count(*) FROM users WHERE token IS NULL") == "0");
   CHECK(value(db, "SELECT count(DISTINCT token) = count(*) FROM users") == "t");
   CHECK(value(db, "SELECT pg_relation_filenode('users')") == relfile);
@@ -187,7 +172,7 @@ TEST_CASE("add_column scenario plans: mobile_phone with an index, and timestamps
     app.start(example::Version::old_app);
     start_plan(db, fixture_plan("add-users-mobile-phone.yaml"));
     advance(db, app, 5);
-    check_writes(app, options, "phone_number");
+    itest::check_writes(app, options, {"phone_number"});
     CHECK(value(db, "SELECT indisvalid FROM pg_index WHERE indexrelid = "
                     "'users_mobile_phone_idx'::regclass") == "t");
   }
@@ -197,7 +182,7 @@ TEST_CASE("add_column scenario plans: mobile_phone with an index, and timestamps
     app.start(example::Version::old_app);
     start_plan(db, std::string(SOURCE_DIR) + "/plans/006-add-accounts-timestamps.yaml");
     advance(db, app, 5);
-    check_writes(app, options, "note");
+    itest::check_writes(app, options, {"note"});
     CHECK(value(db, "SELECT count(*) FROM accounts WHERE created_at IS NULL OR updated_at IS "
                     "NULL") == "0");
     CHECK(value(db, "SELECT count(*) FROM pg_attribute WHERE attrelid = 'accounts'::regclass AND "
@@ -223,7 +208,7 @@ TEST_CASE("drop_column keeps the column for the old application until contract")
   CHECK(value(db, "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public' "
                   "AND table_name = 'users' AND column_name = 'email'") == "1");
   advance(db, app, 1);
-  check_writes(app, options, "phone_number");
+  itest::check_writes(app, options, {"phone_number"});
   CHECK(value(db, "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public' "
                   "AND table_name = 'users' AND column_name = 'email'") == "0");
 }
@@ -251,7 +236,7 @@ TEST_CASE("drop_column of a NOT NULL column without default: the new application
   r = db.orchestrate({"rollback"});
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
-  check_writes(app, options, "phone_number");
+  itest::check_writes(app, options, {"phone_number"});
   CHECK(db.dump() == before);
   CHECK(no_helpers_left(db));
 }
@@ -279,7 +264,7 @@ TEST_CASE("add_check, add_unique and add_foreign_key: NOT VALID or concurrent at
   CHECK(value(db, "SELECT indisvalid FROM pg_index WHERE indexrelid = "
                   "'users_phone_unique'::regclass") == "t");
   advance(db, app, 4);
-  check_writes(app, options, "phone_number");
+  itest::check_writes(app, options, {"phone_number"});
   CHECK(value(db, "SELECT string_agg(conname || ':' || contype::text || ':' || convalidated::text, ',' ORDER "
                   "BY conname) FROM pg_constraint WHERE conrelid = 'users'::regclass AND contype "
                   "<> 'p'") ==
@@ -332,7 +317,7 @@ TEST_CASE("drop_constraint: check, unique and foreign key hold for both applicat
                                    "'users'::regclass AND contype <> 'p'";
   CHECK(value(db, constraints) == "3");
   advance(db, app, 1);
-  check_writes(app, options, "phone_number");
+  itest::check_writes(app, options, {"phone_number"});
   CHECK(value(db, constraints) == "0");
   CHECK(value(db, "SELECT count(*) FROM pg_indexes WHERE indexname = 'users_email_key'") == "0");
   for (const auto& sql : breaking) {
@@ -390,7 +375,7 @@ TEST_CASE("create_index builds concurrently under writes, and rollback from ever
                       "'users_name_idx'::regclass") == "f");
     }
     advance(db, app, 5);
-    check_writes(app, options, "phone_number");
+    itest::check_writes(app, options, {"phone_number"});
     CHECK(value(db, "SELECT indisvalid FROM pg_index WHERE indexrelid = "
                     "'users_name_idx'::regclass") == "t");
     CHECK(value(db, "SELECT pg_get_expr(indpred, indrelid) FROM pg_index WHERE indexrelid = "
@@ -414,7 +399,7 @@ TEST_CASE("create_table creates the table at expand and rollback drops it") {
   db.exec("INSERT INTO tags (user_id) VALUES (1)");
   CHECK(value(db, "SELECT label FROM tags") == "none");
   advance(db, app, 4);
-  check_writes(app, options, "phone_number");
+  itest::check_writes(app, options, {"phone_number"});
   CHECK(plan_state(db) == "done");
   rollback_from_each_phase("kb_rb_create", "", plan);
 }
@@ -430,7 +415,7 @@ TEST_CASE("drop_table: the old application keeps writing through the view until 
   advance(db, app, 4);
   CHECK(value(db, "SELECT relkind FROM pg_class WHERE oid = 'users'::regclass") == "v");
   // Every write the old application committed, through the view, is in the table.
-  check_writes(app, options, "phone_number");
+  itest::check_writes(app, options, {"phone_number"});
   CHECK(value(db, "SELECT count(*) > 2000 FROM _orc_dropped_users") == "t");
   advance(db, 1);
   CHECK(value(db, "SELECT to_regclass('users') IS NULL") == "t");
@@ -460,7 +445,7 @@ TEST_CASE("sql runs up at expand and down on rollback") {
   app.start(example::Version::old_app);
   start_plan(db, db.write_plan("raw.yaml", plan));
   advance(db, app, 5);
-  check_writes(app, options, "phone_number");
+  itest::check_writes(app, options, {"phone_number"});
   CHECK(value(db, "SELECT to_regclass('audit') IS NOT NULL") == "t");
   rollback_from_each_phase("kb_rb_sql", "", plan);
 }

@@ -134,6 +134,42 @@ TEST_CASE("version_schema: validate refuses a name that is invalid or taken, and
   CHECK(db.orchestrate({"start", plan("h", "other", "notes")}).exit_code == 0);
 }
 
+TEST_CASE("the gate fails a version schema view that is gone, lacks a column or has one the "
+          "application cannot write") {
+  itest::TestDb db("vs_view_gate", 100);
+  REQUIRE(db.orchestrate({"start", itest::rename_plan_path()}).exit_code == 0);
+  REQUIRE(db.orchestrate({"next"}).exit_code == 0); // expand: the views are there
+  REQUIRE(db.orchestrate({"verify"}).exit_code == 0);
+  const std::string view = "\"rename-users-phone_old\".users";
+  const std::string check = "[FAIL] version_schema.view.rename-users-phone_old.users";
+  const std::string columns = db.value(
+      "SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute "
+      "WHERE attrelid = '" + view + "'::regclass AND attnum > 0 AND NOT attisdropped");
+  REQUIRE(columns.find("phone_number") != std::string::npos);
+  const std::vector<std::pair<std::string, std::string>> broken = {
+      {"gone", ""},
+      {"a column short", "CREATE VIEW " + view + " AS SELECT id FROM public.users"},
+      {"a column it cannot write",
+       "CREATE VIEW " + view + " AS SELECT " +
+           std::string(columns).replace(columns.find("phone_number"), 12,
+                                        "phone_number || '' AS phone_number") +
+           " FROM public.users"}};
+  for (const auto& [how, sql] : broken) {
+    CAPTURE(how);
+    db.exec("DROP VIEW IF EXISTS " + view);
+    if (!sql.empty()) {
+      db.exec(sql);
+    }
+    auto r = db.orchestrate({"verify"});
+    CHECK(r.exit_code == 3);
+    CHECK_MESSAGE((r.out + r.err).find(check) != std::string::npos, r.out << r.err);
+  }
+  // Put back as it was, the gate passes again.
+  db.exec("DROP VIEW IF EXISTS " + view + "; CREATE VIEW " + view + " AS SELECT " + columns +
+          " FROM public.users");
+  CHECK(db.orchestrate({"verify"}).exit_code == 0);
+}
+
 TEST_SUITE_END();
 
 } // namespace test_plan_version_schema

@@ -6,7 +6,6 @@
 
 #include "fixture.hpp"
 #include "writes.hpp"
-#include "app/verify.hpp"
 #include "app/writer.hpp"
 #include "public_state.hpp"
 
@@ -190,23 +189,6 @@ itest::Writes next_under_writer(const itest::TestDb& db, int phases) {
   return itest::next_under_writer(db, writer_options(db), phases, {"--batch-size", "50"});
 }
 
-// Stops the writer and checks that every write it committed, and every one in `earlier` (by
-// the writers of the database this one was copied from) that it did not overwrite, is stored.
-void check_writes(example::Writer& writer,
-                  const itest::TestDb& db,
-                  const std::vector<std::string>& columns,
-                  itest::Writes earlier = {}) {
-  writer.stop();
-  INFO("writer errors: " << (writer.error_messages().empty() ? "" : writer.error_messages()[0]));
-  CHECK(writer.errors() == 0);
-  CHECK(writer.commits() > 0);
-  itest::merge_writes(earlier, writer.committed());
-  auto report = example::verify_writes(db.url(), writer_options(db), earlier, columns);
-  INFO("verify samples: " << (report.samples.empty() ? "" : report.samples[0]));
-  CHECK(report.checked == static_cast<long long>(earlier.size()));
-  CHECK(report.ok());
-}
-
 void kill_after_each_step(const Scenario& scenario) {
   CAPTURE(scenario.kind);
   const std::vector<std::string> columns =
@@ -223,7 +205,7 @@ void kill_after_each_step(const Scenario& scenario) {
     example::Writer app(writer_options(db));
     app.start(example::Version::old_app);
     drive_to_done(db, "", app, scenario.switches_writer);
-    check_writes(app, db, columns);
+    itest::check_writes(app, writer_options(db), columns);
     reference = db.dump();
   }
   std::size_t steps = 0;
@@ -255,7 +237,7 @@ void kill_after_each_step(const Scenario& scenario) {
       example::Writer app(writer_options(db));
       app.start(example::Version::old_app);
       CHECK(drive_to_done(db, step, app, scenario.switches_writer));
-      check_writes(app, db, columns, written);
+      itest::check_writes(app, writer_options(db), columns, written);
       CHECK(db.dump() == reference);
     }
   }
@@ -293,7 +275,7 @@ void kill_after_each_rollback_step(const Scenario& scenario) {
     INFO(r.out << r.err);
     CHECK(r.exit_code == 0);
     CHECK(state(db) == "rolled_back");
-    check_writes(app, db, {"phone_number"}, written);
+    itest::check_writes(app, writer_options(db), {"phone_number"}, written);
     CHECK(db.dump() == original);
   }
 }

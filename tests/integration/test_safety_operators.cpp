@@ -8,7 +8,6 @@
 #include <thread>
 
 #include "fixture.hpp"
-#include "app/verify.hpp"
 #include "app/writer.hpp"
 #include "public_state.hpp"
 #include "writes.hpp"
@@ -22,17 +21,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-void check_writes(example::Writer& writer, const itest::TestDb& db) {
-  writer.stop();
-  INFO("writer errors: " << (writer.error_messages().empty() ? "" : writer.error_messages()[0]));
-  CHECK(writer.errors() == 0);
-  CHECK(writer.commits() > 0);
-  example::WriterOptions options;
-  options.url = db.url();
-  auto report = example::verify_writes(db.url(), options, writer.committed(),
-                                       {"phone_number", "phone"});
-  CHECK(report.ok());
-}
 
 bool names_holder(const test_support::ProcessResult& r, int pid) {
   return r.err.find("locked by another orchestrate session (pid " + std::to_string(pid)) !=
@@ -82,7 +70,7 @@ TEST_CASE("while a backfill runs, a second backfill, next or rollback exits 4 na
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
   CHECK(plan_state(db) == "backfill");
-  check_writes(app, db);
+  itest::check_writes(app, options, {"phone_number", "phone"});
 }
 
 TEST_CASE("rollback and backfill refuse while another session holds the plan's lock") {

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "app/verify.hpp"
+
 #include <chrono>
 #include <thread>
 #include <vector>
@@ -76,6 +78,21 @@ void merge_writes(Writes& into, const Writes& later) {
   for (const auto& [id, value] : later) {
     into.insert_or_assign(id, value);
   }
+}
+
+void check_writes(example::Writer& writer,
+                  const example::WriterOptions& options,
+                  const std::vector<std::string>& columns,
+                  Writes earlier) {
+  writer.stop();
+  INFO("writer errors: " << (writer.error_messages().empty() ? "" : writer.error_messages()[0]));
+  CHECK(writer.errors() == 0);
+  CHECK(writer.commits() > 0);
+  merge_writes(earlier, writer.committed());
+  auto report = example::verify_writes(options.url, options, earlier, columns);
+  INFO("verify samples: " << (report.samples.empty() ? "" : report.samples[0]));
+  CHECK(report.checked == static_cast<long long>(earlier.size()));
+  CHECK(report.ok());
 }
 
 Writes next_under_writer(const TestDb& db,

@@ -33,6 +33,14 @@ using Writes = std::map<long long, std::string>;
 // Adds `later` to `into`: a later write to a row replaces an earlier one.
 void merge_writes(Writes& into, const Writes& later);
 
+// Stops `writer` and checks that it met no error, committed something, and that every write it
+// committed, and every one in `earlier` (by the writers of the databases `options.url`'s was
+// copied from) that it did not overwrite, is stored exactly, in `columns`.
+void check_writes(example::Writer& writer,
+                  const example::WriterOptions& options,
+                  const std::vector<std::string>& columns,
+                  Writes earlier = {});
+
 // Moves `db`'s plan on by `phases` phases (`next` and `next_args`) while a writer of the old
 // application with `options` (its url made `db`'s) commits writes before and after each;
 // returns what it committed. For a chain of databases, each a copy of the one before moved on by
