@@ -160,12 +160,19 @@ struct Fleet {
     let_them_write(3);
   }
 
-  // The plan's state on every target, as one string per target.
+  // The plan's state on every target, in the targets file's order, as the fleet's `status`
+  // shows it.
   std::vector<std::string> states() const {
+    const auto r = run({"--json", "status", k_plan});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
+    const auto status = nlohmann::json::parse(r.out);
     std::vector<std::string> out;
-    for (const auto& db : dbs) {
-      out.push_back(itest::plan_state(db->url));
+    for (const auto& t : status.at("targets")) {
+      REQUIRE_MESSAGE(t["error"].is_null(), t["target"] << ": " << t["error"]);
+      REQUIRE(t["target"] == dbs.at(out.size())->name);
+      out.push_back(t["phase"].get<std::string>());
     }
+    REQUIRE(out.size() == dbs.size());
     return out;
   }
 

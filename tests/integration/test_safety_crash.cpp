@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <sstream>
 #include <stdexcept>
 
 #include "fixture.hpp"
@@ -147,8 +148,30 @@ std::string state(const itest::TestDb& db) {
   return itest::state_and_applying(db);
 }
 
+// The plan's state after a `next --json` that succeeded, from the events it printed: "done"
+// once contract is, otherwise the phase it started last.
+std::string state_after(const std::string& json_lines) {
+  std::string state;
+  std::istringstream lines(json_lines);
+  for (std::string line; std::getline(lines, line);) {
+    const auto j = nlohmann::json::parse(line);
+    if (j.value("type", "") != "event") {
+      continue;
+    }
+    const std::string outcome = j.value("outcome", "");
+    if (outcome == "phase_started") {
+      state = j.value("phase", "");
+    } else if (outcome == "done" && j.value("phase", "") == "contract" &&
+               j.value("item", "") == "") {
+      state = "done";
+    }
+  }
+  return state;
+}
+
 // Runs `next` until the plan is done; `kill_after` (if set) is armed until it fires once.
-// Returns whether the kill fired. The writer moves to the new column before contract.
+// Returns whether the kill fired. The writer moves to the new column before contract. Each
+// `next` says (in its JSON lines) where it left the plan; `status` confirms the end.
 bool drive_to_done(const itest::TestDb& db,
                    const std::string& kill_after,
                    example::Writer& writer,
@@ -165,16 +188,19 @@ bool drive_to_done(const itest::TestDb& db,
     if (!kill_after.empty() && !killed) {
       env["ORCHESTRATE_TEST_KILL_AFTER_STEP"] = kill_after;
     }
-    auto r = db.orchestrate({"next", "--batch-size", "50"}, env);
+    auto r = db.orchestrate({"--json", "next", "--batch-size", "50"}, env);
     if (r.exit_code == k_killed && !kill_after.empty() && !killed) {
       killed = true;
+      now = "killed in " + now;
     } else if (r.exit_code != 0) {
       FAIL_CHECK("next in " << now << " exited " << r.exit_code << ": " << r.err);
       return killed;
+    } else {
+      now = state_after(r.out);
     }
-    now = state(db);
   }
   CHECK(now == "done");
+  CHECK(state(db) == "done");
   return killed;
 }
 

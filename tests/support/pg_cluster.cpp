@@ -57,10 +57,25 @@ std::vector<std::string> as_owner_when_root(bool as_root, std::vector<std::strin
   return wrapped;
 }
 
-// Always under /tmp, not $TMPDIR: a unix socket path may be at most 107 bytes, and when
-// running as root the `postgres` user must be able to reach the directory.
+// Where clusters live: /dev/shm when it is a writable directory, /tmp otherwise; never $TMPDIR,
+// since a unix socket path may be at most 107 bytes and, when running as root, the `postgres`
+// user must be able to reach the directory. /dev/shm is a tmpfs on Linux: a cluster's files are
+// then never written back to a disk, and creating them is cheaper. Measured on a 2-core virtual
+// machine with ext4 under /tmp: copying the pristine data directory (990 files) 0.06 s of CPU
+// instead of 0.28, a whole cluster's life 0.37 s instead of 0.60, CREATE DATABASE 0.10 s
+// instead of 0.17.
+const std::string& cluster_root() {
+  static const std::string root = [] {
+    std::error_code ec;
+    return std::filesystem::is_directory("/dev/shm", ec) && ::access("/dev/shm", W_OK | X_OK) == 0
+               ? std::string("/dev/shm")
+               : std::string("/tmp");
+  }();
+  return root;
+}
+
 std::filesystem::path make_temp_dir() {
-  std::string pattern = "/tmp/orchestrate-pg-XXXXXX";
+  std::string pattern = cluster_root() + "/orchestrate-pg-XXXXXX";
   if (::mkdtemp(pattern.data()) == nullptr) {
     throw std::system_error(errno, std::generic_category(), "mkdtemp " + pattern);
   }
@@ -156,9 +171,9 @@ private:
 } // namespace
 
 // initdb takes over a second of CPU; a copy of the directory it made takes a tenth of that. So
-// the first cluster made on the machine keeps a pristine copy under /tmp (named after the server
-// binaries and initdb's arguments, so another version or other arguments get their own), made
-// once under a file lock, and every later cluster copies it.
+// the first cluster made on the machine keeps a pristine copy beside the clusters (named after
+// the server binaries and initdb's arguments, so another version or other arguments get their
+// own), made once under a file lock, and every later cluster copies it.
 void PgCluster::make_data_dir() {
   const std::vector<std::string> initdb{(m_bindir / "initdb").string(),
                                         "-A",
@@ -175,7 +190,7 @@ void PgCluster::make_data_dir() {
   for (const auto &arg : initdb) {
     key += " " + arg;
   }
-  const std::string pristine = "/tmp/orchestrate-pg-template-" +
+  const std::string pristine = cluster_root() + "/orchestrate-pg-template-" +
                                std::to_string(::geteuid()) + "-" +
                                std::to_string(std::hash<std::string>{}(key));
   const std::filesystem::path complete = pristine + "/complete";
