@@ -29,6 +29,11 @@ public:
     return use(*conn);
   }
 
+  void close_idle() {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_idle.clear();
+  }
+
 private:
   // An idle session that still answers (a test may have restarted the cluster or ended its
   // backends), or a new one.
@@ -80,6 +85,10 @@ TestDb::TestDb(const std::string& name, const CopyOf& copy) : m_name(name) {
   m_dir = std::filesystem::temp_directory_path() / ("orchestrate-test-" + name + "-" +
                                                     std::to_string(::getpid()));
   std::filesystem::create_directories(m_dir);
+}
+
+void TestDb::end_sessions() const {
+  m_sessions->close_idle();
 }
 
 TestDb::~TestDb() {

@@ -54,6 +54,9 @@ public:
   // after, so nothing a statement set outlives it.
   void exec(const std::string& sql) const;
   std::string value(const std::string& sql) const;
+  // Closes the idle sessions exec() and value() keep, so that this database can be the source
+  // of a CopyOf while this TestDb lives on (its next exec() opens a new one).
+  void end_sessions() const;
   // Polls `sql` (a query returning one boolean) until it is true; false after `deadline`.
   // Tests assert on the result with a message naming the condition that never came.
   bool wait_until(const std::string& sql,

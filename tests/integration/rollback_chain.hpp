@@ -1,10 +1,10 @@
 #pragma once
 
 // Rollback from every phase before contract while the old application writes, without running
-// any phase twice: the plan is moved on a phase at a time under a writer, each phase's state kept
-// as a database of its own (a copy of the one before moved on by one phase, TestDb::CopyOf), and
-// each rollback runs in a copy of one of them under a writer of its own. Every write any of
-// these writers committed to the rolled-back database's lineage is then compared exactly.
+// any phase twice: the plan is moved on a phase at a time in one database under a writer, and
+// after each phase the rollback runs in a copy of that database (TestDb::CopyOf) under a writer
+// of its own. Every write any of these writers committed to the rolled-back database's lineage
+// is then compared exactly.
 
 #include <functional>
 #include <string>
