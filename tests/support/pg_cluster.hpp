@@ -9,6 +9,22 @@ namespace test_support {
 
 class ExitGuard;
 
+// One CPU for all the processes of a test server, held while the server runs: the first no other
+// test server holds, or one at random when all are (pg_cluster.cpp says why).
+class CpuSlot {
+public:
+  CpuSlot();
+  CpuSlot(const CpuSlot &) = delete;
+  CpuSlot &operator=(const CpuSlot &) = delete;
+  ~CpuSlot();
+  // `argv` run through taskset on that CPU; what it starts stays there.
+  std::vector<std::string> pin(std::vector<std::string> argv) const;
+
+private:
+  int m_fd = -1;
+  int m_cpu = 0;
+};
+
 // A throwaway PostgreSQL server for one test process: its own data directory in a fresh
 // temp directory, listening only on a unix socket in that directory, with durability
 // switched off for speed. Works as root: the server then runs as the `postgres` user.
@@ -51,6 +67,7 @@ private:
   std::filesystem::path m_dir;
   int m_port = 0;
   bool m_as_root = false;
+  CpuSlot m_cpu;
   std::unique_ptr<ExitGuard> m_guard;
 };
 
@@ -77,6 +94,7 @@ private:
   std::filesystem::path m_dir;
   int m_port = 0;
   bool m_as_root = false;
+  CpuSlot m_cpu;
   std::unique_ptr<ExitGuard> m_guard;
 };
 

@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <stdexcept>
 #include <string_view>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <system_error>
 #include <unistd.h>
@@ -90,8 +91,8 @@ struct Spawned {
   int err_fd = -1;
 };
 
-// Everything the child needs is prepared before fork(): between fork and exec only
-// async-signal-safe calls are allowed, and the test process is usually multi-threaded.
+// posix_spawn rather than fork: glibc starts the child with vfork semantics, so the test
+// process's page tables are neither copied nor made copy-on-write under its running threads.
 Spawned spawn(const std::vector<std::string> &argv,
               const Environment &extra_env,
               const std::filesystem::path &working_dir) {
@@ -104,7 +105,6 @@ Spawned spawn(const std::vector<std::string> &argv,
   auto args = as_c_array(arg_strings);
   auto envp = as_c_array(env_strings);
   const std::string cwd = working_dir.string();
-  const std::string exec_failed = "cannot execute " + argv.front() + "\n";
 
   std::array<int, 2> out_pipe{-1, -1};
   std::array<int, 2> err_pipe{-1, -1};
@@ -115,43 +115,43 @@ Spawned spawn(const std::vector<std::string> &argv,
   }
   int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
 
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    const int saved = errno;
-    for (int *fd : {&out_pipe[0], &out_pipe[1], &err_pipe[0], &err_pipe[1], &null_fd}) {
-      close_fd(*fd);
-    }
-    throw std::system_error(saved, std::generic_category(), "fork");
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  // Own process group, so a timeout can kill whatever the child started too.
+  posix_spawnattr_setpgroup(&attr, 0);
+  // Signal state is inherited across exec; the test may block or ignore signals (sigwait,
+  // SIGPIPE) that the program under test expects to receive normally.
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigmask(&attr, &none);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGQUIT, SIGHUP}) {
+    sigaddset(&defaults, sig);
   }
-  if (pid == 0) {
-    // Own process group, so a timeout can kill whatever the child started too.
-    ::setpgid(0, 0);
-    // Signal state is inherited across exec; the test may block or ignore signals
-    // (sigwait, SIGPIPE) that the program under test expects to receive normally.
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    struct sigaction dfl {};
-    dfl.sa_handler = SIG_DFL;
-    for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGQUIT, SIGHUP}) {
-      ::sigaction(sig, &dfl, nullptr);
-    }
-    ::dup2(null_fd, STDIN_FILENO);
-    ::dup2(out_pipe[1], STDOUT_FILENO);
-    ::dup2(err_pipe[1], STDERR_FILENO);
-    if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) {
-      ::_exit(127);
-    }
-    ::execve(program.c_str(), args.data(), envp.data());
-    [[maybe_unused]] auto written = ::write(STDERR_FILENO, exec_failed.data(), exec_failed.size());
-    ::_exit(127);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  posix_spawn_file_actions_t files;
+  posix_spawn_file_actions_init(&files);
+  posix_spawn_file_actions_adddup2(&files, null_fd, STDIN_FILENO);
+  posix_spawn_file_actions_adddup2(&files, out_pipe[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&files, err_pipe[1], STDERR_FILENO);
+  if (!cwd.empty()) {
+    posix_spawn_file_actions_addchdir_np(&files, cwd.c_str());
   }
-  // Set here as well: whichever of parent and child runs first, the group exists
-  // before anyone signals it.
-  ::setpgid(pid, pid);
+  pid_t pid = -1;
+  const int error = ::posix_spawn(&pid, program.c_str(), &files, &attr, args.data(), envp.data());
+  posix_spawn_file_actions_destroy(&files);
+  posix_spawnattr_destroy(&attr);
   close_fd(out_pipe[1]);
   close_fd(err_pipe[1]);
   close_fd(null_fd);
+  if (error != 0) {
+    close_fd(out_pipe[0]);
+    close_fd(err_pipe[0]);
+    throw std::system_error(error, std::generic_category(), "cannot execute " + argv.front());
+  }
   return Spawned{pid, out_pipe[0], err_pipe[0]};
 }
 
