@@ -170,14 +170,15 @@ std::string state_after(const std::string& json_lines) {
 }
 
 // Runs `next` until the plan is done; `kill_after` (if set) is armed until it fires once.
-// Returns whether the kill fired. The writer moves to the new column before contract. Each
-// `next` says (in its JSON lines) where it left the plan; `status` confirms the end.
+// Returns whether the kill fired. The writer moves to the new column before contract. `now` is
+// the plan's state (as `state` shows it) to begin with; each `next` says (in its JSON lines)
+// where it left the plan, and `history` confirms the end.
 bool drive_to_done(const itest::TestDb& db,
+                   std::string now,
                    const std::string& kill_after,
                    example::Writer& writer,
                    bool switches_writer) {
   bool killed = false;
-  std::string now = state(db);
   for (int i = 0; i < 15 && now != "done"; ++i) {
     if (switches_writer && now == "transition") {
       writer.set_version(example::Version::new_app);
@@ -200,7 +201,7 @@ bool drive_to_done(const itest::TestDb& db,
     }
   }
   CHECK(now == "done");
-  CHECK(state(db) == "done");
+  CHECK(itest::plan_state(db) == "done");
   return killed;
 }
 
@@ -230,7 +231,7 @@ void kill_after_each_step(const Scenario& scenario) {
     REQUIRE(db.orchestrate({"start", plan}).exit_code == 0);
     example::Writer app(writer_options(db));
     app.start(example::Version::old_app);
-    drive_to_done(db, "", app, scenario.switches_writer);
+    drive_to_done(db, state(db), "", app, scenario.switches_writer);
     itest::check_writes(app, writer_options(db), columns);
     reference = db.dump();
   }
@@ -246,15 +247,18 @@ void kill_after_each_step(const Scenario& scenario) {
   itest::Writes written; // what those databases' writers committed
   for (std::size_t p = 0; p < ids.phases.size(); ++p) {
     const std::string at = "crash_" + scenario.kind + "_at" + std::to_string(p);
+    std::string at_state; // the plan's state in `at`, and so in each copy of it
     if (p == 0) {
       itest::TestDb db(at, k_rows);
       prepare(db, scenario);
       REQUIRE(db.orchestrate({"start", plan_path(db, scenario)}).exit_code == 0);
+      at_state = state(db);
     } else {
       itest::TestDb db(at, itest::TestDb::CopyOf{"crash_" + scenario.kind + "_at" +
                                                  std::to_string(p - 1)});
       CAPTURE(p);
       itest::merge_writes(written, next_under_writer(db, 1));
+      at_state = state(db);
     }
     for (std::size_t i = 0; i < ids.phases[p].size(); ++i) {
       const std::string& step = ids.phases[p][i];
@@ -262,7 +266,7 @@ void kill_after_each_step(const Scenario& scenario) {
       itest::TestDb db(at + "_" + std::to_string(i), itest::TestDb::CopyOf{at});
       example::Writer app(writer_options(db));
       app.start(example::Version::old_app);
-      CHECK(drive_to_done(db, step, app, scenario.switches_writer));
+      CHECK(drive_to_done(db, at_state, step, app, scenario.switches_writer));
       itest::check_writes(app, writer_options(db), columns, written);
       CHECK(db.dump() == reference);
     }
@@ -300,7 +304,7 @@ void kill_after_each_rollback_step(const Scenario& scenario) {
     r = db.orchestrate({"rollback"});
     INFO(r.out << r.err);
     CHECK(r.exit_code == 0);
-    CHECK(state(db) == "rolled_back");
+    CHECK(itest::plan_state(db) == "rolled_back");
     itest::check_writes(app, writer_options(db), {"phone_number"}, written);
     CHECK(db.dump() == original);
   }
