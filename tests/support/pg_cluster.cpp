@@ -21,6 +21,7 @@
 #include <stdexcept>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <system_error>
 #include <thread>
 #include <unistd.h>
@@ -58,7 +59,8 @@ std::vector<std::string> as_owner_when_root(bool as_root, std::vector<std::strin
   return wrapped;
 }
 
-// Where clusters live: /dev/shm when it is a writable directory, /tmp otherwise; never $TMPDIR,
+// Where clusters live: /dev/shm when it is a writable directory with 2 GiB free (a container's
+// may hold 64 MiB, too little for a cluster's WAL), /tmp otherwise; never $TMPDIR,
 // since a unix socket path may be at most 107 bytes and, when running as root, the `postgres`
 // user must be able to reach the directory. /dev/shm is a tmpfs on Linux: a cluster's files are
 // then never written back to a disk, and creating them is cheaper. Measured on a 2-core virtual
@@ -67,10 +69,12 @@ std::vector<std::string> as_owner_when_root(bool as_root, std::vector<std::strin
 // instead of 0.17.
 const std::string& cluster_root() {
   static const std::string root = [] {
-    std::error_code ec;
-    return std::filesystem::is_directory("/dev/shm", ec) && ::access("/dev/shm", W_OK | X_OK) == 0
-               ? std::string("/dev/shm")
-               : std::string("/tmp");
+    constexpr unsigned long long k_enough = 2ULL << 30;
+    struct statvfs fs {};
+    const bool roomy = ::statvfs("/dev/shm", &fs) == 0 &&
+                       static_cast<unsigned long long>(fs.f_bavail) * fs.f_frsize >= k_enough;
+    return roomy && ::access("/dev/shm", W_OK | X_OK) == 0 ? std::string("/dev/shm")
+                                                             : std::string("/tmp");
   }();
   return root;
 }
