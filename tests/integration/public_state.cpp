@@ -2,9 +2,23 @@
 
 #include <doctest/doctest.h>
 
+#include <sstream>
 #include <vector>
 
 namespace itest {
+
+std::vector<nlohmann::json> json_lines(const std::string& out) {
+  std::vector<nlohmann::json> lines;
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);) {
+    INFO("stdout line: " << line);
+    nlohmann::json j;
+    CHECK_NOTHROW(j = nlohmann::json::parse(line));
+    CHECK(j.is_object());
+    lines.push_back(j);
+  }
+  return lines;
+}
 
 namespace {
 // `orchestrate --db URL --json ARGS...`, parsed; fails the test when it does not exit 0.

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <vector>
 
 #include "fixture.hpp"
 
@@ -11,6 +12,9 @@
 // URL (a fleet's databases have no TestDb) or a TestDb.
 namespace itest {
 
+// The lines a `--json` command printed (event, progress, gate, outcome), each parsed; a line
+// that is not a JSON object fails the test.
+std::vector<nlohmann::json> json_lines(const std::string& out);
 // `orchestrate --json status [plan]`, parsed; fails the test when it does not exit 0.
 nlohmann::json status_json(const std::string& url, const std::string& plan = "");
 nlohmann::json status_json(const TestDb& db, const std::string& plan = "");

@@ -7,7 +7,6 @@
 #include <ctime>
 
 #include <chrono>
-#include <sstream>
 #include <thread>
 
 #include "fixture.hpp"
@@ -312,9 +311,7 @@ TEST_CASE("on a small table whose statistics overstate it, progress reports the 
   long long last_done = -1;
   long long last_estimated = -1;
   int progress_lines = 0;
-  std::istringstream lines(r.out);
-  for (std::string line; std::getline(lines, line);) {
-    const auto j = nlohmann::json::parse(line);
+  for (const auto& j : itest::json_lines(r.out)) {
     if (j["type"] != "progress") {
       continue;
     }

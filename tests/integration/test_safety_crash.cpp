@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <sstream>
 #include <stdexcept>
 
 #include "fixture.hpp"
@@ -150,11 +149,9 @@ std::string state(const itest::TestDb& db) {
 
 // The plan's state after a `next --json` that succeeded, from the events it printed: "done"
 // once contract is, otherwise the phase it started last.
-std::string state_after(const std::string& json_lines) {
+std::string state_after(const std::string& out) {
   std::string state;
-  std::istringstream lines(json_lines);
-  for (std::string line; std::getline(lines, line);) {
-    const auto j = nlohmann::json::parse(line);
+  for (const auto& j : itest::json_lines(out)) {
     if (j.value("type", "") != "event") {
       continue;
     }

@@ -10,7 +10,6 @@
 #include <chrono>
 #include <regex>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include "fixture.hpp"
@@ -21,19 +20,6 @@ namespace test_unattended {
 using namespace std::chrono_literals;
 
 namespace {
-
-std::vector<nlohmann::json> json_lines(const std::string& out) {
-  std::vector<nlohmann::json> lines;
-  std::istringstream in(out);
-  for (std::string line; std::getline(in, line);) {
-    INFO("stdout line: " << line);
-    nlohmann::json j;
-    CHECK_NOTHROW(j = nlohmann::json::parse(line));
-    CHECK(j.is_object());
-    lines.push_back(j);
-  }
-  return lines;
-}
 
 // Expand and dual-write done: the next `next` enters the backfill phase and runs it.
 void up_to_backfill(const itest::TestDb& db) {
@@ -71,7 +57,7 @@ TEST_CASE("--json writes only JSON lines on stdout, each with the plan and a zon
   CHECK(paused.err.find("orchestrate resume") != std::string::npos);
   CHECK(paused.err.find("after " + std::to_string(copied) + " rows (0 in this run)") !=
         std::string::npos);
-  auto stopped = json_lines(paused.out);
+  auto stopped = itest::json_lines(paused.out);
   REQUIRE(!stopped.empty());
   CHECK(stopped.back()["type"] == "outcome");
   CHECK(stopped.back()["exit_code"] == 75);
@@ -81,7 +67,7 @@ TEST_CASE("--json writes only JSON lines on stdout, each with the plan and a zon
   auto r = db.orchestrate({"--json", "next", "--max-rows-per-second", "8000"});
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
-  const auto lines = json_lines(r.out);
+  const auto lines = itest::json_lines(r.out);
   REQUIRE(lines.size() >= 4);
   static const std::regex k_iso(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d)");
   std::set<std::string> types;
@@ -114,7 +100,7 @@ TEST_CASE("--json writes only JSON lines on stdout, each with the plan and a zon
   // A command that fails before it knows its plan still ends with an outcome line.
   auto bad = db.orchestrate({"--json", "backfill", "no-such-plan"});
   CHECK(bad.exit_code == 2);
-  const auto bad_lines = json_lines(bad.out);
+  const auto bad_lines = itest::json_lines(bad.out);
   REQUIRE(bad_lines.size() == 1);
   CHECK(bad_lines[0]["outcome"] == "bad_input");
   CHECK(bad_lines[0]["message"].get<std::string>().find("no-such-plan") != std::string::npos);
